@@ -1,0 +1,50 @@
+# arcadence — set-up, build, test, demo and benchmarks.
+# Every target installs the system packages it needs first (Debian; apt-get as root).
+
+SWIFT ?= swift
+APT_PACKAGES := libsqlite3-dev libcairo2-dev fonts-dejavu-core
+DB ?= Data/arcadence.sqlite
+BIN := .build/release/arcadence
+
+.PHONY: deps build release test demo sample charts bench lint format clean
+
+## deps: install missing system packages (apt-get update first, as root or with sudo)
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: the whole test suite
+test: deps
+	$(SWIFT) test
+
+## demo: sample data into the store, KPIs for the latest quarter, and the rest of the main job
+demo: release
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN) import Data/sample --db $(DB)
+	$(BIN) info --db $(DB)
+
+## sample: regenerate the committed sample dataset (deterministic)
+sample: release
+	rm -rf Data/sample
+	$(BIN) generate --out Data/sample --customers 1500 --months 18 --seed 7
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build .bench

@@ -1,0 +1,300 @@
+import ArcadenceCore
+import Foundation
+import GRDB
+
+/// What an import did: rows per file and the time it took.
+public struct ImportSummary: Sendable, CustomStringConvertible {
+  /// Rows read and written per entity, in dependency order (only files that were present).
+  public var rows: [(entity: Entity, count: Int)]
+  /// Wall time in seconds.
+  public var seconds: Double
+  /// CSV files in the folder that are not part of the data contract (not read).
+  public var skippedFiles: [String]
+
+  /// `imported 12 reps, 1,500 customers, … in 1.42 s`.
+  public var description: String {
+    let parts = rows.map { "\(Cents.grouped(UInt64($0.count))) \($0.entity.rawValue)" }
+    return "imported " + parts.joined(separator: ", ")
+      + " in \(String(format: "%.2f", seconds)) s"
+  }
+}
+
+/// How far an import has got, for a progress bar.
+public struct ImportProgress: Sendable {
+  /// The file being read.
+  public var entity: Entity
+  /// Bytes of that file consumed so far.
+  public var bytesRead: Int64
+  /// The file's size.
+  public var totalBytes: Int64
+  /// Rows of that file processed so far.
+  public var rows: Int
+}
+
+/// Loads a folder of CSV files into the store, all or nothing (spec: data.md, "Import").
+///
+/// Files are read in dependency order inside one transaction. Each row is parsed and
+/// validated, its references are looked up in the store (which already holds the earlier
+/// files of this import), and it is upserted by id. Every problem is collected, up to
+/// `errorLimit`; if there is any, the transaction is rolled back and nothing is written.
+/// Memory is bounded by one record: duplicate ids are detected with a temporary table,
+/// not an in-memory set.
+public struct Importer: Sendable {
+  /// Accept (and ignore) columns the data contract does not name.
+  public var ignoreExtraColumns = false
+  /// How many problems to collect before stopping.
+  public var errorLimit = 50
+
+  /// An importer with default options.
+  public init(ignoreExtraColumns: Bool = false, errorLimit: Int = 50) {
+    self.ignoreExtraColumns = ignoreExtraColumns
+    self.errorLimit = max(1, errorLimit)
+  }
+
+  /// Imports every contract file that `directory` holds.
+  ///
+  /// - Throws: ``ArcadenceError`` with code `.invalidData` and one detail line per problem
+  ///   (`FILE:LINE: column NAME: reason (value "…")`) when anything is wrong; the store is
+  ///   then unchanged.
+  public func run(
+    directory: String, into store: Store,
+    progress: (@Sendable (ImportProgress) -> Void)? = nil
+  ) throws -> ImportSummary {
+    let started = Date()
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+      throw ArcadenceError(.io, "\(directory) is not a folder")
+    }
+    let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
+    let present = Entity.allCases.filter { names.contains($0.fileName) }
+    let skipped = names.filter { $0.lowercased().hasSuffix(".csv") && Entity(fileName: $0) == nil }
+      .sorted()
+    guard !present.isEmpty else {
+      throw ArcadenceError(
+        .invalidData,
+        "\(directory) holds none of the files "
+          + Entity.allCases.map(\.fileName).joined(separator: ", "))
+    }
+    let limit = errorLimit
+    let ignoreExtra = ignoreExtraColumns
+    let rows: [(Entity, Int)]
+    do {
+      rows = try store.pool.write { db -> [(Entity, Int)] in
+        var run = ImportRun(db: db, limit: limit, ignoreExtra: ignoreExtra, progress: progress)
+        try db.execute(
+          sql: """
+            CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER)
+            WITHOUT ROWID
+            """)
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
+        var counts: [(Entity, Int)] = []
+        for entity in present where !run.full {
+          let path = (directory as NSString).appendingPathComponent(entity.fileName)
+          counts.append((entity, try run.importFile(entity, path: path)))
+        }
+        if !run.issues.isEmpty {
+          throw run.failure()
+        }
+        return counts
+      }
+    } catch let error as DatabaseError {
+      throw ArcadenceError(
+        .database, "the store refused the import: \(error.message ?? "\(error)")")
+    }
+    return ImportSummary(
+      rows: rows.map { (entity: $0.0, count: $0.1) },
+      seconds: Date().timeIntervalSince(started), skippedFiles: skipped)
+  }
+}
+
+/// The state of one import inside its transaction.
+private struct ImportRun {
+  let db: Database
+  let limit: Int
+  let ignoreExtra: Bool
+  let progress: (@Sendable (ImportProgress) -> Void)?
+  var issues: [InputIssue] = []
+  var existsStatements: [Entity: Statement] = [:]
+  /// Ids of rows rejected in this import (at most `limit`), to explain follow-on errors.
+  var rejected: Set<String> = []
+
+  init(
+    db: Database, limit: Int, ignoreExtra: Bool,
+    progress: (@Sendable (ImportProgress) -> Void)?
+  ) {
+    self.db = db
+    self.limit = limit
+    self.ignoreExtra = ignoreExtra
+    self.progress = progress
+  }
+
+  var full: Bool { issues.count >= limit }
+
+  mutating func add(_ new: [InputIssue]) {
+    for issue in new where !full { issues.append(issue) }
+  }
+
+  func failure() -> ArcadenceError {
+    var details = issues.map(\.description)
+    if full { details.append("(stopped after \(limit) problems; --max-errors N shows more)") }
+    return ArcadenceError(
+      .invalidData,
+      "import failed: nothing was written (\(issues.count)\(full ? "+" : "") problem"
+        + (issues.count == 1 ? "" : "s") + ")", details: details)
+  }
+
+  /// Ids known to exist, per entity: consecutive rows usually share a customer, so most
+  /// look-ups never reach SQLite. Cleared when it grows past `knownLimit` to bound memory.
+  var known: [Entity: Set<String>] = [:]
+  static let knownLimit = 100_000
+
+  mutating func exists(_ entity: Entity, _ id: String) throws -> Bool {
+    if known[entity]?.contains(id) == true { return true }
+    let stmt: Statement
+    if let s = existsStatements[entity] {
+      stmt = s
+    } else {
+      stmt = try db.makeStatement(
+        sql: "SELECT 1 FROM \(entity.table) WHERE \(entity.idColumn) = ?")
+      existsStatements[entity] = stmt
+    }
+    stmt.setUncheckedArguments([id])
+    let found = try Int.fetchOne(stmt) != nil
+    if found {
+      if known[entity, default: []].count >= ImportRun.knownLimit { known[entity] = [] }
+      known[entity, default: []].insert(id)
+    }
+    return found
+  }
+
+  /// Imports one file; returns the number of records read.
+  mutating func importFile(_ entity: Entity, path: String) throws -> Int {
+    let reader = try CSVReader(path: path, fileName: entity.fileName)
+    let file = entity.fileName
+    guard let header = try reader.next() else {
+      add([
+        InputIssue(
+          file: file, line: 1, column: nil, message: "file is empty (no header row)",
+          value: nil)
+      ])
+      return 0
+    }
+    let parser = RecordParser(
+      entity: entity, header: header.fields, ignoreExtraColumns: ignoreExtra)
+    add(parser.headerIssues)
+    if parser.missingRequired { return 0 }
+    let columns = entity.columns
+    let names = columns.map(\.name)
+    let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    let upsert = try db.makeStatement(
+      sql: """
+        INSERT INTO \(entity.table) (\(names.joined(separator: ", ")))
+        VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT(\(entity.idColumn)) DO UPDATE SET \(updates)
+        """)
+    try db.execute(sql: "DELETE FROM temp.import_seen")
+    let markSeen = try db.makeStatement(
+      sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
+    let firstSeen = try db.makeStatement(sql: "SELECT line FROM temp.import_seen WHERE id = ?")
+    let invoiceOwner = try db.makeStatement(
+      sql: "SELECT customer_id FROM invoices WHERE invoice_id = ?")
+    let references = columns.enumerated().compactMap { i, c -> (Int, Entity)? in
+      if case .reference(let target) = c.kind { return (i, target) }
+      return nil
+    }
+    let customerIndex = names.firstIndex(of: "customer_id")
+    let invoiceIndex = names.firstIndex(of: "invoice_id")
+
+    var count = 0
+    while !full, let record = try reader.next() {
+      count += 1
+      if count & 0x3FFF == 0, let progress {
+        progress(
+          ImportProgress(
+            entity: entity, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes,
+            rows: count))
+      }
+      var (values, rowIssues) = parser.parse(record)
+      if values.isEmpty {  // wrong number of fields: nothing else can be read
+        add(rowIssues)
+        if let id = parser.id(of: record) { rejected.insert(entity.rawValue + "\u{1F}" + id) }
+        continue
+      }
+      func issue(_ column: String, _ message: String, _ value: String) {
+        rowIssues.append(
+          InputIssue(file: file, line: record.line, column: column, message: message, value: value))
+      }
+      for (i, target) in references {
+        guard let id = values[i].text else { continue }
+        if try !exists(target, id) {
+          if rejected.contains(target.rawValue + "\u{1F}" + id) {
+            issue(names[i], "refers to \(target.noun) \(id), whose own row has errors", id)
+          } else {
+            issue(names[i], "no \(target.noun) with this id in the import or the store", id)
+          }
+        }
+      }
+      // A payment's invoice must belong to the payment's customer.
+      if entity == .payments, let ci = customerIndex, let ii = invoiceIndex,
+        let invoice = values[ii].text, let customer = values[ci].text,
+        let owner = try String.fetchOne(invoiceOwner, arguments: [invoice]), owner != customer
+      {
+        issue("invoice_id", "belongs to customer \(owner), not \(customer)", invoice)
+      }
+      guard let id = values[0].text else {
+        add(rowIssues)
+        continue
+      }
+      markSeen.setUncheckedArguments([id, record.line])
+      try markSeen.execute()
+      if db.changesCount == 0 {
+        let line = try Int.fetchOne(firstSeen, arguments: [id]) ?? 0
+        issue(entity.idColumn, "duplicate id (first on line \(line))", id)
+      }
+      if !rowIssues.isEmpty {
+        add(rowIssues)
+        rejected.insert(entity.rawValue + "\u{1F}" + id)
+        continue
+      }
+      // Rows keep being written after a problem elsewhere so that later files see their
+      // parents; the transaction is rolled back at the end anyway.
+      do {
+        upsert.setUncheckedArguments(StatementArguments(values.map { $0.databaseValue }))
+        try upsert.execute()
+      } catch let error as DatabaseError {
+        add([
+          InputIssue(
+            file: file, line: record.line, column: nil,
+            message: "rejected by the store: \(error.message ?? "\(error)")", value: nil)
+        ])
+      }
+    }
+    progress?(
+      ImportProgress(
+        entity: entity, bytesRead: reader.totalBytes, totalBytes: reader.totalBytes, rows: count))
+    return count
+  }
+}
+
+extension FieldValue {
+  /// The value as a GRDB SQL parameter (always bound, never spliced into SQL).
+  var databaseValue: DatabaseValue {
+    switch self {
+    case .null: .null
+    case .text(let s): s.databaseValue
+    case .integer(let v): v.databaseValue
+    }
+  }
+
+  /// Reads a stored value back.
+  init(_ value: DatabaseValue) {
+    switch value.storage {
+    case .null: self = .null
+    case .int64(let v): self = .integer(v)
+    case .string(let s): self = .text(s)
+    case .double(let d): self = .integer(Int64(d))
+    case .blob(let b): self = .text(String(decoding: b, as: UTF8.self))
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import ArcadenceCore
+import Foundation
+import GRDB
+
+/// The embedded SQLite store: one file, WAL mode, foreign keys on, versioned migrations.
+///
+/// Money is stored as integer cents, dates as days since 1970-01-01 and timestamps as
+/// seconds since the epoch (UTC), so no query ever rounds a balance.
+public final class Store: Sendable {
+  /// The default store path, relative to the working directory.
+  public static let defaultPath = "Data/arcadence.sqlite"
+
+  /// The path of the SQLite file.
+  public let path: String
+  /// The GRDB connection pool (one writer, concurrent readers).
+  public let pool: DatabasePool
+
+  /// Opens the store at `path`, creating it (and its folder) when `create` is true.
+  ///
+  /// Without `create`, a missing file is an error that tells the person how to make one.
+  public init(path: String, create: Bool = true) throws {
+    self.path = path
+    let fm = FileManager.default
+    if !fm.fileExists(atPath: path) {
+      guard create else {
+        throw ArcadenceError(
+          .io, "no store at \(path): run `arcadence import DIR` first (or pass --db PATH)")
+      }
+      let dir = (path as NSString).deletingLastPathComponent
+      if !dir.isEmpty, !fm.fileExists(atPath: dir) {
+        do {
+          try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+          throw ArcadenceError(.io, "cannot create the folder \(dir) for the store")
+        }
+      }
+    }
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    config.label = "arcadence"
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      try db.execute(sql: "PRAGMA temp_store = MEMORY")
+      try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
+    }
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+      try Store.migrator.migrate(pool)
+    } catch let error as DatabaseError {
+      throw ArcadenceError(
+        .database, "cannot open the store \(path): \(error.message ?? "\(error)")")
+    }
+  }
+
+  /// The store's schema, one migration per version. Never edit a shipped migration: add one.
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1: data contract") { db in
+      try db.execute(sql: Store.schemaV1)
+    }
+    return m
+  }
+
+  /// Row counts per entity.
+  public func counts() throws -> [Entity: Int] {
+    try pool.read { db in
+      var out: [Entity: Int] = [:]
+      for e in Entity.allCases {
+        out[e] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(e.table)") ?? 0
+      }
+      return out
+    }
+  }
+
+  /// The last day on which anything happened in the store (payments, activities, cases,
+  /// tasks, invoices, adjustments), or nil for an empty store.
+  public func lastEventDay() throws -> Day? {
+    try pool.read { db in
+      let sql = """
+        SELECT MAX(d) FROM (
+          SELECT MAX(issued_on) AS d FROM invoices
+          UNION ALL SELECT MAX(received_on) FROM payments
+          UNION ALL SELECT MAX(posted_on) FROM adjustments
+          UNION ALL SELECT MAX(occurred_at) / 86400 FROM activities
+          UNION ALL SELECT MAX(opened_at) / 86400 FROM cases
+          UNION ALL SELECT MAX(closed_at) / 86400 FROM cases
+          UNION ALL SELECT MAX(completed_on) FROM tasks
+          UNION ALL SELECT MAX(made_on) FROM promises)
+        """
+      return try Int32.fetchOne(db, sql: sql).map(Day.init(rawValue:))
+    }
+  }
+
+  static let schemaV1 = """
+    CREATE TABLE reps (
+      rep_id TEXT PRIMARY KEY NOT NULL,
+      name TEXT NOT NULL,
+      team TEXT,
+      active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+    );
+    CREATE TABLE customers (
+      customer_id TEXT PRIMARY KEY NOT NULL,
+      name TEXT NOT NULL,
+      segment TEXT,
+      rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+      payment_terms_days INTEGER NOT NULL CHECK (payment_terms_days >= 0),
+      created_on INTEGER NOT NULL,
+      autopay_enrolled_on INTEGER,
+      autopay_cancelled_on INTEGER,
+      CHECK (autopay_cancelled_on IS NULL
+        OR (autopay_enrolled_on IS NOT NULL AND autopay_cancelled_on > autopay_enrolled_on))
+    );
+    CREATE INDEX customers_rep ON customers(rep_id);
+    CREATE TABLE invoices (
+      invoice_id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      issued_on INTEGER NOT NULL,
+      due_on INTEGER NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      CHECK (due_on >= issued_on)
+    );
+    CREATE INDEX invoices_customer ON invoices(customer_id);
+    CREATE INDEX invoices_due ON invoices(due_on);
+    CREATE TABLE payments (
+      payment_id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      invoice_id TEXT REFERENCES invoices(invoice_id),
+      received_on INTEGER NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      method TEXT CHECK (method IN ('autopay', 'ach', 'card', 'check', 'wire', 'other'))
+    );
+    CREATE INDEX payments_invoice ON payments(invoice_id);
+    CREATE INDEX payments_customer ON payments(customer_id, received_on);
+    CREATE INDEX payments_received ON payments(received_on);
+    CREATE TABLE adjustments (
+      adjustment_id TEXT PRIMARY KEY NOT NULL,
+      invoice_id TEXT NOT NULL REFERENCES invoices(invoice_id),
+      posted_on INTEGER NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      kind TEXT NOT NULL CHECK (kind IN ('credit_memo', 'write_off'))
+    );
+    CREATE INDEX adjustments_invoice ON adjustments(invoice_id);
+    CREATE TABLE activities (
+      activity_id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      invoice_id TEXT REFERENCES invoices(invoice_id),
+      rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+      occurred_at INTEGER NOT NULL,
+      channel TEXT NOT NULL CHECK (channel IN ('call', 'email', 'sms', 'letter')),
+      direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+      outcome TEXT NOT NULL CHECK (outcome IN ('no_answer', 'voicemail', 'reached',
+        'promise_to_pay', 'dispute', 'paid', 'wrong_contact', 'autopay_enrolled', 'other'))
+    );
+    CREATE INDEX activities_occurred ON activities(occurred_at);
+    CREATE INDEX activities_customer ON activities(customer_id, occurred_at);
+    CREATE TABLE promises (
+      promise_id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      invoice_id TEXT REFERENCES invoices(invoice_id),
+      rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+      made_on INTEGER NOT NULL,
+      promised_on INTEGER NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      CHECK (promised_on >= made_on)
+    );
+    CREATE INDEX promises_made ON promises(made_on);
+    CREATE TABLE cases (
+      case_id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      invoice_id TEXT REFERENCES invoices(invoice_id),
+      rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+      opened_at INTEGER NOT NULL,
+      closed_at INTEGER,
+      origin TEXT NOT NULL CHECK (origin IN ('collections', 'inbound_phone', 'inbound_email',
+        'internal_referral')),
+      root_cause TEXT,
+      escalated_at INTEGER,
+      escalation_reason TEXT CHECK (escalation_reason IN ('delay', 'documentation_gap',
+        'customer_request', 'amount', 'other')),
+      summary TEXT,
+      investigation TEXT,
+      resolution TEXT,
+      customer_confirmed INTEGER CHECK (customer_confirmed IN (0, 1)),
+      CHECK (closed_at IS NULL OR closed_at >= opened_at),
+      CHECK ((escalated_at IS NULL) = (escalation_reason IS NULL))
+    );
+    CREATE INDEX cases_opened ON cases(opened_at);
+    CREATE INDEX cases_customer ON cases(customer_id, opened_at);
+    CREATE TABLE tasks (
+      task_id TEXT PRIMARY KEY NOT NULL,
+      rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+      customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+      invoice_id TEXT REFERENCES invoices(invoice_id),
+      kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'follow_up', 'review')),
+      due_on INTEGER NOT NULL,
+      completed_on INTEGER
+    );
+    CREATE INDEX tasks_due ON tasks(due_on);
+    """
+}

@@ -1,0 +1,23 @@
+import ArcadenceCore
+import ArcadenceStore
+import ArgumentParser
+
+struct InfoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info", abstract: "Show what the store holds: rows per entity and the last day.")
+
+  @OptionGroup var store: StoreOptions
+
+  func run() throws {
+    try guarded {
+      let db = try store.open(create: false)
+      let counts = try db.counts()
+      print("store: \(db.path)")
+      for e in Entity.allCases {
+        let n = Cents.grouped(UInt64(counts[e] ?? 0))
+        print("  " + e.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + n)
+      }
+      print("last event: \(try db.lastEventDay()?.description ?? "none (empty store)")")
+    }
+  }
+}

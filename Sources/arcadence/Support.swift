@@ -1,0 +1,64 @@
+import ArcadenceCore
+import ArcadenceStore
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `--db PATH`, shared by every command that reads or writes the store.
+struct StoreOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: "The SQLite store (default: $ARCADENCE_DB or \(Store.defaultPath)).")
+  var db: String?
+
+  /// The path in force: the flag, then the environment, then the default.
+  var path: String {
+    db ?? ProcessInfo.processInfo.environment["ARCADENCE_DB"] ?? Store.defaultPath
+  }
+
+  func open(create: Bool) throws -> Store { try Store(path: path, create: create) }
+}
+
+/// Runs a command body; a user mistake becomes `error: …` on stderr and a non-zero exit,
+/// never a stack trace.
+func guarded(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ArcadenceError {
+    Terminal.error(error.description)
+    throw ExitCode(error.exitStatus)
+  }
+}
+
+/// Writing to the terminal: stdout for results, stderr for progress and errors.
+enum Terminal {
+  static let stderrIsTTY = isatty(2) == 1
+  static let stdoutIsTTY = isatty(1) == 1
+
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+  }
+
+  static func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  /// Draws `label [#####-----] 45%` in place on stderr when it is a terminal.
+  static func progress(_ label: String, fraction: Double) {
+    guard stderrIsTTY else { return }
+    let width = 30
+    let filled = Int((min(max(fraction, 0), 1) * Double(width)).rounded())
+    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let pct = Int((fraction * 100).rounded())
+    let line = "\r\(label.padding(toLength: 16, withPad: " ", startingAt: 0)) [\(bar)] \(pct)%"
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  static func endProgress() {
+    guard stderrIsTTY else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}

@@ -1,0 +1,96 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import GRDB
+import Testing
+import Yams
+
+@testable import ArcadenceGenerator
+
+@Suite struct GeneratorTests {
+  let root = NSTemporaryDirectory() + "arcadence-gen-\(UUID().uuidString)"
+  let small = GeneratorOptions(
+    customers: 120, months: 6, seed: 11, reps: 4, teams: 2, start: Day(iso: "2026-01-01")!)
+
+  func bytes(_ dir: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+      out[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+    }
+    return out
+  }
+
+  @Test func sameSeedSameBytesOtherSeedOtherBytes() throws {
+    _ = try Generator.run(small, into: root + "/a")
+    _ = try Generator.run(small, into: root + "/b")
+    var other = small
+    other.seed = 12
+    _ = try Generator.run(other, into: root + "/c")
+    let a = try bytes(root + "/a")
+    #expect(a.count == 10)  // nine CSV files and generator.yaml
+    #expect(a == (try bytes(root + "/b")))
+    #expect(a["invoices.csv"] != (try bytes(root + "/c"))["invoices.csv"])
+  }
+
+  @Test func endIsTheLastDayOfTheLastMonth() {
+    #expect(small.end.description == "2026-06-30")
+    #expect(GeneratorOptions(months: 18).end.description == "2026-10-31")
+  }
+
+  @Test func generatedDataImportsAndFollowsTheModel() throws {
+    let summary = try Generator.run(small, into: root + "/d")
+    let store = try Store(path: root + "/d.sqlite")
+    let imported = try Importer().run(directory: root + "/d", into: store)
+    #expect(imported.rows.map(\.count) == summary.rows.map(\.count))
+    #expect(summary.rows.first { $0.entity == .customers }?.count == 120)
+    try store.pool.read { db in
+      // Two teams of two reps.
+      #expect(try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT team) FROM reps") == 2)
+      // No payment is dated after the data ends, and no invoice is overpaid.
+      let end = Int(small.end.rawValue)
+      #expect(
+        try Int.fetchOne(
+          db, sql: "SELECT COUNT(*) FROM payments WHERE received_on > ?",
+          arguments: [end]) == 0)
+      let overpaid = try Int.fetchOne(
+        db,
+        sql: """
+          SELECT COUNT(*) FROM invoices i WHERE i.amount <
+            (SELECT COALESCE(SUM(amount), 0) FROM payments p WHERE p.invoice_id = i.invoice_id)
+            + (SELECT COALESCE(SUM(amount), 0) FROM adjustments a WHERE a.invoice_id = i.invoice_id)
+          """)
+      #expect(overpaid == 0)
+      // Every auto-pay invoice payment lands on the due date.
+      let late = try Int.fetchOne(
+        db,
+        sql: """
+          SELECT COUNT(*) FROM payments p JOIN invoices i USING (invoice_id)
+          WHERE p.method = 'autopay' AND p.received_on != i.due_on
+          """)
+      #expect(late == 0)
+      // Cases carry root causes of the vocabulary, skewed towards invoice discrepancies.
+      let causes = try String.fetchAll(db, sql: "SELECT DISTINCT root_cause FROM cases")
+      #expect(causes.allSatisfy { Vocabulary.rootCauses.contains($0) })
+    }
+  }
+
+  @Test func groundTruthIsWrittenAndReadable() throws {
+    let summary = try Generator.run(small, into: root + "/e")
+    let text = try String(contentsOfFile: root + "/e/generator.yaml", encoding: .utf8)
+    let truth = try YAMLDecoder().decode(GroundTruth.self, from: text)
+    #expect(truth == summary.truth)
+    #expect(truth.segments.map(\.name) == ["enterprise", "mid_market", "small_business"])
+    #expect(truth.reps.count == 4)
+  }
+
+  @Test func bucketsFollowTheSimulationSpec() {
+    #expect(GroundTruth.bucket(dpd: -1) == 0)
+    #expect(GroundTruth.bucket(dpd: 0) == 1)
+    #expect(GroundTruth.bucket(dpd: 7) == 1)
+    #expect(GroundTruth.bucket(dpd: 8) == 2)
+    #expect(GroundTruth.bucket(dpd: 30) == 3)
+    #expect(GroundTruth.bucket(dpd: 60) == 4)
+    #expect(GroundTruth.bucket(dpd: 90) == 5)
+    #expect(GroundTruth.bucket(dpd: 91) == 6)
+  }
+}
