@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "ArcadenceCore", targets: ["ArcadenceCore"]),
     .library(name: "ArcadenceStore", targets: ["ArcadenceStore"]),
     .library(name: "ArcadenceAnalytics", targets: ["ArcadenceAnalytics"]),
+    .library(name: "ArcadenceCharts", targets: ["ArcadenceCharts"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,11 @@ let package = Package(
     .target(name: "ArcadenceGenerator", dependencies: ["ArcadenceCore", "Yams"]),
     // KPI engine: the definitions of spec/kpis.md.
     .target(name: "ArcadenceAnalytics", dependencies: ["ArcadenceCore", "ArcadenceStore"]),
+    // Cairo, through the system library (Debian: libcairo2-dev).
+    .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+    // The chart kit: a pure chart model (scales, ticks, layout, marks), a Renderer protocol,
+    // the Cairo renderer (PNG, SVG, PDF) and a recording renderer for tests.
+    .target(name: "ArcadenceCharts", dependencies: ["CCairo"]),
     // The thin command-line front end.
     .executableTarget(
       name: "arcadence",
@@ -36,6 +42,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ArcadenceCoreTests", dependencies: ["ArcadenceCore"]),
+    .testTarget(name: "ArcadenceChartsTests", dependencies: ["ArcadenceCharts", "CCairo"]),
     .testTarget(
       name: "ArcadenceStoreTests",
       dependencies: ["ArcadenceStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -309,7 +309,8 @@ struct CustomerSimulation {
       cause = model.causeNames[rng.pick(model.causeWeights)]
     }
     preferredCause = cause
-    let days = rng.lognormal(median: truth.resolutionMedianDays, sigma: truth.resolutionSigma)
+    let days = rng.lognormal(
+      median: truth.resolutionMedianDays * rep.resolutionFactor, sigma: truth.resolutionSigma)
     let closed = Timestamp(seconds: opened.seconds + Int64(days * 86_400))
     let isClosed = closed.day <= model.end
     // Escalations.

@@ -124,7 +124,8 @@ public enum Generator {
         repId: "R" + pad(i + 1, 2), name: name, team: team,
         completion: round3(0.78 + 0.2 * rng.uniform()), onTime: round3(0.55 + 0.4 * rng.uniform()),
         reachSkill: round3(0.75 + 0.5 * rng.uniform()),
-        documentation: round3(0.45 + 0.5 * rng.uniform()))
+        documentation: round3(0.45 + 0.5 * rng.uniform()),
+        resolutionFactor: round3(0.6 + 1.2 * rng.uniform()))
     }
   }
 

@@ -40,6 +40,8 @@ public struct GroundTruth: Codable, Sendable, Equatable {
     public var reachSkill: Double
     /// Probability a closed case is fully documented and confirmed.
     public var documentation: Double
+    /// Multiplier on the median time this rep takes to resolve a case.
+    public var resolutionFactor: Double
   }
 
   /// One cadence step: a task `offset` days after the due date.
@@ -176,7 +178,7 @@ extension GroundTruth {
       reachedDecayDays: 7, unreachedLift: 0.3, unreachedDecayDays: 3, pPromise: 0.45,
       pKept: 0.7, promiseDays: [2, 10], pDispute: 0.1, pAutopayAccept: 0.12,
       autopayOnTime: 0.97, autopayCancelDaily: 0.0004, pInboundCase: 0.015,
-      resolutionMedianDays: 7, resolutionSigma: 0.8, pCreditAfterDispute: 0.45,
+      resolutionMedianDays: 7, resolutionSigma: 0.9, pCreditAfterDispute: 0.45,
       rootCauseWeights: [
         "invoice_discrepancy": 0.26, "missing_po": 0.17, "pricing": 0.14,
         "duplicate_billing": 0.10, "account_setup": 0.08, "payment_misapplied": 0.07,

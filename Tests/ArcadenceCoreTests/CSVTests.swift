@@ -6,7 +6,7 @@ import Testing
 /// Writes `text` to a temporary file and reads every record back.
 func readAll(_ bytes: [UInt8]) throws -> [CSVRecord] {
   let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
-  FileManager.default.createFile(atPath: path, contents: Data(bytes))
+  _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
   defer { try? FileManager.default.removeItem(atPath: path) }
   let reader = try CSVReader(path: path, fileName: "t.csv")
   var out: [CSVRecord] = []

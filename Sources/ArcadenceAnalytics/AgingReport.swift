@@ -1,0 +1,196 @@
+import ArcadenceCore
+import ArcadenceStore
+
+/// The aging report as of any past day: open balances by days-past-due bucket, grouped.
+///
+/// Buckets are current (dpd ≤ 0), 1–30, 31–60, 61–90 and 90+ (dpd > 90), from the
+/// balances of data.md at the end of the day; each row's buckets add up to its total, and the
+/// rows add up to the total open balance. Customer rows also name the oldest open invoice and
+/// the last contact (activity) on or before the day.
+public struct AgingReport: Sendable {
+  /// How rows are grouped.
+  public enum Grouping: String, Sendable, CaseIterable {
+    case none, customer, rep, segment
+  }
+
+  /// One row.
+  public struct Row: Sendable {
+    public var key: String
+    public var label: String
+    public var buckets = [Int64](repeating: 0, count: 5)
+    public var openInvoices = 0
+    /// Oldest open invoice (by due date) and its days past due (customer rows).
+    public var oldestInvoice: (id: String, dpd: Int)?
+    /// Last activity with the customer on or before the day (customer rows).
+    public var lastContact: Day?
+    /// The customer's rep (customer rows).
+    public var rep: String?
+
+    public var total: Int64 { buckets.reduce(0, +) }
+    public var pastDue: Int64 { buckets[1...].reduce(0, +) }
+  }
+
+  public var asOf: Day
+  public var grouping: Grouping
+  public var scope: Scope
+  /// Rows sorted by past-due balance, largest first (then total, then key).
+  public var rows: [Row]
+  /// The sum of every row.
+  public var totals: Row
+
+  /// Computes the report. O(invoices + their events).
+  public init(ledger l: Ledger, asOf: Day, grouping: Grouping, scope: Scope = .everyone) throws {
+    self.asOf = asOf
+    self.grouping = grouping
+    self.scope = scope
+    let inScope = Set(try scope.reps(in: l))
+    let d = asOf.rawValue
+    var byKey: [Int: Row] = [:]
+    var totals = Row(key: "total", label: "Total")
+    var oldestDue: [Int: Int32] = [:]
+    var segmentIndex: [String: Int] = [:]
+    func groupKey(_ c: Int) -> (Int, String, String) {
+      switch grouping {
+      case .none: return (0, "all", "All customers")
+      case .customer: return (c, l.customerIds[c], l.customerNames[c])
+      case .rep:
+        let r = Int(l.customerRep[c])
+        return (r, l.repIds[r], l.repNames[r])
+      case .segment:
+        let s = l.customerSegments[c] ?? "(none)"
+        if segmentIndex[s] == nil { segmentIndex[s] = segmentIndex.count }
+        return (segmentIndex[s]!, s, s)
+      }
+    }
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= d {
+      let c = Int(l.invoiceCustomer[i])
+      guard inScope.contains(Int(l.customerRep[c])) else { continue }
+      let b = l.balance(i, at: d)
+      guard b > 0 else { continue }
+      let bucket = KPIEngine.agingBucket(dpd: d - l.invoiceDue[i])
+      let (k, key, label) = groupKey(c)
+      var row = byKey[k] ?? Row(key: key, label: label)
+      row.buckets[bucket] += b
+      row.openInvoices += 1
+      totals.buckets[bucket] += b
+      totals.openInvoices += 1
+      if grouping == .customer {
+        row.rep = l.repIds[Int(l.customerRep[c])]
+        if oldestDue[k].map({ l.invoiceDue[i] < $0 }) ?? true {
+          oldestDue[k] = l.invoiceDue[i]
+          row.oldestInvoice = (l.invoiceIds[i], Int(d - l.invoiceDue[i]))
+        }
+      }
+      byKey[k] = row
+    }
+    if grouping == .customer {
+      for k in l.activityDay.indices where l.activityDay[k] <= d {
+        let c = Int(l.activityCustomer[k])
+        guard var row = byKey[c] else { continue }
+        if row.lastContact.map({ $0.rawValue < l.activityDay[k] }) ?? true {
+          row.lastContact = Day(rawValue: l.activityDay[k])
+          byKey[c] = row
+        }
+      }
+    }
+    rows = byKey.values.sorted {
+      ($0.pastDue, $0.total, $1.key) > ($1.pastDue, $1.total, $0.key)
+    }
+    self.totals = totals
+  }
+
+  /// Buckets as a JSON object with a total.
+  static func bucketsJSON(_ b: [Int64]) -> JSONValue {
+    Format.json(.aging(b))
+  }
+
+  /// `{"as_of", "group_by", "scope", "total": {…}, "rows": [...]}`.
+  public var json: JSONValue {
+    .object([
+      ("as_of", .string(asOf.description)), ("group_by", .string(grouping.rawValue)),
+      ("scope", scope.json), ("open_invoices", .int(Int64(totals.openInvoices))),
+      ("total", AgingReport.bucketsJSON(totals.buckets)),
+      (
+        "rows",
+        .array(
+          rows.map { r in
+            var pairs: [(String, JSONValue)] = [
+              ("key", .string(r.key)), ("name", .string(r.label)),
+              ("open_invoices", .int(Int64(r.openInvoices))),
+              ("buckets", AgingReport.bucketsJSON(r.buckets)), ("past_due", .money(r.pastDue)),
+            ]
+            if grouping == .customer {
+              pairs += [
+                ("rep_id", .string(r.rep)),
+                ("oldest_invoice", .string(r.oldestInvoice?.id)),
+                ("oldest_invoice_dpd", .int(r.oldestInvoice?.dpd)),
+                ("last_contact", .string(r.lastContact?.description)),
+              ]
+            }
+            return .object(pairs)
+          })
+      ),
+    ])
+  }
+
+  var extraHeader: [String] {
+    grouping == .customer ? ["Rep", "Oldest open invoice", "Last contact"] : []
+  }
+
+  func extraCells(_ r: Row) -> [String] {
+    guard grouping == .customer else { return [] }
+    return [
+      r.rep ?? "", r.oldestInvoice.map { "\($0.id) (\($0.dpd) dpd)" } ?? "",
+      r.lastContact?.description ?? "never",
+    ]
+  }
+
+  /// The report as a table, with a total row.
+  public func table(limit: Int? = nil) -> String {
+    var out = "Aging as of \(asOf) · \(scope)"
+    out += grouping == .none ? "\n\n" : " · by \(grouping.rawValue)\n\n"
+    var t = TextTable(
+      header: [grouping == .none ? "" : grouping.rawValue.capitalized] + Format.agingLabels
+        + ["Total", "Past due"] + extraHeader,
+      alignments: [.left] + Array(repeating: .right, count: 7)
+        + Array(repeating: .left, count: extraHeader.count))
+    let shown = limit.map { Array(rows.prefix($0)) } ?? rows
+    func money(_ b: [Int64]) -> [String] { b.map { Cents.display($0) } }
+    if grouping != .none {
+      for r in shown {
+        let label = grouping == .customer ? "\(r.key) \(r.label)" : r.label
+        t.add(
+          [label] + money(r.buckets) + [Cents.display(r.total), Cents.display(r.pastDue)]
+            + extraCells(r))
+      }
+    }
+    t.add(
+      ["Total"] + money(totals.buckets)
+        + [Cents.display(totals.total), Cents.display(totals.pastDue)])
+    out += t.rendered()
+    if let limit, rows.count > limit {
+      out += "(\(rows.count - limit) more rows; --limit 0 shows all)\n"
+    }
+    return out
+  }
+
+  /// One row per group plus a total row; money in currency units.
+  public var csv: String {
+    var out = CSVWriter.line(
+      ["key", "name"] + Format.agingKeys + ["total", "past_due", "open_invoices"]
+        + (grouping == .customer
+          ? ["rep_id", "oldest_invoice", "oldest_invoice_dpd", "last_contact"] : []))
+    for r in rows + [totals] {
+      var cells = [r.key, r.label] + r.buckets.map(Cents.plain)
+      cells += [Cents.plain(r.total), Cents.plain(r.pastDue), String(r.openInvoices)]
+      if grouping == .customer {
+        cells += [
+          r.rep ?? "", r.oldestInvoice?.id ?? "", r.oldestInvoice.map { String($0.dpd) } ?? "",
+          r.lastContact?.description ?? "",
+        ]
+      }
+      out += CSVWriter.line(cells)
+    }
+    return out
+  }
+}

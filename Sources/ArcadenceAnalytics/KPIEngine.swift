@@ -1,0 +1,161 @@
+import ArcadenceCore
+import ArcadenceStore
+
+/// Computes every KPI of `spec/kpis.md` from a ``Ledger``.
+///
+/// One pass over each table attributes each row to its rep and accumulates ``RepTotals``;
+/// scopes are then sums of rep totals (see ``RepTotals``), so the full scorecard costs the
+/// same single pass as one KPI pack. O(rows) per period.
+public struct KPIEngine: Sendable {
+  /// The data computed from.
+  public let ledger: Ledger
+
+  /// An engine over a loaded ledger.
+  public init(ledger: Ledger) { self.ledger = ledger }
+
+  /// Aging bucket of a days-past-due value: 0 current (≤ 0), 1 (1–30), 2 (31–60),
+  /// 3 (61–90), 4 (> 90).
+  @inline(__always)
+  public static func agingBucket(dpd: Int32) -> Int {
+    dpd <= 0 ? 0 : dpd <= 30 ? 1 : dpd <= 60 ? 2 : dpd <= 90 ? 3 : 4
+  }
+
+  /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
+  public func repTotals(_ period: Period) -> [RepTotals] {
+    let l = ledger
+    var t = [RepTotals](repeating: RepTotals(), count: l.repIds.count)
+    let from = period.from.rawValue
+    let to = period.to.rawValue
+    let start = from - 1
+    let yearStart = to - 364
+
+    // Invoices: credit sales, the collection-rate cohort, aging at start and end.
+    var activeInYear = [Bool](repeating: false, count: l.customerIds.count)
+    for i in l.invoiceAmount.indices {
+      let c = Int(l.invoiceCustomer[i])
+      let r = Int(l.customerRep[c])
+      let issued = l.invoiceIssued[i]
+      let due = l.invoiceDue[i]
+      let amount = l.invoiceAmount[i]
+      if issued >= from && issued <= to { t[r].creditSales += amount }
+      if issued >= yearStart && issued <= to { activeInYear[c] = true }
+      var balanceStart = amount
+      var balanceEnd = amount
+      var credits: Int64 = 0
+      var paid: Int64 = 0
+      var k = Int(l.invoiceEventStart[i])
+      let end = Int(l.invoiceEventStart[i + 1])
+      while k < end, l.eventDay[k] <= to {
+        let a = l.eventAmount[k]
+        if l.eventDay[k] <= start { balanceStart -= a }
+        balanceEnd -= a
+        switch l.eventKind[k] {
+        case .payment: paid += a
+        case .creditMemo: credits += a
+        case .writeOff: break
+        }
+        k += 1
+      }
+      if due >= from && due <= to {
+        let net = amount - credits
+        t[r].cohortBilled += net
+        t[r].cohortCollected += min(net, paid)
+      }
+      if issued <= start && balanceStart > 0 {
+        t[r].agingStart[KPIEngine.agingBucket(dpd: start - due)] += balanceStart
+      }
+      if issued <= to && balanceEnd > 0 {
+        t[r].agingEnd[KPIEngine.agingBucket(dpd: to - due)] += balanceEnd
+      }
+    }
+
+    // Payments: cash collected in the period, applied or not.
+    for k in l.paymentAmount.indices {
+      let d = l.paymentReceived[k]
+      guard d >= from && d <= to else { continue }
+      let r = Int(l.customerRep[Int(l.paymentCustomer[k])])
+      t[r].collected += l.paymentAmount[k]
+      t[r].paymentsCount += 1
+      if l.paymentInvoice[k] < 0 { t[r].unapplied += l.paymentAmount[k] }
+    }
+
+    // Auto-pay.
+    for c in l.customerIds.indices where activeInYear[c] {
+      let r = Int(l.customerRep[c])
+      t[r].autopayActiveCustomers += 1
+      if l.autopayEnrolled(c, at: to) { t[r].autopayEnrolledEnd += 1 }
+      if l.customerCreated[c] <= start && !l.autopayEnrolled(c, at: start) {
+        t[r].autopayEligible += 1
+        let on = l.customerAutopayOn[c]
+        if on >= from && on <= to { t[r].autopayConverted += 1 }
+      }
+    }
+
+    // Cases.
+    for k in l.caseOpenedAt.indices {
+      let r = Int(l.caseRep[k])
+      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
+      let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue }
+      if opened >= from && opened <= to { t[r].casesOpened += 1 }
+      if let closed, closed >= from && closed <= to {
+        t[r].casesClosed += 1
+        t[r].resolutionDays.append(Double(l.caseClosedAt[k]! - l.caseOpenedAt[k]) / 86_400)
+        if l.caseDocumented[k] { t[r].casesClosedDocumented += 1 }
+      }
+      if opened <= to && (closed.map { $0 > to } ?? true) {
+        t[r].casesOpenEnd += 1
+        if to - opened > 14 { t[r].casesOpenOver14d += 1 }
+      }
+      if let e = l.caseEscalatedAt[k] {
+        let d = Timestamp(seconds: e).day.rawValue
+        if d >= from && d <= to, let reason = l.caseEscalationReason[k],
+          let b = Vocabulary.escalationReasons.firstIndex(of: reason)
+        {
+          t[r].escalationsByReason[b] += 1
+        }
+      }
+    }
+
+    // Tasks.
+    for k in l.taskDue.indices {
+      let due = l.taskDue[k]
+      guard due >= from && due <= to else { continue }
+      let r = Int(l.taskRep[k])
+      t[r].tasksDue += 1
+      let done = l.taskCompleted[k]
+      if done <= to { t[r].tasksCompleted += 1 }
+      if done <= due { t[r].tasksOnTime += 1 }
+    }
+
+    // Promises: judged on all of the customer's payments, whatever the scope.
+    for k in l.promiseMade.indices {
+      let made = l.promiseMade[k]
+      guard made >= from && made <= to else { continue }
+      let r = Int(l.promiseRep[k])
+      t[r].promisesMade += 1
+      t[r].promisedAmount += l.promiseAmount[k]
+      let windowEnd = l.promisePromised[k] + 3
+      if windowEnd <= to {
+        t[r].promisesDue += 1
+        let paid = l.customerPayments(Int(l.promiseCustomer[k]), from: made, to: windowEnd)
+        if paid >= l.promiseAmount[k] { t[r].promisesKept += 1 }
+      }
+    }
+
+    // Outreach.
+    for k in l.activityDay.indices {
+      let d = l.activityDay[k]
+      guard d >= from && d <= to else { continue }
+      let r = Int(l.activityRep[k])
+      if l.activityOutbound[k] {
+        switch l.activityChannel[k] {
+        case .call: t[r].calls += 1
+        case .email: t[r].emails += 1
+        default: break
+        }
+      }
+      if l.activityReached[k] { t[r].contactsReached += 1 }
+    }
+    return t
+  }
+}

@@ -1,0 +1,34 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceStore
+import ArgumentParser
+
+struct KPIsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kpis",
+    abstract: "Every KPI of the spec for a period, for everyone, a rep or a team.",
+    discussion: """
+      Without a period option, the latest full calendar quarter of the data is used. The
+      table compares with the previous period of the same length; JSON follows the output
+      contract of spec/kpis.md (null where a denominator is 0).
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var period: PeriodOptions
+  @OptionGroup var scope: ScopeOptions
+  @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+  func run() throws {
+    try guarded {
+      let ledger = try store.open(create: false).loadLedger()
+      let report = try KPIReport(
+        engine: KPIEngine(ledger: ledger), period: period.resolve(ledger: ledger),
+        scope: scope.scope)
+      switch format {
+      case .table: print(report.table, terminator: "")
+      case .json: print(report.json.rendered())
+      case .csv: print(report.csv, terminator: "")
+      }
+    }
+  }
+}

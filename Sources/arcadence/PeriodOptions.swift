@@ -1,0 +1,72 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceStore
+import ArgumentParser
+
+/// `--from/--to`, `--quarter`, `--month`, `--week`: one way of naming a period.
+struct PeriodOptions: ParsableArguments {
+  @Option(help: "First day of the period (YYYY-MM-DD), with --to.") var from: String?
+  @Option(help: "Last day of the period (YYYY-MM-DD), inclusive.") var to: String?
+  @Option(help: "A calendar quarter, e.g. 2026-Q3.") var quarter: String?
+  @Option(help: "A calendar month, e.g. 2026-07.") var month: String?
+  @Option(help: "An ISO week, e.g. 2026-W27 (Monday to Sunday).") var week: String?
+
+  /// The period named, or the latest full quarter of the data when none is.
+  func resolve(ledger: Ledger) throws -> Period {
+    let given = [from != nil || to != nil, quarter != nil, month != nil, week != nil]
+      .filter { $0 }.count
+    guard given <= 1 else {
+      throw ArcadenceError(
+        .usage, "name the period one way: --from/--to, --quarter, --month or --week")
+    }
+    if let q = quarter {
+      guard let p = Period.parseQuarter(q) else {
+        throw ArcadenceError(.usage, "--quarter: expected YYYY-Qn such as 2026-Q3 (value \"\(q)\")")
+      }
+      return p
+    }
+    if let m = month {
+      guard let p = Period.parseMonth(m) else {
+        throw ArcadenceError(.usage, "--month: expected YYYY-MM such as 2026-07 (value \"\(m)\")")
+      }
+      return p
+    }
+    if let w = week {
+      guard let p = Period.parseISOWeek(w) else {
+        throw ArcadenceError(
+          .usage, "--week: expected an ISO week YYYY-Www such as 2026-W27 (value \"\(w)\")")
+      }
+      return p
+    }
+    if from != nil || to != nil {
+      guard let f = from, let t = to else {
+        throw ArcadenceError(.usage, "--from and --to go together")
+      }
+      guard let a = Day(iso: f) else {
+        throw ArcadenceError(.usage, "--from: not a valid date (YYYY-MM-DD) (value \"\(f)\")")
+      }
+      guard let b = Day(iso: t) else {
+        throw ArcadenceError(.usage, "--to: not a valid date (YYYY-MM-DD) (value \"\(t)\")")
+      }
+      guard a <= b else { throw ArcadenceError(.usage, "--to (\(t)) is before --from (\(f))") }
+      return Period(from: a, to: b)
+    }
+    guard let last = ledger.lastEventDay else {
+      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
+    }
+    return Period.latestFullQuarter(endingBy: last)
+  }
+}
+
+/// `--rep` / `--team`.
+struct ScopeOptions: ParsableArguments {
+  @Option(help: "Only this rep's numbers (rep_id).") var rep: String?
+  @Option(help: "Only this team's numbers (includes its inactive reps).") var team: String?
+
+  var scope: Scope { get throws { try Scope.from(rep: rep, team: team) } }
+}
+
+/// Output formats.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json, csv
+}

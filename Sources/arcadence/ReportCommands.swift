@@ -1,0 +1,129 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceStore
+import ArgumentParser
+
+struct ScorecardCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scorecard",
+    abstract: "Per-rep productivity with the team median and the rep's rank in the team.",
+    discussion: """
+      Ranks use standard competition ranking (1, 2, 2, 4) within each team; reps without a
+      team are ranked among themselves. Without a period option, the latest full quarter.
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var period: PeriodOptions
+  @Option(help: "Show one rep's card (rep_id).") var rep: String?
+  @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+  func run() throws {
+    try guarded {
+      let ledger = try store.open(create: false).loadLedger()
+      if let rep { _ = try Scope.rep(rep).reps(in: ledger) }
+      let card = Scorecard(
+        engine: KPIEngine(ledger: ledger), period: try period.resolve(ledger: ledger))
+      switch format {
+      case .table: print(card.table(rep: rep), terminator: "")
+      case .json:
+        var json = card.json
+        if let rep, case .object(var pairs) = json, case .array(let reps) = pairs[1].1 {
+          pairs[1].1 = .array(
+            reps.filter { r in
+              if case .object(let p) = r { return p.first?.1 == .string(rep) }
+              return false
+            })
+          json = .object(pairs)
+        }
+        print(json.rendered())
+      case .csv: print(card.csv, terminator: "")
+      }
+    }
+  }
+}
+
+struct AgingCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "aging",
+    abstract: "Open balances by days-past-due bucket as of any day, grouped as you choose.",
+    discussion: """
+      Buckets: current (not yet past due), 1–30, 31–60, 61–90 and 90+ days past due, at the
+      end of the --as-of day (default: the last day of the data). Rows are sorted by past-due
+      balance. --by customer also shows the oldest open invoice and the last contact.
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @Option(help: "The day (YYYY-MM-DD); default: the last day of the data.") var asOf: String?
+  @Option(help: "none, customer, rep or segment.") var by: AgingReport.Grouping = .none
+  @OptionGroup var scope: ScopeOptions
+  @Option(help: "Rows shown in the table (0 = all).") var limit = 25
+  @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+  func run() throws {
+    try guarded {
+      let ledger = try store.open(create: false).loadLedger()
+      let day: Day
+      if let asOf {
+        guard let d = Day(iso: asOf) else {
+          throw ArcadenceError(.usage, "--as-of: not a valid date (YYYY-MM-DD) (value \"\(asOf)\")")
+        }
+        day = d
+      } else {
+        guard let last = ledger.lastEventDay else {
+          throw ArcadenceError(.usage, "the store is empty: import data first")
+        }
+        day = last
+      }
+      let report = try AgingReport(ledger: ledger, asOf: day, grouping: by, scope: scope.scope)
+      switch format {
+      case .table: print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
+      case .json: print(report.json.rendered())
+      case .csv: print(report.csv, terminator: "")
+      }
+    }
+  }
+}
+
+extension AgingReport.Grouping: ExpressibleByArgument {}
+
+struct ReviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "review",
+    abstract: "The weekly root-cause review: Pareto of causes, escalations, stuck cases, trend.",
+    discussion: "Without --week, the last full ISO week of the data.")
+
+  enum ReviewFormat: String, ExpressibleByArgument { case markdown, json }
+
+  @OptionGroup var store: StoreOptions
+  @Option(help: "An ISO week, e.g. 2026-W14.") var week: String?
+  @OptionGroup var scope: ScopeOptions
+  @Option(help: "markdown or json.") var format: ReviewFormat = .markdown
+
+  func run() throws {
+    try guarded {
+      let ledger = try store.open(create: false).loadLedger()
+      let period: Period
+      if let week {
+        guard let p = Period.parseISOWeek(week) else {
+          throw ArcadenceError(
+            .usage, "--week: expected an ISO week YYYY-Www such as 2026-W14 (value \"\(week)\")")
+        }
+        period = p
+      } else {
+        guard let last = ledger.lastEventDay else {
+          throw ArcadenceError(.usage, "the store is empty: import data first")
+        }
+        let monday = last.startOfISOWeek
+        let sunday = monday + 6
+        period =
+          sunday == last
+          ? Period(from: monday, to: sunday) : Period(from: monday - 7, to: monday - 1)
+      }
+      let review = try WeeklyReview(ledger: ledger, week: period, scope: scope.scope)
+      switch format {
+      case .markdown: print(review.markdown, terminator: "")
+      case .json: print(review.json.rendered())
+      }
+    }
+  }
+}
