@@ -33,7 +33,13 @@ test: deps
 demo: release
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN) import Data/sample --db $(DB)
-	$(BIN) info --db $(DB)
+	$(BIN) kpis --db $(DB)
+	$(BIN) scorecard --db $(DB)
+	$(BIN) review --db $(DB)
+
+## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
+bench: release
+	bash Benchmarks/run.sh
 
 ## sample: regenerate the committed sample dataset (deterministic)
 sample: release

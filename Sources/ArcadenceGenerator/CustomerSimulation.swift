@@ -320,7 +320,7 @@ struct CustomerSimulation {
         Timestamp(seconds: opened.seconds + Int64(rng.int(10...min(14, Int(days))) * 86_400)),
         "delay"
       )
-    } else if balance > 2_000_000, rng.chance(0.35) {
+    } else if balance > 1_000_000, rng.chance(0.35) {
       escalated = (Timestamp(seconds: opened.seconds + Int64(rng.int(1...3)) * 86_400), "amount")
     } else if rng.chance(0.08) {
       let reason = ["customer_request", "documentation_gap", "other"][rng.pick([0.45, 0.4, 0.15])]
