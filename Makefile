@@ -36,6 +36,14 @@ demo: release
 	$(BIN) kpis --db $(DB)
 	$(BIN) scorecard --db $(DB)
 	$(BIN) review --db $(DB)
+	$(BIN) charts --db $(DB) --out Charts --format png,svg
+
+## charts: regenerate the chart gallery in Charts/ from Data/sample
+charts: release
+	rm -f .build/sample.sqlite*
+	$(BIN) import Data/sample --db .build/sample.sqlite
+	rm -f Charts/*.png Charts/*.svg
+	$(BIN) charts --db .build/sample.sqlite --out Charts --format png,svg
 
 ## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
 bench: release

@@ -33,14 +33,24 @@ let package = Package(
     // The chart kit: a pure chart model (scales, ticks, layout, marks), a Renderer protocol,
     // the Cairo renderer (PNG, SVG, PDF) and a recording renderer for tests.
     .target(name: "ArcadenceCharts", dependencies: ["CCairo"]),
+    // Charts, dashboards and reports built from the analytics.
+    .target(
+      name: "ArcadenceReports",
+      dependencies: ["ArcadenceAnalytics", "ArcadenceCharts", "ArcadenceStore", "ArcadenceCore"]
+    ),
     // The thin command-line front end.
     .executableTarget(
       name: "arcadence",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceGenerator", "ArcadenceAnalytics",
+        "ArcadenceCharts", "ArcadenceReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The hand-computed fixture shared by the analytics and report tests.
+    .target(
+      name: "ArcadenceTestSupport", dependencies: ["ArcadenceStore", "ArcadenceCore"],
+      path: "Tests/ArcadenceTestSupport"),
     .testTarget(name: "ArcadenceCoreTests", dependencies: ["ArcadenceCore"]),
     .testTarget(name: "ArcadenceChartsTests", dependencies: ["ArcadenceCharts", "CCairo"]),
     .testTarget(
@@ -53,7 +63,14 @@ let package = Package(
     ),
     .testTarget(
       name: "ArcadenceAnalyticsTests",
-      dependencies: ["ArcadenceAnalytics", "ArcadenceStore"]
+      dependencies: ["ArcadenceAnalytics", "ArcadenceStore", "ArcadenceTestSupport"]
+    ),
+    .testTarget(
+      name: "ArcadenceReportsTests",
+      dependencies: [
+        "ArcadenceReports", "ArcadenceCharts", "ArcadenceAnalytics", "ArcadenceStore",
+        "ArcadenceTestSupport",
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -41,25 +41,17 @@ public struct KPIEngine: Sendable {
       if issued >= yearStart && issued <= to { activeInYear[c] = true }
       var balanceStart = amount
       var balanceEnd = amount
-      var credits: Int64 = 0
-      var paid: Int64 = 0
       var k = Int(l.invoiceEventStart[i])
       let end = Int(l.invoiceEventStart[i + 1])
       while k < end, l.eventDay[k] <= to {
-        let a = l.eventAmount[k]
-        if l.eventDay[k] <= start { balanceStart -= a }
-        balanceEnd -= a
-        switch l.eventKind[k] {
-        case .payment: paid += a
-        case .creditMemo: credits += a
-        case .writeOff: break
-        }
+        if l.eventDay[k] <= start { balanceStart -= l.eventAmount[k] }
+        balanceEnd -= l.eventAmount[k]
         k += 1
       }
       if due >= from && due <= to {
-        let net = amount - credits
+        let (net, collected) = cohortAmounts(i, asOf: to)
         t[r].cohortBilled += net
-        t[r].cohortCollected += min(net, paid)
+        t[r].cohortCollected += collected
       }
       if issued <= start && balanceStart > 0 {
         t[r].agingStart[KPIEngine.agingBucket(dpd: start - due)] += balanceStart
@@ -134,12 +126,9 @@ public struct KPIEngine: Sendable {
       let r = Int(l.promiseRep[k])
       t[r].promisesMade += 1
       t[r].promisedAmount += l.promiseAmount[k]
-      let windowEnd = l.promisePromised[k] + 3
-      if windowEnd <= to {
-        t[r].promisesDue += 1
-        let paid = l.customerPayments(Int(l.promiseCustomer[k]), from: made, to: windowEnd)
-        if paid >= l.promiseAmount[k] { t[r].promisesKept += 1 }
-      }
+      let (due, kept) = promiseOutcome(k, asOf: to)
+      if due { t[r].promisesDue += 1 }
+      if kept { t[r].promisesKept += 1 }
     }
 
     // Outreach.
@@ -157,5 +146,41 @@ public struct KPIEngine: Sendable {
       if l.activityReached[k] { t[r].contactsReached += 1 }
     }
     return t
+  }
+
+  /// The collection-rate terms of invoice `i` judged at the end of day `asOf` (kpis.md,
+  /// `collection_rate`): its net amount (amount − credit memos posted ≤ asOf) and what was
+  /// collected (applied payments received ≤ asOf, capped at the net amount). Write-offs are
+  /// neither.
+  @inline(__always)
+  public func cohortAmounts(_ i: Int, asOf: Int32) -> (net: Int64, collected: Int64) {
+    let l = ledger
+    var credits: Int64 = 0
+    var paid: Int64 = 0
+    var k = Int(l.invoiceEventStart[i])
+    let end = Int(l.invoiceEventStart[i + 1])
+    while k < end, l.eventDay[k] <= asOf {
+      switch l.eventKind[k] {
+      case .payment: paid += l.eventAmount[k]
+      case .creditMemo: credits += l.eventAmount[k]
+      case .writeOff: break
+      }
+      k += 1
+    }
+    let net = l.invoiceAmount[i] - credits
+    return (net, min(net, paid))
+  }
+
+  /// Whether promise `k` is due at the end of day `asOf` (promised_on + 3 ≤ asOf) and, if so,
+  /// kept: the customer's payments (any invoice or none) received in [made_on,
+  /// promised_on + 3] add up to at least its amount (kpis.md, "Promises to pay").
+  @inline(__always)
+  public func promiseOutcome(_ k: Int, asOf: Int32) -> (due: Bool, kept: Bool) {
+    let l = ledger
+    let windowEnd = l.promisePromised[k] + 3
+    guard windowEnd <= asOf else { return (false, false) }
+    let paid = l.customerPayments(
+      Int(l.promiseCustomer[k]), from: l.promiseMade[k], to: windowEnd)
+    return (true, paid >= l.promiseAmount[k])
   }
 }

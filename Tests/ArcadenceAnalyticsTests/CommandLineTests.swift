@@ -1,3 +1,4 @@
+import ArcadenceTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import ArcadenceCore
 import ArcadenceStore
+import ArcadenceTestSupport
 import Foundation
 import Testing
 

@@ -11,8 +11,8 @@ import Foundation
 /// Reps: R1 and R2 in team A, R3 in team A but inactive and idle, R4 with no team and no rows.
 /// Customers: C1 (R1) converts to auto-pay in March; C2 (R1) cancelled auto-pay in February;
 /// C3 (R2) is created in March; C4 (R2) has not been billed for over a year.
-enum HandFixture {
-  static let files: [String: String] = [
+public enum HandFixture {
+  public static let files: [String: String] = [
     "reps.csv": """
     rep_id,name,team,active
     R1,Ann <Lead> & Co,A,true
@@ -109,12 +109,12 @@ enum HandFixture {
   ]
 
   /// Imports the fixture into a fresh store and loads its ledger.
-  static func ledger() throws -> Ledger {
+  public static func ledger() throws -> Ledger {
     try store().loadLedger()
   }
 
   /// Imports the fixture into a fresh store.
-  static func store() throws -> Store {
+  public static func store() throws -> Store {
     let root = NSTemporaryDirectory() + "arcadence-kpi-\(UUID().uuidString)"
     let dir = root + "/csv"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -126,5 +126,5 @@ enum HandFixture {
     return store
   }
 
-  static let march = Period(from: Day(iso: "2026-03-01")!, to: Day(iso: "2026-03-31")!)
+  public static let march = Period(from: Day(iso: "2026-03-01")!, to: Day(iso: "2026-03-31")!)
 }
