@@ -193,73 +193,62 @@ extension Ledger {
     return l
   }
 
-  /// Builds the per-invoice event lists and per-customer payment totals (counting sort by
-  /// owner, then by day within each owner). O(rows · log(rows per owner)).
+  /// Builds the per-invoice event lists and per-customer payment totals. O(rows · log(rows
+  /// per owner)).
   mutating func buildIndexes() {
-    let n = invoiceAmount.count
-    var counts = [Int32](repeating: 0, count: n + 1)
-    for i in paymentInvoice where i >= 0 { counts[Int(i) + 1] += 1 }
-    for i in adjustmentInvoice where i >= 0 { counts[Int(i) + 1] += 1 }
-    for i in 0..<n { counts[i + 1] += counts[i] }
-    invoiceEventStart = counts
-    var fill = counts
-    let total = Int(counts[n])
-    eventDay = [Int32](repeating: 0, count: total)
-    eventAmount = [Int64](repeating: 0, count: total)
-    eventKind = [EventKind](repeating: .payment, count: total)
+    // Events of each invoice: its applied payments and its adjustments, by day.
+    var owners: [Int32] = []
+    var days: [Int32] = []
+    var amounts: [Int64] = []
+    var kinds: [EventKind] = []
     for k in paymentInvoice.indices where paymentInvoice[k] >= 0 {
-      let slot = Int(fill[Int(paymentInvoice[k])])
-      fill[Int(paymentInvoice[k])] += 1
-      eventDay[slot] = paymentReceived[k]
-      eventAmount[slot] = paymentAmount[k]
+      owners.append(paymentInvoice[k])
+      days.append(paymentReceived[k])
+      amounts.append(paymentAmount[k])
+      kinds.append(.payment)
     }
     for k in adjustmentInvoice.indices where adjustmentInvoice[k] >= 0 {
-      let slot = Int(fill[Int(adjustmentInvoice[k])])
-      fill[Int(adjustmentInvoice[k])] += 1
-      eventDay[slot] = adjustmentPosted[k]
-      eventAmount[slot] = adjustmentAmount[k]
-      eventKind[slot] = adjustmentIsCreditMemo[k] ? .creditMemo : .writeOff
+      owners.append(adjustmentInvoice[k])
+      days.append(adjustmentPosted[k])
+      amounts.append(adjustmentAmount[k])
+      kinds.append(adjustmentIsCreditMemo[k] ? .creditMemo : .writeOff)
     }
-    for i in 0..<n {
-      let a = Int(invoiceEventStart[i])
-      let b = Int(invoiceEventStart[i + 1])
-      if b - a > 1 {
-        let sorted = (a..<b).map { (eventDay[$0], eventAmount[$0], eventKind[$0]) }
-          .sorted { $0.0 < $1.0 }
-        for (k, e) in sorted.enumerated() {
-          eventDay[a + k] = e.0
-          eventAmount[a + k] = e.1
-          eventKind[a + k] = e.2
-        }
-      }
-    }
+    let events = Ledger.groupByOwner(owners, days: days, ownerCount: invoiceAmount.count)
+    invoiceEventStart = events.start
+    eventDay = events.order.map { days[$0] }
+    eventAmount = events.order.map { amounts[$0] }
+    eventKind = events.order.map { kinds[$0] }
 
-    let m = customerIds.count
-    var cc = [Int32](repeating: 0, count: m + 1)
-    for c in paymentCustomer where c >= 0 { cc[Int(c) + 1] += 1 }
-    for i in 0..<m { cc[i + 1] += cc[i] }
-    customerPaymentStart = cc
-    var cfill = cc
-    var amounts = [Int64](repeating: 0, count: Int(cc[m]))
-    customerPaymentDay = [Int32](repeating: 0, count: Int(cc[m]))
-    for k in paymentCustomer.indices where paymentCustomer[k] >= 0 {
-      let slot = Int(cfill[Int(paymentCustomer[k])])
-      cfill[Int(paymentCustomer[k])] += 1
-      customerPaymentDay[slot] = paymentReceived[k]
-      amounts[slot] = paymentAmount[k]
+    // Payments of each customer, by day, with running totals.
+    let byCustomer = Ledger.groupByOwner(
+      paymentCustomer, days: paymentReceived, ownerCount: customerIds.count)
+    customerPaymentStart = byCustomer.start
+    customerPaymentDay = byCustomer.order.map { paymentReceived[$0] }
+    customerPaymentTotal = [Int64](repeating: 0, count: byCustomer.order.count + 1)
+    for (k, row) in byCustomer.order.enumerated() {
+      customerPaymentTotal[k + 1] = customerPaymentTotal[k] + paymentAmount[row]
     }
-    for c in 0..<m {
-      let a = Int(cc[c])
-      let b = Int(cc[c + 1])
-      if b - a > 1 {
-        let sorted = (a..<b).map { (customerPaymentDay[$0], amounts[$0]) }.sorted { $0.0 < $1.0 }
-        for (k, e) in sorted.enumerated() {
-          customerPaymentDay[a + k] = e.0
-          amounts[a + k] = e.1
-        }
-      }
+  }
+
+  /// Groups rows by owner (a counting sort) and orders each owner's rows by day, keeping
+  /// file order for equal days: `start[o]..<start[o + 1]` are owner `o`'s positions in
+  /// `order`, which holds row indices. Rows with a negative owner are left out.
+  static func groupByOwner(_ owners: [Int32], days: [Int32], ownerCount: Int)
+    -> (start: [Int32], order: [Int])
+  {
+    var start = [Int32](repeating: 0, count: ownerCount + 1)
+    for o in owners where o >= 0 { start[Int(o) + 1] += 1 }
+    for i in 0..<ownerCount { start[i + 1] += start[i] }
+    var fill = start
+    var order = [Int](repeating: 0, count: Int(start[ownerCount]))
+    for (row, o) in owners.enumerated() where o >= 0 {
+      order[Int(fill[Int(o)])] = row
+      fill[Int(o)] += 1
     }
-    customerPaymentTotal = [Int64](repeating: 0, count: amounts.count + 1)
-    for k in amounts.indices { customerPaymentTotal[k + 1] = customerPaymentTotal[k] + amounts[k] }
+    for o in 0..<ownerCount where start[o + 1] - start[o] > 1 {
+      let range = Int(start[o])..<Int(start[o + 1])
+      order[range].sort { (days[$0], $0) < (days[$1], $1) }
+    }
+    return (start, order)
   }
 }
