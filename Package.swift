@@ -22,7 +22,10 @@ let package = Package(
     // SQLite store: schema, migrations, import, export, loading for analytics.
     .target(
       name: "ArcadenceStore",
-      dependencies: ["ArcadenceCore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "ArcadenceCore", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     // Synthetic data from a stated ground-truth model.
     .target(name: "ArcadenceGenerator", dependencies: ["ArcadenceCore", "Yams"]),

@@ -80,23 +80,19 @@ public struct Importer: Sendable {
     let ignoreExtra = ignoreExtraColumns
     let rows: [(Entity, Int)]
     do {
-      rows = try store.pool.write { db -> [(Entity, Int)] in
-        var run = ImportRun(db: db, limit: limit, ignoreExtra: ignoreExtra, progress: progress)
-        try db.execute(
-          sql: """
-            CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER)
-            WITHOUT ROWID
-            """)
-        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
-        var counts: [(Entity, Int)] = []
-        for entity in present where !run.full {
-          let path = (directory as NSString).appendingPathComponent(entity.fileName)
-          counts.append((entity, try run.importFile(entity, path: path)))
+      // Every reference is checked row by row below (with a message a person can act on),
+      // and an import never deletes, so SQLite's own foreign-key enforcement would only
+      // repeat those look-ups: it is switched off for the import's transaction and back on
+      // afterwards. (The pragma cannot change inside a transaction.)
+      rows = try store.pool.writeWithoutTransaction { db -> [(Entity, Int)] in
+        try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+        var result: [(Entity, Int)] = []
+        try db.inTransaction {
+          result = try importAll(db)
+          return .commit
         }
-        if !run.issues.isEmpty {
-          throw run.failure()
-        }
-        return counts
+        return result
       }
     } catch let error as DatabaseError {
       throw ArcadenceError(
@@ -105,6 +101,25 @@ public struct Importer: Sendable {
     return ImportSummary(
       rows: rows.map { (entity: $0.0, count: $0.1) },
       seconds: Date().timeIntervalSince(started), skippedFiles: skipped)
+
+    func importAll(_ db: Database) throws -> [(Entity, Int)] {
+      var run = ImportRun(db: db, limit: limit, ignoreExtra: ignoreExtra, progress: progress)
+      try db.execute(
+        sql: """
+          CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER)
+          WITHOUT ROWID
+          """)
+      defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
+      var counts: [(Entity, Int)] = []
+      for entity in present where !run.full {
+        let path = (directory as NSString).appendingPathComponent(entity.fileName)
+        counts.append((entity, try run.importFile(entity, path: path)))
+      }
+      if !run.issues.isEmpty {
+        throw run.failure()
+      }
+      return counts
+    }
   }
 }
 
@@ -115,7 +130,7 @@ private struct ImportRun {
   let ignoreExtra: Bool
   let progress: (@Sendable (ImportProgress) -> Void)?
   var issues: [InputIssue] = []
-  var existsStatements: [Entity: Statement] = [:]
+  var existsStatements: [Entity: FastStatement] = [:]
   /// Ids of rows rejected in this import (at most `limit`), to explain follow-on errors.
   var rejected: Set<String> = []
 
@@ -151,16 +166,16 @@ private struct ImportRun {
 
   mutating func exists(_ entity: Entity, _ id: String) throws -> Bool {
     if known[entity]?.contains(id) == true { return true }
-    let stmt: Statement
+    let stmt: FastStatement
     if let s = existsStatements[entity] {
       stmt = s
     } else {
-      stmt = try db.makeStatement(
-        sql: "SELECT 1 FROM \(entity.table) WHERE \(entity.idColumn) = ?")
+      stmt = try FastStatement(
+        db, sql: "SELECT 1 FROM \(entity.table) WHERE \(entity.idColumn) = ?")
       existsStatements[entity] = stmt
     }
-    stmt.setUncheckedArguments([id])
-    let found = try Int.fetchOne(stmt) != nil
+    try stmt.bind([.text(id)])
+    let found = try stmt.step()
     if found {
       if known[entity, default: []].count >= ImportRun.knownLimit { known[entity] = [] }
       known[entity, default: []].insert(id)
@@ -187,18 +202,19 @@ private struct ImportRun {
     let columns = entity.columns
     let names = columns.map(\.name)
     let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    let upsert = try db.makeStatement(
+    let upsert = try FastStatement(
+      db,
       sql: """
         INSERT INTO \(entity.table) (\(names.joined(separator: ", ")))
         VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))
         ON CONFLICT(\(entity.idColumn)) DO UPDATE SET \(updates)
         """)
     try db.execute(sql: "DELETE FROM temp.import_seen")
-    let markSeen = try db.makeStatement(
-      sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
-    let firstSeen = try db.makeStatement(sql: "SELECT line FROM temp.import_seen WHERE id = ?")
-    let invoiceOwner = try db.makeStatement(
-      sql: "SELECT customer_id FROM invoices WHERE invoice_id = ?")
+    let markSeen = try FastStatement(
+      db, sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
+    let firstSeen = try FastStatement(db, sql: "SELECT line FROM temp.import_seen WHERE id = ?")
+    let invoiceOwner = try FastStatement(
+      db, sql: "SELECT customer_id FROM invoices WHERE invoice_id = ?")
     let references = columns.enumerated().compactMap { i, c -> (Int, Entity)? in
       if case .reference(let target) = c.kind { return (i, target) }
       return nil
@@ -237,19 +253,22 @@ private struct ImportRun {
       }
       // A payment's invoice must belong to the payment's customer.
       if entity == .payments, let ci = customerIndex, let ii = invoiceIndex,
-        let invoice = values[ii].text, let customer = values[ci].text,
-        let owner = try String.fetchOne(invoiceOwner, arguments: [invoice]), owner != customer
+        let invoice = values[ii].text, let customer = values[ci].text
       {
-        issue("invoice_id", "belongs to customer \(owner), not \(customer)", invoice)
+        try invoiceOwner.bind([.text(invoice)])
+        if try invoiceOwner.step(), let owner = invoiceOwner.text(0), owner != customer {
+          issue("invoice_id", "belongs to customer \(owner), not \(customer)", invoice)
+        }
       }
       guard let id = values[0].text else {
         add(rowIssues)
         continue
       }
-      markSeen.setUncheckedArguments([id, record.line])
+      try markSeen.bind([.text(id), .integer(Int64(record.line))])
       try markSeen.execute()
-      if db.changesCount == 0 {
-        let line = try Int.fetchOne(firstSeen, arguments: [id]) ?? 0
+      if markSeen.changes == 0 {
+        try firstSeen.bind([.text(id)])
+        let line = try firstSeen.step() ? firstSeen.integer(0) : 0
         issue(entity.idColumn, "duplicate id (first on line \(line))", id)
       }
       if !rowIssues.isEmpty {
@@ -260,7 +279,7 @@ private struct ImportRun {
       // Rows keep being written after a problem elsewhere so that later files see their
       // parents; the transaction is rolled back at the end anyway.
       do {
-        upsert.setUncheckedArguments(StatementArguments(values.map { $0.databaseValue }))
+        try upsert.bind(values)
         try upsert.execute()
       } catch let error as DatabaseError {
         add([

@@ -40,7 +40,6 @@ public final class Store: Sendable {
     config.label = "arcadence"
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
-      try db.execute(sql: "PRAGMA temp_store = MEMORY")
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
     }
     do {

@@ -1,0 +1,79 @@
+import ArcadenceCore
+import GRDB
+import GRDBSQLite
+
+/// A GRDB-prepared statement driven through the SQLite C API, for the import's hot loop.
+///
+/// GRDB builds a `StatementArguments` value (and resolves key paths) for every execution,
+/// which costs more than the SQLite work of a one-row upsert. This wrapper binds values with
+/// `sqlite3_bind_*` directly. It owns nothing: GRDB owns the statement and finalizes it. Every
+/// SQLite status is checked and turned into a `DatabaseError` with the statement's SQL.
+struct FastStatement {
+  let statement: Statement
+  let connection: OpaquePointer?
+  var raw: OpaquePointer { statement.sqliteStatement }
+
+  init(_ db: Database, sql: String) throws {
+    statement = try db.makeStatement(sql: sql)
+    connection = db.sqliteConnection
+  }
+
+  /// Binds `values` to parameters 1…n, text copied (`SQLITE_TRANSIENT`).
+  func bind(_ values: [FieldValue]) throws {
+    sqlite3_reset(raw)
+    for (i, v) in values.enumerated() {
+      let index = Int32(i + 1)
+      let code: Int32
+      switch v {
+      case .null: code = sqlite3_bind_null(raw, index)
+      case .integer(let n): code = sqlite3_bind_int64(raw, index, n)
+      case .text(let s):
+        code = sqlite3_bind_text(raw, index, s, -1, FastStatement.transient)
+      }
+      try check(code)
+    }
+  }
+
+  /// Runs the statement to completion (no rows expected).
+  func execute() throws {
+    let code = sqlite3_step(raw)
+    guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
+    sqlite3_reset(raw)
+  }
+
+  /// Steps once; returns whether a row is available (read it before the next call).
+  func step() throws -> Bool {
+    let code = sqlite3_step(raw)
+    switch code {
+    case SQLITE_ROW: return true
+    case SQLITE_DONE: return false
+    default: throw error(code)
+    }
+  }
+
+  /// Text of column `i` of the current row, or nil for NULL.
+  func text(_ i: Int32) -> String? {
+    guard let p = sqlite3_column_text(raw, i) else { return nil }
+    return String(cString: p)
+  }
+
+  /// Integer of column `i` of the current row.
+  func integer(_ i: Int32) -> Int64 { sqlite3_column_int64(raw, i) }
+
+  /// Rows changed by the last execution.
+  var changes: Int32 { sqlite3_changes(connection) }
+
+  private func check(_ code: Int32) throws {
+    guard code == SQLITE_OK else { throw error(code) }
+  }
+
+  private func error(_ code: Int32) -> DatabaseError {
+    sqlite3_reset(raw)
+    let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+    return DatabaseError(
+      resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+  }
+
+  /// SQLite's "copy the text now" destructor.
+  static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
