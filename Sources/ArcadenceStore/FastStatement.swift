@@ -60,6 +60,27 @@ struct FastStatement {
   /// Integer of column `i` of the current row.
   func integer(_ i: Int32) -> Int64 { sqlite3_column_int64(raw, i) }
 
+  /// Integer of column `i` of the current row, or nil for NULL.
+  func optionalInteger(_ i: Int32) -> Int64? {
+    sqlite3_column_type(raw, i) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, i)
+  }
+
+  /// Column `i` of the current row, typed by context (NULL reads as 0 or "").
+  subscript(_ i: Int32) -> Int64 { integer(i) }
+  subscript(_ i: Int32) -> Int32 { Int32(truncatingIfNeeded: integer(i)) }
+  subscript(_ i: Int32) -> String { text(i) ?? "" }
+  /// Column `i` of the current row, nil for NULL.
+  subscript(_ i: Int32) -> String? { text(i) }
+  subscript(_ i: Int32) -> Int64? { optionalInteger(i) }
+  subscript(_ i: Int32) -> Int32? { optionalInteger(i).map { Int32(truncatingIfNeeded: $0) } }
+
+  /// Runs a query and calls `body` for each row (read columns with `text`, `integer`).
+  func forEachRow(_ body: (FastStatement) throws -> Void) throws {
+    sqlite3_reset(raw)
+    while try step() { try body(self) }
+    sqlite3_reset(raw)
+  }
+
   /// Rows changed by the last execution.
   var changes: Int32 { sqlite3_changes(connection) }
 

@@ -15,19 +15,18 @@ extension Store {
   }
 }
 
-/// Maps SQLite rowids to dense indices.
-private struct RowidMap {
-  var index: [Int32]
+/// Maps ids to dense indices (−1 for a null or unknown id).
+private struct IndexMap {
+  var index: [String: Int32]
 
-  init(rowids: [Int64]) {
-    let maxId = Int(rowids.max() ?? 0)
-    index = [Int32](repeating: -1, count: maxId + 1)
-    for (i, r) in rowids.enumerated() { index[Int(r)] = Int32(i) }
+  init(_ ids: [String]) {
+    index = Dictionary(minimumCapacity: ids.count)
+    for (i, id) in ids.enumerated() { index[id] = Int32(i) }
   }
 
-  subscript(_ rowid: Int64?) -> Int32 {
-    guard let r = rowid, r >= 0, Int(r) < index.count else { return -1 }
-    return index[Int(r)]
+  subscript(_ id: String?) -> Int32 {
+    guard let id else { return -1 }
+    return index[id] ?? -1
   }
 }
 
@@ -36,48 +35,46 @@ private struct RowidMap {
 }
 
 extension Ledger {
+  /// Reads every table with plain scans (no joins): ids are resolved to dense indices with
+  /// hash maps built from the parent tables, which costs far less than SQLite's text-key
+  /// B-tree look-ups per row.
   static func load(_ db: Database) throws -> Ledger {
     var l = Ledger()
-    var repRowids: [Int64] = []
-    var rows = try Row.fetchCursor(
-      db, sql: "SELECT rowid, rep_id, name, team, active FROM reps ORDER BY rep_id")
-    while let r = try rows.next() {
-      repRowids.append(r[0])
-      l.repIds.append(r[1])
-      l.repNames.append(r[2])
-      l.repTeams.append(r[3])
-      l.repActive.append((r[4] as Int64) != 0)
-    }
-    let reps = RowidMap(rowids: repRowids)
+    try FastStatement(db, sql: "SELECT rep_id, name, team, active FROM reps ORDER BY rep_id")
+      .forEachRow { r in
+        l.repIds.append(r[0])
+        l.repNames.append(r[1])
+        l.repTeams.append(r[2])
+        l.repActive.append((r[3] as Int64) != 0)
+      }
+    let reps = IndexMap(l.repIds)
 
-    var customerRowids: [Int64] = []
-    rows = try Row.fetchCursor(
+    try FastStatement(
       db,
       sql: """
-        SELECT c.rowid, c.customer_id, c.name, c.segment, r.rowid, c.payment_terms_days,
-          c.created_on, c.autopay_enrolled_on, c.autopay_cancelled_on
-        FROM customers c JOIN reps r ON r.rep_id = c.rep_id ORDER BY c.customer_id
-        """)
-    while let r = try rows.next() {
-      customerRowids.append(r[0])
-      l.customerIds.append(r[1])
-      l.customerNames.append(r[2])
-      l.customerSegments.append(r[3])
-      l.customerRep.append(reps[r[4]])
-      l.customerTerms.append(r[5])
-      l.customerCreated.append(r[6])
-      l.customerAutopayOn.append((r[7] as Int32?) ?? Int32.max)
-      l.customerAutopayOff.append((r[8] as Int32?) ?? Int32.max)
+        SELECT customer_id, name, segment, rep_id, payment_terms_days, created_on,
+          autopay_enrolled_on, autopay_cancelled_on
+        FROM customers ORDER BY customer_id
+        """
+    ).forEachRow { r in
+      l.customerIds.append(r[0])
+      l.customerNames.append(r[1])
+      l.customerSegments.append(r[2])
+      l.customerRep.append(reps[r[3]])
+      l.customerTerms.append(r[4])
+      l.customerCreated.append(r[5])
+      l.customerAutopayOn.append((r[6] as Int32?) ?? Int32.max)
+      l.customerAutopayOff.append((r[7] as Int32?) ?? Int32.max)
     }
-    let customers = RowidMap(rowids: customerRowids)
+    let customers = IndexMap(l.customerIds)
 
-    rows = try Row.fetchCursor(
+    try FastStatement(
       db,
       sql: """
-        SELECT i.rowid, c.rowid, i.issued_on, i.due_on, i.amount, i.invoice_id
-        FROM invoices i JOIN customers c ON c.customer_id = i.customer_id ORDER BY i.rowid
-        """)
-    while let r = try rows.next() {
+        SELECT rowid, customer_id, issued_on, due_on, amount, invoice_id
+        FROM invoices ORDER BY rowid
+        """
+    ).forEachRow { r in
       l.invoiceRowid.append(r[0])
       l.invoiceCustomer.append(customers[r[1]])
       l.invoiceIssued.append(r[2])
@@ -85,43 +82,32 @@ extension Ledger {
       l.invoiceAmount.append(r[4])
       l.invoiceIds.append(r[5])
     }
-    let invoices = RowidMap(rowids: l.invoiceRowid)
+    let invoices = IndexMap(l.invoiceIds)
 
-    rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT c.rowid, i.rowid, p.received_on, p.amount
-        FROM payments p JOIN customers c ON c.customer_id = p.customer_id
-        LEFT JOIN invoices i ON i.invoice_id = p.invoice_id
-        """)
-    while let r = try rows.next() {
+    try FastStatement(
+      db, sql: "SELECT customer_id, invoice_id, received_on, amount FROM payments"
+    ).forEachRow { r in
       l.paymentCustomer.append(customers[r[0]])
       l.paymentInvoice.append(invoices[r[1]])
       l.paymentReceived.append(r[2])
       l.paymentAmount.append(r[3])
     }
 
-    rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT i.rowid, a.posted_on, a.amount, a.kind
-        FROM adjustments a JOIN invoices i ON i.invoice_id = a.invoice_id
-        """)
-    while let r = try rows.next() {
+    try FastStatement(
+      db, sql: "SELECT invoice_id, posted_on, amount, kind FROM adjustments"
+    ).forEachRow { r in
       l.adjustmentInvoice.append(invoices[r[0]])
       l.adjustmentPosted.append(r[1])
       l.adjustmentAmount.append(r[2])
       l.adjustmentIsCreditMemo.append((r[3] as String) == "credit_memo")
     }
 
-    rows = try Row.fetchCursor(
+    try FastStatement(
       db,
       sql: """
-        SELECT c.rowid, r.rowid, a.occurred_at, a.channel, a.direction, a.outcome
-        FROM activities a JOIN customers c ON c.customer_id = a.customer_id
-        JOIN reps r ON r.rep_id = a.rep_id
-        """)
-    while let r = try rows.next() {
+        SELECT customer_id, rep_id, occurred_at, channel, direction, outcome FROM activities
+        """
+    ).forEachRow { r in
       l.activityCustomer.append(customers[r[0]])
       l.activityRep.append(reps[r[1]])
       l.activityDay.append(utcDay(r[2]))
@@ -134,14 +120,9 @@ extension Ledger {
       l.activityReached.append(Vocabulary.reachedOutcomes.contains(outcome))
     }
 
-    rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT c.rowid, r.rowid, p.made_on, p.promised_on, p.amount
-        FROM promises p JOIN customers c ON c.customer_id = p.customer_id
-        JOIN reps r ON r.rep_id = p.rep_id
-        """)
-    while let r = try rows.next() {
+    try FastStatement(
+      db, sql: "SELECT customer_id, rep_id, made_on, promised_on, amount FROM promises"
+    ).forEachRow { r in
       l.promiseCustomer.append(customers[r[0]])
       l.promiseRep.append(reps[r[1]])
       l.promiseMade.append(r[2])
@@ -149,18 +130,15 @@ extension Ledger {
       l.promiseAmount.append(r[4])
     }
 
-    rows = try Row.fetchCursor(
+    try FastStatement(
       db,
       sql: """
-        SELECT k.case_id, c.rowid, i.rowid, r.rowid, k.opened_at, k.closed_at, k.root_cause,
-          k.escalated_at, k.escalation_reason, k.summary, k.investigation, k.resolution,
-          k.customer_confirmed, k.origin
-        FROM cases k JOIN customers c ON c.customer_id = k.customer_id
-        JOIN reps r ON r.rep_id = k.rep_id
-        LEFT JOIN invoices i ON i.invoice_id = k.invoice_id
-        ORDER BY k.case_id
-        """)
-    while let r = try rows.next() {
+        SELECT case_id, customer_id, invoice_id, rep_id, opened_at, closed_at, root_cause,
+          escalated_at, escalation_reason, summary, investigation, resolution,
+          customer_confirmed, origin
+        FROM cases ORDER BY case_id
+        """
+    ).forEachRow { r in
       l.caseIds.append(r[0])
       l.caseCustomer.append(customers[r[1]])
       l.caseInvoice.append(invoices[r[2]])
@@ -170,19 +148,15 @@ extension Ledger {
       l.caseRootCause.append(r[6])
       l.caseEscalatedAt.append(r[7])
       l.caseEscalationReason.append(r[8])
-      let filled = [r[9], r[10], r[11]].allSatisfy { (s: String?) in !(s ?? "").isBlank }
+      let notes: [String?] = [r[9], r[10], r[11]]
+      let filled = notes.allSatisfy { !($0 ?? "").isBlank }
       l.caseDocumented.append(filled && (r[12] as Int64?) == 1)
       l.caseOrigin.append(r[13])
     }
 
-    rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT r.rowid, c.rowid, t.kind, t.due_on, t.completed_on
-        FROM tasks t JOIN reps r ON r.rep_id = t.rep_id
-        JOIN customers c ON c.customer_id = t.customer_id
-        """)
-    while let r = try rows.next() {
+    try FastStatement(
+      db, sql: "SELECT rep_id, customer_id, kind, due_on, completed_on FROM tasks"
+    ).forEachRow { r in
       l.taskRep.append(reps[r[0]])
       l.taskCustomer.append(customers[r[1]])
       l.taskKind.append(r[2])
