@@ -6,7 +6,7 @@ APT_PACKAGES := libsqlite3-dev libcairo2-dev fonts-dejavu-core
 DB ?= Data/arcadence.sqlite
 BIN := .build/release/arcadence
 
-.PHONY: deps build release test demo sample charts bench lint format clean
+.PHONY: deps build release test demo sample charts bench browser-check lint format clean
 
 ## deps: install missing system packages (apt-get update first, as root or with sudo)
 deps:
@@ -37,6 +37,7 @@ demo: release
 	$(BIN) scorecard --db $(DB)
 	$(BIN) review --db $(DB)
 	$(BIN) charts --db $(DB) --out Charts --format png,svg
+	$(BIN) dashboard --db $(DB) --out Charts/dashboard
 
 ## charts: regenerate the chart gallery in Charts/ from Data/sample
 charts: release
@@ -44,6 +45,14 @@ charts: release
 	$(BIN) import Data/sample --db .build/sample.sqlite
 	rm -f Charts/*.png Charts/*.svg
 	$(BIN) charts --db .build/sample.sqlite --out Charts --format png,svg
+
+## browser-check: load every dashboard page in headless Chromium (installs it if missing)
+browser-check: release
+	rm -rf .browser-check && mkdir -p .browser-check
+	$(BIN) import Data/sample --db .browser-check/store.sqlite
+	$(BIN) dashboard --db .browser-check/store.sqlite --out .browser-check/site
+	$(BIN) review --db .browser-check/store.sqlite --format html --out .browser-check/site/review-standalone.html
+	python3 .ci/browser-check.py .browser-check/site .browser-check/screenshots
 
 ## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
 bench: release

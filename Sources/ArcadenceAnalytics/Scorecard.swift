@@ -113,12 +113,14 @@ public struct Scorecard: Sendable {
     return out
   }
 
-  static func cell(_ v: MetricValue, key: String) -> String {
+  /// A table cell: money in whole currency units, other values as people read them.
+  public static func cell(_ v: MetricValue, key: String) -> String {
     if case .money(let c) = v { return Cents.displayWhole(c) }
     return Format.human(v, key: key)
   }
 
-  static func medianCell(_ v: Double?, like sample: MetricValue) -> String {
+  /// A team-median cell formatted like `sample`.
+  public static func medianCell(_ v: Double?, like sample: MetricValue) -> String {
     guard let v else { return "—" }
     switch sample {
     case .money: return Cents.displayWhole(Int64((v * 100).rounded()))

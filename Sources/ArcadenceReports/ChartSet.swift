@@ -143,7 +143,9 @@ public struct ChartSet: Sendable {
         caption: "Cases opened and closed per week.",
         chart: Chart(
           title: "Cases opened and closed per week", subtitle: sub,
-          xAxis: .categories(weekLabels), yAxis: YAxis(title: "Cases"),
+          xAxis: .categories(weekLabels),
+          yAxis: ChartSet.axis(
+            .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"),
           marks: [
             .bars(
               BarMark(
@@ -173,7 +175,8 @@ public struct ChartSet: Sendable {
           title: "Root causes of billing cases", subtitle: sub,
           footnote: "\(causes.reduce(0) { $0 + $1.value }) cases opened in the period.",
           categories: causes.map(\.key), values: causes.map { Double($0.value) },
-          valueName: "Cases", valueAxis: YAxis(title: "Cases", format: .number))))
+          valueName: "Cases",
+          valueAxis: ChartSet.axis(.number, causes.map { Double($0.value) }, title: "Cases"))))
 
     // 7. Rep comparison, one chart per team in scope.
     let card = Scorecard(engine: engine, period: period)
@@ -224,14 +227,14 @@ public struct ChartSet: Sendable {
   }
 
   /// A value axis: 0–100 % for rates, whole-number ticks for small counts.
-  static func axis(_ format: ValueFormat, _ values: [Double]) -> YAxis {
-    if isPercent(format) { return YAxis(format: format, domain: 0...1) }
+  static func axis(_ format: ValueFormat, _ values: [Double], title: String? = nil) -> YAxis {
+    if isPercent(format) { return YAxis(title: title, format: format, domain: 0...1) }
     let top = values.filter(\.isFinite).max() ?? 0
     if case .number = format, top < 4 {
       let upper = max(1, top.rounded(.up))
-      return YAxis(format: format, domain: 0...upper, tickCount: Int(upper) + 1)
+      return YAxis(title: title, format: format, domain: 0...upper, tickCount: Int(upper) + 1)
     }
-    return YAxis(format: format)
+    return YAxis(title: title, format: format)
   }
 
   static func isPercent(_ f: ValueFormat) -> Bool {

@@ -1,5 +1,7 @@
 import ArcadenceAnalytics
+import ArcadenceCharts
 import ArcadenceCore
+import ArcadenceReports
 import ArcadenceStore
 import ArgumentParser
 
@@ -92,12 +94,14 @@ struct ReviewCommand: ParsableCommand {
     abstract: "The weekly root-cause review: Pareto of causes, escalations, stuck cases, trend.",
     discussion: "Without --week, the last full ISO week of the data.")
 
-  enum ReviewFormat: String, ExpressibleByArgument { case markdown, json }
+  enum ReviewFormat: String, ExpressibleByArgument { case markdown, json, html }
 
   @OptionGroup var store: StoreOptions
   @Option(help: "An ISO week, e.g. 2026-W14.") var week: String?
   @OptionGroup var scope: ScopeOptions
-  @Option(help: "markdown or json.") var format: ReviewFormat = .markdown
+  @Option(help: "markdown, json or html (one self-contained page).") var format: ReviewFormat =
+    .markdown
+  @Option(help: "Write to this file instead of standard output.") var out: String?
 
   func run() throws {
     try guarded {
@@ -120,9 +124,25 @@ struct ReviewCommand: ParsableCommand {
           ? Period(from: monday, to: sunday) : Period(from: monday - 7, to: monday - 1)
       }
       let review = try WeeklyReview(ledger: ledger, week: period, scope: scope.scope)
+      let text: String
       switch format {
-      case .markdown: print(review.markdown, terminator: "")
-      case .json: print(review.json.rendered())
+      case .markdown: text = review.markdown
+      case .json: text = review.json.rendered() + "\n"
+      case .html:
+        let renderer = CairoRenderer()
+        text = try ReviewPage.html(review) { _, chart in
+          HTML.dataURI(try renderer.render(chart, format: .svg), mime: "image/svg+xml")
+        }
+      }
+      if let out {
+        do {
+          try text.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch {
+          throw ArcadenceError(.io, "cannot write \(out)")
+        }
+        print("wrote the review of \(review.weekLabel) to \(out)")
+      } else {
+        print(text, terminator: "")
       }
     }
   }

@@ -113,8 +113,8 @@ public enum HandFixture {
     try store().loadLedger()
   }
 
-  /// Imports the fixture into a fresh store.
-  public static func store() throws -> Store {
+  /// Imports the fixture (or a variant of its files) into a fresh store.
+  public static func store(files: [String: String] = HandFixture.files) throws -> Store {
     let root = NSTemporaryDirectory() + "arcadence-kpi-\(UUID().uuidString)"
     let dir = root + "/csv"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
