@@ -27,6 +27,8 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // Imports of other systems' exports (ERP, CRM, bank) through mapping files.
+    .target(name: "ArcadenceMapping", dependencies: ["ArcadenceCore", "ArcadenceStore", "Yams"]),
     // Synthetic data from a stated ground-truth model.
     .target(name: "ArcadenceGenerator", dependencies: ["ArcadenceCore", "Yams"]),
     // KPI engine: the definitions of spec/kpis.md.
@@ -46,7 +48,7 @@ let package = Package(
       name: "arcadence",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceGenerator", "ArcadenceAnalytics",
-        "ArcadenceCharts", "ArcadenceReports",
+        "ArcadenceCharts", "ArcadenceReports", "ArcadenceMapping",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -55,6 +57,14 @@ let package = Package(
       name: "ArcadenceTestSupport", dependencies: ["ArcadenceStore", "ArcadenceCore"],
       path: "Tests/ArcadenceTestSupport"),
     .testTarget(name: "ArcadenceCoreTests", dependencies: ["ArcadenceCore"]),
+    .testTarget(
+      name: "ArcadenceMappingTests",
+      dependencies: [
+        "ArcadenceMapping", "ArcadenceStore", "ArcadenceCore",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      exclude: ["Fixtures"]
+    ),
     .testTarget(name: "ArcadenceChartsTests", dependencies: ["ArcadenceCharts", "CCairo"]),
     .testTarget(
       name: "ArcadenceStoreTests",

@@ -10,6 +10,12 @@ public struct CSVRecord: Sendable {
   public var fields: [String]
   /// 1-based line number of the record's first character.
   public var line: Int
+
+  /// A record made elsewhere (e.g. by a mapping).
+  public init(fields: [String], line: Int) {
+    self.fields = fields
+    self.line = line
+  }
 }
 
 /// A streaming RFC 4180 reader: memory stays bounded by the longest record.

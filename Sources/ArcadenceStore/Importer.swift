@@ -76,6 +76,23 @@ public struct Importer: Sendable {
         "\(directory) holds none of the files "
           + Entity.allCases.map(\.fileName).joined(separator: ", "))
     }
+    let sources: [any RecordSource] = try present.map {
+      try ContractFile(
+        entity: $0, path: (directory as NSString).appendingPathComponent($0.fileName))
+    }
+    var summary = try run(sources: sources, into: store, progress: progress)
+    summary.skippedFiles = skipped
+    summary.seconds = Date().timeIntervalSince(started)
+    return summary
+  }
+
+  /// Imports records from `sources`, which must come in dependency order (parents first),
+  /// all or nothing.
+  public func run(
+    sources: [any RecordSource], into store: Store,
+    progress: (@Sendable (ImportProgress) -> Void)? = nil
+  ) throws -> ImportSummary {
+    let started = Date()
     let limit = errorLimit
     let ignoreExtra = ignoreExtraColumns
     let rows: [(Entity, Int)]
@@ -100,7 +117,7 @@ public struct Importer: Sendable {
     }
     return ImportSummary(
       rows: rows.map { (entity: $0.0, count: $0.1) },
-      seconds: Date().timeIntervalSince(started), skippedFiles: skipped)
+      seconds: Date().timeIntervalSince(started), skippedFiles: [])
 
     func importAll(_ db: Database) throws -> [(Entity, Int)] {
       var run = ImportRun(db: db, limit: limit, ignoreExtra: ignoreExtra, progress: progress)
@@ -111,9 +128,8 @@ public struct Importer: Sendable {
           """)
       defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
       var counts: [(Entity, Int)] = []
-      for entity in present where !run.full {
-        let path = (directory as NSString).appendingPathComponent(entity.fileName)
-        counts.append((entity, try run.importFile(entity, path: path)))
+      for source in sources where !run.full {
+        counts.append((source.entity, try run.importSource(source)))
       }
       if !run.issues.isEmpty {
         throw run.failure()
@@ -183,11 +199,11 @@ private struct ImportRun {
     return found
   }
 
-  /// Imports one file; returns the number of records read.
-  mutating func importFile(_ entity: Entity, path: String) throws -> Int {
-    let reader = try CSVReader(path: path, fileName: entity.fileName)
-    let file = entity.fileName
-    guard let header = try reader.next() else {
+  /// Imports one source; returns the number of records read.
+  mutating func importSource(_ source: any RecordSource) throws -> Int {
+    let entity = source.entity
+    let file = source.fileName
+    guard !source.header.isEmpty else {
       add([
         InputIssue(
           file: file, line: 1, column: nil, message: "file is empty (no header row)",
@@ -195,9 +211,18 @@ private struct ImportRun {
       ])
       return 0
     }
+    /// Names a contract column the way the source does.
+    func located(_ issues: [InputIssue]) -> [InputIssue] {
+      issues.map {
+        var i = $0
+        i.file = file
+        i.column = i.column.map { source.describe(column: $0) }
+        return i
+      }
+    }
     let parser = RecordParser(
-      entity: entity, header: header.fields, ignoreExtraColumns: ignoreExtra)
-    add(parser.headerIssues)
+      entity: entity, fileName: file, header: source.header, ignoreExtraColumns: ignoreExtra)
+    add(located(parser.headerIssues))
     if parser.missingRequired { return 0 }
     let columns = entity.columns
     let names = columns.map(\.name)
@@ -207,7 +232,7 @@ private struct ImportRun {
       sql: """
         INSERT INTO \(entity.table) (\(names.joined(separator: ", ")))
         VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))
-        ON CONFLICT(\(entity.idColumn)) DO UPDATE SET \(updates)
+        ON CONFLICT(\(entity.idColumn)) DO \(source.keepsExisting ? "NOTHING" : "UPDATE SET " + updates)
         """)
     try db.execute(sql: "DELETE FROM temp.import_seen")
     let markSeen = try FastStatement(
@@ -223,23 +248,25 @@ private struct ImportRun {
     let invoiceIndex = names.firstIndex(of: "invoice_id")
 
     var count = 0
-    while !full, let record = try reader.next() {
+    while !full, let (record, conversionIssues) = try source.next() {
       count += 1
       if count & 0x3FFF == 0, let progress {
-        progress(
-          ImportProgress(
-            entity: entity, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes,
-            rows: count))
+        let (read, total) = source.progress
+        progress(ImportProgress(entity: entity, bytesRead: read, totalBytes: total, rows: count))
       }
       var (values, rowIssues) = parser.parse(record)
-      if values.isEmpty {  // wrong number of fields: nothing else can be read
+      rowIssues = conversionIssues + located(rowIssues)
+      if values.isEmpty || !conversionIssues.isEmpty {
+        // Wrong number of fields, or values the mapping could not convert.
         add(rowIssues)
         if let id = parser.id(of: record) { rejected.insert(entity.rawValue + "\u{1F}" + id) }
         continue
       }
       func issue(_ column: String, _ message: String, _ value: String) {
         rowIssues.append(
-          InputIssue(file: file, line: record.line, column: column, message: message, value: value))
+          InputIssue(
+            file: file, line: record.line, column: source.describe(column: column),
+            message: message, value: value))
       }
       for (i, target) in references {
         guard let id = values[i].text else { continue }
@@ -289,9 +316,8 @@ private struct ImportRun {
         ])
       }
     }
-    progress?(
-      ImportProgress(
-        entity: entity, bytesRead: reader.totalBytes, totalBytes: reader.totalBytes, rows: count))
+    let (_, total) = source.progress
+    progress?(ImportProgress(entity: entity, bytesRead: total, totalBytes: total, rows: count))
     return count
   }
 }

@@ -13,7 +13,7 @@ struct Arcadence: ParsableCommand {
     subcommands: [
       ImportCommand.self, ExportCommand.self, GenerateCommand.self, InfoCommand.self,
       KPIsCommand.self, AgingCommand.self, ScorecardCommand.self, ReviewCommand.self,
-      ChartsCommand.self, DashboardCommand.self,
+      ChartsCommand.self, DashboardCommand.self, MappingCommand.self,
     ]
   )
 }

@@ -1,4 +1,5 @@
 import ArcadenceCore
+import ArcadenceMapping
 import ArcadenceStore
 import ArgumentParser
 
@@ -12,6 +13,11 @@ struct ImportCommand: ParsableCommand {
       that order inside one transaction. Rows whose id is already in the store replace
       it. On any problem nothing is written and every problem is listed as
       FILE:LINE: column NAME: reason (value "…").
+
+      With --mapping FILE.yaml, the folder holds other systems' exports (an ERP's aging
+      detail, a CRM's case report, a payment history) and the mapping says how to read them;
+      `arcadence mapping init EXPORT.csv` writes a first mapping to confirm. Data/mappings/
+      has ready ones.
       """)
 
   @OptionGroup var store: StoreOptions
@@ -19,15 +25,28 @@ struct ImportCommand: ParsableCommand {
   @Flag(help: "Ignore columns the data contract does not name instead of rejecting them.")
   var ignoreExtraColumns = false
   @Option(help: "Stop after this many problems.") var maxErrors = 50
+  @Option(help: "A mapping file for exports that are not in the contract's format.")
+  var mapping: String?
 
   func run() throws {
     try guarded {
       let db = try store.open(create: true)
       let importer = Importer(ignoreExtraColumns: ignoreExtraColumns, errorLimit: maxErrors)
-      let summary = try importer.run(directory: directory, into: db) { p in
+      let progress: @Sendable (ImportProgress) -> Void = { p in
         Terminal.progress(
           p.entity.fileName,
           fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : 1)
+      }
+      let summary: ImportSummary
+      if let mapping {
+        let sources = try Mapping(path: mapping).sources(directory: directory)
+        summary = try importer.run(sources: sources, into: db, progress: progress)
+        let skipped = sources.map(\.skipped).reduce(0, +)
+        if skipped > 0 {
+          Terminal.note("note: \(skipped) source rows left out by skip_if_empty / only_if")
+        }
+      } else {
+        summary = try importer.run(directory: directory, into: db, progress: progress)
       }
       Terminal.endProgress()
       for name in summary.skippedFiles {
