@@ -162,8 +162,12 @@ private struct ImportRun {
 
   var full: Bool { issues.count >= limit }
 
+  /// Problems already reported: two targets mapped from the same source row would
+  /// otherwise report the same bad value twice.
+  var reported: Set<InputIssue> = []
+
   mutating func add(_ new: [InputIssue]) {
-    for issue in new where !full { issues.append(issue) }
+    for issue in new where !full && reported.insert(issue).inserted { issues.append(issue) }
   }
 
   func failure() -> ArcadenceError {
@@ -255,7 +259,11 @@ private struct ImportRun {
         progress(ImportProgress(entity: entity, bytesRead: read, totalBytes: total, rows: count))
       }
       var (values, rowIssues) = parser.parse(record)
-      rowIssues = conversionIssues + located(rowIssues)
+      // A value the mapping could not convert is left empty; saying it is also missing
+      // would only repeat the problem.
+      rowIssues =
+        conversionIssues
+        + located(rowIssues.filter { conversionIssues.isEmpty || $0.message != "is required" })
       if values.isEmpty || !conversionIssues.isEmpty {
         // Wrong number of fields, or values the mapping could not convert.
         add(rowIssues)
