@@ -27,11 +27,7 @@ struct MappingInit: ParsableCommand {
     try guarded {
       let yaml = try MappingGuesser.guess(path: file)
       if let out {
-        do {
-          try yaml.write(toFile: out, atomically: true, encoding: .utf8)
-        } catch {
-          throw ArcadenceError(.io, "cannot write \(out)")
-        }
+        try writeText(yaml, to: out)
         print("wrote \(out): check it, then `arcadence import FOLDER --mapping \(out)`")
       } else {
         print(yaml, terminator: "")

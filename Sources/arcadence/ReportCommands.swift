@@ -135,11 +135,7 @@ struct ReviewCommand: ParsableCommand {
         }
       }
       if let out {
-        do {
-          try text.write(toFile: out, atomically: true, encoding: .utf8)
-        } catch {
-          throw ArcadenceError(.io, "cannot write \(out)")
-        }
+        try writeText(text, to: out)
         print("wrote the review of \(review.weekLabel) to \(out)")
       } else {
         print(text, terminator: "")

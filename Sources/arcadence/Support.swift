@@ -33,6 +33,15 @@ func guarded(_ body: () throws -> Void) throws {
   }
 }
 
+/// Writes text to a file, or fails with a message naming it.
+func writeText(_ text: String, to path: String) throws {
+  do {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+  } catch {
+    throw ArcadenceError(.io, "cannot write \(path)")
+  }
+}
+
 /// Writing to the terminal: stdout for results, stderr for progress and errors.
 enum Terminal {
   static let stderrIsTTY = isatty(2) == 1
