@@ -38,6 +38,7 @@ demo: release
 	$(BIN) review --db $(DB)
 	$(BIN) charts --db $(DB) --out Charts --format png,svg
 	$(BIN) dashboard --db $(DB) --out Charts/dashboard
+	$(BIN) simulate Scenarios/weekly-calls.yaml --db $(DB) --out Charts/simulation
 
 ## charts: regenerate the chart gallery in Charts/ from Data/sample
 charts: release
@@ -45,6 +46,8 @@ charts: release
 	$(BIN) import Data/sample --db .build/sample.sqlite
 	rm -f Charts/*.png Charts/*.svg
 	$(BIN) charts --db .build/sample.sqlite --out Charts --format png,svg
+	$(BIN) simulate Scenarios/weekly-calls.yaml --db .build/sample.sqlite --out Charts/simulation
+	$(BIN) backtest --db .build/sample.sqlite --cutoff 2026-08-03 --horizon 90 --out Charts/backtest
 
 ## browser-check: load every dashboard page in headless Chromium (installs it if missing)
 browser-check: release

@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "ArcadenceStore", targets: ["ArcadenceStore"]),
     .library(name: "ArcadenceAnalytics", targets: ["ArcadenceAnalytics"]),
     .library(name: "ArcadenceCharts", targets: ["ArcadenceCharts"]),
+    .library(name: "ArcadenceSimulation", targets: ["ArcadenceSimulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,12 +44,20 @@ let package = Package(
       name: "ArcadenceReports",
       dependencies: ["ArcadenceAnalytics", "ArcadenceCharts", "ArcadenceStore", "ArcadenceCore"]
     ),
+    // The cadence simulator: calibration from the store, scenarios, the Monte Carlo engine
+    // (Philox counter-based randomness), the Markov aging chain, backtests and charts.
+    .target(
+      name: "ArcadenceSimulation",
+      dependencies: [
+        "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceCharts", "Yams",
+      ]
+    ),
     // The thin command-line front end.
     .executableTarget(
       name: "arcadence",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceGenerator", "ArcadenceAnalytics",
-        "ArcadenceCharts", "ArcadenceReports", "ArcadenceMapping",
+        "ArcadenceCharts", "ArcadenceReports", "ArcadenceMapping", "ArcadenceSimulation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -83,6 +92,12 @@ let package = Package(
       dependencies: [
         "ArcadenceReports", "ArcadenceCharts", "ArcadenceAnalytics", "ArcadenceStore",
         "ArcadenceTestSupport",
+      ]
+    ),
+    .testTarget(
+      name: "ArcadenceSimulationTests",
+      dependencies: [
+        "ArcadenceSimulation", "ArcadenceGenerator", "ArcadenceStore", "ArcadenceCore", "Yams",
       ]
     ),
   ],

@@ -13,7 +13,8 @@ struct Arcadence: ParsableCommand {
     subcommands: [
       ImportCommand.self, ExportCommand.self, GenerateCommand.self, InfoCommand.self,
       KPIsCommand.self, AgingCommand.self, ScorecardCommand.self, ReviewCommand.self,
-      ChartsCommand.self, DashboardCommand.self, MappingCommand.self,
+      ChartsCommand.self, DashboardCommand.self, MappingCommand.self, CalibrateCommand.self,
+      SimulateCommand.self, BacktestCommand.self,
     ]
   )
 }

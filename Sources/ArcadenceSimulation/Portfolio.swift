@@ -1,0 +1,236 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// Each customer's billing rhythm: the median gap between its invoices, its last issue date
+/// and the amounts to resample new invoices from (simulation.md, "New invoices").
+public struct BillingCadence: Sendable {
+  /// Days between invoices per customer (0: not billed in the simulation).
+  public var gap: [Int32]
+  /// Last issue day per customer.
+  public var lastIssued: [Int32]
+  /// Start of each customer's amounts in `amounts` (`amountStart[c + 1]` is the end).
+  public var amountStart: [Int32]
+  /// Recent invoice amounts (cents), the last twelve per customer.
+  public var amounts: [Int64]
+
+  /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
+  /// simulation when its last invoice is at most two gaps (and at least 45 days) old; its
+  /// gap is the median of its own gaps, or for a customer with a single invoice (a new one)
+  /// the median gap of all customers. O(invoices · log invoices).
+  public static func fit(ledger l: Ledger, until: Day) -> BillingCadence {
+    let u = until.rawValue
+    let n = l.customerIds.count
+    var days = [[Int32]](repeating: [], count: n)
+    var amts = [[Int64]](repeating: [], count: n)
+    for i in l.invoiceIssued.indices where l.invoiceIssued[i] <= u {
+      let c = Int(l.invoiceCustomer[i])
+      days[c].append(l.invoiceIssued[i])
+      amts[c].append(l.invoiceAmount[i])
+    }
+    var out = BillingCadence(gap: [], lastIssued: [], amountStart: [0], amounts: [])
+    var own = [Int32](repeating: 0, count: n)
+    var sorted = [[Int]](repeating: [], count: n)
+    for c in 0..<n {
+      sorted[c] = days[c].indices.sorted { (days[c][$0], $0) < (days[c][$1], $1) }
+      let d = sorted[c].map { days[c][$0] }
+      if d.count >= 2 {
+        let gaps = zip(d.dropFirst(), d).map { Double($0 - $1) }.filter { $0 > 0 }
+        own[c] = Int32((Statistics.median(gaps) ?? 0).rounded())
+      }
+    }
+    let typical = Int32(
+      (Statistics.median(own.filter { $0 > 0 }.map(Double.init)) ?? 0).rounded())
+    for c in 0..<n {
+      let order = sorted[c]
+      let d = order.map { days[c][$0] }
+      var gap: Int32 = 0
+      let g = d.count >= 2 ? own[c] : (d.count == 1 ? typical : 0)
+      if g > 0, u - d[d.count - 1] <= max(2 * g, 45) { gap = g }
+      out.gap.append(gap)
+      out.lastIssued.append(d.last ?? Int32.min)
+      out.amounts.append(contentsOf: order.suffix(12).map { amts[c][$0] })
+      out.amountStart.append(Int32(out.amounts.count))
+    }
+    return out
+  }
+}
+
+/// The start state of a simulation: every invoice open at the start date with what the
+/// model needs about it, the customers, and the invoices their billing cadence will issue
+/// over the horizon (simulation.md, "Model").
+///
+/// All days are offsets from ``start`` (day 0 is the first simulated day); invoices
+/// `0..<openCount` are open at the start, the rest are issued during the horizon (their
+/// amounts are drawn per path). Flat arrays, one entry per invoice or customer.
+public struct Portfolio: Sendable {
+  /// The first simulated day.
+  public var start: Day
+  /// Segment index of each customer.
+  public var customerSegment: [Int32]
+  /// Whether each customer is on auto-pay at the start.
+  public var customerAutopay: [Bool]
+  /// Start of each customer's amounts in `amounts` (for new invoices).
+  public var amountStart: [Int32]
+  /// Amounts (cents) new invoices are resampled from.
+  public var amounts: [Int64]
+
+  /// Invoices open at the start (the first ones).
+  public var openCount: Int
+  /// Customer of each invoice.
+  public var invoiceCustomer: [Int32]
+  /// Balance at the start (cents; 0 for invoices issued later).
+  public var invoiceBalance: [Int64]
+  /// Issue day offset (negative for invoices issued before the start).
+  public var invoiceIssue: [Int32]
+  /// Due day offset.
+  public var invoiceDue: [Int32]
+  /// Index in the ledger, or −1 for invoices issued in the simulation.
+  public var invoiceLedger: [Int32]
+  /// Offset of the day an open dispute was opened (≤ −1), or `Int32.min` for none.
+  public var disputeOpened: [Int32]
+  /// Offset of an open promise's promised day (≥ 0), or `Int32.max` for none.
+  public var promiseDay: [Int32]
+  /// Start of each open invoice's recent outbound contacts in `contactDay`.
+  public var contactStart: [Int32]
+  /// Offsets (≤ −1) of recent outbound contacts (and of the day after a dispute was
+  /// resolved), for the lifts still running at the start.
+  public var contactDay: [Int32]
+  /// Whether each of those contacts reached the customer.
+  public var contactReached: [Bool]
+
+  /// A portfolio of open invoices stated by hand (no customers billed, no disputes, no
+  /// promises, no contacts), for tests and what-ifs.
+  public init(
+    start: Day, customerSegment: [Int32], customerAutopay: [Bool]? = nil,
+    invoiceCustomer: [Int32], invoiceBalance: [Int64], invoiceDue: [Int32],
+    invoiceIssue: [Int32]? = nil
+  ) {
+    self.start = start
+    self.customerSegment = customerSegment
+    self.customerAutopay =
+      customerAutopay ?? [Bool](repeating: false, count: customerSegment.count)
+    amountStart = [Int32](repeating: 0, count: customerSegment.count + 1)
+    amounts = []
+    openCount = invoiceBalance.count
+    self.invoiceCustomer = invoiceCustomer
+    self.invoiceBalance = invoiceBalance
+    self.invoiceIssue = invoiceIssue ?? invoiceDue.map { min($0, 0) - 30 }
+    self.invoiceDue = invoiceDue
+    invoiceLedger = [Int32](repeating: -1, count: invoiceBalance.count)
+    disputeOpened = [Int32](repeating: Int32.min, count: invoiceBalance.count)
+    promiseDay = [Int32](repeating: Int32.max, count: invoiceBalance.count)
+    contactStart = [Int32](repeating: 0, count: invoiceBalance.count + 1)
+    contactDay = []
+    contactReached = []
+  }
+
+  /// Number of invoices, open and to be issued.
+  public var invoiceCount: Int { invoiceBalance.count }
+
+  /// The portfolio at the end of `start − 1` in the store, with the new invoices billed over
+  /// `horizon` days when `newInvoices`. Only data up to `start − 1` is read, so a backtest
+  /// can start inside the data. O(invoices + rows).
+  public init(
+    ledger l: Ledger, links: InvoiceLinks, segments: [String], start: Day, horizon: Int,
+    newInvoices: Bool
+  ) {
+    let s = start.rawValue
+    let prev = s - 1
+    var lookup: [String: Int32] = [:]
+    for (k, n) in segments.enumerated() { lookup[n] = Int32(k) }
+    self.start = start
+    customerSegment = l.customerSegments.map { lookup[$0 ?? "unassigned"] ?? 0 }
+    customerAutopay = l.customerIds.indices.map { l.autopayEnrolled($0, at: prev) }
+    let billing = BillingCadence.fit(ledger: l, until: Day(rawValue: prev))
+    amountStart = billing.amountStart
+    amounts = billing.amounts
+
+    // Open disputes and promises per invoice, as of the end of `start − 1`.
+    var disputes: [Int32: Int32] = [:]
+    var resolved: [Int32: [Int32]] = [:]
+    for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
+      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
+      let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue } ?? Int32.max
+      // A dispute resolved recently engages the customer like a contact the day after.
+      if closed < prev, closed + 1 > prev - 60 {
+        resolved[l.caseInvoice[k], default: []].append(closed + 1)
+      }
+      guard opened <= prev, closed > prev else { continue }
+      let i = l.caseInvoice[k]
+      disputes[i] = min(disputes[i] ?? Int32.max, opened - s)
+    }
+    var promises: [Int32: Int32] = [:]
+    for k in links.promiseInvoice.indices {
+      guard links.promiseMade[k] <= prev, links.promisePromised[k] >= s else { continue }
+      promises[links.promiseInvoice[k]] = links.promisePromised[k] - s
+    }
+    let contacts = Calibration.ranges(links.activityInvoice, count: l.invoiceAmount.count)
+
+    invoiceCustomer = []
+    invoiceBalance = []
+    invoiceIssue = []
+    invoiceDue = []
+    invoiceLedger = []
+    disputeOpened = []
+    promiseDay = []
+    contactStart = [0]
+    contactDay = []
+    contactReached = []
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= prev {
+      let b = l.balance(i, at: prev)
+      guard b > 0 else { continue }
+      let c = l.invoiceCustomer[i]
+      invoiceCustomer.append(c)
+      invoiceBalance.append(b)
+      invoiceIssue.append(l.invoiceIssued[i] - s)
+      invoiceDue.append(l.invoiceDue[i] - s)
+      invoiceLedger.append(Int32(i))
+      disputeOpened.append(disputes[Int32(i)] ?? Int32.min)
+      promiseDay.append(promises[Int32(i)] ?? Int32.max)
+      for k in contacts[i] where links.activityOutbound[k] {
+        let d = links.activityDay[k]
+        guard d <= prev, d > prev - 60 else { continue }
+        contactDay.append(d - s)
+        contactReached.append(Vocabulary.reachedOutcomes.contains(links.activityOutcome[k]))
+      }
+      for d in resolved[Int32(i)] ?? [] {
+        contactDay.append(d - s)
+        contactReached.append(true)
+      }
+      contactStart.append(Int32(contactDay.count))
+    }
+    openCount = invoiceBalance.count
+
+    // New invoices on each billed customer's cadence.
+    guard newInvoices else { return }
+    var scheduled: [(day: Int32, customer: Int32)] = []
+    for c in l.customerIds.indices
+    where billing.gap[c] > 0 && billing.amountStart[c + 1] > billing.amountStart[c] {
+      var d = billing.lastIssued[c] + billing.gap[c]
+      while d < s { d += billing.gap[c] }
+      while d < s + Int32(horizon) {
+        scheduled.append((d - s, Int32(c)))
+        d += billing.gap[c]
+      }
+    }
+    scheduled.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
+    for (day, c) in scheduled {
+      invoiceCustomer.append(c)
+      invoiceBalance.append(0)
+      invoiceIssue.append(day)
+      invoiceDue.append(day + l.customerTerms[Int(c)])
+      invoiceLedger.append(-1)
+      disputeOpened.append(Int32.min)
+      promiseDay.append(Int32.max)
+      contactStart.append(Int32(contactDay.count))
+    }
+  }
+
+  /// Balance at the start by ``AgingBucket``.
+  public var openByBucket: [Int64] {
+    var out = [Int64](repeating: 0, count: AgingBucket.count)
+    for i in 0..<openCount { out[AgingBucket.of(dpd: -invoiceDue[i] - 1)] += invoiceBalance[i] }
+    return out
+  }
+}

@@ -1,0 +1,89 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// A scenario made ready to run against a store: the calibration resolved, the policies in
+/// numbers, the start state built.
+public struct SimulationRun: Sendable {
+  /// The scenario.
+  public var scenario: Scenario
+  /// The calibration in force.
+  public var calibration: Calibration
+  /// `from_store` or the calibration file.
+  public var calibrationLabel: String
+  /// The parameters with the scenario's overrides.
+  public var parameters: ModelParameters
+  /// The policies in numbers.
+  public var policies: [Policy]
+  /// The start state.
+  public var portfolio: Portfolio
+  /// The run settings.
+  public var settings: SimulationSettings
+
+  /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
+  /// the file's values when given.
+  public init(
+    scenario: Scenario, ledger: Ledger, links: InvoiceLinks, paths: Int? = nil,
+    seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1
+  ) throws {
+    guard let last = ledger.lastEventDay else {
+      throw ArcadenceError(.usage, "the store is empty: import data first")
+    }
+    let start = scenario.start ?? last + 1
+    let h = horizon ?? scenario.horizonDays
+    guard h >= 1, h <= 730 else {
+      throw ArcadenceError(.usage, "--horizon: expected 1 to 730 days (value \(h))")
+    }
+    switch scenario.calibration {
+    case .fromStore:
+      calibration = Calibration.fit(ledger: ledger, links: links, until: start - 1)
+      calibrationLabel = "from_store (data up to \(start - 1))"
+    case .file(let name):
+      let path =
+        name.hasPrefix("/") ? name : (scenario.folder as NSString).appendingPathComponent(name)
+      calibration = try Calibration.load(path: path)
+      calibrationLabel = path
+    }
+    if scenario.parameterUncertainty, calibration.sample == nil {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        "\(scenario.file): parameter_uncertainty: true needs calibration: from_store (a "
+          + "calibration file carries no per-customer counts to resample)")
+    }
+    var params = ModelParameters(calibration: calibration)
+    var multiplier = 1.0
+    for (k, v) in scenario.overrides {
+      params.apply(k, v)
+      if k == "hazard_multiplier" { multiplier *= v }
+    }
+    calibration.sample?.hazardMultiplier = multiplier
+    parameters = params
+    let cal = calibration
+    policies = try scenario.policies.map { try $0.resolve(cal) }
+    portfolio = Portfolio(
+      ledger: ledger, links: links, segments: calibration.segments, start: start, horizon: h,
+      newInvoices: scenario.newInvoices)
+    self.scenario = scenario
+    settings = SimulationSettings(
+      horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
+      threads: max(1, threads), portfolioShock: scenario.portfolioShock,
+      parameterUncertainty: scenario.parameterUncertainty)
+  }
+
+  /// The simulator of this run.
+  public var simulator: Simulator {
+    Simulator(
+      portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
+      sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)))
+  }
+
+  /// Runs the Monte Carlo simulation.
+  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SimulationResult {
+    simulator.run(progress: progress)
+  }
+
+  /// The Markov aging chain's closed-form expectation for the invoices open at the start.
+  public func markov() -> MarkovResult {
+    MarkovChain(calibration: calibration).expected(portfolio, horizon: settings.horizon)
+  }
+}

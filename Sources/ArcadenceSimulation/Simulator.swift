@@ -1,0 +1,853 @@
+import Dispatch
+import Foundation
+
+/// How a simulation runs: horizon, paths, seed, threads and the random parts switched on.
+public struct SimulationSettings: Sendable, Equatable {
+  /// Days simulated (day 0 is the start).
+  public var horizon: Int
+  /// Number of Monte Carlo paths.
+  public var paths: Int
+  /// The seed: the Philox key.
+  public var seed: UInt64
+  /// Worker threads (paths are split into contiguous blocks; results do not depend on it).
+  public var threads: Int
+  /// Whether each path draws a lognormal portfolio shock on all hazards.
+  public var portfolioShock: Bool
+  /// Whether each path resamples the calibration by customer (Poisson bootstrap).
+  public var parameterUncertainty: Bool
+
+  /// Settings.
+  public init(
+    horizon: Int = 90, paths: Int = 1000, seed: UInt64 = 1, threads: Int = 1,
+    portfolioShock: Bool = true, parameterUncertainty: Bool = false
+  ) {
+    self.horizon = horizon
+    self.paths = paths
+    self.seed = seed
+    self.threads = threads
+    self.portfolioShock = portfolioShock
+    self.parameterUncertainty = parameterUncertainty
+  }
+
+  /// All available cores.
+  public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// The Monte Carlo cadence simulator (simulation.md, "Model").
+///
+/// Each path runs every policy on the same random numbers: every draw is Philox4x32-10
+/// (Salmon et al. 2011) keyed by the seed with counter (path, invoice, day, decision), so
+/// policies are compared with common random numbers and a path's result does not depend on
+/// the thread that ran it. Paths are split into contiguous blocks over `threads` threads
+/// and merged in path order, so the output is bit-identical at any thread count.
+///
+/// The engine is event driven. An invoice's payment is decided by a clock: one uniform `U`
+/// per invoice and the running survival `S = Π(1 − h_d)`; it is paid on the first day
+/// `S ≤ U`, which is exactly a daily Bernoulli(h_d) draw, but lets the engine jump: while
+/// the hazard is constant (no lift running, same bucket) the payment day is
+/// `⌈ln(U ÷ S) ÷ ln(1 − h)⌉` days on, one logarithm instead of a draw per day; while a lift
+/// decays, days are stepped with one multiplication each. Write-offs run on a second clock.
+/// An invoice is touched only on days something can happen to it (a cadence step, its due
+/// date, a promised day, an escalation, a pending call, its payment), so the cost is
+/// O(events + lifted invoice-days) per path rather than O(invoice-days). Lifts smaller than
+/// 0.001 are dropped.
+public struct Simulator: Sendable {
+  /// The start state.
+  public let portfolio: Portfolio
+  /// The parameters (scenario overrides applied).
+  public let parameters: ModelParameters
+  /// The policies; the first is the baseline of the comparisons.
+  public let policies: [Policy]
+  /// The run settings.
+  public let settings: SimulationSettings
+  /// The calibration sample to bootstrap from when `parameterUncertainty` is on.
+  public let sample: CalibrationSample?
+  /// Keys fixed by scenario overrides (never bootstrapped).
+  public let fixedKeys: Set<String>
+
+  /// A simulator.
+  public init(
+    portfolio: Portfolio, parameters: ModelParameters, policies: [Policy],
+    settings: SimulationSettings, sample: CalibrationSample? = nil, fixedKeys: Set<String> = []
+  ) {
+    self.portfolio = portfolio
+    self.parameters = parameters
+    self.policies = policies
+    self.settings = settings
+    self.sample = sample
+    self.fixedKeys = fixedKeys
+  }
+
+  /// Runs every path of every policy. `progress` is called with (paths done, paths) from
+  /// worker threads.
+  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SimulationResult {
+    let started = DispatchTime.now()
+    let core = EngineCore(self)
+    let buffers = ResultBuffers(
+      policies: policies.count, paths: settings.paths, horizon: settings.horizon)
+    let threads = max(1, min(settings.threads, settings.paths))
+    let counter = ProgressCounter()
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      let from = settings.paths * t / threads
+      let to = settings.paths * (t + 1) / threads
+      var worker = Worker(core: core, buffers: buffers)
+      defer { worker.release() }
+      for path in from..<to {
+        worker.run(path: path)
+        let done = counter.increment()
+        progress?(done, settings.paths)
+      }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    return SimulationResult(
+      portfolio: portfolio, policies: policies, settings: settings, buffers: buffers,
+      seconds: seconds)
+  }
+}
+
+/// A thread-safe counter of finished paths.
+final class ProgressCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  func increment() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value
+  }
+}
+
+/// Per-path outputs of every policy, written by the workers at disjoint indices.
+final class ResultBuffers: @unchecked Sendable {
+  let policies: Int
+  let paths: Int
+  let horizon: Int
+  /// Scalars: `(policy × paths + path) × Metric.count + metric`.
+  let scalars: UnsafeMutablePointer<Int64>
+  /// Cash per day: `(policy × paths + path) × horizon + day`.
+  let cash: UnsafeMutablePointer<Int64>
+
+  /// The per-path scalar outputs.
+  enum Metric: Int, CaseIterable {
+    case cash, endingAR, pastDue, d90Plus, creditSales, callsMade, callsMissed, otherContacts
+    case autopayEnrollments, agencyFees, writeOffs, promises, disputes, invoiceDays
+  }
+
+  init(policies: Int, paths: Int, horizon: Int) {
+    self.policies = policies
+    self.paths = paths
+    self.horizon = horizon
+    let ns = policies * paths * Metric.allCases.count
+    scalars = .allocate(capacity: max(1, ns))
+    scalars.initialize(repeating: 0, count: max(1, ns))
+    let nc = policies * paths * horizon
+    cash = .allocate(capacity: max(1, nc))
+    cash.initialize(repeating: 0, count: max(1, nc))
+  }
+
+  deinit {
+    scalars.deallocate()
+    cash.deallocate()
+  }
+
+  @inline(__always)
+  func scalar(_ policy: Int, _ path: Int, _ m: Metric) -> Int64 {
+    scalars[(policy * paths + path) * Metric.allCases.count + m.rawValue]
+  }
+}
+
+/// Everything the workers share, read-only.
+final class EngineCore: @unchecked Sendable {
+  let sim: Simulator
+  let philox: Philox4x32
+  let policies: [CompiledPolicy]
+  let n: Int
+  let horizon: Int32
+  let segments: Int
+  /// New invoices issued on each day (indices).
+  let issuedOn: [[Int32]]
+  /// Probability of not paying in 30 days per segment and dpd (index dpd − minDpd).
+  let notPay30: [[Double]]
+  let terms: [Int32]
+
+  init(_ s: Simulator) {
+    sim = s
+    philox = Philox4x32(seed: s.settings.seed)
+    policies = s.policies.map { CompiledPolicy($0, parameters: s.parameters) }
+    n = s.portfolio.invoiceCount
+    horizon = Int32(s.settings.horizon)
+    segments = s.parameters.hazard.count
+    var issued = [[Int32]](repeating: [], count: s.settings.horizon)
+    for i in s.portfolio.openCount..<n {
+      let d = Int(s.portfolio.invoiceIssue[i])
+      if d >= 0, d < s.settings.horizon { issued[d].append(Int32(i)) }
+    }
+    issuedOn = issued
+    let lo = CompiledPolicy.minDpd
+    let hi = CompiledPolicy.maxDpd
+    notPay30 = s.parameters.hazard.map { row in
+      (lo...hi).map { dpd in
+        var surv = 1.0
+        for k in Int32(0)..<30 { surv *= 1 - row[AgingBucket.of(dpd: dpd + k)] }
+        return surv
+      }
+    }
+    terms = s.portfolio.invoiceDue.enumerated().map {
+      $0.element - s.portfolio.invoiceIssue[$0.offset]
+    }
+  }
+}
+
+/// One thread's state: flat per-invoice arrays reused from path to path.
+struct Worker {
+  let core: EngineCore
+  let buffers: ResultBuffers
+  let n: Int
+  let h: Int32
+  let portfolio: Portfolio
+
+  // Per-invoice state.
+  let bal: UnsafeMutablePointer<Int64>
+  let status: UnsafeMutablePointer<UInt8>  // 0 not issued, 1 open, 2 paid, 3 written off
+  let sPay: UnsafeMutablePointer<Double>
+  let sWo: UnsafeMutablePointer<Double>
+  let uPay: UnsafeMutablePointer<Double>
+  let uWo: UnsafeMutablePointer<Double>
+  let rLift: UnsafeMutablePointer<Double>
+  let qLift: UnsafeMutablePointer<Double>
+  let mult: UnsafeMutablePointer<Double>
+  let fee: UnsafeMutablePointer<Double>
+  let anchor: UnsafeMutablePointer<Int32>
+  let blocked: UnsafeMutablePointer<Int32>
+  let promise: UnsafeMutablePointer<Int32>
+  let nextCadence: UnsafeMutablePointer<Int32>
+  let pending: UnsafeMutablePointer<Int32>
+  let event: UnsafeMutablePointer<Int32>
+  let eventKind: UnsafeMutablePointer<UInt8>
+  let escalated: UnsafeMutablePointer<Int32>
+  let agency: UnsafeMutablePointer<Bool>
+  let autopay: UnsafeMutablePointer<Bool>
+  let customers: Int
+
+  let queued: UnsafeMutablePointer<Bool>
+  /// Day a resolved dispute lifts the hazard like a reached contact, or `Int32.max`.
+  let resolvedLift: UnsafeMutablePointer<Int32>
+  /// Amounts of the invoices issued in the horizon on the current path.
+  let newAmount: UnsafeMutablePointer<Int64>
+  var queue: [Int32] = []
+  /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `wakeNext[i]`
+  /// the next (−1 ends a list). Each open invoice is in at most one list.
+  let wakeHead: UnsafeMutablePointer<Int32>
+  let wakeNext: UnsafeMutablePointer<Int32>
+  var pool: [Int32] = []
+  var otherPool: [(Int32, UInt8)] = []
+  var cash: [Int64]
+  var counts = [Int64](repeating: 0, count: ResultBuffers.Metric.allCases.count)
+
+  // Path and policy parameters.
+  var path = 0
+  var hz: [Double] = []
+  var lhz: [Double] = []
+  var wo: [Double] = []
+  var lwo: [Double] = []
+  var baseRates: [String: Double] = [:]
+  var reach = [Double](repeating: 0, count: 4)
+  var pPromise = 0.0
+  var pKept = 0.0
+  var pDispute = 0.0
+  var pAccept = 0.0
+  var onTime = 0.0
+  var cap = 0.95
+  var rDecay = 0.0
+  var qDecay = 0.0
+  var rJump = 0.0
+  var qJump = 0.0
+  var policy: CompiledPolicy
+  var policyIndex = 0
+
+  init(core: EngineCore, buffers: ResultBuffers) {
+    self.core = core
+    self.buffers = buffers
+    n = core.n
+    h = core.horizon
+    portfolio = core.sim.portfolio
+    customers = portfolio.customerSegment.count
+    func alloc<T>(_ v: T) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, core.n))
+      p.initialize(repeating: v, count: max(1, core.n))
+      return p
+    }
+    bal = alloc(0)
+    status = alloc(0)
+    sPay = alloc(1)
+    sWo = alloc(1)
+    uPay = alloc(0)
+    uWo = alloc(0)
+    rLift = alloc(0)
+    qLift = alloc(0)
+    mult = alloc(1)
+    fee = alloc(0)
+    anchor = alloc(0)
+    blocked = alloc(Int32.min)
+    promise = alloc(Int32.max)
+    nextCadence = alloc(Int32.max)
+    pending = alloc(Int32.max)
+    event = alloc(Int32.max)
+    eventKind = alloc(0)
+    escalated = alloc(0)
+    agency = alloc(false)
+    queued = alloc(false)
+    resolvedLift = alloc(Int32.max)
+    newAmount = alloc(0)
+    autopay = .allocate(capacity: max(1, portfolio.customerSegment.count))
+    autopay.initialize(repeating: false, count: max(1, portfolio.customerSegment.count))
+    wakeHead = .allocate(capacity: Int(core.horizon) + 1)
+    wakeHead.initialize(repeating: -1, count: Int(core.horizon) + 1)
+    wakeNext = alloc(-1)
+    cash = [Int64](repeating: 0, count: Int(core.horizon))
+    policy = core.policies[0]
+  }
+
+  /// Frees the per-invoice arrays.
+  func release() {
+    for p in [sPay, sWo, uPay, uWo, rLift, qLift, mult, fee] { p.deallocate() }
+    for p in [anchor, blocked, promise, nextCadence, pending, event, escalated] { p.deallocate() }
+    bal.deallocate()
+    status.deallocate()
+    eventKind.deallocate()
+    agency.deallocate()
+    queued.deallocate()
+    resolvedLift.deallocate()
+    newAmount.deallocate()
+    wakeHead.deallocate()
+    wakeNext.deallocate()
+    autopay.deallocate()
+  }
+
+  // MARK: Path set-up
+
+  /// Runs every policy on one path.
+  mutating func run(path: Int) {
+    self.path = path
+    let sim = core.sim
+    let base = sim.parameters
+    // The portfolio shock: one mean-one lognormal multiplier on all hazards.
+    var shock = 1.0
+    if sim.settings.portfolioShock, base.shockSigma > 0 {
+      let w = core.philox.draw(path: path, invoice: 0, day: 0, decision: .shock)
+      let z = Philox4x32.normal(Philox4x32.unit(w.0, w.1), Philox4x32.unit(w.2, w.3))
+      shock = exp(base.shockSigma * z - base.shockSigma * base.shockSigma / 2)
+    }
+    var hazard = base.hazard
+    baseRates = [:]
+    if sim.settings.parameterUncertainty, let sample = sim.sample {
+      let boot = Bootstrap.resample(sample, philox: core.philox, path: path)
+      hazard = boot.hazard.map { $0.map { $0 * sample.hazardMultiplier } }
+      for (k, v) in boot.rates where !sim.fixedKeys.contains(k) { baseRates[k] = v }
+    }
+    hz = []
+    lhz = []
+    for row in hazard {
+      for v in row {
+        let x = min(base.hazardCap, v * shock)
+        hz.append(x)
+        lhz.append(log1p(-x))
+      }
+    }
+    wo = base.writeOff.map { min(1, $0) }
+    lwo = wo.map { log1p(-$0) }
+    // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
+    for i in 0..<n {
+      let w = core.philox.draw(path: path, invoice: i, day: 0, decision: .clocks)
+      uPay[i] = Philox4x32.unit(w.0, w.1)
+      uWo[i] = Philox4x32.unit(w.2, w.3)
+    }
+    for i in portfolio.openCount..<n {
+      let c = Int(portfolio.invoiceCustomer[i])
+      let lo = Int(portfolio.amountStart[c])
+      let hi = Int(portfolio.amountStart[c + 1])
+      guard hi > lo else {
+        bal[i] = 0
+        continue
+      }
+      let w = core.philox.draw(
+        path: path, invoice: i, day: portfolio.invoiceIssue[i], decision: .amount)
+      bal[i] = portfolio.amounts[lo + min(hi - lo - 1, Int(Philox4x32.unit(w.0) * Double(hi - lo)))]
+      newAmount[i - portfolio.openCount] = bal[i]
+    }
+    for k in core.policies.indices {
+      runPolicy(k)
+    }
+  }
+
+  mutating func setParameters(_ p: CompiledPolicy) {
+    var params = core.sim.parameters
+    for (k, v) in baseRates { params.apply(k, v) }
+    for (k, v) in p.policy.overrides { params.apply(k, v) }
+    reach = params.reach
+    pPromise = params.pPromise
+    pKept = params.pKept
+    pDispute = params.pDispute
+    pAccept = params.pAutopayAccept
+    onTime = params.autopayOnTime
+    cap = params.hazardCap
+    let l = params.lifts
+    rDecay = l.reachedDecayDays > 0 ? exp(-1 / l.reachedDecayDays) : 0
+    qDecay = l.unreachedDecayDays > 0 ? exp(-1 / l.unreachedDecayDays) : 0
+    rJump = l.reached * rDecay
+    qJump = l.unreached * qDecay
+    policyParams = params
+  }
+
+  var policyParams: ModelParameters?
+
+  // MARK: One policy on one path
+
+  mutating func runPolicy(_ k: Int) {
+    policyIndex = k
+    policy = core.policies[k]
+    setParameters(policy)
+    for d in 0...Int(h) { wakeHead[d] = -1 }
+    for d in cash.indices { cash[d] = 0 }
+    for m in counts.indices { counts[m] = 0 }
+    for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
+    let philox = core.philox
+    for i in 0..<n {
+      status[i] = 0
+      event[i] = Int32.max
+      pending[i] = Int32.max
+      escalated[i] = 0
+      agency[i] = false
+      mult[i] = 1
+      fee[i] = 0
+      promise[i] = Int32.max
+      blocked[i] = Int32.min
+      resolvedLift[i] = Int32.max
+      rLift[i] = 0
+      qLift[i] = 0
+      sPay[i] = 1
+      sWo[i] = 1
+    }
+    // Invoices open at the start.
+    for i in 0..<portfolio.openCount {
+      bal[i] = portfolio.invoiceBalance[i]
+      status[i] = 1
+      anchor[i] = -1
+      let due = portfolio.invoiceDue[i]
+      // Lifts of recent contacts still running on day 0.
+      let params = policyParams!
+      for k in Int(portfolio.contactStart[i])..<Int(portfolio.contactStart[i + 1]) {
+        let age = Double(-portfolio.contactDay[k])
+        if portfolio.contactReached[k] {
+          rLift[i] += params.lifts.reached * exp(-age / params.lifts.reachedDecayDays)
+        } else {
+          qLift[i] += params.lifts.unreached * exp(-age / params.lifts.unreachedDecayDays)
+        }
+      }
+      if rLift[i] + qLift[i] < 1e-3 {
+        rLift[i] = 0
+        qLift[i] = 0
+      }
+      // An open dispute: the rest of its resolution time, given its age.
+      let opened = portfolio.disputeOpened[i]
+      if opened != Int32.min {
+        let w = philox.draw(path: path, invoice: i, day: 0, decision: .openDispute)
+        let dist = params.resolutionDays
+        let age = Double(-opened)
+        let f = dist.share(below: age)
+        let r = dist.value(at: f + Philox4x32.unit(w.0) * (1 - f))
+        blocked[i] = max(0, opened + max(1, Int32(r.rounded())))
+        resolvedLift[i] = blocked[i] + 1
+      }
+      // An open promise: kept or not.
+      if portfolio.promiseDay[i] != Int32.max {
+        let w = philox.draw(path: path, invoice: i, day: 0, decision: .openPromise)
+        if Philox4x32.unit(w.0) < pKept { promise[i] = portfolio.promiseDay[i] }
+      }
+      // Escalations already due.
+      escalate(i, dpd: -due)
+      nextCadence[i] = cadenceDay(i, fromDpd: -due)
+      schedule(i, after: -1)
+    }
+
+    for day in 0..<h {
+      // New invoices.
+      for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
+      // Wakes.
+      while wakeHead[Int(day)] >= 0 {
+        let i = Int(wakeHead[Int(day)])
+        wakeHead[Int(day)] = wakeNext[i]
+        process(i, day)
+      }
+      allocateCalls(day)
+      allocateOther(day)
+      scheduleQueued(day)
+    }
+
+    // Ending state.
+    let last = h - 1
+    for i in 0..<n where status[i] == 1 {
+      let b = bal[i]
+      counts[ResultBuffers.Metric.endingAR.rawValue] += b
+      let dpd = last - portfolio.invoiceDue[i]
+      if dpd >= 1 { counts[ResultBuffers.Metric.pastDue.rawValue] += b }
+      if dpd > 90 { counts[ResultBuffers.Metric.d90Plus.rawValue] += b }
+      counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
+        last - max(0, portfolio.invoiceIssue[i]) + 1)
+    }
+    // Write out.
+    let mcount = ResultBuffers.Metric.allCases.count
+    let sBase = (policyIndex * buffers.paths + path) * mcount
+    for m in 0..<mcount { buffers.scalars[sBase + m] = counts[m] }
+    let cBase = (policyIndex * buffers.paths + path) * Int(h)
+    for d in 0..<Int(h) { buffers.cash[cBase + d] = cash[d] }
+  }
+
+  @inline(__always)
+  mutating func add(_ m: ResultBuffers.Metric, _ v: Int64) { counts[m.rawValue] += v }
+
+  /// The day of the next cadence step at or after `dpd`, or `Int32.max`.
+  @inline(__always)
+  mutating func cadenceDay(_ i: Int, fromDpd dpd: Int32) -> Int32 {
+    if agency[i] { return Int32.max }
+    let next = policy.nextStep(from: dpd)
+    return next == Int32.max ? Int32.max : portfolio.invoiceDue[i] + next
+  }
+
+  mutating func issue(_ i: Int, on day: Int32) {
+    let amount = newAmount[i - portfolio.openCount]
+    guard amount > 0 else { return }
+    bal[i] = amount
+    status[i] = 1
+    anchor[i] = day - 1
+    add(.creditSales, bal[i])
+    let due = portfolio.invoiceDue[i]
+    nextCadence[i] = cadenceDay(i, fromDpd: day - due)
+    schedule(i, after: day - 1)
+  }
+
+  /// Applies the escalations due at `dpd`.
+  mutating func escalate(_ i: Int, dpd: Int32) {
+    let list = policy.policy.escalations
+    while Int(escalated[i]) < list.count, Int32(list[Int(escalated[i])].atDpd) <= dpd {
+      let e = list[Int(escalated[i])]
+      mult[i] *= 1 + e.lift
+      if e.to == .agency {
+        agency[i] = true
+        fee[i] = e.fee
+        nextCadence[i] = Int32.max
+        pending[i] = Int32.max
+      }
+      escalated[i] += 1
+    }
+  }
+
+  // MARK: Payment clocks
+
+  /// Advances invoice `i` from its anchor through day `limit − 1`; returns the day and kind
+  /// (1 paid, 2 written off) of the first event, or nil (state advanced to `limit − 1`).
+  @inline(__always)
+  mutating func advance(_ i: Int, to limit: Int32) -> (Int32, UInt8)? {
+    var d = anchor[i] + 1
+    guard d < limit else { return nil }
+    let due = portfolio.invoiceDue[i]
+    let seg = Int(portfolio.customerSegment[Int(portfolio.invoiceCustomer[i])])
+    let row = seg * AgingBucket.count
+    let m = mult[i]
+    var s = sPay[i]
+    var sw = sWo[i]
+    var r = rLift[i]
+    var q = qLift[i]
+    let u = uPay[i]
+    let uw = uWo[i]
+    let blockedThrough = blocked[i]
+    while d < limit {
+      if d <= blockedThrough {
+        let end = min(blockedThrough + 1, limit)
+        if r + q > 0 {
+          let steps = Double(end - d)
+          r *= pow(rDecay, steps)
+          q *= pow(qDecay, steps)
+          if r + q < 1e-3 {
+            r = 0
+            q = 0
+          }
+        }
+        d = end
+        continue
+      }
+      let b = AgingBucket.of(dpd: d - due)
+      if r + q > 0 {
+        let hd = min(cap, hz[row + b] * m * (1 + r + q))
+        s *= 1 - hd
+        if s <= u { return (d, 1) }
+        sw *= 1 - wo[b]
+        if sw <= uw { return (d, 2) }
+        r *= rDecay
+        q *= qDecay
+        if r + q < 1e-3 {
+          r = 0
+          q = 0
+        }
+        d += 1
+        continue
+      }
+      // Constant hazard until the bucket ends or the limit.
+      let next = AgingBucket.nextStart(after: b)
+      let segEnd = next == Int32.max ? limit : min(limit, due + next)
+      let span = segEnd - d
+      let lh = m == 1 ? lhz[row + b] : log1p(-min(cap, hz[row + b] * m))
+      let lw = lwo[b]
+      var kPay = Int64.max
+      if lh < 0 {
+        let k = (log(u / s) / lh).rounded(.up)
+        kPay = k < 1 ? 1 : (k > 1e9 ? Int64.max : Int64(k))
+      }
+      var kWo = Int64.max
+      if lw < 0 {
+        let k = (log(uw / sw) / lw).rounded(.up)
+        kWo = k < 1 ? 1 : (k > 1e9 ? Int64.max : Int64(k))
+      }
+      let kMin = min(kPay, kWo)
+      if kMin <= Int64(span) {
+        return (d + Int32(kMin) - 1, kPay <= kWo ? 1 : 2)
+      }
+      s *= exp(Double(span) * lh)
+      sw *= exp(Double(span) * lw)
+      d = segEnd
+    }
+    sPay[i] = s
+    sWo[i] = sw
+    rLift[i] = r
+    qLift[i] = q
+    anchor[i] = limit - 1
+    return nil
+  }
+
+  /// Schedules the next day invoice `i` needs attention, after day `day` (its anchor).
+  mutating func schedule(_ i: Int, after day: Int32) {
+    let due = portfolio.invoiceDue[i]
+    var limit = h
+    if nextCadence[i] > day { limit = min(limit, nextCadence[i]) }
+    if due > day { limit = min(limit, due) }
+    if promise[i] > day { limit = min(limit, promise[i]) }
+    if resolvedLift[i] > day { limit = min(limit, resolvedLift[i]) }
+    if pending[i] != Int32.max { limit = min(limit, day + 1) }
+    let list = policy.policy.escalations
+    if Int(escalated[i]) < list.count {
+      limit = min(limit, max(day + 1, due + Int32(list[Int(escalated[i])].atDpd)))
+    }
+    if let (d, kind) = advance(i, to: limit) {
+      event[i] = d
+      eventKind[i] = kind
+      wake(i, on: d)
+    } else if limit < h {
+      wake(i, on: limit)
+    }
+  }
+
+  /// Puts invoice `i` on day `d`'s wake list.
+  @inline(__always)
+  func wake(_ i: Int, on d: Int32) {
+    wakeNext[i] = wakeHead[Int(d)]
+    wakeHead[Int(d)] = Int32(i)
+  }
+
+  /// Closes invoice `i` on `day`: paid (kind 1) or written off (kind 2).
+  mutating func close(_ i: Int, on day: Int32, kind: UInt8) {
+    let b = bal[i]
+    if kind == 1 {
+      let f = fee[i]
+      let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
+      cash[Int(day)] += kept
+      add(.cash, kept)
+      add(.agencyFees, b - kept)
+      status[i] = 2
+    } else {
+      add(.writeOffs, b)
+      status[i] = 3
+    }
+    add(.invoiceDays, Int64(day - max(0, portfolio.invoiceIssue[i]) + 1))
+    bal[i] = 0
+    if pending[i] != Int32.max { pending[i] = Int32.max }
+  }
+
+  // MARK: A day in the life of an invoice
+
+  mutating func process(_ i: Int, _ day: Int32) {
+    guard status[i] == 1 else { return }
+    if event[i] == day {
+      close(i, on: day, kind: eventKind[i])
+      return
+    }
+    let due = portfolio.invoiceDue[i]
+    let dpd = day - due
+    // The day's payment: a kept promise, auto-pay on the due date, or the hazard.
+    if day > blocked[i] {
+      if promise[i] == day {
+        close(i, on: day, kind: 1)
+        return
+      }
+      if dpd == 0, autopay[Int(portfolio.invoiceCustomer[i])] {
+        let w = core.philox.draw(path: path, invoice: i, day: day, decision: .autopay)
+        if Philox4x32.unit(w.0) < onTime {
+          close(i, on: day, kind: 1)
+          return
+        }
+      }
+    }
+    if anchor[i] < day, let (_, kind) = advance(i, to: day + 1) {
+      close(i, on: day, kind: kind)
+      return
+    }
+    // A dispute resolved yesterday: the customer is engaged, as after a reached contact.
+    if resolvedLift[i] == day {
+      rLift[i] += rJump
+      resolvedLift[i] = Int32.max
+    }
+    escalate(i, dpd: dpd)
+    // Cadence steps due today.
+    if nextCadence[i] == day {
+      if day > blocked[i] {
+        let channels = policy.channels(at: dpd)
+        for ch in 0..<4 where channels & (1 << UInt8(ch)) != 0 {
+          let w = core.philox.draw(
+            path: path, invoice: i, day: day, decision: Decision.completion.channel(ch))
+          if policy.policy.completion < 1, Philox4x32.unit(w.0) >= policy.policy.completion {
+            if ch == 0 { add(.callsMissed, 1) }
+            continue
+          }
+          if ch == 0 {
+            if pending[i] == Int32.max {
+              pending[i] = day
+            } else {
+              add(.callsMissed, 1)
+            }
+          } else {
+            otherPool.append((Int32(i), UInt8(ch)))
+            enqueue(i)
+          }
+        }
+      }
+      nextCadence[i] = cadenceDay(i, fromDpd: dpd + 1)
+    }
+    if pending[i] != Int32.max, !agency[i], day > blocked[i] {
+      pool.append(Int32(i))
+      enqueue(i)
+    } else {
+      pending[i] = Int32.max
+    }
+    if !queued[i] { schedule(i, after: day) }
+  }
+
+  /// Marks invoice `i` to be scheduled after today's contacts.
+  @inline(__always)
+  mutating func enqueue(_ i: Int) {
+    if !queued[i] {
+      queued[i] = true
+      queue.append(Int32(i))
+    }
+  }
+
+  /// Schedules the invoices that had contacts today, once each.
+  mutating func scheduleQueued(_ day: Int32) {
+    let list = queue
+    queue.removeAll(keepingCapacity: true)
+    for i32 in list {
+      let i = Int(i32)
+      queued[i] = false
+      if status[i] == 1 { schedule(i, after: day) }
+    }
+  }
+
+  // MARK: Contacts and capacity
+
+  mutating func allocateCalls(_ day: Int32) {
+    guard !pool.isEmpty else { return }
+    let capacity = policy.policy.callsPerDay ?? Int.max
+    var list = pool
+    pool.removeAll(keepingCapacity: true)
+    if list.count > capacity { list = byPriority(list, day) }
+    for (k, i32) in list.enumerated() {
+      let i = Int(i32)
+      if k < capacity {
+        pending[i] = Int32.max
+        contact(i, day, channel: 0)
+      } else if pending[i] == day {
+        add(.callsMissed, 1)
+      }
+    }
+  }
+
+  mutating func allocateOther(_ day: Int32) {
+    guard !otherPool.isEmpty else { return }
+    let capacity = policy.policy.otherPerDay ?? Int.max
+    var list = otherPool
+    otherPool.removeAll(keepingCapacity: true)
+    if list.count > capacity {
+      let ids = byPriority(list.map(\.0), day)
+      let rank = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+      list.sort { (rank[$0.0]!, $0.1) < (rank[$1.0]!, $1.1) }
+    }
+    for (k, (i32, ch)) in list.enumerated() {
+      let i = Int(i32)
+      if k < capacity, status[i] == 1, day > blocked[i] { contact(i, day, channel: Int(ch)) }
+    }
+  }
+
+  /// `ids` in priority order (ties: lower invoice index first).
+  func byPriority(_ ids: [Int32], _ day: Int32) -> [Int32] {
+    let keyed: [(Double, Int32)] = ids.map { i32 in
+      let i = Int(i32)
+      let dpd = day - portfolio.invoiceDue[i]
+      let b = Double(bal[i])
+      let key: Double
+      switch policy.policy.priority {
+      case .balanceXDpd: key = b * Double(max(dpd, 1))
+      case .oldestFirst: key = Double(dpd) * 1e12 + b
+      case .largestFirst: key = b
+      case .risk:
+        let seg = Int(portfolio.customerSegment[Int(portfolio.invoiceCustomer[i])])
+        let idx = Int(
+          min(max(dpd, CompiledPolicy.minDpd), CompiledPolicy.maxDpd) - CompiledPolicy.minDpd)
+        key = b * core.notPay30[seg][idx]
+      }
+      return (key, i32)
+    }
+    return keyed.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map(\.1)
+  }
+
+  /// One contact on a channel: reach, lift, and the reached outcomes.
+  mutating func contact(_ i: Int, _ day: Int32, channel ch: Int) {
+    add(ch == 0 ? .callsMade : .otherContacts, 1)
+    let w = core.philox.draw(
+      path: path, invoice: i, day: day, decision: Decision.contact.channel(ch))
+    guard Philox4x32.unit(w.0) < reach[ch] else {
+      qLift[i] += qJump
+      return
+    }
+    rLift[i] += rJump
+    if Philox4x32.unit(w.1) < pPromise {
+      add(.promises, 1)
+      let x = core.philox.draw(
+        path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
+      let lead = max(1, Int32(policyParams!.promiseLeadDays.sample(Philox4x32.unit(x.0))))
+      if Philox4x32.unit(x.1) < pKept { promise[i] = day + lead }
+    } else if Philox4x32.unit(w.2) < pDispute {
+      add(.disputes, 1)
+      let x = core.philox.draw(
+        path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
+      let r = policyParams!.resolutionDays.value(at: Philox4x32.unit(x.2))
+      blocked[i] = day + max(1, Int32(r.rounded()))
+      resolvedLift[i] = blocked[i] + 1
+      pending[i] = Int32.max
+    } else if ch == 0, policy.policy.offerAutopay {
+      let c = Int(portfolio.invoiceCustomer[i])
+      if !autopay[c], Philox4x32.unit(w.3) < pAccept {
+        autopay[c] = true
+        add(.autopayEnrollments, 1)
+      }
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import ArcadenceCore
+import ArcadenceSimulation
+import ArcadenceStore
+import ArgumentParser
+import Foundation
+
+/// `table` or `json` for the simulator's commands.
+enum SimulationFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json
+}
+
+/// Monte Carlo or the closed-form Markov aging chain.
+enum SimulationMethod: String, ExpressibleByArgument, CaseIterable {
+  case montecarlo, markov
+}
+
+/// Draws the progress bar from worker threads, about a hundred times per run.
+@Sendable func simulationProgress(_ done: Int, _ total: Int) {
+  let step = max(1, total / 100)
+  if done % step == 0 || done == total {
+    Terminal.progress("simulating", fraction: Double(done) / Double(total))
+  }
+}
+
+struct CalibrateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "calibrate",
+    abstract: "Fit every parameter of the cadence simulator from the store.",
+    discussion: """
+      Life-table payment hazards per segment and days-past-due bucket (open invoices
+      censored), reach per channel, promise, kept, dispute and resolution times, auto-pay
+      acceptance, the observed cadence and capacity, billing cadence and the portfolio-shock
+      σ, each printed with the count it rests on. Thin parameters are flagged and shrunk.
+      With --out, writes the calibration as YAML that a scenario can reference.
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @Option(help: "Use data up to and including this day (default: the last day of data).")
+  var until: String?
+  @Option(help: "Write the calibration to this YAML file.") var out: String?
+
+  func run() throws {
+    try guarded {
+      let db = try store.open(create: false)
+      let ledger = try db.loadLedger()
+      guard let last = ledger.lastEventDay else {
+        throw ArcadenceError(.usage, "the store is empty: import data first")
+      }
+      var day = last
+      if let until {
+        guard let d = Day(iso: until) else {
+          throw ArcadenceError(.usage, "--until: not a valid date (YYYY-MM-DD): \(until)")
+        }
+        day = d
+      }
+      let links = try db.loadInvoiceLinks(for: ledger)
+      let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
+      print(calibration.report, terminator: "")
+      if let out {
+        do {
+          try calibration.yaml.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch {
+          throw ArcadenceError(.io, "cannot write \(out)")
+        }
+        print("wrote \(out)")
+      }
+    }
+  }
+}
+
+struct SimulateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "simulate",
+    abstract: "Simulate the policies of a scenario file: cash, aging and workload.",
+    discussion: """
+      Every policy runs on the same random numbers (Philox4x32-10 keyed by seed, path,
+      invoice, day and decision), so comparisons are paired; results are identical at any
+      thread count. With --out, writes simulation.json, a fan chart per policy and the
+      comparison chart (PNG and SVG). --method markov prints the closed-form expectation of
+      the aging chain instead (invoices open at the start, no policy effects).
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @Argument(help: "The scenario file (Scenarios/*.yaml).") var scenario: String
+  @Option(help: "Monte Carlo paths (default: the scenario's).") var paths: Int?
+  @Option(help: "Random seed (default: the scenario's).") var seed: UInt64?
+  @Option(help: "Worker threads (default: all cores).") var threads: Int?
+  @Option(help: "table or json.") var format: SimulationFormat = .table
+  @Option(help: "Folder for the JSON file and the charts.") var out: String?
+  @Option(help: "montecarlo or markov.") var method: SimulationMethod = .montecarlo
+
+  func run() throws {
+    try guarded {
+      if let paths, paths < 1 || paths > 1_000_000 {
+        throw ArcadenceError(.usage, "--paths: expected 1 to 1,000,000 (value \(paths))")
+      }
+      if let threads, threads < 1 || threads > 1024 {
+        throw ArcadenceError(.usage, "--threads: expected 1 to 1024 (value \(threads))")
+      }
+      let file = try Scenario.load(path: scenario)
+      let db = try store.open(create: false)
+      let ledger = try db.loadLedger()
+      let links = try db.loadInvoiceLinks(for: ledger)
+      let run = try SimulationRun(
+        scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
+        threads: threads ?? SimulationSettings.allCores)
+      if method == .markov {
+        let m = run.markov()
+        switch format {
+        case .table: print(m.table, terminator: "")
+        case .json: print(m.json(scenario: file.name).rendered())
+        }
+        if let out {
+          try write(m.json(scenario: file.name).rendered() + "\n", to: out, name: "markov.json")
+        }
+        return
+      }
+      let result = run.run(progress: simulationProgress)
+      Terminal.endProgress()
+      let json = result.json(scenario: file.name, calibration: run.calibrationLabel)
+      switch format {
+      case .table: print(result.table(scenario: file.name), terminator: "")
+      case .json: print(json.rendered())
+      }
+      Terminal.note(
+        String(
+          format: "%.2f s, %@ invoice-days, %.1f M invoice-days/s on %d threads",
+          result.seconds, Cents.grouped(UInt64(result.invoiceDays)),
+          result.invoiceDaysPerSecond / 1e6, run.settings.threads))
+      if let out {
+        try write(json.rendered() + "\n", to: out, name: "simulation.json")
+        let files = try SimulationCharts.write(
+          SimulationCharts.charts(result, scenario: file.name), to: out)
+        Terminal.note("wrote simulation.json and \(files.count) chart files to \(out)")
+      }
+    }
+  }
+}
+
+struct BacktestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "backtest",
+    abstract:
+      "Calibrate before a cutoff, simulate the observed cadence, compare with what happened.",
+    discussion: """
+      Reports the error of total cash, the weekly absolute percentage error and the share of
+      weeks whose actual cash falls inside the simulated P5–P95 band (near 90% when the model
+      is right). With --out, draws actual cash against the fan (PNG and SVG).
+      """)
+
+  @OptionGroup var store: StoreOptions
+  @Option(help: "First simulated day (YYYY-MM-DD); the calibration uses data before it.")
+  var cutoff: String
+  @Option(help: "Days to simulate and compare.") var horizon = 90
+  @Option(help: "Monte Carlo paths.") var paths = 1000
+  @Option(help: "Random seed.") var seed: UInt64 = 1
+  @Option(help: "Worker threads (default: all cores).") var threads: Int?
+  @Option(help: "table or json.") var format: SimulationFormat = .table
+  @Option(help: "Folder for the charts and backtest.json.") var out: String?
+
+  func run() throws {
+    try guarded {
+      guard let day = Day(iso: cutoff) else {
+        throw ArcadenceError(.usage, "--cutoff: not a valid date (YYYY-MM-DD): \(cutoff)")
+      }
+      guard paths >= 1, paths <= 1_000_000 else {
+        throw ArcadenceError(.usage, "--paths: expected 1 to 1,000,000 (value \(paths))")
+      }
+      let db = try store.open(create: false)
+      let ledger = try db.loadLedger()
+      let links = try db.loadInvoiceLinks(for: ledger)
+      let b = try Backtest.run(
+        ledger: ledger, links: links, cutoff: day, horizon: horizon, paths: paths, seed: seed,
+        threads: threads ?? SimulationSettings.allCores, progress: simulationProgress)
+      Terminal.endProgress()
+      switch format {
+      case .table: print(b.table, terminator: "")
+      case .json: print(b.json.rendered())
+      }
+      if let out {
+        try write(b.json.rendered() + "\n", to: out, name: "backtest.json")
+        let files = try SimulationCharts.write(SimulationCharts.charts(b), to: out)
+        Terminal.note("wrote backtest.json and \(files.count) chart files to \(out)")
+      }
+    }
+  }
+}
+
+/// Writes `text` to `directory/name`, creating the folder.
+private func write(_ text: String, to directory: String, name: String) throws {
+  do {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try text.write(
+      toFile: (directory as NSString).appendingPathComponent(name), atomically: true,
+      encoding: .utf8)
+  } catch {
+    throw ArcadenceError(.io, "cannot write \(name) in \(directory)")
+  }
+}
