@@ -59,7 +59,7 @@ public struct WeeklyReview: Sendable {
       let c = l.caseRootCause[k]?.trimmingWhitespace() ?? ""
       return c.isEmpty ? WeeklyReview.unspecified : c
     }
-    func opened(_ k: Int) -> Day { Timestamp(seconds: l.caseOpenedAt[k]).day }
+    func opened(_ k: Int) -> Day { l.caseOpenedOn(k) }
 
     // Recurrence: an earlier case of the same customer and cause opened in the 90 days
     // before this one's opening date.
@@ -106,8 +106,7 @@ public struct WeeklyReview: Sendable {
     let end = week.to
     stuck = cases.compactMap { k -> StuckCase? in
       let o = opened(k)
-      let closedBy = l.caseClosedAt[k].map { Timestamp(seconds: $0).day <= end } ?? false
-      guard o <= end, !closedBy, end - o > 14 else { return nil }
+      guard l.isCaseOpen(k, atEndOf: end), end - o > 14 else { return nil }
       let c = Int(l.caseCustomer[k])
       let r = Int(l.caseRep[k])
       return StuckCase(

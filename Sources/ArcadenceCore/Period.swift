@@ -59,6 +59,12 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
     return dec28.isoWeek.week
   }
 
+  /// The last full ISO week (Monday to Sunday) that ends on or before `day`.
+  public static func lastFullISOWeek(endingBy day: Day) -> Period {
+    let sunday = day - (day.weekdayFromMonday + 1) % 7
+    return Period(from: sunday - 6, to: sunday)
+  }
+
   /// Parses `2026-Q3`.
   public static func parseQuarter(_ text: String) -> Period? {
     let parts = text.uppercased().split(separator: "-")

@@ -120,11 +120,8 @@ public struct ChartSet: Sendable {
     // 5. Case age and flow.
     let end = period.to
     let openAges: [Double] = l.caseOpenedAt.indices.compactMap { k in
-      guard reps.contains(Int(l.caseRep[k])) else { return nil }
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day
-      let closedBy = l.caseClosedAt[k].map { Timestamp(seconds: $0).day <= end } ?? false
-      guard opened <= end, !closedBy else { return nil }
-      return Double(end - opened)
+      guard reps.contains(Int(l.caseRep[k])), l.isCaseOpen(k, atEndOf: end) else { return nil }
+      return Double(end - l.caseOpenedOn(k))
     }
     entries.append(
       Entry(

@@ -89,9 +89,7 @@ public enum Dashboard {
     let card = Scorecard(engine: engine, period: period)
 
     // The weekly review of the period's last full ISO week.
-    let lastSunday = period.to - ((period.to.weekdayFromMonday + 1) % 7)
-    let reviewWeek = Period(from: lastSunday - 6, to: lastSunday)
-    let review = try WeeklyReview(ledger: l, week: reviewWeek)
+    let review = try WeeklyReview(ledger: l, week: Period.lastFullISOWeek(endingBy: period.to))
     let reviewFile = "review-\(review.weekLabel).html"
     let reviewHTML = try ReviewPage.html(
       review, image: { name, chart in try drawSVG(name, chart) }, backLink: "index.html")

@@ -44,11 +44,9 @@ public enum ScorecardPage {
   /// The rep's own cases open more than 14 days at `asOf`, oldest first.
   public static func stuckCases(rep r: Int, ledger l: Ledger, asOf: Day) -> [[String]] {
     l.caseOpenedAt.indices.compactMap { k -> (Int, [String])? in
-      guard Int(l.caseRep[k]) == r else { return nil }
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day
-      let closedBy = l.caseClosedAt[k].map { Timestamp(seconds: $0).day <= asOf } ?? false
+      let opened = l.caseOpenedOn(k)
       let age = asOf - opened
-      guard opened <= asOf, !closedBy, age > 14 else { return nil }
+      guard Int(l.caseRep[k]) == r, l.isCaseOpen(k, atEndOf: asOf), age > 14 else { return nil }
       let c = Int(l.caseCustomer[k])
       return (
         age,

@@ -159,6 +159,15 @@ public struct Ledger: Sendable {
     return customerPaymentTotal[e] - customerPaymentTotal[s]
   }
 
+  /// The UTC date case `k` was opened.
+  public func caseOpenedOn(_ k: Int) -> Day { Timestamp(seconds: caseOpenedAt[k]).day }
+
+  /// Whether case `k` is open at the end of day `d`: opened on or before `d` and not closed
+  /// by the end of `d` (dates in UTC; kpis.md, `cases_open_end`).
+  public func isCaseOpen(_ k: Int, atEndOf d: Day) -> Bool {
+    caseOpenedOn(k) <= d && (caseClosedAt[k].map { Timestamp(seconds: $0).day > d } ?? true)
+  }
+
   /// Whether customer `c` is enrolled in auto-pay at the end of day `d`.
   @inline(__always)
   public func autopayEnrolled(_ c: Int, at d: Int32) -> Bool {

@@ -117,11 +117,7 @@ struct ReviewCommand: ParsableCommand {
         guard let last = ledger.lastEventDay else {
           throw ArcadenceError(.usage, "the store is empty: import data first")
         }
-        let monday = last.startOfISOWeek
-        let sunday = monday + 6
-        period =
-          sunday == last
-          ? Period(from: monday, to: sunday) : Period(from: monday - 7, to: monday - 1)
+        period = Period.lastFullISOWeek(endingBy: last)
       }
       let review = try WeeklyReview(ledger: ledger, week: period, scope: scope.scope)
       let text: String

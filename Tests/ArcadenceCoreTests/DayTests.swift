@@ -46,6 +46,15 @@ import Testing
     #expect(w27.from.description == "2026-06-29" && w27.to.description == "2026-07-05")
   }
 
+  @Test func lastFullISOWeek() {
+    // 2026-10-31 is a Saturday: the last full week ended Sunday 2026-10-25 (2026-W43).
+    let w = Period.lastFullISOWeek(endingBy: Day(iso: "2026-10-31")!)
+    #expect(w.from.description == "2026-10-19" && w.to.description == "2026-10-25")
+    // On a Sunday the week ending that day counts; on a Monday it is the week before.
+    #expect(Period.lastFullISOWeek(endingBy: Day(iso: "2026-10-25")!) == w)
+    #expect(Period.lastFullISOWeek(endingBy: Day(iso: "2026-10-26")!) == w)
+  }
+
   @Test func quartersAndMonths() {
     let q = Period.parseQuarter("2026-Q3")!
     #expect(q.from.description == "2026-07-01" && q.to.description == "2026-09-30")
