@@ -1,57 +1,142 @@
 #!/usr/bin/env bash
-# Benchmarks at scale: generate (once, cached in .bench/) 50,000 customers × 24 months and time
-# each job of the main workflow on it. Figures are wall time and peak memory (GNU time),
-# median of RUNS runs. Nothing here is asserted by `make test`.
+# make bench: arcadence against the tools a user would otherwise pick, on the same machine in
+# the same run, as ratios (see Benchmarks/README.md).
+#
+#   1. import of the large CSVs      vs sqlite3's own .import into tables of the same shape
+#   2. KPI pack (kpis + scorecard)   vs DuckDB SQL over the same data, every metric compared
+#   3. aging by customer             vs DuckDB, every row compared
+#   4. simulator invoice-days/s      vs a vectorised NumPy implementation of the same model
+#   5. the chart set, PNG and SVG    vs matplotlib drawing the same charts from the same numbers
+#
+# Wall time and peak memory (GNU time) of whole processes, median of RUNS runs. The data
+# (CUSTOMERS × MONTHS, default 50,000 × 24) is generated once and cached under .bench/,
+# as are the imported store and the DuckDB file. Nothing here is asserted by `make test`.
+# Prints the table and writes Benchmarks/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/arcadence
+BIN=$PWD/.build/release/arcadence
 RUNS=${RUNS:-3}
 CUSTOMERS=${CUSTOMERS:-50000}
 MONTHS=${MONTHS:-24}
+QUARTER=${QUARTER:-2026-Q3}
+AS_OF=${AS_OF:-2026-09-30}
+PATHS=${PATHS:-2000}
 DATA=.bench/data-$CUSTOMERS-$MONTHS
 STORE=.bench/store-$CUSTOMERS-$MONTHS.sqlite
-mkdir -p .bench
-command -v /usr/bin/time >/dev/null || { echo "installing GNU time"; apt-get install -y -qq time >/dev/null; }
+DUCK=.bench/duckdb-$CUSTOMERS-$MONTHS.duckdb
+OUT=.bench/out
+mkdir -p .bench "$OUT"
+ROWS=$OUT/rows.tsv
+: > "$ROWS"
 
-measure() {  # measure LABEL COMMAND… → prints "LABEL|median seconds|max KB"
-  local label=$1; shift
+# --- tools: GNU time, sqlite3, and the Python references' packages -------------------------
+need_apt=""
+command -v /usr/bin/time >/dev/null || need_apt="$need_apt time"
+command -v sqlite3 >/dev/null || need_apt="$need_apt sqlite3"
+if [ -n "$need_apt" ]; then
+  echo "installing$need_apt" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null
+fi
+python3 -c "import duckdb, numpy, matplotlib" 2>/dev/null || {
+  echo "installing duckdb numpy matplotlib (pip)" >&2
+  python3 -m pip install -q -r Benchmarks/requirements.txt
+}
+
+# measure OUTFILE COMMAND… → "median_seconds peak_KB"; the last run's stdout goes to OUTFILE.
+# BEFORE (a shell snippet) runs before each run, untimed.
+measure() {
+  local out=$1; shift
   local times=() mem=0
   for _ in $(seq "$RUNS"); do
     [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    /usr/bin/time -f "%e %M" -o .bench/time.txt "$@" > /dev/null
-    read -r t m < .bench/time.txt
+    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > "$out"
+    read -r t m < "$OUT/time.txt"
     times+=("$t"); [ "$m" -gt "$mem" ] && mem=$m
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '%s|%s|%s\n' "$label" "$median" "$mem"
+  echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p") $mem"
 }
+# row JOB OURS OURS_MB REFERENCE REF_MB RATIO TARGET MET NOTE
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
+calc() { python3 -c "print($1)"; }
+fmt() { python3 -c "print(f'{$1:$2}')"; }
 
+# --- data -----------------------------------------------------------------------------------
 if [ ! -f "$DATA/tasks.csv" ]; then
   echo "generating $CUSTOMERS customers × $MONTHS months into $DATA (once)" >&2
-  $BIN generate --out "$DATA" --customers "$CUSTOMERS" --months "$MONTHS" --seed 1 --reps 60 --teams 6 >&2
+  "$BIN" generate --out "$DATA" --customers "$CUSTOMERS" --months "$MONTHS" --seed 1 \
+    --reps 60 --teams 6 >&2
 fi
-rows=$(cat "$DATA"/*.csv | wc -l)
-{
-  echo "job|median s|peak KB"
-  BEFORE="rm -rf .bench/gen" measure "generate $CUSTOMERS×$MONTHS" \
-    $BIN generate --out .bench/gen --customers "$CUSTOMERS" --months "$MONTHS" --seed 1 --reps 60 --teams 6
-  BEFORE="rm -f $STORE $STORE-wal $STORE-shm" measure "import ($rows rows)" \
-    $BIN import "$DATA" --db "$STORE"
-  measure "kpis --quarter 2026-Q3" $BIN kpis --db "$STORE" --quarter 2026-Q3 --format json
-  measure "scorecard --quarter 2026-Q3" $BIN scorecard --db "$STORE" --quarter 2026-Q3 --format json
-  measure "aging --by customer" $BIN aging --db "$STORE" --as-of 2026-09-30 --by customer --format csv
-  measure "review --week 2026-W39" $BIN review --db "$STORE" --week 2026-W39
-} > .bench/results.txt
-machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(swift --version 2>&1 | head -1)"
+csv_rows=$(cat "$DATA"/*.csv | wc -l)
+
+# --- 1. import ------------------------------------------------------------------------------
+echo "1/5 import ($csv_rows CSV rows)" >&2
+read -r ot om < <(BEFORE="rm -f $OUT/import.sqlite*" measure /dev/null \
+  "$BIN" import "$DATA" --db "$OUT/import.sqlite")
+read -r rt rm_ < <(measure /dev/null Benchmarks/sqlite/import.sh "$DATA" "$OUT/reference.sqlite")
+rm -f "$OUT"/import.sqlite* "$OUT"/reference.sqlite*
+ratio=$(calc "$ot / $rt")
+met=$(calc "'yes' if $ratio <= 1.5 and $om < 300 * 1024 else 'no'")
+row "import" "$ot s" "$((om / 1024))" "$rt s (sqlite3 .import)" "$((rm_ / 1024))" \
+  "$(fmt "$ratio" .2f)×" "≤ 1.5×, < 300 MB" "$met" "validates every field and reference"
+[ -f "$STORE" ] || "$BIN" import "$DATA" --db "$STORE" >&2
+
+# --- 2, 3. KPI pack and aging against DuckDB --------------------------------------------------
+[ -f "$DUCK" ] || { echo "loading $DATA into DuckDB (once)" >&2; python3 Benchmarks/duckdb/load.py "$DATA" "$DUCK" >&2; }
+duck() { python3 Benchmarks/duckdb/bench.py --db "$DUCK" "$@"; }
+agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
+  if python3 Benchmarks/duckdb/compare.py "$1" "$2" > "$OUT/compare.txt"; then
+    tail -1 "$OUT/compare.txt"
+  else
+    echo "DISAGREE: $(grep -c . "$OUT/compare.txt") lines, see $OUT/compare.txt"
+  fi
+}
+echo "2/5 KPI pack for $QUARTER" >&2
+read -r kt km < <(measure "$OUT/ours-kpis.json" "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
+read -r st sm < <(measure "$OUT/ours-scorecard.json" "$BIN" scorecard --db "$STORE" --quarter "$QUARTER" --format json)
+read -r dkt dkm < <(measure /dev/null duck --job kpis --quarter "$QUARTER" --out "$OUT/duck-kpis.json")
+read -r dst dsm < <(measure /dev/null duck --job scorecard --quarter "$QUARTER" --out "$OUT/duck-scorecard.json")
+a1=$(agree "$OUT/ours-kpis.json" "$OUT/duck-kpis.json")
+a2=$(agree "$OUT/ours-scorecard.json" "$OUT/duck-scorecard.json")
+ours=$(calc "$kt + $st"); theirs=$(calc "$dkt + $dst")
+ratio=$(calc "$ours / $theirs")
+met=$(calc "'yes' if $ratio <= 1.0 and 'DISAGREE' not in '''$a1 $a2''' else 'no'")
+row "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s" "$(( (km > sm ? km : sm) / 1024 ))" \
+  "$(fmt "$theirs" .2f) s (DuckDB)" "$(( (dkm > dsm ? dkm : dsm) / 1024 ))" \
+  "$(fmt "$ratio" .2f)×" "≤ 1×, all equal" "$met" "kpis: $a1; scorecard: $a2"
+
+echo "3/5 aging by customer as of $AS_OF" >&2
+read -r at am < <(measure "$OUT/ours-aging.json" "$BIN" aging --db "$STORE" --as-of "$AS_OF" --by customer --format json)
+read -r dat dam < <(measure /dev/null duck --job aging --as-of "$AS_OF" --by customer --out "$OUT/duck-aging.json")
+a3=$(agree "$OUT/ours-aging.json" "$OUT/duck-aging.json")
+ratio=$(calc "$at / $dat")
+met=$(calc "'yes' if $ratio <= 1.0 and 'DISAGREE' not in '''$a3''' else 'no'")
+row "aging by customer" "$at s" "$((am / 1024))" "$dat s (DuckDB)" "$((dam / 1024))" \
+  "$(fmt "$ratio" .2f)×" "≤ 1×, all equal" "$met" "$a3"
+
+# --- 4. simulator ---------------------------------------------------------------------------
+echo "4/5 simulator: 5,000 open invoices × 90 days × $PATHS paths" >&2
+source Benchmarks/numpy/bench.sh
+
+# --- 5. charts ------------------------------------------------------------------------------
+echo "5/5 charts" >&2
+source Benchmarks/matplotlib/bench.sh
+
+# --- the table ----------------------------------------------------------------------------------
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+machine="$machine, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+versions="$(swift --version 2>&1 | head -1); $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/sqlite3 /');"
+versions="$versions $(python3 -c 'import sys, duckdb, numpy, matplotlib; print(f"Python {sys.version.split()[0]}, DuckDB {duckdb.__version__}, NumPy {numpy.__version__}, matplotlib {matplotlib.__version__}")')"
 {
   echo "# Benchmark results"
   echo
-  echo "Machine: $machine. Data: $CUSTOMERS customers × $MONTHS months ($rows CSV rows)."
-  echo "Median of $RUNS runs, release build."
+  echo "Machine: $machine. Versions: $versions."
+  echo "Data: $CUSTOMERS customers × $MONTHS months ($csv_rows CSV rows); KPI period $QUARTER;"
+  echo "aging as of $AS_OF. Median of $RUNS runs of whole processes (wall time), peak resident"
+  echo "memory; release build. Produced by \`make bench\` on $(date -u +%Y-%m-%d)."
   echo
-  echo "| job | median wall time (s) | peak memory (MB) |"
-  echo "|---|---:|---:|"
-  tail -n +2 .bench/results.txt | awk -F'|' '{printf "| %s | %s | %d |\n", $1, $2, $3/1024}'
+  echo "| job | arcadence | MB | reference | MB | ratio | target | met? | notes |"
+  echo "|---|---:|---:|---|---:|---:|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$ROWS"
 } > Benchmarks/results.md
 cat Benchmarks/results.md

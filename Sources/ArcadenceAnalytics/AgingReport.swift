@@ -47,7 +47,8 @@ public struct AgingReport: Sendable {
     let d = asOf.rawValue
     var byKey: [Int: Row] = [:]
     var totals = Row(key: "total", label: "Total")
-    var oldestDue: [Int: Int32] = [:]
+    /// The oldest open invoice per customer: earliest due, then issued, then id.
+    var oldest: [Int: Int] = [:]
     var segmentIndex: [String: Int] = [:]
     func groupKey(_ c: Int) -> (Int, String, String) {
       switch grouping {
@@ -76,14 +77,21 @@ public struct AgingReport: Sendable {
       totals.openInvoices += 1
       if grouping == .customer {
         row.rep = l.repIds[Int(l.customerRep[c])]
-        if oldestDue[k].map({ l.invoiceDue[i] < $0 }) ?? true {
-          oldestDue[k] = l.invoiceDue[i]
+        if oldest[k].map({ o in
+          (l.invoiceDue[i], l.invoiceIssued[i]) < (l.invoiceDue[o], l.invoiceIssued[o])
+            || ((l.invoiceDue[i], l.invoiceIssued[i]) == (l.invoiceDue[o], l.invoiceIssued[o])
+              && l.invoiceIds[i] < l.invoiceIds[o])
+        }) ?? true {
+          oldest[k] = i
           row.oldestInvoice = (l.invoiceIds[i], Int(d - l.invoiceDue[i]))
         }
       }
       byKey[k] = row
     }
     if grouping == .customer {
+      precondition(
+        l.selection.activities.from == .min && l.selection.activities.to >= d,
+        "the last contact needs every activity up to \(asOf)")
       for k in l.activityDay.indices where l.activityDay[k] <= d {
         let c = Int(l.activityCustomer[k])
         guard var row = byKey[c] else { continue }

@@ -23,6 +23,9 @@ public struct KPIEngine: Sendable {
   /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
   public func repTotals(_ period: Period) -> [RepTotals] {
     let l = ledger
+    precondition(
+      l.selection.covers(period),
+      "the ledger was loaded without all the activities, promises and tasks of \(period)")
     var t = [RepTotals](repeating: RepTotals(), count: l.repIds.count)
     let from = period.from.rawValue
     let to = period.to.rawValue

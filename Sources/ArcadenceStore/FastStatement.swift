@@ -18,11 +18,17 @@ struct FastStatement {
     connection = db.sqliteConnection
   }
 
-  /// Binds `values` to parameters 1…n, text copied (`SQLITE_TRANSIENT`).
-  func bind(_ values: [FieldValue]) throws {
+  /// Binds `values` to parameters 1…n, text copied (`SQLITE_TRANSIENT`); with `rowid`, that
+  /// goes to parameter 1 and the values to 2…n+1.
+  func bind(_ values: [FieldValue], rowid: Int64? = nil) throws {
     sqlite3_reset(raw)
+    var offset: Int32 = 1
+    if let rowid {
+      try check(sqlite3_bind_int64(raw, 1, rowid))
+      offset = 2
+    }
     for (i, v) in values.enumerated() {
-      let index = Int32(i + 1)
+      let index = Int32(i) + offset
       let code: Int32
       switch v {
       case .null: code = sqlite3_bind_null(raw, index)
@@ -50,6 +56,10 @@ struct FastStatement {
     default: throw error(code)
     }
   }
+
+  /// Ends the current execution, so that the statement holds no read lock (a schema change
+  /// such as `DROP INDEX` fails while a statement is active).
+  func reset() { sqlite3_reset(raw) }
 
   /// Text of column `i` of the current row, or nil for NULL.
   func text(_ i: Int32) -> String? {

@@ -37,8 +37,9 @@ public struct ImportProgress: Sendable {
 /// validated, its references are looked up in the store (which already holds the earlier
 /// files of this import), and it is upserted by id. Every problem is collected, up to
 /// `errorLimit`; if there is any, the transaction is rolled back and nothing is written.
-/// Memory is bounded by one record: duplicate ids are detected with a temporary table,
-/// not an in-memory set.
+/// Memory is bounded by a few batches of records, whatever the size of the files: one
+/// thread reads and parses while another writes, and duplicate ids are found by SQLite
+/// (the primary key, or a temporary table), not an in-memory set.
 public struct Importer: Sendable {
   /// Accept (and ignore) columns the data contract does not name.
   public var ignoreExtraColumns = false
@@ -196,6 +197,7 @@ private struct ImportRun {
     }
     try stmt.bind([.text(id)])
     let found = try stmt.step()
+    stmt.reset()
     if found {
       if known[entity, default: []].count >= ImportRun.knownLimit { known[entity] = [] }
       known[entity, default: []].insert(id)
@@ -203,7 +205,21 @@ private struct ImportRun {
     return found
   }
 
+  /// Entities already written by an earlier source of this import.
+  var touched: Set<Entity> = []
+
   /// Imports one source; returns the number of records read.
+  ///
+  /// The source is read and parsed on a second thread while this one checks references
+  /// and writes, so the two cores share the work. At most a few batches wait between
+  /// them, so memory stays bounded whatever the file's size.
+  ///
+  /// A table that is empty when its first source starts (a new store, the common case)
+  /// takes a faster path: its secondary indices are dropped and rebuilt once at the end
+  /// (inside the transaction, so a failed import leaves them as they were), and duplicate
+  /// ids are found by the primary key itself, each row stored under its line number as
+  /// rowid so that the first occurrence can be named. Otherwise rows are upserted and
+  /// duplicates are found with a temporary table.
   mutating func importSource(_ source: any RecordSource) throws -> Int {
     let entity = source.entity
     let file = source.fileName
@@ -215,30 +231,54 @@ private struct ImportRun {
       ])
       return 0
     }
-    /// Names a contract column the way the source does.
-    func located(_ issues: [InputIssue]) -> [InputIssue] {
-      issues.map {
-        var i = $0
-        i.file = file
-        i.column = i.column.map { source.describe(column: $0) }
-        return i
-      }
-    }
     let parser = RecordParser(
       entity: entity, fileName: file, header: source.header, ignoreExtraColumns: ignoreExtra)
-    add(located(parser.headerIssues))
-    if parser.missingRequired { return 0 }
     let columns = entity.columns
     let names = columns.map(\.name)
+    let described = Dictionary(
+      uniqueKeysWithValues: names.map { ($0, source.describe(column: $0)) })
+    add(parser.headerIssues.map { Self.locate($0, file: file, described) })
+    if parser.missingRequired { return 0 }
+
+    let empty = try Int.fetchOne(db, sql: "SELECT 1 FROM \(entity.table) LIMIT 1") == nil
+    let fresh = !source.keepsExisting && !touched.contains(entity) && empty
+    touched.insert(entity)
+    var rebuild: [String] = []
+    if fresh {
+      rebuild = try String.fetchAll(
+        db,
+        sql: """
+          SELECT sql FROM sqlite_master
+          WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
+          """, arguments: [entity.table])
+      for name in try String.fetchAll(
+        db,
+        sql: """
+          SELECT name FROM sqlite_master
+          WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
+          """, arguments: [entity.table])
+      {
+        try db.execute(sql: "DROP INDEX \(name)")
+      }
+    }
     let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    let upsert = try FastStatement(
+    let placeholders = names.map { _ in "?" }.joined(separator: ", ")
+    let write = try FastStatement(
       db,
-      sql: """
+      sql: fresh
+        ? """
+        INSERT INTO \(entity.table) (rowid, \(names.joined(separator: ", ")))
+        VALUES (?, \(placeholders))
+        ON CONFLICT(\(entity.idColumn)) DO NOTHING
+        """
+        : """
         INSERT INTO \(entity.table) (\(names.joined(separator: ", ")))
-        VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))
+        VALUES (\(placeholders))
         ON CONFLICT(\(entity.idColumn)) DO \(source.keepsExisting ? "NOTHING" : "UPDATE SET " + updates)
         """)
-    try db.execute(sql: "DELETE FROM temp.import_seen")
+    let firstLine = try FastStatement(
+      db, sql: "SELECT rowid FROM \(entity.table) WHERE \(entity.idColumn) = ?")
+    if !fresh { try db.execute(sql: "DELETE FROM temp.import_seen") }
     let markSeen = try FastStatement(
       db, sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
     let firstSeen = try FastStatement(db, sql: "SELECT line FROM temp.import_seen WHERE id = ?")
@@ -249,84 +289,243 @@ private struct ImportRun {
       return nil
     }
     let customerIndex = names.firstIndex(of: "customer_id")
-    let invoiceIndex = names.firstIndex(of: "invoice_id")
 
+    let reader = ParsingReader(source: source, parser: parser, described: described)
+    defer { reader.stop() }
     var count = 0
-    while !full, let (record, conversionIssues) = try source.next() {
-      count += 1
-      if count & 0x3FFF == 0, let progress {
-        let (read, total) = source.progress
-        progress(ImportProgress(entity: entity, bytesRead: read, totalBytes: total, rows: count))
-      }
-      var (values, rowIssues) = parser.parse(record)
-      // A value the mapping could not convert is left empty; saying it is also missing
-      // would only repeat the problem.
-      rowIssues =
-        conversionIssues
-        + located(rowIssues.filter { conversionIssues.isEmpty || $0.message != "is required" })
-      if values.isEmpty || !conversionIssues.isEmpty {
-        // Wrong number of fields, or values the mapping could not convert.
-        add(rowIssues)
-        if let id = parser.id(of: record) { rejected.insert(entity.rawValue + "\u{1F}" + id) }
-        continue
-      }
-      func issue(_ column: String, _ message: String, _ value: String) {
-        rowIssues.append(
-          InputIssue(
-            file: file, line: record.line, column: source.describe(column: column),
-            message: message, value: value))
-      }
-      for (i, target) in references {
-        guard let id = values[i].text else { continue }
-        if try !exists(target, id) {
+    while !full, let batch = try reader.next() {
+      for row in batch.rows {
+        if full { break }
+        count += 1
+        var rowIssues = row.issues
+        guard let values = row.values else {
+          // Wrong number of fields, or values the mapping could not convert.
+          add(rowIssues)
+          if let id = row.id { rejected.insert(entity.rawValue + "\u{1F}" + id) }
+          continue
+        }
+        func issue(_ column: String, _ message: String, _ value: String) {
+          rowIssues.append(
+            InputIssue(
+              file: file, line: row.line, column: described[column] ?? column,
+              message: message, value: value))
+        }
+        for (i, target) in references {
+          guard let id = values[i].text else { continue }
+          if entity == .payments, target == .invoices, let ci = customerIndex {
+            // A payment's invoice must exist and belong to the payment's customer.
+            try invoiceOwner.bind([.text(id)])
+            if try invoiceOwner.step(), let owner = invoiceOwner.text(0) {
+              if let customer = values[ci].text, owner != customer {
+                issue("invoice_id", "belongs to customer \(owner), not \(customer)", id)
+              }
+              continue
+            }
+          } else if try exists(target, id) {
+            continue
+          }
           if rejected.contains(target.rawValue + "\u{1F}" + id) {
             issue(names[i], "refers to \(target.noun) \(id), whose own row has errors", id)
           } else {
             issue(names[i], "no \(target.noun) with this id in the import or the store", id)
           }
         }
-      }
-      // A payment's invoice must belong to the payment's customer.
-      if entity == .payments, let ci = customerIndex, let ii = invoiceIndex,
-        let invoice = values[ii].text, let customer = values[ci].text
-      {
-        try invoiceOwner.bind([.text(invoice)])
-        if try invoiceOwner.step(), let owner = invoiceOwner.text(0), owner != customer {
-          issue("invoice_id", "belongs to customer \(owner), not \(customer)", invoice)
+        guard let id = values[0].text else {
+          add(rowIssues)
+          continue
+        }
+        if !fresh {
+          try markSeen.bind([.text(id), .integer(Int64(row.line))])
+          try markSeen.execute()
+          if markSeen.changes == 0 {
+            try firstSeen.bind([.text(id)])
+            let line = try firstSeen.step() ? firstSeen.integer(0) : 0
+            issue(entity.idColumn, "duplicate id (first on line \(line))", id)
+          }
+        }
+        if !rowIssues.isEmpty {
+          add(rowIssues)
+          rejected.insert(entity.rawValue + "\u{1F}" + id)
+          continue
+        }
+        // Rows keep being written after a problem elsewhere so that later files see their
+        // parents; the transaction is rolled back at the end anyway.
+        do {
+          try write.bind(values, rowid: fresh ? Int64(row.line) : nil)
+          try write.execute()
+          if fresh, write.changes == 0 {
+            try firstLine.bind([.text(id)])
+            let line = try firstLine.step() ? firstLine.integer(0) : 0
+            issue(entity.idColumn, "duplicate id (first on line \(line))", id)
+            add(rowIssues)
+          }
+        } catch let error as DatabaseError {
+          add([
+            InputIssue(
+              file: file, line: row.line, column: nil,
+              message: "rejected by the store: \(error.message ?? "\(error)")", value: nil)
+          ])
         }
       }
-      guard let id = values[0].text else {
-        add(rowIssues)
-        continue
-      }
-      try markSeen.bind([.text(id), .integer(Int64(record.line))])
-      try markSeen.execute()
-      if markSeen.changes == 0 {
-        try firstSeen.bind([.text(id)])
-        let line = try firstSeen.step() ? firstSeen.integer(0) : 0
-        issue(entity.idColumn, "duplicate id (first on line \(line))", id)
-      }
-      if !rowIssues.isEmpty {
-        add(rowIssues)
-        rejected.insert(entity.rawValue + "\u{1F}" + id)
-        continue
-      }
-      // Rows keep being written after a problem elsewhere so that later files see their
-      // parents; the transaction is rolled back at the end anyway.
-      do {
-        try upsert.bind(values)
-        try upsert.execute()
-      } catch let error as DatabaseError {
-        add([
-          InputIssue(
-            file: file, line: record.line, column: nil,
-            message: "rejected by the store: \(error.message ?? "\(error)")", value: nil)
-        ])
+      if let progress {
+        progress(
+          ImportProgress(
+            entity: entity, bytesRead: batch.read, totalBytes: batch.total, rows: count))
       }
     }
-    let (_, total) = source.progress
-    progress?(ImportProgress(entity: entity, bytesRead: total, totalBytes: total, rows: count))
+    for sql in rebuild { try db.execute(sql: sql) }
     return count
+  }
+
+  /// An issue found by the parser, with its column named as the source names it.
+  static func locate(_ issue: InputIssue, file: String, _ described: [String: String])
+    -> InputIssue
+  {
+    var i = issue
+    i.file = file
+    i.column = i.column.map { described[$0] ?? $0 }
+    return i
+  }
+}
+
+/// One record as the reading thread leaves it for the writing thread.
+private struct ParsedRow: Sendable {
+  /// The record's first line.
+  var line: Int
+  /// Values in schema order, or nil when the row cannot be written at all (wrong number of
+  /// fields, or values a mapping could not convert).
+  var values: [FieldValue]?
+  /// Problems found in the row itself.
+  var issues: [InputIssue]
+  /// The row's raw id, for explaining follow-on errors.
+  var id: String?
+}
+
+/// Parsed rows and how far the source had got.
+private struct ParsedBatch: Sendable {
+  var rows: [ParsedRow]
+  var read: Int64
+  var total: Int64
+}
+
+/// Reads and parses a source on its own thread, handing batches over a bounded queue.
+private final class ParsingReader {
+  private let channel = BoundedQueue<Result<ParsedBatch, any Error>>(capacity: 4)
+  private let finished = DispatchSemaphore(value: 0)
+  private var stopped = false
+  static let batchSize = 2048
+
+  init(source: any RecordSource, parser: RecordParser, described: [String: String]) {
+    let box = Transfer(source)
+    let channel = channel
+    let finished = finished
+    let file = source.fileName
+    let thread = Thread {
+      defer {
+        channel.close()
+        finished.signal()
+      }
+      let source = box.value
+      var rows: [ParsedRow] = []
+      rows.reserveCapacity(ParsingReader.batchSize)
+      func send() -> Bool {
+        let (read, total) = source.progress
+        defer { rows.removeAll(keepingCapacity: true) }
+        return channel.put(.success(ParsedBatch(rows: rows, read: read, total: total)))
+      }
+      do {
+        while let (record, conversionIssues) = try source.next() {
+          var (values, issues) = parser.parse(record)
+          // A value the mapping could not convert is left empty; saying it is also missing
+          // would only repeat the problem.
+          issues =
+            conversionIssues
+            + issues.filter { conversionIssues.isEmpty || $0.message != "is required" }
+            .map { ImportRun.locate($0, file: file, described) }
+          let unreadable = values.isEmpty || !conversionIssues.isEmpty
+          rows.append(
+            ParsedRow(
+              line: record.line, values: unreadable ? nil : values, issues: issues,
+              id: unreadable ? parser.id(of: record) : nil))
+          if rows.count == ParsingReader.batchSize, !send() { return }
+        }
+        if !rows.isEmpty { _ = send() }
+      } catch {
+        _ = channel.put(.failure(error))
+      }
+    }
+    thread.name = "arcadence-import-reader"
+    thread.start()
+  }
+
+  /// The next batch, nil at the end; rethrows a reading error.
+  func next() throws -> ParsedBatch? {
+    try channel.take()?.get()
+  }
+
+  /// Stops the reading thread (if it is still going) and waits for it.
+  func stop() {
+    guard !stopped else { return }
+    stopped = true
+    channel.cancel()
+    finished.wait()
+  }
+}
+
+/// Hands a value that is not `Sendable` to another thread, which then owns it: the sender
+/// never touches it again.
+private final class Transfer<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// A first-in first-out queue between one producer and one consumer thread, holding at most
+/// `capacity` items: `put` waits while it is full, `take` while it is empty.
+final class BoundedQueue<T: Sendable>: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var items: [T] = []
+  private var closed = false
+  private var cancelled = false
+  private let capacity: Int
+
+  init(capacity: Int) { self.capacity = max(1, capacity) }
+
+  /// Adds an item, waiting for room; false when the consumer has cancelled.
+  func put(_ item: T) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.count >= capacity && !cancelled { condition.wait() }
+    guard !cancelled else { return false }
+    items.append(item)
+    condition.broadcast()
+    return true
+  }
+
+  /// The next item, waiting for one; nil once the producer has closed and all are taken.
+  func take() -> T? {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.isEmpty && !closed && !cancelled { condition.wait() }
+    guard !items.isEmpty, !cancelled else { return nil }
+    condition.broadcast()
+    return items.removeFirst()
+  }
+
+  /// The producer has no more items.
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The consumer wants no more items: `put` returns false from now on.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    items.removeAll()
+    condition.broadcast()
+    condition.unlock()
   }
 }
 

@@ -10,6 +10,9 @@ import GRDB
 /// Payments and adjustments are also indexed per invoice (sorted by day), and payments per
 /// customer with running totals, so a balance or a promise check is a short scan.
 public struct Ledger: Sendable {
+  /// Which activities, promises and tasks were loaded (all unless a command asked for less).
+  public var selection = LedgerSelection.everything
+
   // Reps, sorted by rep_id.
   public var repIds: [String] = []
   public var repNames: [String] = []

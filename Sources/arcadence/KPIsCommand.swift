@@ -20,10 +20,13 @@ struct KPIsCommand: ParsableCommand {
 
   func run() throws {
     try guarded {
-      let ledger = try store.open(create: false).loadLedger()
+      let db = try store.open(create: false)
+      let period = try period.resolve(lastDay: db.lastEventDay)
+      // The pack and its comparison read only the activities, promises and tasks of the
+      // two periods: most of a large store's rows are never loaded.
+      let ledger = try db.loadLedger(.kpis(covering: [period, period.previous]))
       let report = try KPIReport(
-        engine: KPIEngine(ledger: ledger), period: period.resolve(ledger: ledger),
-        scope: scope.scope)
+        engine: KPIEngine(ledger: ledger), period: period, scope: scope.scope)
       switch format {
       case .table: print(report.table, terminator: "")
       case .json: print(report.json.rendered())

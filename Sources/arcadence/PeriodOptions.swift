@@ -13,6 +13,12 @@ struct PeriodOptions: ParsableArguments {
 
   /// The period named, or the latest full quarter of the data when none is.
   func resolve(ledger: Ledger) throws -> Period {
+    try resolve(lastDay: { ledger.lastEventDay })
+  }
+
+  /// The period named, or the latest full quarter ending by `lastDay()` (the last day of the
+  /// data, asked for only when no period is named).
+  func resolve(lastDay: () throws -> Day?) throws -> Period {
     let given = [from != nil || to != nil, quarter != nil, month != nil, week != nil]
       .filter { $0 }.count
     guard given <= 1 else {
@@ -51,7 +57,7 @@ struct PeriodOptions: ParsableArguments {
       guard a <= b else { throw ArcadenceError(.usage, "--to (\(t)) is before --from (\(f))") }
       return Period(from: a, to: b)
     }
-    guard let last = ledger.lastEventDay else {
+    guard let last = try lastDay() else {
       throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
     }
     return Period.latestFullQuarter(endingBy: last)

@@ -21,10 +21,11 @@ struct ScorecardCommand: ParsableCommand {
 
   func run() throws {
     try guarded {
-      let ledger = try store.open(create: false).loadLedger()
+      let db = try store.open(create: false)
+      let period = try period.resolve(lastDay: db.lastEventDay)
+      let ledger = try db.loadLedger(.kpis(covering: [period]))
       if let rep { _ = try Scope.rep(rep).reps(in: ledger) }
-      let card = Scorecard(
-        engine: KPIEngine(ledger: ledger), period: try period.resolve(ledger: ledger))
+      let card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
       switch format {
       case .table: print(card.table(rep: rep), terminator: "")
       case .json:
@@ -63,7 +64,7 @@ struct AgingCommand: ParsableCommand {
 
   func run() throws {
     try guarded {
-      let ledger = try store.open(create: false).loadLedger()
+      let db = try store.open(create: false)
       let day: Day
       if let asOf {
         guard let d = Day(iso: asOf) else {
@@ -71,11 +72,17 @@ struct AgingCommand: ParsableCommand {
         }
         day = d
       } else {
-        guard let last = ledger.lastEventDay else {
+        guard let last = try db.lastEventDay() else {
           throw ArcadenceError(.usage, "the store is empty: import data first")
         }
         day = last
       }
+      // Balances need every invoice, payment and adjustment; activities only for the last
+      // contact of each customer; promises and tasks not at all.
+      let ledger = try db.loadLedger(
+        LedgerSelection(
+          activities: by == .customer ? DayWindow(from: .min, to: day.rawValue) : .none,
+          promises: .none, tasks: .none))
       let report = try AgingReport(ledger: ledger, asOf: day, grouping: by, scope: scope.scope)
       switch format {
       case .table: print(report.table(limit: limit > 0 ? limit : nil), terminator: "")

@@ -30,6 +30,22 @@ import Testing
 
   func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e-9 } ?? false }
 
+  /// The `kpis` and `scorecard` commands load only the activities, promises and tasks of
+  /// their periods: every metric must come out the same as from the whole ledger.
+  @Test func aLedgerOfThePeriodsGivesTheSameMetrics() throws {
+    let store = try HandFixture.store()
+    let p = HandFixture.march
+    let windowed = try store.loadLedger(.kpis(covering: [p, p.previous]))
+    #expect(windowed.activityDay.count < ledger.activityDay.count)
+    let a = try KPIReport(engine: KPIEngine(ledger: windowed), period: p, scope: .everyone)
+    #expect(a.json.rendered() == march.json.rendered())
+    #expect(a.previous == march.previous)
+    let card = Scorecard(engine: KPIEngine(ledger: windowed), period: p)
+    #expect(
+      card.json.rendered()
+        == Scorecard(engine: KPIEngine(ledger: ledger), period: p).json.rendered())
+  }
+
   @Test func cash() {
     // Payments received in March: P2 200 + P3 500 + P5 100 + P6 200 + P7 75 (unapplied).
     // P1 (02-20) and P4 (04-05) fall outside.
