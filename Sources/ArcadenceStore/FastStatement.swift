@@ -22,10 +22,16 @@ struct FastStatement {
   /// goes to parameter 1 and the values to 2…n+1.
   func bind(_ values: [FieldValue], rowid: Int64? = nil) throws {
     sqlite3_reset(raw)
-    var offset: Int32 = 1
+    try bind(values, rowid: rowid, at: 1)
+  }
+
+  /// Binds `rowid` (if any) and then `values` from parameter `first` on, without resetting:
+  /// the rows of a multi-row INSERT.
+  func bind(_ values: [FieldValue], rowid: Int64?, at first: Int32) throws {
+    var offset = first
     if let rowid {
-      try check(sqlite3_bind_int64(raw, 1, rowid))
-      offset = 2
+      try check(sqlite3_bind_int64(raw, first, rowid))
+      offset += 1
     }
     for (i, v) in values.enumerated() {
       let index = Int32(i) + offset
