@@ -2,11 +2,11 @@
 # Every target installs the system packages it needs first (Debian; apt-get as root).
 
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libcairo2-dev fonts-dejavu-core
+APT_PACKAGES := libsqlite3-dev libcairo2-dev zlib1g-dev fonts-dejavu-core
 DB ?= Data/arcadence.sqlite
 BIN := .build/release/arcadence
 
-.PHONY: deps build release test demo sample charts bench browser-check lint format clean
+.PHONY: deps build release test demo sample charts bench bench-charts browser-check lint format clean
 
 ## deps: install missing system packages (apt-get update first, as root or with sudo)
 deps:
@@ -60,6 +60,11 @@ browser-check: release
 ## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
 bench: release
 	bash Benchmarks/run.sh
+
+## bench-charts: the chart set drawn by arcadence and by matplotlib from the same chart data
+bench-charts: release
+	@[ -f $(DB) ] || $(BIN) import Data/sample --db $(DB)
+	DB=$(DB) bash Benchmarks/matplotlib/run.sh
 
 ## sample: regenerate the committed sample dataset (deterministic)
 sample: release

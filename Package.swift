@@ -36,9 +36,11 @@ let package = Package(
     .target(name: "ArcadenceAnalytics", dependencies: ["ArcadenceCore", "ArcadenceStore"]),
     // Cairo, through the system library (Debian: libcairo2-dev).
     .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+    // zlib, for the PNG encoder (Debian: zlib1g-dev, which libcairo2-dev already pulls in).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // The chart kit: a pure chart model (scales, ticks, layout, marks), a Renderer protocol,
     // the Cairo renderer (PNG, SVG, PDF) and a recording renderer for tests.
-    .target(name: "ArcadenceCharts", dependencies: ["CCairo"]),
+    .target(name: "ArcadenceCharts", dependencies: ["CCairo", "CZlib"]),
     // Charts, dashboards and reports built from the analytics.
     .target(
       name: "ArcadenceReports",

@@ -16,12 +16,24 @@ public struct ChartSet: Sendable {
     public var name: String
     /// What the chart shows, for alt text and the gallery.
     public var caption: String
-    /// The chart.
-    public var chart: any ChartDrawable
+    /// The chart, with the numbers it draws.
+    public var chart: AnyChart
+
+    /// Creates an entry.
+    public init(name: String, caption: String, chart: AnyChart) {
+      self.name = name
+      self.caption = caption
+      self.chart = chart
+    }
   }
 
   /// The charts, in reading order.
   public var entries: [Entry]
+
+  /// A set of ready-made charts (e.g. read back from a data file).
+  public init(entries: [Entry]) {
+    self.entries = entries
+  }
 
   /// The collection-rate goal drawn on the cash chart.
   public static let collectionRateGoal = 0.95
@@ -51,17 +63,18 @@ public struct ChartSet: Sendable {
         name: "cash-weekly",
         caption: "Cash collected per week (bars) and the collection rate of the invoices due "
           + "that week (line), against the 95% goal.",
-        chart: DualAxisBarLineSpec(
-          title: "Weekly cash collected and collection rate", subtitle: sub,
-          footnote: "Collection rate: invoices due in the week, collected by the end of the "
-            + "period (the period's cohort rate broken down by due week). ISO weeks.",
-          periodStarts: weekly.starts, periodLength: 7,
-          bars: NamedSeries(name: "Cash collected", values: weekly.series("collected_amount")),
-          line: NamedSeries(name: "Collection rate", values: weekly.cohortCollectionRate()),
-          barAxis: YAxis(title: "Cash collected", format: .money),
-          lineAxis: YAxis(
-            title: "Collection rate", format: .percent, domain: 0...1, gridlines: false),
-          lineTarget: (ChartSet.collectionRateGoal, "95% goal"))))
+        chart: .dualAxisBarLine(
+          DualAxisBarLineSpec(
+            title: "Weekly cash collected and collection rate", subtitle: sub,
+            footnote: "Collection rate: invoices due in the week, collected by the end of the "
+              + "period (the period's cohort rate broken down by due week). ISO weeks.",
+            periodStarts: weekly.starts, periodLength: 7,
+            bars: NamedSeries(name: "Cash collected", values: weekly.series("collected_amount")),
+            line: NamedSeries(name: "Collection rate", values: weekly.cohortCollectionRate()),
+            barAxis: YAxis(title: "Cash collected", format: .money),
+            lineAxis: YAxis(
+              title: "Collection rate", format: .percent, domain: 0...1, gridlines: false),
+            lineTarget: (ChartSet.collectionRateGoal, "95% goal")))))
 
     // 2. Aging over time.
     let bucketNames = Format.agingLabels
@@ -75,30 +88,32 @@ public struct ChartSet: Sendable {
       Entry(
         name: "aging-weekly",
         caption: "Open receivables at each week's end, stacked by days-past-due bucket.",
-        chart: StackedBarSpec(
-          title: "Aging of receivables at each week's end", subtitle: sub,
-          footnote: "Balances at the end of each week's last day, by days past due.",
-          periods: weekly.ends, style: .monthDay, series: agingSeries,
-          valueAxis: YAxis(title: "Open balance", format: .money))))
+        chart: .stackedBar(
+          StackedBarSpec(
+            title: "Aging of receivables at each week's end", subtitle: sub,
+            footnote: "Balances at the end of each week's last day, by days past due.",
+            periods: weekly.ends, style: .monthDay, series: agingSeries,
+            valueAxis: YAxis(title: "Open balance", format: .money)))))
 
     // 3. Past due and 90+.
     entries.append(
       Entry(
         name: "past-due-trend",
         caption: "Past-due and 90+ day balances at each week's end: aging reduction made visible.",
-        chart: LineRuleSpec(
-          title: "Past-due and 90+ balances", subtitle: sub,
-          footnote: "Past due: days past due ≥ 1. 90+: more than 90 days past due.",
-          days: weekly.ends,
-          series: [
-            NamedSeries(
-              name: "Past due", values: weekly.series("past_due_end"), color: Palette.vermillion),
-            NamedSeries(
-              name: "90+ days",
-              values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[4]) / 100 },
-              color: Palette.reddishPurple),
-          ],
-          valueAxis: YAxis(title: "Balance", format: .money), showsPoints: true)))
+        chart: .lineRule(
+          LineRuleSpec(
+            title: "Past-due and 90+ balances", subtitle: sub,
+            footnote: "Past due: days past due ≥ 1. 90+: more than 90 days past due.",
+            days: weekly.ends,
+            series: [
+              NamedSeries(
+                name: "Past due", values: weekly.series("past_due_end"), color: Palette.vermillion),
+              NamedSeries(
+                name: "90+ days",
+                values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[4]) / 100 },
+                color: Palette.reddishPurple),
+            ],
+            valueAxis: YAxis(title: "Balance", format: .money), showsPoints: true))))
 
     // 4. Auto-pay.
     entries.append(
@@ -106,16 +121,17 @@ public struct ChartSet: Sendable {
         name: "autopay",
         caption: "Auto-pay conversions per week (bars) and the share of active customers "
           + "enrolled at each week's end (line).",
-        chart: DualAxisBarLineSpec(
-          title: "Auto-pay conversions and enrolled share", subtitle: sub,
-          footnote: "Share: enrolled customers among those invoiced in the 365 days to the "
-            + "week's end.",
-          periodStarts: weekly.starts, periodLength: 7,
-          bars: NamedSeries(name: "Conversions", values: weekly.series("autopay_converted")),
-          line: NamedSeries(name: "Enrolled share", values: weekly.series("autopay_share_end")),
-          barAxis: YAxis(title: "Conversions", format: .number),
-          lineAxis: YAxis(
-            title: "Enrolled share", format: .percent, domain: 0...1, gridlines: false))))
+        chart: .dualAxisBarLine(
+          DualAxisBarLineSpec(
+            title: "Auto-pay conversions and enrolled share", subtitle: sub,
+            footnote: "Share: enrolled customers among those invoiced in the 365 days to the "
+              + "week's end.",
+            periodStarts: weekly.starts, periodLength: 7,
+            bars: NamedSeries(name: "Conversions", values: weekly.series("autopay_converted")),
+            line: NamedSeries(name: "Enrolled share", values: weekly.series("autopay_share_end")),
+            barAxis: YAxis(title: "Conversions", format: .number),
+            lineAxis: YAxis(
+              title: "Enrolled share", format: .percent, domain: 0...1, gridlines: false)))))
 
     // 5. Case age and flow.
     let end = period.to
@@ -127,33 +143,36 @@ public struct ChartSet: Sendable {
       Entry(
         name: "case-age",
         caption: "Ages of the cases open at the end of the period, with the 14-day limit.",
-        chart: HistogramSpec(
-          title: "Open cases by age at \(end)", subtitle: sub,
-          footnote: "\(openAges.count) open cases; "
-            + "\(openAges.filter { $0 > ChartSet.caseAgeLimit }.count) older than 14 days.",
-          values: openAges, binWidth: 2, valueAxis: .linear(title: "Age (days)"),
-          countAxis: YAxis(title: "Open cases"), marker: (ChartSet.caseAgeLimit, "14 days"))))
+        chart: .histogram(
+          HistogramSpec(
+            title: "Open cases by age at \(end)", subtitle: sub,
+            footnote: "\(openAges.count) open cases; "
+              + "\(openAges.filter { $0 > ChartSet.caseAgeLimit }.count) older than 14 days.",
+            values: openAges, binWidth: 2, valueAxis: .linear(title: "Age (days)"),
+            countAxis: YAxis(title: "Open cases"), marker: (ChartSet.caseAgeLimit, "14 days")))))
     let weekLabels = weekly.weeks.map { ChartFormat.date($0.from.rawValue, style: .monthDay) }
     entries.append(
       Entry(
         name: "cases-flow",
         caption: "Cases opened and closed per week.",
-        chart: Chart(
-          title: "Cases opened and closed per week", subtitle: sub,
-          xAxis: .categories(weekLabels),
-          yAxis: ChartSet.axis(
-            .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"),
-          marks: [
-            .bars(
-              BarMark(
-                x: weekLabels.indices.map(Double.init),
-                series: [
-                  BarSeries(
-                    name: "Opened", values: weekly.series("cases_opened"), color: Palette.orange),
-                  BarSeries(
-                    name: "Closed", values: weekly.series("cases_closed"), color: Palette.blue),
-                ], layout: .grouped))
-          ])))
+        chart: .chart(
+          Chart(
+            title: "Cases opened and closed per week", subtitle: sub,
+            xAxis: .categories(weekLabels),
+            yAxis: ChartSet.axis(
+              .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"
+            ),
+            marks: [
+              .bars(
+                BarMark(
+                  x: weekLabels.indices.map(Double.init),
+                  series: [
+                    BarSeries(
+                      name: "Opened", values: weekly.series("cases_opened"), color: Palette.orange),
+                    BarSeries(
+                      name: "Closed", values: weekly.series("cases_closed"), color: Palette.blue),
+                  ], layout: .grouped))
+            ]))))
 
     // 6. Root-cause Pareto.
     var causeCounts: [String: Int] = [:]
@@ -168,12 +187,13 @@ public struct ChartSet: Sendable {
         name: "root-cause-pareto",
         caption: "Cases opened in the period by root cause, largest first, with the cumulative "
           + "share.",
-        chart: ParetoSpec(
-          title: "Root causes of billing cases", subtitle: sub,
-          footnote: "\(causes.reduce(0) { $0 + $1.value }) cases opened in the period.",
-          categories: causes.map(\.key), values: causes.map { Double($0.value) },
-          valueName: "Cases",
-          valueAxis: ChartSet.axis(.number, causes.map { Double($0.value) }, title: "Cases"))))
+        chart: .pareto(
+          ParetoSpec(
+            title: "Root causes of billing cases", subtitle: sub,
+            footnote: "\(causes.reduce(0) { $0 + $1.value }) cases opened in the period.",
+            categories: causes.map(\.key), values: causes.map { Double($0.value) },
+            valueName: "Cases",
+            valueAxis: ChartSet.axis(.number, causes.map { Double($0.value) }, title: "Cases")))))
 
     // 7. Rep comparison, one chart per team in scope.
     let card = Scorecard(engine: engine, period: period)
@@ -185,7 +205,8 @@ public struct ChartSet: Sendable {
           name: "reps-" + ChartSet.fileSafe(team ?? "no-team"),
           caption: "Each rep of \(team.map { "team \($0)" } ?? "no team") on eight scorecard "
             + "metrics, with the team median.",
-          chart: ChartSet.repComparison(members: members, card: card, team: team, subtitle: sub)))
+          chart: .smallMultiples(
+            ChartSet.repComparison(members: members, card: card, team: team, subtitle: sub))))
     }
 
     // 8. Personal scorecards.
@@ -196,8 +217,9 @@ public struct ChartSet: Sendable {
         Entry(
           name: "scorecard-" + ChartSet.fileSafe(l.repIds[r]),
           caption: "\(l.repNames[r])'s weekly numbers against the team median.",
-          chart: ChartSet.personal(
-            rep: r, mates: mates, weekly: weekly, ledger: l, period: period, source: source)))
+          chart: .smallMultiples(
+            ChartSet.personal(
+              rep: r, mates: mates, weekly: weekly, ledger: l, period: period, source: source))))
     }
 
     // 9. Promises kept and documentation.
@@ -205,21 +227,22 @@ public struct ChartSet: Sendable {
       Entry(
         name: "promises-documentation",
         caption: "Promise-to-pay kept rate and case documentation completeness per week.",
-        chart: LineRuleSpec(
-          title: "Promise kept rate and documentation completeness", subtitle: sub,
-          footnote: "Kept rate: promises made in the week, judged at the end of the period. "
-            + "Completeness: cases closed in the week with full notes and confirmation.",
-          days: weekly.starts,
-          series: [
-            NamedSeries(
-              name: "Promise kept rate", values: weekly.promiseKeptRate(),
-              color: Palette.bluishGreen),
-            NamedSeries(
-              name: "Documentation completeness",
-              values: weekly.series("documentation_completeness"),
-              color: Palette.blue),
-          ],
-          valueAxis: YAxis(title: "Share", format: .percent, domain: 0...1), showsPoints: true)))
+        chart: .lineRule(
+          LineRuleSpec(
+            title: "Promise kept rate and documentation completeness", subtitle: sub,
+            footnote: "Kept rate: promises made in the week, judged at the end of the period. "
+              + "Completeness: cases closed in the week with full notes and confirmation.",
+            days: weekly.starts,
+            series: [
+              NamedSeries(
+                name: "Promise kept rate", values: weekly.promiseKeptRate(),
+                color: Palette.bluishGreen),
+              NamedSeries(
+                name: "Documentation completeness",
+                values: weekly.series("documentation_completeness"),
+                color: Palette.blue),
+            ],
+            valueAxis: YAxis(title: "Share", format: .percent, domain: 0...1), showsPoints: true))))
     self.entries = entries
   }
 

@@ -10,8 +10,8 @@ public enum SimulationCharts {
   public struct Entry: Sendable {
     /// File name without extension.
     public var name: String
-    /// The chart.
-    public var chart: any ChartDrawable
+    /// The chart, with the numbers it draws.
+    public var chart: AnyChart
   }
 
   /// Fan charts (one per policy) and, with two or more policies, the comparison chart.
@@ -25,13 +25,14 @@ public enum SimulationCharts {
       out.append(
         Entry(
           name: "fan-" + fileSafe(o.name),
-          chart: FanChartSpec(
-            title: "Cumulative cash collected — \(o.name)", subtitle: sub,
-            footnote: "Bands: P5–P95 and P25–P75 of cumulative cash over the paths; dashed "
-              + "line: median. Cadence: \(o.cadence).",
-            forecastDays: days, p5: c[0], p25: c[1], p50: c[2], p75: c[3], p95: c[4],
-            valueAxis: YAxis(title: "Cash collected", format: .money),
-            color: Palette.okabeIto[k % Palette.okabeIto.count])))
+          chart: .fan(
+            FanChartSpec(
+              title: "Cumulative cash collected — \(o.name)", subtitle: sub,
+              footnote: "Bands: P5–P95 and P25–P75 of cumulative cash over the paths; dashed "
+                + "line: median. Cadence: \(o.cadence).",
+              forecastDays: days, p5: c[0], p25: c[1], p50: c[2], p75: c[3], p95: c[4],
+              valueAxis: YAxis(title: "Cash collected", format: .money),
+              color: Palette.okabeIto[k % Palette.okabeIto.count]))))
     }
     if r.comparisons.count >= 1 {
       var marks: [Mark] = []
@@ -51,13 +52,14 @@ public enum SimulationCharts {
       out.append(
         Entry(
           name: "comparison",
-          chart: Chart(
-            title: "Extra cumulative cash against \(r.comparisons[0].baseline)",
-            subtitle: sub,
-            footnote: "Mean paired difference (same random numbers for every policy) with its "
-              + "95% confidence band; above zero, the policy collects more by that day.",
-            xAxis: .time(), yAxis: YAxis(title: "Difference in cash", format: .money),
-            legend: Legend(.visible), marks: marks)))
+          chart: .chart(
+            Chart(
+              title: "Extra cumulative cash against \(r.comparisons[0].baseline)",
+              subtitle: sub,
+              footnote: "Mean paired difference (same random numbers for every policy) with its "
+                + "95% confidence band; above zero, the policy collects more by that day.",
+              xAxis: .time(), yAxis: YAxis(title: "Difference in cash", format: .money),
+              legend: Legend(.visible), marks: marks))))
     }
     return out
   }
@@ -106,7 +108,10 @@ public enum SimulationCharts {
             points: DataPoint.daily(weekDays, b.weeks.map { Double($0.actual) / 100 }),
             color: Color(hex: 0x333333), showsPoints: true)),
       ])
-    return [Entry(name: "backtest-fan", chart: fan), Entry(name: "backtest-weekly", chart: weekly)]
+    return [
+      Entry(name: "backtest-fan", chart: .fan(fan)),
+      Entry(name: "backtest-weekly", chart: .chart(weekly)),
+    ]
   }
 
   /// Writes each chart as PNG (at `scale`) and SVG into `directory`; returns the paths.

@@ -13,14 +13,22 @@ struct ChartsCommand: ParsableCommand {
       case age and flow, the root-cause Pareto, rep comparison per team, a personal
       scorecard chart per rep, and promise kept rate with documentation completeness.
       Without a period option, the latest full quarter of the data.
+
+      --data-out FILE also writes the numbers behind every chart (kind, titles, size, axes
+      and series) as JSON; --from-data FILE draws the charts from such a file alone, without
+      opening the store.
       """)
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var period: PeriodOptions
   @OptionGroup var scope: ScopeOptions
-  @Option(help: "The folder to write into.") var out: String
+  @Option(help: "The folder to write the chart files into.") var out: String?
   @Option(help: "Comma-separated formats: png, svg, pdf.") var format = "png,svg"
   @Option(help: "PNG pixel scale (2 = high-DPI).") var scale = 2.0
+  @Option(help: "Also write the numbers behind every chart to this JSON file.")
+  var dataOut: String?
+  @Option(help: "Draw the charts from this JSON file (from --data-out) instead of the store.")
+  var fromData: String?
 
   func run() throws {
     try guarded {
@@ -36,12 +44,33 @@ struct ChartsCommand: ParsableCommand {
       guard scale > 0, scale <= 8 else {
         throw ArcadenceError(.usage, "--scale: expected a number from 0 to 8 (value \(scale))")
       }
-      let db = try store.open(create: false)
-      let ledger = try db.loadLedger()
-      let p = try period.resolve(ledger: ledger)
-      let set = try ChartSet(ledger: ledger, period: p, scope: scope.scope)
-      let files = try set.write(to: out, formats: formats, scale: scale)
-      print("wrote \(files.count) files (\(set.entries.count) charts, \(p)) to \(out)")
+      guard out != nil || dataOut != nil else {
+        throw ArcadenceError(.usage, "name --out for the chart files or --data-out for the data")
+      }
+      let set: ChartSet
+      let source: String
+      if let fromData {
+        guard store.db == nil, !period.isGiven, scope.rep == nil, scope.team == nil else {
+          throw ArcadenceError(
+            .usage, "--from-data draws the file as it is: --db, period and scope do not apply")
+        }
+        set = try ChartSet(dataFile: fromData)
+        source = "from \(fromData)"
+      } else {
+        let db = try store.open(create: false)
+        let ledger = try db.loadLedger()
+        let p = try period.resolve(ledger: ledger)
+        set = try ChartSet(ledger: ledger, period: p, scope: scope.scope)
+        source = "\(p)"
+      }
+      if let dataOut {
+        try set.writeData(to: dataOut)
+        print("wrote the data of \(set.entries.count) charts (\(source)) to \(dataOut)")
+      }
+      if let out {
+        let files = try set.write(to: out, formats: formats, scale: scale)
+        print("wrote \(files.count) files (\(set.entries.count) charts, \(source)) to \(out)")
+      }
     }
   }
 }

@@ -11,6 +11,9 @@ struct PeriodOptions: ParsableArguments {
   @Option(help: "A calendar month, e.g. 2026-07.") var month: String?
   @Option(help: "An ISO week, e.g. 2026-W27 (Monday to Sunday).") var week: String?
 
+  /// Whether any period option was given.
+  var isGiven: Bool { [from, to, quarter, month, week].contains { $0 != nil } }
+
   /// The period named, or the latest full quarter of the data when none is.
   func resolve(ledger: Ledger) throws -> Period {
     try resolve(lastDay: { ledger.lastEventDay })

@@ -1,4 +1,5 @@
 import ArcadenceCore
+import ArcadenceReports
 import ArcadenceSimulation
 import ArcadenceStore
 import ArgumentParser
@@ -88,6 +89,8 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "table or json.") var format: SimulationFormat = .table
   @Option(help: "Folder for the JSON file and the charts.") var out: String?
   @Option(help: "montecarlo or markov.") var method: SimulationMethod = .montecarlo
+  @Option(help: "Also write the numbers behind the charts to this JSON file (Monte Carlo).")
+  var dataOut: String?
 
   func run() throws {
     try guarded {
@@ -96,6 +99,9 @@ struct SimulateCommand: ParsableCommand {
       }
       if let threads, threads < 1 || threads > 1024 {
         throw ArcadenceError(.usage, "--threads: expected 1 to 1024 (value \(threads))")
+      }
+      if method == .markov, dataOut != nil {
+        throw ArcadenceError(.usage, "--data-out: the Markov method draws no charts")
       }
       let file = try Scenario.load(path: scenario)
       let db = try store.open(create: false)
@@ -127,12 +133,13 @@ struct SimulateCommand: ParsableCommand {
           format: "%.2f s, %@ invoice-days, %.1f M invoice-days/s on %d threads",
           result.seconds, Cents.grouped(UInt64(result.invoiceDays)),
           result.invoiceDaysPerSecond / 1e6, run.settings.threads))
+      let charts = SimulationCharts.charts(result, scenario: file.name)
       if let out {
         try write(json.rendered() + "\n", to: out, name: "simulation.json")
-        let files = try SimulationCharts.write(
-          SimulationCharts.charts(result, scenario: file.name), to: out)
+        let files = try SimulationCharts.write(charts, to: out)
         Terminal.note("wrote simulation.json and \(files.count) chart files to \(out)")
       }
+      if let dataOut { try writeChartData(charts, to: dataOut) }
     }
   }
 }
@@ -157,6 +164,8 @@ struct BacktestCommand: ParsableCommand {
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "table or json.") var format: SimulationFormat = .table
   @Option(help: "Folder for the charts and backtest.json.") var out: String?
+  @Option(help: "Also write the numbers behind the charts to this JSON file.")
+  var dataOut: String?
 
   func run() throws {
     try guarded {
@@ -177,13 +186,23 @@ struct BacktestCommand: ParsableCommand {
       case .table: print(b.table, terminator: "")
       case .json: print(b.json.rendered())
       }
+      let charts = SimulationCharts.charts(b)
       if let out {
         try write(b.json.rendered() + "\n", to: out, name: "backtest.json")
-        let files = try SimulationCharts.write(SimulationCharts.charts(b), to: out)
+        let files = try SimulationCharts.write(charts, to: out)
         Terminal.note("wrote backtest.json and \(files.count) chart files to \(out)")
       }
+      if let dataOut { try writeChartData(charts, to: dataOut) }
     }
   }
+}
+
+/// Writes the charts as a chart data file (`arcadence charts --from-data` draws it).
+private func writeChartData(_ charts: [SimulationCharts.Entry], to path: String) throws {
+  let set = ChartSet(
+    entries: charts.map { ChartSet.Entry(name: $0.name, caption: $0.chart.title, chart: $0.chart) })
+  try set.writeData(to: path)
+  Terminal.note("wrote the data of \(charts.count) charts to \(path)")
 }
 
 /// Writes `text` to `directory/name`, creating the folder.

@@ -81,6 +81,48 @@ import Testing
     for r in [unknownRep, badWeek, noStore] { #expect(!r.err.contains("Stack") && r.out.isEmpty) }
   }
 
+  @Test func chartsDrawFromTheirDataWithoutTheStore() throws {
+    let store = try HandFixture.store()
+    let dir = NSTemporaryDirectory() + "arcadence-chart-data-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let data = dir + "/charts.json"
+    let written = try run([
+      "charts", "--db", store.path, "--month", "2026-03", "--out", dir + "/store",
+      "--format", "png", "--scale", "1", "--data-out", data,
+    ])
+    #expect(written.status == 0, "\(written.err)")
+    #expect(written.out.contains("wrote the data of 14 charts (2026-03-01..2026-03-31) to"))
+    let drawn = try run([
+      "charts", "--from-data", data, "--out", dir + "/data", "--format", "png", "--scale", "1",
+    ])
+    #expect(drawn.status == 0, "\(drawn.err)")
+    #expect(drawn.out.contains("wrote 14 files (14 charts, from \(data))"))
+    // The same PNG bytes from the store and from the data file.
+    for name in ["cash-weekly", "root-cause-pareto", "scorecard-R1"] {
+      let a = FileManager.default.contents(atPath: "\(dir)/store/\(name).png")
+      let b = FileManager.default.contents(atPath: "\(dir)/data/\(name).png")
+      #expect(a != nil && a == b, "\(name)")
+    }
+    // A malformed file: one line naming the file, the place and the problem; exit status 1.
+    let bad = dir + "/bad.json"
+    try Data(
+      #"{"format": "arcadence-charts", "version": 1, "charts": [{"name": "x", "chart": {"kind": "histogram", "title": "T", "values": [1, true], "binWidth": 2}}]}"#
+        .utf8
+    ).write(to: URL(fileURLWithPath: bad))
+    let failed = try run(["charts", "--from-data", bad, "--out", dir + "/bad"])
+    #expect(failed.status == 1)
+    #expect(
+      failed.err
+        == "error: \(bad): charts[0].chart.values[1]: expected a number, found true or false\n")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/bad"))
+    let mixed = try run(["charts", "--from-data", data, "--month", "2026-03", "--out", dir])
+    #expect(mixed.status == 2 && mixed.err.contains("--from-data draws the file as it is"))
+    let missing = try run(["charts", "--from-data", dir + "/none.json", "--out", dir])
+    #expect(missing.status == 1 && missing.err.contains("cannot read \(dir)/none.json"))
+    for r in [failed, mixed, missing] { #expect(!r.err.contains("Stack") && r.out.isEmpty) }
+  }
+
   @Test func csvAndTableShowTheSameNumbers() throws {
     let store = try HandFixture.store()
     let csv = try run(["kpis", "--db", store.path, "--month", "2026-03", "--format", "csv"])

@@ -33,7 +33,7 @@ import Testing
   }
 
   @Test func weeklyCashAndCohortRate() throws {
-    let spec = try #require(entry("cash-weekly").chart as? DualAxisBarLineSpec)
+    let spec = try #require(entry("cash-weekly").chart.drawable as? DualAxisBarLineSpec)
     // Week 1: P5 100 (03-05) + P7 75 (03-08); week 2: P2 200; week 3: P3 500; week 4: P6 200.
     #expect(spec.bars.values == [175, 200, 500, 200])
     // Due in week 1: I7 (net 0 after its full credit) → no rate; week 2: I5 250, collected
@@ -45,7 +45,7 @@ import Testing
   }
 
   @Test func paretoOfTheMonthsCases() throws {
-    let spec = try #require(entry("root-cause-pareto").chart as? ParetoSpec)
+    let spec = try #require(entry("root-cause-pareto").chart.drawable as? ParetoSpec)
     // Opened in March: K2 and K4 pricing, K3 missing_po, K6 without a cause.
     #expect(spec.categories == ["pricing", "(unspecified)", "missing_po"])
     #expect(spec.values == [2, 1, 1])
@@ -60,7 +60,7 @@ import Testing
   }
 
   @Test func caseAgesAtThePeriodEnd() throws {
-    let spec = try #require(entry("case-age").chart as? HistogramSpec)
+    let spec = try #require(entry("case-age").chart.drawable as? HistogramSpec)
     // Open at 03-31: K3 (29 days), K4 (10), K5 (85), K6 (1).
     #expect(spec.values.sorted() == [1, 10, 29, 85])
     #expect(spec.marker?.value == 14)
@@ -81,7 +81,7 @@ import Testing
     let mine = try ChartSet(ledger: ledger, period: HandFixture.march, scope: .rep("R2"))
     #expect(mine.entries.filter { $0.name.hasPrefix("scorecard-") }.map(\.name) == ["scorecard-R2"])
     let spec = try #require(
-      mine.entries.first { $0.name == "cash-weekly" }?.chart as? DualAxisBarLineSpec)
+      mine.entries.first { $0.name == "cash-weekly" }?.chart.drawable as? DualAxisBarLineSpec)
     // R2's only customer is C3: P5 100 in week 1, P6 200 in week 4.
     #expect(spec.bars.values == [100, 0, 0, 200])
   }

@@ -58,11 +58,17 @@ final class CairoSurface {
     try checkCairo(cairo_surface_status(pointer), "finish the surface")
   }
 
-  /// Encodes an image surface as PNG into `target`.
+  /// Encodes an image surface as PNG into `target` (see `PNGEncoder`).
   func writePNG(to target: ByteSink) throws {
     cairo_surface_flush(pointer)
-    let status = cairo_surface_write_to_png_stream(pointer, cairoWriteToByteSink, target.closure)
-    try checkCairo(status, "encode the PNG")
+    try checkCairo(cairo_surface_status(pointer), "flush the image surface")
+    guard let data = cairo_image_surface_get_data(pointer) else {
+      throw ChartError(.cairo, "Cairo image surface has no pixel data")
+    }
+    target.bytes = try PNGEncoder.encode(
+      pixels: UnsafePointer(data), width: Int(cairo_image_surface_get_width(pointer)),
+      height: Int(cairo_image_surface_get_height(pointer)),
+      stride: Int(cairo_image_surface_get_stride(pointer)))
   }
 
   /// Copies the pixels of an image surface.

@@ -15,6 +15,9 @@
 /// `StackedBarSpec`, `LineRuleSpec`, `HistogramSpec`, `ParetoSpec`, `FanChartSpec` — and
 /// `SmallMultiples` grids several charts on one canvas.
 ///
+/// Charts, specs and grids are `Codable`; `AnyChart` tags each with its kind, so the numbers
+/// behind a chart can be written as JSON and drawn again, here or by another tool.
+///
 /// ## Usage: a dual-axis weekly chart
 /// ```swift
 /// import ArcadenceCharts

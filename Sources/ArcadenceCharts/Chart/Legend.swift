@@ -1,7 +1,7 @@
 /// Where (and whether) the legend is shown; entries wrap onto as many lines as needed.
 public struct Legend: Sendable, Hashable {
   /// Legend visibility.
-  public enum Visibility: Sendable, Hashable {
+  public enum Visibility: String, Sendable, Hashable, Codable {
     /// Shown when the chart has two or more named series.
     case automatic
     /// Always shown (if there is any named series).

@@ -11,7 +11,7 @@ public struct XAxis: Sendable {
   }
 
   /// How category labels that do not fit their band are handled.
-  public enum LabelStrategy: Sendable, Hashable {
+  public enum LabelStrategy: String, Sendable, Hashable, Codable {
     /// Horizontal if they fit; else truncated with "…" when bands are wide enough to stay
     /// readable; else rotated 45°; else thinned.
     case auto

@@ -21,7 +21,7 @@ public struct BarSeries: Sendable, Hashable {
 /// axis `x` holds bar centres and `width` the bar width in data units (e.g. 7 for weeks).
 public struct BarMark: Sendable, Hashable {
   /// How several series share an x position.
-  public enum Layout: Sendable, Hashable {
+  public enum Layout: String, Sendable, Hashable, Codable {
     /// Side by side.
     case grouped
     /// On top of each other (positive values up, negative values down).

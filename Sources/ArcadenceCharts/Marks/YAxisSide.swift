@@ -1,5 +1,5 @@
 /// Which y axis a mark is measured against.
-public enum YAxisSide: Sendable, Hashable {
+public enum YAxisSide: String, Sendable, Hashable, Codable {
   /// The left (primary) axis.
   case left
   /// The right (secondary) axis of a dual-axis chart.

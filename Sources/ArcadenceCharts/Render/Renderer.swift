@@ -1,5 +1,5 @@
 /// Font weight for text drawn by a renderer.
-public enum FontWeight: Sendable, Hashable {
+public enum FontWeight: String, Sendable, Hashable, Codable {
   /// Regular weight.
   case regular
   /// Bold weight.

@@ -1,7 +1,7 @@
 /// Where a text's anchor point sits relative to the text box (in the text's own frame).
 public struct TextAnchor: Sendable, Hashable {
   /// Horizontal alignment of the box relative to the anchor point.
-  public enum Horizontal: Sendable, Hashable {
+  public enum Horizontal: String, Sendable, Hashable, Codable {
     /// The anchor is at the start (left) of the text.
     case start
     /// The anchor is at the horizontal centre.
@@ -11,7 +11,7 @@ public struct TextAnchor: Sendable, Hashable {
   }
 
   /// Vertical alignment of the box relative to the anchor point.
-  public enum Vertical: Sendable, Hashable {
+  public enum Vertical: String, Sendable, Hashable, Codable {
     /// The anchor is at the top of the line box (baseline − ascent).
     case top
     /// The anchor is at the vertical centre of the line box.

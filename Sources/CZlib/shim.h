@@ -1,0 +1,12 @@
+#ifndef ARCADENCE_CZLIB_SHIM_H
+#define ARCADENCE_CZLIB_SHIM_H
+
+#include <zlib.h>
+
+/// deflateInit2 is a macro, which Swift cannot call: a zlib stream (not raw deflate) with the
+/// default window and memory level.
+static inline int arcadence_deflate_init(z_stream *stream, int level) {
+  return deflateInit2(stream, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
+}
+
+#endif
