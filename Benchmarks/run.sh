@@ -83,7 +83,7 @@ row "import" "$ot s" "$((om / 1024))" "$rt s (sqlite3 .import)" "$((rm_ / 1024))
 
 # --- 2, 3. KPI pack and aging against DuckDB --------------------------------------------------
 [ -f "$DUCK" ] || { echo "loading $DATA into DuckDB (once)" >&2; python3 Benchmarks/duckdb/load.py "$DATA" "$DUCK" >&2; }
-duck() { python3 Benchmarks/duckdb/bench.py --db "$DUCK" "$@"; }
+duck=(python3 Benchmarks/duckdb/bench.py --db "$DUCK")
 agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
   if python3 Benchmarks/duckdb/compare.py "$1" "$2" > "$OUT/compare.txt"; then
     tail -1 "$OUT/compare.txt"
@@ -94,8 +94,8 @@ agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
 echo "2/5 KPI pack for $QUARTER" >&2
 read -r kt km < <(measure "$OUT/ours-kpis.json" "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
 read -r st sm < <(measure "$OUT/ours-scorecard.json" "$BIN" scorecard --db "$STORE" --quarter "$QUARTER" --format json)
-read -r dkt dkm < <(measure /dev/null duck --job kpis --quarter "$QUARTER" --out "$OUT/duck-kpis.json")
-read -r dst dsm < <(measure /dev/null duck --job scorecard --quarter "$QUARTER" --out "$OUT/duck-scorecard.json")
+read -r dkt dkm < <(measure /dev/null "${duck[@]}" --job kpis --quarter "$QUARTER" --out "$OUT/duck-kpis.json")
+read -r dst dsm < <(measure /dev/null "${duck[@]}" --job scorecard --quarter "$QUARTER" --out "$OUT/duck-scorecard.json")
 a1=$(agree "$OUT/ours-kpis.json" "$OUT/duck-kpis.json")
 a2=$(agree "$OUT/ours-scorecard.json" "$OUT/duck-scorecard.json")
 ours=$(calc "$kt + $st"); theirs=$(calc "$dkt + $dst")
@@ -107,7 +107,7 @@ row "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s" "$(( (km > sm ? km : sm
 
 echo "3/5 aging by customer as of $AS_OF" >&2
 read -r at am < <(measure "$OUT/ours-aging.json" "$BIN" aging --db "$STORE" --as-of "$AS_OF" --by customer --format json)
-read -r dat dam < <(measure /dev/null duck --job aging --as-of "$AS_OF" --by customer --out "$OUT/duck-aging.json")
+read -r dat dam < <(measure /dev/null "${duck[@]}" --job aging --as-of "$AS_OF" --by customer --out "$OUT/duck-aging.json")
 a3=$(agree "$OUT/ours-aging.json" "$OUT/duck-aging.json")
 ratio=$(calc "$at / $dat")
 met=$(calc "'yes' if $ratio <= 1.0 and 'DISAGREE' not in '''$a3''' else 'no'")

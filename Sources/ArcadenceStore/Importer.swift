@@ -180,24 +180,28 @@ private struct ImportRun {
         + (issues.count == 1 ? "" : "s") + ")", details: details)
   }
 
-  /// Ids known to exist, per referenced entity: those written by this import and those
-  /// found in the store, so that most reference checks never reach SQLite (a look-up there
-  /// costs about as much as writing the row). Each set is cleared when it grows past
-  /// `knownLimit`, which bounds memory (about 50 MB per set at the limit) whatever the size
-  /// of the import; past it, look-ups simply go to SQLite again.
+  /// Ids known to exist, per referenced entity (reps and customers): those written by this
+  /// import and those found in the store, so that most reference checks never reach SQLite
+  /// (a look-up there costs about as much as writing the row).
   var known: [Entity: Set<String>] = [:]
-  /// The customer of each invoice written by this import (same bound), for the check that
-  /// a payment's invoice belongs to the payment's customer.
+  /// The customer of each invoice written by this import: the known invoices, and what the
+  /// check that a payment's invoice belongs to the payment's customer needs.
   var owners: [String: String] = [:]
-  static let knownLimit = 2_000_000
+  /// Each cache stops growing at this many ids (later ones are looked up in SQLite), which
+  /// bounds its memory whatever the size of the import: about 64 MB for `owners` (2^21
+  /// buckets of two strings) and 32 MB for a set.
+  static let knownLimit = 1_500_000
 
   mutating func remember(_ entity: Entity, _ id: String) {
-    if known[entity, default: []].count >= ImportRun.knownLimit { known[entity] = [] }
-    known[entity, default: []].insert(id)
+    if known[entity, default: []].count < ImportRun.knownLimit {
+      known[entity, default: []].insert(id)
+    }
   }
 
   mutating func exists(_ entity: Entity, _ id: String) throws -> Bool {
-    if known[entity]?.contains(id) == true { return true }
+    if entity == .invoices ? owners[id] != nil : known[entity]?.contains(id) == true {
+      return true
+    }
     let stmt: FastStatement
     if let s = existsStatements[entity] {
       stmt = s
@@ -209,7 +213,7 @@ private struct ImportRun {
     try stmt.bind([.text(id)])
     let found = try stmt.step()
     stmt.reset()
-    if found { remember(entity, id) }
+    if found && entity != .invoices { remember(entity, id) }
     return found
   }
 
@@ -302,10 +306,14 @@ private struct ImportRun {
 
     /// A row written: its id is remembered for the reference checks that follow.
     func written(_ values: [FieldValue], _ id: String) {
-      if referenced { remember(entity, id) }
-      if entity == .invoices, let ci = customerIndex, let customer = values[ci].text {
-        if owners.count >= ImportRun.knownLimit { owners = [:] }
-        owners[id] = customer
+      if entity == .invoices {
+        if let ci = customerIndex, let customer = values[ci].text,
+          owners.count < ImportRun.knownLimit
+        {
+          owners[id] = customer
+        }
+      } else if referenced {
+        remember(entity, id)
       }
     }
     func duplicate(_ line: Int, _ id: String, first: Int64) {
