@@ -37,8 +37,6 @@ public struct Ledger: Sendable {
   public var invoiceIssued: [Int32] = []
   public var invoiceDue: [Int32] = []
   public var invoiceAmount: [Int64] = []
-  /// SQLite rowid of each invoice, to look its id up when a report needs it.
-  public var invoiceRowid: [Int64] = []
 
   // Payments.
   public var paymentCustomer: [Int32] = []

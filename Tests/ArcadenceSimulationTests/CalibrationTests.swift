@@ -32,7 +32,6 @@ import Yams
     l.invoiceIssued = [d0, d0]
     l.invoiceDue = [d0 + 10, d0 + 10]
     l.invoiceAmount = [10_000, 20_000]
-    l.invoiceRowid = [1, 2]
     l.paymentCustomer = [0]
     l.paymentInvoice = [0]
     l.paymentReceived = [d0 + 12]
