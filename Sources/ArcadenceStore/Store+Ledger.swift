@@ -68,8 +68,9 @@ extension Store {
   /// Loads the store (or the rows `selection` names) into a ``Ledger``, as one consistent
   /// snapshot. O(rows loaded).
   ///
-  /// Two connections read at the same time: one the parties, money and cases, the other the
-  /// activities, promises and tasks (the two halves are about the same size). SQLite on
+  /// Two connections read at the same time: one the parties, invoices, adjustments and cases,
+  /// the other the activities, promises and tasks and then, once the first has indexed the
+  /// invoices, the payments (the two halves take about the same time). SQLite on
   /// Linux has no shared-snapshot API, so consistency is checked instead: `PRAGMA
   /// data_version` is read before the first transaction starts and after both have
   /// ended, and if any other connection committed in between, the load is retried
@@ -88,6 +89,7 @@ extension Store {
   /// One parallel load, or nil when a write was committed during it.
   private func loadInParallel(_ selection: LedgerSelection) throws -> Ledger? {
     let work = Outcome<Ledger>()
+    let invoiceIndex = Handoff<ByteKeyIndex>()
     let group = DispatchGroup()
     defer { group.wait() }
     return try pool.unsafeRead { db -> Ledger? in
@@ -102,19 +104,56 @@ extension Store {
           work.set(
             Result {
               try pool.read { db in
-                try Ledger.loadWork(db, selection, reps: reps, customers: customers)
+                var part = try Ledger.loadWork(db, selection, reps: reps, customers: customers)
+                guard let invoices = invoiceIndex.wait() else {
+                  throw ArcadenceError(.database, "the invoices could not be read")
+                }
+                try Ledger.loadPayments(db, into: &part, customers: customers, invoices: invoices)
+                return part
               }
             })
         }
-        try Ledger.loadMoneyAndCases(db, into: &l, reps: reps, customers: customers)
+        defer { invoiceIndex.close() }  // never leave the other thread waiting
+        try Ledger.loadMoneyAndCases(
+          db, into: &l, reps: reps, customers: customers, payments: false,
+          publish: invoiceIndex.set)
         group.wait()
         return .commit
       }
       guard try Int.fetchOne(db, sql: version) == before else { return nil }
-      l.take(try work.get())
+      l.take(try work.get(), payments: true)
       l.buildIndexes()
       return l
     }
+  }
+}
+
+/// A value one thread publishes once and another waits for (nil if closed without one).
+private final class Handoff<T: Sendable>: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var value: T?
+  private var closed = false
+
+  func set(_ value: T) {
+    condition.lock()
+    self.value = value
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func wait() -> T? {
+    condition.lock()
+    defer { condition.unlock() }
+    while !closed { condition.wait() }
+    return value
   }
 }
 
@@ -236,13 +275,12 @@ extension Ledger {
     return (reps, customers)
   }
 
-  /// Invoices, payments, adjustments and cases.
+  /// Invoices, payments (unless `payments` is false), adjustments and cases; `publish`
+  /// receives the invoice index as soon as it is built.
   static func loadMoneyAndCases(
-    _ db: Database, into l: inout Ledger, reps: ByteKeyIndex, customers: ByteKeyIndex
+    _ db: Database, into l: inout Ledger, reps: ByteKeyIndex, customers: ByteKeyIndex,
+    payments: Bool = true, publish: (ByteKeyIndex) -> Void = { _ in }
   ) throws {
-    let adjustmentKinds = ByteKeyIndex(["credit_memo"])
-    let origins = Interned(Vocabulary.caseOrigins)
-    let reasons = Interned(Vocabulary.escalationReasons)
     // Arrays sized once (max(rowid) is a B-tree descent, not a scan): growing them by
     // doubling cost a tenth of a load in copies and page faults.
     let invoiceCount = try rowidBound(db, "invoices")
@@ -265,7 +303,16 @@ extension Ledger {
       l.invoiceIds.append(r[4])
     }
     let invoices = ByteKeyIndex(l.invoiceIds)
+    publish(invoices)
+    if payments { try loadPayments(db, into: &l, customers: customers, invoices: invoices) }
+    try loadAdjustmentsAndCases(
+      db, into: &l, reps: reps, customers: customers, invoices: invoices)
+  }
 
+  /// Payments.
+  static func loadPayments(
+    _ db: Database, into l: inout Ledger, customers: ByteKeyIndex, invoices: ByteKeyIndex
+  ) throws {
     let paymentCount = try rowidBound(db, "payments")
     l.paymentCustomer.reserveCapacity(paymentCount)
     l.paymentInvoice.reserveCapacity(paymentCount)
@@ -279,7 +326,16 @@ extension Ledger {
       l.paymentReceived.append(r[2])
       l.paymentAmount.append(r[3])
     }
+  }
 
+  /// Adjustments and cases (the end of ``loadMoneyAndCases``).
+  private static func loadAdjustmentsAndCases(
+    _ db: Database, into l: inout Ledger, reps: ByteKeyIndex, customers: ByteKeyIndex,
+    invoices: ByteKeyIndex
+  ) throws {
+    let adjustmentKinds = ByteKeyIndex(["credit_memo"])
+    let origins = Interned(Vocabulary.caseOrigins)
+    let reasons = Interned(Vocabulary.escalationReasons)
     try FastStatement(
       db, sql: "SELECT invoice_id, posted_on, amount, kind FROM adjustments"
     ).forEachRow { r in
@@ -381,8 +437,15 @@ extension Ledger {
     return l
   }
 
-  /// Moves the activities, promises and tasks of `work` (from ``loadWork``) into this ledger.
-  mutating func take(_ work: Ledger) {
+  /// Moves the activities, promises and tasks of `work` (from ``loadWork``) into this ledger,
+  /// and its payments too when `payments`.
+  mutating func take(_ work: Ledger, payments: Bool = false) {
+    if payments {
+      paymentCustomer = work.paymentCustomer
+      paymentInvoice = work.paymentInvoice
+      paymentReceived = work.paymentReceived
+      paymentAmount = work.paymentAmount
+    }
     activityCustomer = work.activityCustomer
     activityRep = work.activityRep
     activityDay = work.activityDay
