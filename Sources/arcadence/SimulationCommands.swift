@@ -88,6 +88,12 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "table or json.") var format: SimulationFormat = .table
   @Option(help: "Folder for the JSON file and the charts.") var out: String?
   @Option(help: "montecarlo or markov.") var method: SimulationMethod = .montecarlo
+  @Option(
+    help: ArgumentHelp(
+      "Write the start state to this CSV file (one row per invoice).",
+      discussion: "The invoices open at the start and those billed in the horizon, with "
+        + "what the model uses about each; read by Benchmarks/numpy/simulate.py."))
+  var portfolioOut: String?
 
   func run() throws {
     try guarded {
@@ -104,6 +110,14 @@ struct SimulateCommand: ParsableCommand {
       let run = try SimulationRun(
         scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
+      if let portfolioOut {
+        do {
+          try run.portfolio.csv(segments: run.calibration.segments).write(
+            toFile: portfolioOut, atomically: true, encoding: .utf8)
+        } catch {
+          throw ArcadenceError(.io, "cannot write \(portfolioOut)")
+        }
+      }
       if method == .markov {
         let m = run.markov()
         switch format {
@@ -124,8 +138,8 @@ struct SimulateCommand: ParsableCommand {
       }
       Terminal.note(
         String(
-          format: "%.2f s, %@ invoice-days, %.1f M invoice-days/s on %d threads",
-          result.seconds, Cents.grouped(UInt64(result.invoiceDays)),
+          format: "%.2f s (%.2f s CPU), %@ invoice-days, %.1f M invoice-days/s on %d threads",
+          result.seconds, result.cpuSeconds, Cents.grouped(UInt64(result.invoiceDays)),
           result.invoiceDaysPerSecond / 1e6, run.settings.threads))
       if let out {
         try write(json.rendered() + "\n", to: out, name: "simulation.json")
