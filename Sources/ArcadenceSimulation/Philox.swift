@@ -125,6 +125,8 @@ public struct Decision: RawRepresentable, Sendable, Hashable {
   public static let shock = Decision(rawValue: 80)
   /// The bootstrap weight of a customer.
   public static let bootstrap = Decision(rawValue: 81)
+  /// Whether an invoice is kept in a sample of the book (``Portfolio/sample(openInvoices:seed:)``).
+  public static let sample = Decision(rawValue: 82)
 
   /// This decision for a channel (0…3).
   public func channel(_ c: Int) -> Decision { Decision(rawValue: rawValue + UInt32(c)) }

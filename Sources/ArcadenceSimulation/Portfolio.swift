@@ -227,6 +227,91 @@ public struct Portfolio: Sendable {
     }
   }
 
+  /// A uniform random sample of the book: `count` of the invoices open at the start, drawn
+  /// without replacement, and each invoice to be issued in the horizon kept with the same
+  /// probability `count ÷ openCount`, so the sample is a thinning of the whole book with its
+  /// mix of ages, segments, disputes and promises. Customers (segments, auto-pay, billing
+  /// amounts) are kept whole. The draws are Philox4x32-10 keyed by `seed` (decision
+  /// ``Decision/sample``, one block per invoice), so the same seed picks the same invoices.
+  /// `count` must be at most ``openCount``; the order of the kept invoices is unchanged.
+  /// O(invoices · log invoices).
+  public func sample(openInvoices count: Int, seed: UInt64) -> Portfolio {
+    precondition(count >= 0 && count <= openCount, "sample larger than the open book")
+    let philox = Philox4x32(seed: seed)
+    func key(_ i: Int) -> (UInt32, UInt32, UInt32, UInt32) {
+      philox.draw(path: 0, invoice: i, day: 0, decision: .sample)
+    }
+    // The open invoices with the `count` smallest keys (ties by index).
+    let ranked = (0..<openCount).map { i -> (Double, Int) in
+      let w = key(i)
+      return (Philox4x32.unit(w.0, w.1), i)
+    }.sorted { $0 < $1 }
+    var keep = ranked.prefix(count).map(\.1).sorted()
+    let share = openCount > 0 ? Double(count) / Double(openCount) : 0
+    for i in openCount..<invoiceCount {
+      let w = key(i)
+      if Philox4x32.unit(w.2, w.3) < share { keep.append(i) }
+    }
+    var out = self
+    out.openCount = count
+    out.invoiceCustomer = keep.map { invoiceCustomer[$0] }
+    out.invoiceBalance = keep.map { invoiceBalance[$0] }
+    out.invoiceIssue = keep.map { invoiceIssue[$0] }
+    out.invoiceDue = keep.map { invoiceDue[$0] }
+    out.invoiceLedger = keep.map { invoiceLedger[$0] }
+    out.disputeOpened = keep.map { disputeOpened[$0] }
+    out.promiseDay = keep.map { promiseDay[$0] }
+    out.contactStart = [0]
+    out.contactDay = []
+    out.contactReached = []
+    for i in keep {
+      for k in Int(contactStart[i])..<Int(contactStart[i + 1]) {
+        out.contactDay.append(contactDay[k])
+        out.contactReached.append(contactReached[k])
+      }
+      out.contactStart.append(Int32(out.contactDay.count))
+    }
+    return out
+  }
+
+  /// The start state as CSV, one row per invoice, for tools outside the product (the NumPy
+  /// reference model in `Benchmarks/numpy`) and for people checking what a run started from.
+  ///
+  /// Columns: `kind` (`open` at the start, `new` when billed in the horizon), `ledger_index`
+  /// (the invoice's index in the store's ledger, −1 for new ones), `customer` (index in the
+  /// ledger), `segment` (name from `segments`), `autopay` (the customer's status at the
+  /// start, 0 or 1), `balance` (cents; 0 for new invoices), `issue_day` and `due_day`
+  /// (offsets from ``start``), `dispute_opened` and `promise_day` (offsets, empty when
+  /// none), `contacts` (recent outbound contacts still lifting the hazard, `day:1` reached or
+  /// `day:0` not, separated by `;`) and `amounts` (for new invoices, the customer's amounts
+  /// in cents that each path resamples from, separated by `;`). O(invoices + contacts).
+  public func csv(segments: [String]) -> String {
+    var out =
+      "kind,ledger_index,customer,segment,autopay,balance,issue_day,due_day,"
+      + "dispute_opened,promise_day,contacts,amounts\n"
+    for i in 0..<invoiceCount {
+      let c = Int(invoiceCustomer[i])
+      let seg = Int(customerSegment[c])
+      let contacts = (Int(contactStart[i])..<Int(contactStart[i + 1])).map {
+        "\(contactDay[$0]):\(contactReached[$0] ? 1 : 0)"
+      }
+      var pool: [String] = []
+      if i >= openCount {
+        pool = (Int(amountStart[c])..<Int(amountStart[c + 1])).map { String(amounts[$0]) }
+      }
+      let fields: [String] = [
+        i < openCount ? "open" : "new", String(invoiceLedger[i]), String(c),
+        seg < segments.count ? segments[seg] : String(seg), customerAutopay[c] ? "1" : "0",
+        String(invoiceBalance[i]), String(invoiceIssue[i]), String(invoiceDue[i]),
+        disputeOpened[i] == Int32.min ? "" : String(disputeOpened[i]),
+        promiseDay[i] == Int32.max ? "" : String(promiseDay[i]),
+        contacts.joined(separator: ";"), pool.joined(separator: ";"),
+      ]
+      out += fields.joined(separator: ",") + "\n"
+    }
+    return out
+  }
+
   /// Balance at the start by ``AgingBucket``.
   public var openByBucket: [Int64] {
     var out = [Int64](repeating: 0, count: AgingBucket.count)

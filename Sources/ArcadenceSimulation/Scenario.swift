@@ -35,6 +35,12 @@ public struct Scenario: Sendable {
   public var calibration: CalibrationSource
   /// Whether customers are billed on their cadence during the horizon.
   public var newInvoices: Bool
+  /// Simulate a uniform random sample of this many of the invoices open at the start (and
+  /// the same share of the invoices billed in the horizon) instead of the whole book; nil:
+  /// the whole book. The sample is drawn with the file's `seed` (not `--seed`), so changing
+  /// the seed on the command line changes the paths, not the book
+  /// (``Portfolio/sample(openInvoices:seed:)``).
+  public var openInvoices: Int?
   /// Whether each path draws a portfolio shock.
   public var portfolioShock: Bool
   /// Whether each path bootstraps the calibration by customer.
@@ -49,7 +55,7 @@ public struct Scenario: Sendable {
     name: String, description: String? = nil, file: String = "", start: Day? = nil,
     horizonDays: Int = 90, paths: Int = 1000, seed: UInt64 = 1,
     calibration: CalibrationSource = .fromStore, newInvoices: Bool = true,
-    portfolioShock: Bool = true, parameterUncertainty: Bool = false,
+    openInvoices: Int? = nil, portfolioShock: Bool = true, parameterUncertainty: Bool = false,
     overrides: [(key: String, value: Double)] = [], policies: [PolicySpec]
   ) {
     self.name = name
@@ -61,6 +67,7 @@ public struct Scenario: Sendable {
     self.seed = seed
     self.calibration = calibration
     self.newInvoices = newInvoices
+    self.openInvoices = openInvoices
     self.portfolioShock = portfolioShock
     self.parameterUncertainty = parameterUncertainty
     self.overrides = overrides
@@ -70,7 +77,8 @@ public struct Scenario: Sendable {
   /// The top-level keys.
   public static let keys = [
     "name", "description", "start", "horizon_days", "paths", "seed", "calibration",
-    "new_invoices", "portfolio_shock", "parameter_uncertainty", "overrides", "policies",
+    "new_invoices", "open_invoices", "portfolio_shock", "parameter_uncertainty", "overrides",
+    "policies",
   ]
 
   /// Reads and validates a scenario file.
@@ -99,6 +107,8 @@ public struct Scenario: Sendable {
       case "calibration":
         s.calibration = y.isWord(node, "from_store") ? .fromStore : .file(try y.string(node, key))
       case "new_invoices": s.newInvoices = try y.bool(node, key)
+      case "open_invoices":
+        s.openInvoices = y.isWord(node, "all") ? nil : try y.int(node, key, 1...100_000_000)
       case "portfolio_shock": s.portfolioShock = try y.bool(node, key)
       case "parameter_uncertainty": s.parameterUncertainty = try y.bool(node, key)
       case "overrides":

@@ -133,6 +133,9 @@ public struct SimulationResult: Sendable {
   public var invoiceDays: Int64
   /// Wall-clock seconds of the run (not part of the JSON, which is deterministic).
   public var seconds: Double
+  /// CPU seconds the process used during the run, all threads together (a measure that
+  /// other load on the machine disturbs less than ``seconds``; not part of the JSON).
+  public var cpuSeconds: Double
   /// Cash per policy, path and day (cents): `cash[policy][path × horizon + day]`.
   public var cash: [[Int64]]
   /// Total cash per policy and path (cents).
@@ -140,12 +143,13 @@ public struct SimulationResult: Sendable {
 
   init(
     portfolio: Portfolio, policies: [Policy], settings: SimulationSettings,
-    buffers b: ResultBuffers, seconds: Double
+    buffers b: ResultBuffers, seconds: Double, cpuSeconds: Double = 0
   ) {
     start = portfolio.start
     self.settings = settings
     self.policies = policies
     self.seconds = seconds
+    self.cpuSeconds = cpuSeconds
     openInvoices = portfolio.openCount
     openBalance = portfolio.invoiceBalance.prefix(portfolio.openCount).reduce(0, +)
     let paths = settings.paths

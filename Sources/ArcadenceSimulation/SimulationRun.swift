@@ -60,9 +60,19 @@ public struct SimulationRun: Sendable {
     parameters = params
     let cal = calibration
     policies = try scenario.policies.map { try $0.resolve(cal) }
-    portfolio = Portfolio(
+    var book = Portfolio(
       ledger: ledger, links: links, segments: calibration.segments, start: start, horizon: h,
       newInvoices: scenario.newInvoices)
+    if let n = scenario.openInvoices {
+      guard n <= book.openCount else {
+        throw ArcadenceError(
+          .invalidConfiguration,
+          "\(scenario.file): open_invoices: \(n), but the store has only \(book.openCount) "
+            + "invoices open at \(start)")
+      }
+      book = book.sample(openInvoices: n, seed: scenario.seed)
+    }
+    portfolio = book
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,

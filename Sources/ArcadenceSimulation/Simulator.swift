@@ -82,6 +82,7 @@ public struct Simulator: Sendable {
   /// worker threads.
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SimulationResult {
     let started = DispatchTime.now()
+    let cpuStarted = Simulator.processCPUSeconds()
     let core = EngineCore(self)
     let buffers = ResultBuffers(
       policies: policies.count, paths: settings.paths, horizon: settings.horizon)
@@ -101,7 +102,14 @@ public struct Simulator: Sendable {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     return SimulationResult(
       portfolio: portfolio, policies: policies, settings: settings, buffers: buffers,
-      seconds: seconds)
+      seconds: seconds, cpuSeconds: Simulator.processCPUSeconds() - cpuStarted)
+  }
+
+  /// CPU time used so far by the whole process (all threads), in seconds.
+  static func processCPUSeconds() -> Double {
+    var t = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 else { return 0 }
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 }
 
@@ -170,6 +178,9 @@ final class EngineCore: @unchecked Sendable {
   /// Probability of not paying in 30 days per segment and dpd (index dpd − minDpd).
   let notPay30: [[Double]]
   let terms: [Int32]
+  /// Per policy, the lifts of recent contacts still running on day 0: reached and unreached
+  /// of invoice `i` at `2i` and `2i + 1` (lifts below 0.001 in sum dropped).
+  let startLifts: [[Double]]
 
   init(_ s: Simulator) {
     sim = s
@@ -196,10 +207,69 @@ final class EngineCore: @unchecked Sendable {
     terms = s.portfolio.invoiceDue.enumerated().map {
       $0.element - s.portfolio.invoiceIssue[$0.offset]
     }
+    let p = s.portfolio
+    startLifts = policies.map { compiled in
+      let lifts = compiled.parameters.lifts
+      var out = [Double](repeating: 0, count: 2 * p.openCount)
+      for i in 0..<p.openCount {
+        var r = 0.0
+        var q = 0.0
+        for k in Int(p.contactStart[i])..<Int(p.contactStart[i + 1]) {
+          let age = Double(-p.contactDay[k])
+          if p.contactReached[k] {
+            r += lifts.reached * exp(-age / lifts.reachedDecayDays)
+          } else {
+            q += lifts.unreached * exp(-age / lifts.unreachedDecayDays)
+          }
+        }
+        if r + q >= 1e-3 {
+          out[2 * i] = r
+          out[2 * i + 1] = q
+        }
+      }
+      return out
+    }
   }
 }
 
-/// One thread's state: flat per-invoice arrays reused from path to path.
+/// The state of one invoice on the current path and policy, in one record so that handling
+/// an invoice touches two cache lines rather than one per field (124 bytes, stride 128; the
+/// records are 64-byte aligned).
+struct InvoiceState {
+  var sPay = 1.0
+  var sWo = 1.0
+  var uPay = 0.0
+  var uWo = 0.0
+  var rLift = 0.0
+  var qLift = 0.0
+  var mult = 1.0
+  var fee = 0.0
+  var bal: Int64 = 0
+  /// Due day (fixed).
+  var due: Int32 = 0
+  /// Customer index (fixed).
+  var customer: Int32 = 0
+  /// First index in the flat hazard table, `segment × AgingBucket.count` (fixed).
+  var row: Int32 = 0
+  var anchor: Int32 = 0
+  var blocked = Int32.min
+  var promise = Int32.max
+  var nextCadence = Int32.max
+  var pending = Int32.max
+  var event = Int32.max
+  /// Day a resolved dispute lifts the hazard like a reached contact, or `Int32.max`.
+  var resolvedLift = Int32.max
+  var escalated: Int32 = 0
+  /// Next invoice on the same day's wake list, or −1.
+  var wakeNext: Int32 = -1
+  /// 0 not issued, 1 open, 2 paid, 3 written off.
+  var status: UInt8 = 0
+  var eventKind: UInt8 = 0
+  var agency = false
+  var queued = false
+}
+
+/// One thread's state: per-invoice records reused from path to path.
 struct Worker {
   let core: EngineCore
   let buffers: ResultBuffers
@@ -207,39 +277,17 @@ struct Worker {
   let h: Int32
   let portfolio: Portfolio
 
-  // Per-invoice state.
-  let bal: UnsafeMutablePointer<Int64>
-  let status: UnsafeMutablePointer<UInt8>  // 0 not issued, 1 open, 2 paid, 3 written off
-  let sPay: UnsafeMutablePointer<Double>
-  let sWo: UnsafeMutablePointer<Double>
-  let uPay: UnsafeMutablePointer<Double>
-  let uWo: UnsafeMutablePointer<Double>
-  let rLift: UnsafeMutablePointer<Double>
-  let qLift: UnsafeMutablePointer<Double>
-  let mult: UnsafeMutablePointer<Double>
-  let fee: UnsafeMutablePointer<Double>
-  let anchor: UnsafeMutablePointer<Int32>
-  let blocked: UnsafeMutablePointer<Int32>
-  let promise: UnsafeMutablePointer<Int32>
-  let nextCadence: UnsafeMutablePointer<Int32>
-  let pending: UnsafeMutablePointer<Int32>
-  let event: UnsafeMutablePointer<Int32>
-  let eventKind: UnsafeMutablePointer<UInt8>
-  let escalated: UnsafeMutablePointer<Int32>
-  let agency: UnsafeMutablePointer<Bool>
+  /// Per-invoice state, one 128-byte record per invoice (``InvoiceState``).
+  let inv: UnsafeMutablePointer<InvoiceState>
+  /// Auto-pay status per customer.
   let autopay: UnsafeMutablePointer<Bool>
   let customers: Int
-
-  let queued: UnsafeMutablePointer<Bool>
-  /// Day a resolved dispute lifts the hazard like a reached contact, or `Int32.max`.
-  let resolvedLift: UnsafeMutablePointer<Int32>
   /// Amounts of the invoices issued in the horizon on the current path.
   let newAmount: UnsafeMutablePointer<Int64>
   var queue: [Int32] = []
-  /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `wakeNext[i]`
+  /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `inv[i].wakeNext`
   /// the next (−1 ends a list). Each open invoice is in at most one list.
   let wakeHead: UnsafeMutablePointer<Int32>
-  let wakeNext: UnsafeMutablePointer<Int32>
   var pool: [Int32] = []
   var otherPool: [(Int32, UInt8)] = []
   var cash: [Int64]
@@ -273,55 +321,35 @@ struct Worker {
     h = core.horizon
     portfolio = core.sim.portfolio
     customers = portfolio.customerSegment.count
-    func alloc<T>(_ v: T) -> UnsafeMutablePointer<T> {
-      let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, core.n))
-      p.initialize(repeating: v, count: max(1, core.n))
-      return p
+    let count = max(1, core.n)
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<InvoiceState>.stride, alignment: 64)
+    inv = raw.bindMemory(to: InvoiceState.self, capacity: count)
+    for i in 0..<count {
+      var state = InvoiceState()
+      if i < core.n {
+        state.due = portfolio.invoiceDue[i]
+        state.customer = portfolio.invoiceCustomer[i]
+        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(AgingBucket.count)
+      }
+      (inv + i).initialize(to: state)
     }
-    bal = alloc(0)
-    status = alloc(0)
-    sPay = alloc(1)
-    sWo = alloc(1)
-    uPay = alloc(0)
-    uWo = alloc(0)
-    rLift = alloc(0)
-    qLift = alloc(0)
-    mult = alloc(1)
-    fee = alloc(0)
-    anchor = alloc(0)
-    blocked = alloc(Int32.min)
-    promise = alloc(Int32.max)
-    nextCadence = alloc(Int32.max)
-    pending = alloc(Int32.max)
-    event = alloc(Int32.max)
-    eventKind = alloc(0)
-    escalated = alloc(0)
-    agency = alloc(false)
-    queued = alloc(false)
-    resolvedLift = alloc(Int32.max)
-    newAmount = alloc(0)
+    newAmount = .allocate(capacity: count)
+    newAmount.initialize(repeating: 0, count: count)
     autopay = .allocate(capacity: max(1, portfolio.customerSegment.count))
     autopay.initialize(repeating: false, count: max(1, portfolio.customerSegment.count))
     wakeHead = .allocate(capacity: Int(core.horizon) + 1)
     wakeHead.initialize(repeating: -1, count: Int(core.horizon) + 1)
-    wakeNext = alloc(-1)
     cash = [Int64](repeating: 0, count: Int(core.horizon))
     policy = core.policies[0]
   }
 
   /// Frees the per-invoice arrays.
   func release() {
-    for p in [sPay, sWo, uPay, uWo, rLift, qLift, mult, fee] { p.deallocate() }
-    for p in [anchor, blocked, promise, nextCadence, pending, event, escalated] { p.deallocate() }
-    bal.deallocate()
-    status.deallocate()
-    eventKind.deallocate()
-    agency.deallocate()
-    queued.deallocate()
-    resolvedLift.deallocate()
+    inv.deinitialize(count: max(1, n))
+    UnsafeMutableRawPointer(inv).deallocate()
     newAmount.deallocate()
     wakeHead.deallocate()
-    wakeNext.deallocate()
     autopay.deallocate()
   }
 
@@ -360,21 +388,22 @@ struct Worker {
     // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
     for i in 0..<n {
       let w = core.philox.draw(path: path, invoice: i, day: 0, decision: .clocks)
-      uPay[i] = Philox4x32.unit(w.0, w.1)
-      uWo[i] = Philox4x32.unit(w.2, w.3)
+      inv[i].uPay = Philox4x32.unit(w.0, w.1)
+      inv[i].uWo = Philox4x32.unit(w.2, w.3)
     }
     for i in portfolio.openCount..<n {
-      let c = Int(portfolio.invoiceCustomer[i])
+      let c = Int(inv[i].customer)
       let lo = Int(portfolio.amountStart[c])
       let hi = Int(portfolio.amountStart[c + 1])
       guard hi > lo else {
-        bal[i] = 0
+        inv[i].bal = 0
         continue
       }
       let w = core.philox.draw(
         path: path, invoice: i, day: portfolio.invoiceIssue[i], decision: .amount)
-      bal[i] = portfolio.amounts[lo + min(hi - lo - 1, Int(Philox4x32.unit(w.0) * Double(hi - lo)))]
-      newAmount[i - portfolio.openCount] = bal[i]
+      inv[i].bal =
+        portfolio.amounts[lo + min(hi - lo - 1, Int(Philox4x32.unit(w.0) * Double(hi - lo)))]
+      newAmount[i - portfolio.openCount] = inv[i].bal
     }
     for k in core.policies.indices {
       runPolicy(k)
@@ -397,10 +426,15 @@ struct Worker {
     qDecay = l.unreachedDecayDays > 0 ? exp(-1 / l.unreachedDecayDays) : 0
     rJump = l.reached * rDecay
     qJump = l.unreached * qDecay
-    policyParams = params
+    promiseLead = params.promiseLeadDays
+    resolution = params.resolutionDays
   }
 
-  var policyParams: ModelParameters?
+  /// The current policy's promise lead days (kept apart from the rest of its parameters
+  /// so that a contact reads it without copying them).
+  var promiseLead = DayDistribution(days: [7], weights: [1])
+  /// The current policy's dispute resolution times.
+  var resolution = QuantileDistribution(values: [], fallback: 7)
 
   // MARK: One policy on one path
 
@@ -408,66 +442,56 @@ struct Worker {
     policyIndex = k
     policy = core.policies[k]
     setParameters(policy)
+    let startLifts = core.startLifts[k]
     for d in 0...Int(h) { wakeHead[d] = -1 }
     for d in cash.indices { cash[d] = 0 }
     for m in counts.indices { counts[m] = 0 }
     for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
     let philox = core.philox
     for i in 0..<n {
-      status[i] = 0
-      event[i] = Int32.max
-      pending[i] = Int32.max
-      escalated[i] = 0
-      agency[i] = false
-      mult[i] = 1
-      fee[i] = 0
-      promise[i] = Int32.max
-      blocked[i] = Int32.min
-      resolvedLift[i] = Int32.max
-      rLift[i] = 0
-      qLift[i] = 0
-      sPay[i] = 1
-      sWo[i] = 1
+      inv[i].status = 0
+      inv[i].event = Int32.max
+      inv[i].pending = Int32.max
+      inv[i].escalated = 0
+      inv[i].agency = false
+      inv[i].mult = 1
+      inv[i].fee = 0
+      inv[i].promise = Int32.max
+      inv[i].blocked = Int32.min
+      inv[i].resolvedLift = Int32.max
+      inv[i].rLift = 0
+      inv[i].qLift = 0
+      inv[i].sPay = 1
+      inv[i].sWo = 1
     }
     // Invoices open at the start.
     for i in 0..<portfolio.openCount {
-      bal[i] = portfolio.invoiceBalance[i]
-      status[i] = 1
-      anchor[i] = -1
-      let due = portfolio.invoiceDue[i]
-      // Lifts of recent contacts still running on day 0.
-      let params = policyParams!
-      for k in Int(portfolio.contactStart[i])..<Int(portfolio.contactStart[i + 1]) {
-        let age = Double(-portfolio.contactDay[k])
-        if portfolio.contactReached[k] {
-          rLift[i] += params.lifts.reached * exp(-age / params.lifts.reachedDecayDays)
-        } else {
-          qLift[i] += params.lifts.unreached * exp(-age / params.lifts.unreachedDecayDays)
-        }
-      }
-      if rLift[i] + qLift[i] < 1e-3 {
-        rLift[i] = 0
-        qLift[i] = 0
-      }
+      inv[i].bal = portfolio.invoiceBalance[i]
+      inv[i].status = 1
+      inv[i].anchor = -1
+      let due = inv[i].due
+      // Lifts of recent contacts still running on day 0 (the same on every path).
+      inv[i].rLift = startLifts[2 * i]
+      inv[i].qLift = startLifts[2 * i + 1]
       // An open dispute: the rest of its resolution time, given its age.
       let opened = portfolio.disputeOpened[i]
       if opened != Int32.min {
         let w = philox.draw(path: path, invoice: i, day: 0, decision: .openDispute)
-        let dist = params.resolutionDays
+        let dist = resolution
         let age = Double(-opened)
         let f = dist.share(below: age)
         let r = dist.value(at: f + Philox4x32.unit(w.0) * (1 - f))
-        blocked[i] = max(0, opened + max(1, Int32(r.rounded())))
-        resolvedLift[i] = blocked[i] + 1
+        inv[i].blocked = max(0, opened + max(1, Int32(r.rounded())))
+        inv[i].resolvedLift = inv[i].blocked + 1
       }
       // An open promise: kept or not.
       if portfolio.promiseDay[i] != Int32.max {
         let w = philox.draw(path: path, invoice: i, day: 0, decision: .openPromise)
-        if Philox4x32.unit(w.0) < pKept { promise[i] = portfolio.promiseDay[i] }
+        if Philox4x32.unit(w.0) < pKept { inv[i].promise = portfolio.promiseDay[i] }
       }
       // Escalations already due.
       escalate(i, dpd: -due)
-      nextCadence[i] = cadenceDay(i, fromDpd: -due)
+      inv[i].nextCadence = cadenceDay(i, fromDpd: -due)
       schedule(i, after: -1)
     }
 
@@ -477,7 +501,7 @@ struct Worker {
       // Wakes.
       while wakeHead[Int(day)] >= 0 {
         let i = Int(wakeHead[Int(day)])
-        wakeHead[Int(day)] = wakeNext[i]
+        wakeHead[Int(day)] = inv[i].wakeNext
         process(i, day)
       }
       allocateCalls(day)
@@ -487,10 +511,10 @@ struct Worker {
 
     // Ending state.
     let last = h - 1
-    for i in 0..<n where status[i] == 1 {
-      let b = bal[i]
+    for i in 0..<n where inv[i].status == 1 {
+      let b = inv[i].bal
       counts[ResultBuffers.Metric.endingAR.rawValue] += b
-      let dpd = last - portfolio.invoiceDue[i]
+      let dpd = last - inv[i].due
       if dpd >= 1 { counts[ResultBuffers.Metric.pastDue.rawValue] += b }
       if dpd > 90 { counts[ResultBuffers.Metric.d90Plus.rawValue] += b }
       counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
@@ -510,36 +534,36 @@ struct Worker {
   /// The day of the next cadence step at or after `dpd`, or `Int32.max`.
   @inline(__always)
   mutating func cadenceDay(_ i: Int, fromDpd dpd: Int32) -> Int32 {
-    if agency[i] { return Int32.max }
+    if inv[i].agency { return Int32.max }
     let next = policy.nextStep(from: dpd)
-    return next == Int32.max ? Int32.max : portfolio.invoiceDue[i] + next
+    return next == Int32.max ? Int32.max : inv[i].due + next
   }
 
   mutating func issue(_ i: Int, on day: Int32) {
     let amount = newAmount[i - portfolio.openCount]
     guard amount > 0 else { return }
-    bal[i] = amount
-    status[i] = 1
-    anchor[i] = day - 1
-    add(.creditSales, bal[i])
-    let due = portfolio.invoiceDue[i]
-    nextCadence[i] = cadenceDay(i, fromDpd: day - due)
+    inv[i].bal = amount
+    inv[i].status = 1
+    inv[i].anchor = day - 1
+    add(.creditSales, inv[i].bal)
+    let due = inv[i].due
+    inv[i].nextCadence = cadenceDay(i, fromDpd: day - due)
     schedule(i, after: day - 1)
   }
 
   /// Applies the escalations due at `dpd`.
   mutating func escalate(_ i: Int, dpd: Int32) {
     let list = policy.policy.escalations
-    while Int(escalated[i]) < list.count, Int32(list[Int(escalated[i])].atDpd) <= dpd {
-      let e = list[Int(escalated[i])]
-      mult[i] *= 1 + e.lift
+    while Int(inv[i].escalated) < list.count, Int32(list[Int(inv[i].escalated)].atDpd) <= dpd {
+      let e = list[Int(inv[i].escalated)]
+      inv[i].mult *= 1 + e.lift
       if e.to == .agency {
-        agency[i] = true
-        fee[i] = e.fee
-        nextCadence[i] = Int32.max
-        pending[i] = Int32.max
+        inv[i].agency = true
+        inv[i].fee = e.fee
+        inv[i].nextCadence = Int32.max
+        inv[i].pending = Int32.max
       }
-      escalated[i] += 1
+      inv[i].escalated += 1
     }
   }
 
@@ -549,19 +573,18 @@ struct Worker {
   /// (1 paid, 2 written off) of the first event, or nil (state advanced to `limit − 1`).
   @inline(__always)
   mutating func advance(_ i: Int, to limit: Int32) -> (Int32, UInt8)? {
-    var d = anchor[i] + 1
+    var d = inv[i].anchor + 1
     guard d < limit else { return nil }
-    let due = portfolio.invoiceDue[i]
-    let seg = Int(portfolio.customerSegment[Int(portfolio.invoiceCustomer[i])])
-    let row = seg * AgingBucket.count
-    let m = mult[i]
-    var s = sPay[i]
-    var sw = sWo[i]
-    var r = rLift[i]
-    var q = qLift[i]
-    let u = uPay[i]
-    let uw = uWo[i]
-    let blockedThrough = blocked[i]
+    let due = inv[i].due
+    let row = Int(inv[i].row)
+    let m = inv[i].mult
+    var s = inv[i].sPay
+    var sw = inv[i].sWo
+    var r = inv[i].rLift
+    var q = inv[i].qLift
+    let u = inv[i].uPay
+    let uw = inv[i].uWo
+    let blockedThrough = inv[i].blocked
     while d < limit {
       if d <= blockedThrough {
         let end = min(blockedThrough + 1, limit)
@@ -578,24 +601,35 @@ struct Worker {
         continue
       }
       let b = AgingBucket.of(dpd: d - due)
+      let next = AgingBucket.nextStart(after: b)
+      let segEnd = next == Int32.max ? limit : min(limit, due + next)
       if r + q > 0 {
-        let hd = min(cap, hz[row + b] * m * (1 + r + q))
-        s *= 1 - hd
-        if s <= u { return (d, 1) }
-        sw *= 1 - wo[b]
-        if sw <= uw { return (d, 2) }
-        r *= rDecay
-        q *= qDecay
-        if r + q < 1e-3 {
-          r = 0
-          q = 0
-        }
-        d += 1
+        // A lift is running: one step per day until the bucket ends, the lift drops below
+        // 0.001 or the limit. In a bucket without a write-off hazard the write-off clock's
+        // factor is exactly 1 and is skipped (while its threshold is not already crossed).
+        let base = hz[row + b] * m
+        let wb = wo[b]
+        let noWriteOff = wb == 0 && sw > uw
+        repeat {
+          let hd = min(cap, base * (1 + r + q))
+          s *= 1 - hd
+          if s <= u { return (d, 1) }
+          if !noWriteOff {
+            sw *= 1 - wb
+            if sw <= uw { return (d, 2) }
+          }
+          r *= rDecay
+          q *= qDecay
+          d += 1
+          if r + q < 1e-3 {
+            r = 0
+            q = 0
+            break
+          }
+        } while d < segEnd
         continue
       }
       // Constant hazard until the bucket ends or the limit.
-      let next = AgingBucket.nextStart(after: b)
-      let segEnd = next == Int32.max ? limit : min(limit, due + next)
       let span = segEnd - d
       let lh = m == 1 ? lhz[row + b] : log1p(-min(cap, hz[row + b] * m))
       let lw = lwo[b]
@@ -617,30 +651,30 @@ struct Worker {
       sw *= exp(Double(span) * lw)
       d = segEnd
     }
-    sPay[i] = s
-    sWo[i] = sw
-    rLift[i] = r
-    qLift[i] = q
-    anchor[i] = limit - 1
+    inv[i].sPay = s
+    inv[i].sWo = sw
+    inv[i].rLift = r
+    inv[i].qLift = q
+    inv[i].anchor = limit - 1
     return nil
   }
 
   /// Schedules the next day invoice `i` needs attention, after day `day` (its anchor).
   mutating func schedule(_ i: Int, after day: Int32) {
-    let due = portfolio.invoiceDue[i]
+    let due = inv[i].due
     var limit = h
-    if nextCadence[i] > day { limit = min(limit, nextCadence[i]) }
+    if inv[i].nextCadence > day { limit = min(limit, inv[i].nextCadence) }
     if due > day { limit = min(limit, due) }
-    if promise[i] > day { limit = min(limit, promise[i]) }
-    if resolvedLift[i] > day { limit = min(limit, resolvedLift[i]) }
-    if pending[i] != Int32.max { limit = min(limit, day + 1) }
+    if inv[i].promise > day { limit = min(limit, inv[i].promise) }
+    if inv[i].resolvedLift > day { limit = min(limit, inv[i].resolvedLift) }
+    if inv[i].pending != Int32.max { limit = min(limit, day + 1) }
     let list = policy.policy.escalations
-    if Int(escalated[i]) < list.count {
-      limit = min(limit, max(day + 1, due + Int32(list[Int(escalated[i])].atDpd)))
+    if Int(inv[i].escalated) < list.count {
+      limit = min(limit, max(day + 1, due + Int32(list[Int(inv[i].escalated)].atDpd)))
     }
     if let (d, kind) = advance(i, to: limit) {
-      event[i] = d
-      eventKind[i] = kind
+      inv[i].event = d
+      inv[i].eventKind = kind
       wake(i, on: d)
     } else if limit < h {
       wake(i, on: limit)
@@ -650,46 +684,46 @@ struct Worker {
   /// Puts invoice `i` on day `d`'s wake list.
   @inline(__always)
   func wake(_ i: Int, on d: Int32) {
-    wakeNext[i] = wakeHead[Int(d)]
+    inv[i].wakeNext = wakeHead[Int(d)]
     wakeHead[Int(d)] = Int32(i)
   }
 
   /// Closes invoice `i` on `day`: paid (kind 1) or written off (kind 2).
   mutating func close(_ i: Int, on day: Int32, kind: UInt8) {
-    let b = bal[i]
+    let b = inv[i].bal
     if kind == 1 {
-      let f = fee[i]
+      let f = inv[i].fee
       let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
       cash[Int(day)] += kept
       add(.cash, kept)
       add(.agencyFees, b - kept)
-      status[i] = 2
+      inv[i].status = 2
     } else {
       add(.writeOffs, b)
-      status[i] = 3
+      inv[i].status = 3
     }
     add(.invoiceDays, Int64(day - max(0, portfolio.invoiceIssue[i]) + 1))
-    bal[i] = 0
-    if pending[i] != Int32.max { pending[i] = Int32.max }
+    inv[i].bal = 0
+    if inv[i].pending != Int32.max { inv[i].pending = Int32.max }
   }
 
   // MARK: A day in the life of an invoice
 
   mutating func process(_ i: Int, _ day: Int32) {
-    guard status[i] == 1 else { return }
-    if event[i] == day {
-      close(i, on: day, kind: eventKind[i])
+    guard inv[i].status == 1 else { return }
+    if inv[i].event == day {
+      close(i, on: day, kind: inv[i].eventKind)
       return
     }
-    let due = portfolio.invoiceDue[i]
+    let due = inv[i].due
     let dpd = day - due
     // The day's payment: a kept promise, auto-pay on the due date, or the hazard.
-    if day > blocked[i] {
-      if promise[i] == day {
+    if day > inv[i].blocked {
+      if inv[i].promise == day {
         close(i, on: day, kind: 1)
         return
       }
-      if dpd == 0, autopay[Int(portfolio.invoiceCustomer[i])] {
+      if dpd == 0, autopay[Int(inv[i].customer)] {
         let w = core.philox.draw(path: path, invoice: i, day: day, decision: .autopay)
         if Philox4x32.unit(w.0) < onTime {
           close(i, on: day, kind: 1)
@@ -697,19 +731,19 @@ struct Worker {
         }
       }
     }
-    if anchor[i] < day, let (_, kind) = advance(i, to: day + 1) {
+    if inv[i].anchor < day, let (_, kind) = advance(i, to: day + 1) {
       close(i, on: day, kind: kind)
       return
     }
     // A dispute resolved yesterday: the customer is engaged, as after a reached contact.
-    if resolvedLift[i] == day {
-      rLift[i] += rJump
-      resolvedLift[i] = Int32.max
+    if inv[i].resolvedLift == day {
+      inv[i].rLift += rJump
+      inv[i].resolvedLift = Int32.max
     }
     escalate(i, dpd: dpd)
     // Cadence steps due today.
-    if nextCadence[i] == day {
-      if day > blocked[i] {
+    if inv[i].nextCadence == day {
+      if day > inv[i].blocked {
         let channels = policy.channels(at: dpd)
         for ch in 0..<4 where channels & (1 << UInt8(ch)) != 0 {
           let w = core.philox.draw(
@@ -719,8 +753,8 @@ struct Worker {
             continue
           }
           if ch == 0 {
-            if pending[i] == Int32.max {
-              pending[i] = day
+            if inv[i].pending == Int32.max {
+              inv[i].pending = day
             } else {
               add(.callsMissed, 1)
             }
@@ -730,22 +764,22 @@ struct Worker {
           }
         }
       }
-      nextCadence[i] = cadenceDay(i, fromDpd: dpd + 1)
+      inv[i].nextCadence = cadenceDay(i, fromDpd: dpd + 1)
     }
-    if pending[i] != Int32.max, !agency[i], day > blocked[i] {
+    if inv[i].pending != Int32.max, !inv[i].agency, day > inv[i].blocked {
       pool.append(Int32(i))
       enqueue(i)
     } else {
-      pending[i] = Int32.max
+      inv[i].pending = Int32.max
     }
-    if !queued[i] { schedule(i, after: day) }
+    if !inv[i].queued { schedule(i, after: day) }
   }
 
   /// Marks invoice `i` to be scheduled after today's contacts.
   @inline(__always)
   mutating func enqueue(_ i: Int) {
-    if !queued[i] {
-      queued[i] = true
+    if !inv[i].queued {
+      inv[i].queued = true
       queue.append(Int32(i))
     }
   }
@@ -756,8 +790,8 @@ struct Worker {
     queue.removeAll(keepingCapacity: true)
     for i32 in list {
       let i = Int(i32)
-      queued[i] = false
-      if status[i] == 1 { schedule(i, after: day) }
+      inv[i].queued = false
+      if inv[i].status == 1 { schedule(i, after: day) }
     }
   }
 
@@ -772,9 +806,9 @@ struct Worker {
     for (k, i32) in list.enumerated() {
       let i = Int(i32)
       if k < capacity {
-        pending[i] = Int32.max
+        inv[i].pending = Int32.max
         contact(i, day, channel: 0)
-      } else if pending[i] == day {
+      } else if inv[i].pending == day {
         add(.callsMissed, 1)
       }
     }
@@ -792,7 +826,9 @@ struct Worker {
     }
     for (k, (i32, ch)) in list.enumerated() {
       let i = Int(i32)
-      if k < capacity, status[i] == 1, day > blocked[i] { contact(i, day, channel: Int(ch)) }
+      if k < capacity, inv[i].status == 1, day > inv[i].blocked {
+        contact(i, day, channel: Int(ch))
+      }
     }
   }
 
@@ -800,15 +836,15 @@ struct Worker {
   func byPriority(_ ids: [Int32], _ day: Int32) -> [Int32] {
     let keyed: [(Double, Int32)] = ids.map { i32 in
       let i = Int(i32)
-      let dpd = day - portfolio.invoiceDue[i]
-      let b = Double(bal[i])
+      let dpd = day - inv[i].due
+      let b = Double(inv[i].bal)
       let key: Double
       switch policy.policy.priority {
       case .balanceXDpd: key = b * Double(max(dpd, 1))
       case .oldestFirst: key = Double(dpd) * 1e12 + b
       case .largestFirst: key = b
       case .risk:
-        let seg = Int(portfolio.customerSegment[Int(portfolio.invoiceCustomer[i])])
+        let seg = Int(portfolio.customerSegment[Int(inv[i].customer)])
         let idx = Int(
           min(max(dpd, CompiledPolicy.minDpd), CompiledPolicy.maxDpd) - CompiledPolicy.minDpd)
         key = b * core.notPay30[seg][idx]
@@ -824,26 +860,26 @@ struct Worker {
     let w = core.philox.draw(
       path: path, invoice: i, day: day, decision: Decision.contact.channel(ch))
     guard Philox4x32.unit(w.0) < reach[ch] else {
-      qLift[i] += qJump
+      inv[i].qLift += qJump
       return
     }
-    rLift[i] += rJump
+    inv[i].rLift += rJump
     if Philox4x32.unit(w.1) < pPromise {
       add(.promises, 1)
       let x = core.philox.draw(
         path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
-      let lead = max(1, Int32(policyParams!.promiseLeadDays.sample(Philox4x32.unit(x.0))))
-      if Philox4x32.unit(x.1) < pKept { promise[i] = day + lead }
+      let lead = max(1, Int32(promiseLead.sample(Philox4x32.unit(x.0))))
+      if Philox4x32.unit(x.1) < pKept { inv[i].promise = day + lead }
     } else if Philox4x32.unit(w.2) < pDispute {
       add(.disputes, 1)
       let x = core.philox.draw(
         path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
-      let r = policyParams!.resolutionDays.value(at: Philox4x32.unit(x.2))
-      blocked[i] = day + max(1, Int32(r.rounded()))
-      resolvedLift[i] = blocked[i] + 1
-      pending[i] = Int32.max
+      let r = resolution.value(at: Philox4x32.unit(x.2))
+      inv[i].blocked = day + max(1, Int32(r.rounded()))
+      inv[i].resolvedLift = inv[i].blocked + 1
+      inv[i].pending = Int32.max
     } else if ch == 0, policy.policy.offerAutopay {
-      let c = Int(portfolio.invoiceCustomer[i])
+      let c = Int(inv[i].customer)
       if !autopay[c], Philox4x32.unit(w.3) < pAccept {
         autopay[c] = true
         add(.autopayEnrollments, 1)

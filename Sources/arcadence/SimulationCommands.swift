@@ -91,6 +91,12 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "montecarlo or markov.") var method: SimulationMethod = .montecarlo
   @Option(help: "Also write the numbers behind the charts to this JSON file (Monte Carlo).")
   var dataOut: String?
+  @Option(
+    help: ArgumentHelp(
+      "Write the start state to this CSV file (one row per invoice).",
+      discussion: "The invoices open at the start and those billed in the horizon, with "
+        + "what the model uses about each; read by Benchmarks/numpy/simulate.py."))
+  var portfolioOut: String?
 
   func run() throws {
     try guarded {
@@ -110,6 +116,14 @@ struct SimulateCommand: ParsableCommand {
       let run = try SimulationRun(
         scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
+      if let portfolioOut {
+        do {
+          try run.portfolio.csv(segments: run.calibration.segments).write(
+            toFile: portfolioOut, atomically: true, encoding: .utf8)
+        } catch {
+          throw ArcadenceError(.io, "cannot write \(portfolioOut)")
+        }
+      }
       if method == .markov {
         let m = run.markov()
         switch format {
@@ -130,8 +144,8 @@ struct SimulateCommand: ParsableCommand {
       }
       Terminal.note(
         String(
-          format: "%.2f s, %@ invoice-days, %.1f M invoice-days/s on %d threads",
-          result.seconds, Cents.grouped(UInt64(result.invoiceDays)),
+          format: "%.2f s (%.2f s CPU), %@ invoice-days, %.1f M invoice-days/s on %d threads",
+          result.seconds, result.cpuSeconds, Cents.grouped(UInt64(result.invoiceDays)),
           result.invoiceDaysPerSecond / 1e6, run.settings.threads))
       let charts = SimulationCharts.charts(result, scenario: file.name)
       if let out {
