@@ -24,10 +24,12 @@ PATHS=${PATHS:-2000}
 DATA=.bench/data-$CUSTOMERS-$MONTHS
 STORE=.bench/store-$CUSTOMERS-$MONTHS.sqlite
 DUCK=.bench/duckdb-$CUSTOMERS-$MONTHS.duckdb
-OUT=.bench/out
+OUT=.bench/out-$CUSTOMERS-$MONTHS
 mkdir -p .bench "$OUT"
-ROWS=$OUT/rows.tsv
-: > "$ROWS"
+# JOBS selects sections (default all); each writes its own row file, and the table is made
+# from every row file present, so `JOBS=sim make bench` refreshes one row.
+JOBS=${JOBS:-import kpis aging sim charts}
+want() { [[ " $JOBS " == *" $1 "* ]]; }
 
 # --- tools: GNU time, sqlite3, and the Python references' packages -------------------------
 need_apt=""
@@ -38,7 +40,7 @@ if [ -n "$need_apt" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null
 fi
-python3 -c "import duckdb, numpy, matplotlib" 2>/dev/null || {
+python3 -c "import duckdb, numpy, matplotlib, yaml" 2>/dev/null || {
   echo "installing duckdb numpy matplotlib (pip)" >&2
   python3 -m pip install -q -r Benchmarks/requirements.txt
 }
@@ -56,8 +58,11 @@ measure() {
   done
   echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p") $mem"
 }
-# row JOB OURS OURS_MB REFERENCE REF_MB RATIO TARGET MET NOTE
-row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
+# row N JOB OURS OURS_MB REFERENCE REF_MB RATIO TARGET MET NOTE → .bench/out/row-N.tsv
+row() {
+  local n=$1; shift
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(date -u +%Y-%m-%d)" > "$OUT/row-$n.tsv"
+}
 calc() { python3 -c "print($1)"; }
 fmt() { python3 -c "print(f'{$1:$2}')"; }
 
@@ -70,6 +75,7 @@ fi
 csv_rows=$(cat "$DATA"/*.csv | wc -l)
 
 # --- 1. import ------------------------------------------------------------------------------
+if want import; then
 echo "1/5 import ($csv_rows CSV rows)" >&2
 read -r ot om < <(BEFORE="rm -f $OUT/import.sqlite*" measure /dev/null \
   "$BIN" import "$DATA" --db "$OUT/import.sqlite")
@@ -77,8 +83,9 @@ read -r rt rm_ < <(measure /dev/null Benchmarks/sqlite/import.sh "$DATA" "$OUT/r
 rm -f "$OUT"/import.sqlite* "$OUT"/reference.sqlite*
 ratio=$(calc "$ot / $rt")
 met=$(calc "'yes' if $ratio <= 1.5 and $om < 300 * 1024 else 'no'")
-row "import" "$ot s" "$((om / 1024))" "$rt s (sqlite3 .import)" "$((rm_ / 1024))" \
+row 1 "import" "$ot s" "$((om / 1024))" "$rt s (sqlite3 .import)" "$((rm_ / 1024))" \
   "$(fmt "$ratio" .2f)×" "≤ 1.5×, < 300 MB" "$met" "validates every field and reference"
+fi
 [ -f "$STORE" ] || "$BIN" import "$DATA" --db "$STORE" >&2
 
 # --- 2, 3. KPI pack and aging against DuckDB --------------------------------------------------
@@ -91,6 +98,7 @@ agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
     echo "DISAGREE: $(grep -c . "$OUT/compare.txt") lines, see $OUT/compare.txt"
   fi
 }
+if want kpis; then
 echo "2/5 KPI pack for $QUARTER" >&2
 read -r kt km < <(measure "$OUT/ours-kpis.json" "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
 read -r st sm < <(measure "$OUT/ours-scorecard.json" "$BIN" scorecard --db "$STORE" --quarter "$QUARTER" --format json)
@@ -101,26 +109,33 @@ a2=$(agree "$OUT/ours-scorecard.json" "$OUT/duck-scorecard.json")
 ours=$(calc "$kt + $st"); theirs=$(calc "$dkt + $dst")
 ratio=$(calc "$ours / $theirs")
 met=$(calc "'yes' if $ratio <= 1.0 and 'DISAGREE' not in '''$a1 $a2''' else 'no'")
-row "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s" "$(( (km > sm ? km : sm) / 1024 ))" \
+row 2 "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s" "$(( (km > sm ? km : sm) / 1024 ))" \
   "$(fmt "$theirs" .2f) s (DuckDB)" "$(( (dkm > dsm ? dkm : dsm) / 1024 ))" \
   "$(fmt "$ratio" .2f)×" "≤ 1×, all equal" "$met" "kpis: $a1; scorecard: $a2"
+fi
 
+if want aging; then
 echo "3/5 aging by customer as of $AS_OF" >&2
 read -r at am < <(measure "$OUT/ours-aging.json" "$BIN" aging --db "$STORE" --as-of "$AS_OF" --by customer --format json)
 read -r dat dam < <(measure /dev/null "${duck[@]}" --job aging --as-of "$AS_OF" --by customer --out "$OUT/duck-aging.json")
 a3=$(agree "$OUT/ours-aging.json" "$OUT/duck-aging.json")
 ratio=$(calc "$at / $dat")
 met=$(calc "'yes' if $ratio <= 1.0 and 'DISAGREE' not in '''$a3''' else 'no'")
-row "aging by customer" "$at s" "$((am / 1024))" "$dat s (DuckDB)" "$((dam / 1024))" \
+row 3 "aging by customer" "$at s" "$((am / 1024))" "$dat s (DuckDB)" "$((dam / 1024))" \
   "$(fmt "$ratio" .2f)×" "≤ 1×, all equal" "$met" "$a3"
+fi
 
 # --- 4. simulator ---------------------------------------------------------------------------
-echo "4/5 simulator: 5,000 open invoices × 90 days × $PATHS paths" >&2
-source Benchmarks/numpy/bench.sh
+if want sim; then
+  echo "4/5 simulator: 5,000 open invoices × 90 days × $PATHS paths" >&2
+  source Benchmarks/numpy/bench.sh
+fi
 
 # --- 5. charts ------------------------------------------------------------------------------
-echo "5/5 charts" >&2
-source Benchmarks/matplotlib/bench.sh
+if want charts; then
+  echo "5/5 charts" >&2
+  source Benchmarks/matplotlib/bench.sh
+fi
 
 # --- the table ----------------------------------------------------------------------------------
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
@@ -133,10 +148,10 @@ versions="$versions $(python3 -c 'import sys, duckdb, numpy, matplotlib; print(f
   echo "Machine: $machine. Versions: $versions."
   echo "Data: $CUSTOMERS customers × $MONTHS months ($csv_rows CSV rows); KPI period $QUARTER;"
   echo "aging as of $AS_OF. Median of $RUNS runs of whole processes (wall time), peak resident"
-  echo "memory; release build. Produced by \`make bench\` on $(date -u +%Y-%m-%d)."
+  echo "memory; release build. Produced by \`make bench\`; each row's date is its own run."
   echo
-  echo "| job | arcadence | MB | reference | MB | ratio | target | met? | notes |"
-  echo "|---|---:|---:|---|---:|---:|---|---|---|"
-  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$ROWS"
+  echo "| job | arcadence | MB | reference | MB | ratio | target | met? | notes | run |"
+  echo "|---|---:|---:|---|---:|---:|---|---|---|---|"
+  cat "$OUT"/row-*.tsv | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}'
 } > Benchmarks/results.md
 cat Benchmarks/results.md

@@ -9,6 +9,6 @@ read -r mt mm < <(BEFORE="rm -rf $OUT/charts-mpl" measure /dev/null \
 files=$(find "$OUT/charts-ours" -type f \( -name '*.png' -o -name '*.svg' \) | wc -l)
 ratio=$(calc "$mt / $ct")
 met=$(calc "'yes' if $ratio >= 5 else 'no'")
-row "charts ($files files, PNG + SVG)" "$ct s" "$((cm / 1024))" "$mt s (matplotlib)" \
+row 5 "charts ($files files, PNG + SVG)" "$ct s" "$((cm / 1024))" "$mt s (matplotlib)" \
   "$((mm / 1024))" "$(fmt "$ratio" .1f)× faster" "≥ 5× faster" "$met" \
   "same chart data file; PNG at scale 2"
