@@ -257,20 +257,15 @@ private struct ImportRun {
     touched.insert(entity)
     var rebuild: [String] = []
     if fresh {
-      rebuild = try String.fetchAll(
+      for index in try Row.fetchAll(
         db,
         sql: """
-          SELECT sql FROM sqlite_master
-          WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
-          """, arguments: [entity.table])
-      for name in try String.fetchAll(
-        db,
-        sql: """
-          SELECT name FROM sqlite_master
+          SELECT name, sql FROM sqlite_master
           WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
           """, arguments: [entity.table])
       {
-        try db.execute(sql: "DROP INDEX \(name)")
+        rebuild.append(index["sql"])
+        try db.execute(sql: "DROP INDEX \(index["name"] as String)")
       }
     }
     let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -323,6 +318,12 @@ private struct ImportRun {
           message: "duplicate id (first on line \(first))", value: id)
       ])
     }
+    /// The line (rowid, on the fresh path) under which `id` is stored.
+    func storedLine(_ id: String) throws -> Int64 {
+      try firstLine.bind([.text(id)])
+      defer { firstLine.reset() }
+      return try firstLine.step() ? firstLine.integer(0) : 0
+    }
     /// Writes one row; a duplicate id (on the fresh path) or a row the store refuses is
     /// reported.
     func writeRow(_ values: [FieldValue], line: Int, id: String) throws {
@@ -332,9 +333,7 @@ private struct ImportRun {
         if write.changes > 0 {
           written(values, id)
         } else if fresh {
-          try firstLine.bind([.text(id)])
-          duplicate(line, id, first: try firstLine.step() ? firstLine.integer(0) : 0)
-          firstLine.reset()
+          duplicate(line, id, first: try storedLine(id))
         }
       } catch let error as DatabaseError {
         add([
@@ -385,9 +384,7 @@ private struct ImportRun {
         for row in pending { try writeRow(row.values, line: row.line, id: row.id) }
       } else {
         for row in pending {
-          try firstLine.bind([.text(row.id)])
-          let first = try firstLine.step() ? firstLine.integer(0) : 0
-          firstLine.reset()
+          let first = try storedLine(row.id)
           if first == Int64(row.line) {
             written(row.values, row.id)
           } else {

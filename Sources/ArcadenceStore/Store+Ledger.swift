@@ -88,7 +88,7 @@ extension Store {
 
   /// One parallel load, or nil when a write was committed during it.
   private func loadInParallel(_ selection: LedgerSelection) throws -> Ledger? {
-    let work = Outcome<Ledger>()
+    let work = Handoff<Result<Ledger, any Error>>()
     let invoiceIndex = Handoff<ByteKeyIndex>()
     let group = DispatchGroup()
     defer { group.wait() }
@@ -121,7 +121,11 @@ extension Store {
         return .commit
       }
       guard try Int.fetchOne(db, sql: version) == before else { return nil }
-      l.take(try work.get(), payments: true)
+      // The worker has finished (group.wait above), so this does not wait.
+      guard let part = work.wait() else {
+        throw ArcadenceError(.database, "internal: a ledger part was not loaded")
+      }
+      l.take(try part.get(), payments: true)
       l.buildIndexes()
       return l
     }
@@ -154,23 +158,6 @@ private final class Handoff<T: Sendable>: @unchecked Sendable {
     defer { condition.unlock() }
     while !closed { condition.wait() }
     return value
-  }
-}
-
-/// A result handed from a worker thread, read after it has finished.
-private final class Outcome<T: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var result: Result<T, any Error>?
-
-  func set(_ result: Result<T, any Error>) {
-    lock.withLock { self.result = result }
-  }
-
-  func get() throws -> T {
-    guard let result = lock.withLock({ result }) else {
-      throw ArcadenceError(.database, "internal: a ledger part was not loaded")
-    }
-    return try result.get()
   }
 }
 
