@@ -24,79 +24,123 @@ public indirect enum JSONValue: Sendable, Equatable {
   public static func string(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
 
   /// The document as text, pretty-printed with two-space indentation.
+  ///
+  /// Written as UTF-8 bytes and made a `String` once: appending to a `String` piece by piece
+  /// was most of the time of a large report (an aging by customer is half a million values).
   public func rendered(pretty: Bool = true) -> String {
-    var out = ""
+    String(decoding: utf8(pretty: pretty), as: UTF8.self)
+  }
+
+  /// The document as UTF-8 bytes, as ``rendered(pretty:)`` writes it.
+  public func utf8(pretty: Bool = true) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 12)
     write(to: &out, indent: pretty ? 0 : nil)
     return out
   }
 
-  private func write(to out: inout String, indent: Int?) {
+  private func write(to out: inout [UInt8], indent: Int?) {
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let v): out += String(v)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .int(let v):
+      if v < 0 { out.append(UInt8(ascii: "-")) }
+      JSONValue.appendDecimal(v.magnitude, to: &out)
     case .number(let d):
       if d.isFinite {
-        out += d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+        out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)").utf8)
       } else {
-        out += "null"
+        out.append(contentsOf: "null".utf8)
       }
-    case .money(let c): out += Cents.plain(c)
+    case .money(let c):  // as Cents.plain: sign, units, two decimals
+      if c < 0 { out.append(UInt8(ascii: "-")) }
+      JSONValue.appendDecimal(c.magnitude / 100, to: &out)
+      out.append(UInt8(ascii: "."))
+      let fraction = UInt8(c.magnitude % 100)
+      out.append(UInt8(ascii: "0") + fraction / 10)
+      out.append(UInt8(ascii: "0") + fraction % 10)
     case .string(let s): JSONValue.escape(s, into: &out)
     case .array(let items):
       if items.isEmpty {
-        out += "[]"
+        out.append(contentsOf: "[]".utf8)
         return
       }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
-        if i > 0 { out += "," }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
         newline(&out, indent.map { $0 + 1 })
         item.write(to: &out, indent: indent.map { $0 + 1 })
       }
       newline(&out, indent)
-      out += "]"
+      out.append(UInt8(ascii: "]"))
     case .object(let pairs):
       if pairs.isEmpty {
-        out += "{}"
+        out.append(contentsOf: "{}".utf8)
         return
       }
-      out += "{"
+      out.append(UInt8(ascii: "{"))
       for (i, (key, value)) in pairs.enumerated() {
-        if i > 0 { out += "," }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
         newline(&out, indent.map { $0 + 1 })
         JSONValue.escape(key, into: &out)
-        out += indent == nil ? ":" : ": "
+        out.append(UInt8(ascii: ":"))
+        if indent != nil { out.append(UInt8(ascii: " ")) }
         value.write(to: &out, indent: indent.map { $0 + 1 })
       }
       newline(&out, indent)
-      out += "}"
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private func newline(_ out: inout String, _ indent: Int?) {
+  private func newline(_ out: inout [UInt8], _ indent: Int?) {
     guard let indent else { return }
-    out += "\n" + String(repeating: "  ", count: indent)
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
-  static func escape(_ s: String, into out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
+  /// The decimal digits of `v`.
+  private static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var n = v
+      var i = buffer.count
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(ascii: "0") + UInt8(n % 10)
+        n /= 10
+      } while n > 0
+      out.append(contentsOf: buffer[i...])
+    }
+  }
+
+  /// `s` as a JSON string: quotes, backslashes and control characters escaped, everything
+  /// else (multi-byte UTF-8 included) copied as is.
+  static func escape(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var s = s
+    s.withUTF8 { bytes in
+      var run = 0  // start of the bytes not yet copied
+      for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        out.append(contentsOf: bytes[run..<i])
+        run = i + 1
+        out.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+        case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+        default:
+          out.append(contentsOf: "u00".utf8)
+          out.append(hexDigit(byte >> 4))
+          out.append(hexDigit(byte & 15))
         }
       }
+      out.append(contentsOf: bytes[run...])
     }
-    out += "\""
+    out.append(UInt8(ascii: "\""))
+  }
+
+  private static func hexDigit(_ n: UInt8) -> UInt8 {
+    n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10
   }
 }

@@ -46,6 +46,20 @@ struct FastStatement {
     }
   }
 
+  /// Binds `text` to parameter `index` (copied).
+  func bind(text: String, at index: Int32) throws {
+    try check(sqlite3_bind_text(raw, index, text, -1, FastStatement.transient))
+  }
+
+  /// Binds `bytes` to parameter `index` as a blob without copying them (`SQLITE_STATIC`): they
+  /// must stay valid until the statement has run. No bytes bind an empty blob, not NULL.
+  func bind(bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+      return try check(sqlite3_bind_zeroblob(raw, index, 0))
+    }
+    try check(sqlite3_bind_blob64(raw, index, base, UInt64(bytes.count), nil))
+  }
+
   /// Runs the statement to completion (no rows expected).
   func execute() throws {
     let code = sqlite3_step(raw)

@@ -128,10 +128,12 @@ public struct Importer: Sendable {
           WITHOUT ROWID
           """)
       defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
+      try Store.suspendLedgerTriggers(db)
       var counts: [(Entity, Int)] = []
       for source in sources where !run.full {
         counts.append((source.entity, try run.importSource(source)))
       }
+      try Store.resumeLedgerTriggers(db)
       if !run.issues.isEmpty {
         throw run.failure()
       }

@@ -9,7 +9,7 @@ import GRDB
 /// cents, dates are days since 1970-01-01 and instants are seconds, exactly as stored.
 /// Payments and adjustments are also indexed per invoice (sorted by day), and payments per
 /// customer with running totals, so a balance or a promise check is a short scan.
-public struct Ledger: Sendable {
+public struct Ledger: Sendable, Equatable {
   /// Which activities, promises and tasks were loaded (all unless a command asked for less).
   public var selection = LedgerSelection.everything
 

@@ -66,7 +66,32 @@ public struct LedgerSelection: Sendable, Equatable {
 
 extension Store {
   /// Loads the store (or the rows `selection` names) into a ``Ledger``, as one consistent
-  /// snapshot. O(rows loaded).
+  /// snapshot.
+  ///
+  /// With `useCache` (the default) the ledger comes from the store's ledger cache when that
+  /// is current (a copy of blobs, O(rows) with a small constant); otherwise the whole ledger
+  /// is read from the tables and then saved as the cache, so the first command after a
+  /// change pays for the next ones. Saving is best effort: when the store is read-only, busy
+  /// with another writer or changed meanwhile, the ledger is returned unsaved. Without
+  /// `useCache`, only the tables are read, and only the rows `selection` names.
+  public func loadLedger(_ selection: LedgerSelection = .everything, useCache: Bool = true)
+    throws -> Ledger
+  {
+    do {
+      guard useCache else { return try loadTables(selection).ledger }
+      if let cached = try? cachedLedger() { return cached.restricted(to: selection) }
+      guard FileManager.default.isWritableFile(atPath: path) else {
+        return try loadTables(selection).ledger
+      }
+      let (ledger, generation) = try loadTables(.everything)
+      _ = try? saveLedgerCache(ledger, generation: generation)
+      return ledger.restricted(to: selection)
+    } catch let error as DatabaseError {
+      throw ArcadenceError(.database, "cannot read the store: \(error.message ?? "\(error)")")
+    }
+  }
+
+  /// Reads the tables, with the store generation they were read at.
   ///
   /// Two connections read at the same time: one the parties, invoices, adjustments and cases,
   /// the other the activities, promises and tasks and then, once the first has indexed the
@@ -75,29 +100,27 @@ extension Store {
   /// data_version` is read before the first transaction starts and after both have
   /// ended, and if any other connection committed in between, the load is retried
   /// (after three tries, a single transaction reads everything).
-  public func loadLedger(_ selection: LedgerSelection = .everything) throws -> Ledger {
-    do {
-      for _ in 0..<3 {
-        if let ledger = try loadInParallel(selection) { return ledger }
-      }
-      return try pool.read { db in try Ledger.load(db, selection) }
-    } catch let error as DatabaseError {
-      throw ArcadenceError(.database, "cannot read the store: \(error.message ?? "\(error)")")
+  func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, generation: Int64) {
+    for _ in 0..<3 {
+      if let loaded = try loadInParallel(selection) { return loaded }
     }
+    return try pool.read { db in (try Ledger.load(db, selection), try Store.generation(db)) }
   }
 
   /// One parallel load, or nil when a write was committed during it.
-  private func loadInParallel(_ selection: LedgerSelection) throws -> Ledger? {
+  private func loadInParallel(_ selection: LedgerSelection) throws -> (Ledger, Int64)? {
     let work = Handoff<Result<Ledger, any Error>>()
     let invoiceIndex = Handoff<ByteKeyIndex>()
     let group = DispatchGroup()
     defer { group.wait() }
-    return try pool.unsafeRead { db -> Ledger? in
+    return try pool.unsafeRead { db -> (Ledger, Int64)? in
       let version = "PRAGMA data_version"
       let before = try Int.fetchOne(db, sql: version)
       var l = Ledger()
       l.selection = selection
+      var generation: Int64 = -1
       try db.inTransaction(.deferred) {
+        generation = try Store.generation(db)
         let (reps, customers) = try Ledger.loadParties(db, into: &l)
         let pool = pool
         DispatchQueue.global().async(group: group) {
@@ -127,7 +150,7 @@ extension Store {
       }
       l.take(try part.get(), payments: true)
       l.buildIndexes()
-      return l
+      return (l, generation)
     }
   }
 }

@@ -57,6 +57,10 @@ public final class Store: Sendable {
     m.registerMigration("v1: data contract") { db in
       try db.execute(sql: Store.schemaV1)
     }
+    m.registerMigration("v2: ledger cache") { db in
+      try db.execute(sql: Store.schemaV2)
+      for trigger in Store.ledgerTriggers { try db.execute(sql: trigger.sql) }
+    }
     return m
   }
 
@@ -87,6 +91,41 @@ public final class Store: Sendable {
           UNION ALL SELECT MAX(made_on) FROM promises)
         """
       return try Int32.fetchOne(db, sql: sql).map(Day.init(rawValue:))
+    }
+  }
+
+  /// The ledger cache (see ``Store/loadLedger(_:useCache:)``): a columnar copy of the
+  /// ledger, and the store's generation, which every change to a ledger table advances.
+  static let schemaV2 = """
+    CREATE TABLE ledger_cache (
+      name TEXT PRIMARY KEY NOT NULL,
+      data BLOB NOT NULL
+    );
+    CREATE TABLE store_generation (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      generation INTEGER NOT NULL
+    );
+    INSERT INTO store_generation (id, generation) VALUES (1, 0);
+    """
+
+  /// The triggers that advance the store's generation on any insert, update or delete in a
+  /// ledger table, whoever writes (another tool on the file included). Row triggers cost a
+  /// statement per row, so the importer drops them inside its transaction, advances the
+  /// generation once, and creates them again before it commits. Part of migration v2: a
+  /// change here needs a new migration.
+  static let ledgerTriggers: [(name: String, sql: String)] = [
+    "reps", "customers", "invoices", "payments", "adjustments", "activities", "promises",
+    "cases", "tasks",
+  ].flatMap { table in
+    ["insert", "update", "delete"].map { op in
+      let name = "\(table)_\(op)_advances_generation"
+      return (
+        name,
+        """
+        CREATE TRIGGER \(name) AFTER \(op.uppercased()) ON \(table)
+        BEGIN UPDATE store_generation SET generation = generation + 1; END
+        """
+      )
     }
   }
 

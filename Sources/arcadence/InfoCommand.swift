@@ -1,6 +1,7 @@
 import ArcadenceCore
 import ArcadenceStore
 import ArgumentParser
+import Foundation
 
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -18,6 +19,13 @@ struct InfoCommand: ParsableCommand {
         print("  " + e.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + n)
       }
       print("last event: \(try db.lastEventDay()?.description ?? "none (empty store)")")
+      let cache = try db.ledgerCacheStatus()
+      let megabytes = String(format: "%.1f MB", Double(cache.bytes) / 1_000_000)
+      print(
+        "ledger cache: "
+          + (cache.current
+            ? "current (\(megabytes))"
+            : "not built (the next command that reads the ledger builds it)"))
     }
   }
 }

@@ -29,7 +29,7 @@ struct KPIsCommand: ParsableCommand {
         engine: KPIEngine(ledger: ledger), period: period, scope: scope.scope)
       switch format {
       case .table: print(report.table, terminator: "")
-      case .json: print(report.json.rendered())
+      case .json: Terminal.printJSON(report.json)
       case .csv: print(report.csv, terminator: "")
       }
     }

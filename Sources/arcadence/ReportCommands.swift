@@ -38,7 +38,7 @@ struct ScorecardCommand: ParsableCommand {
             })
           json = .object(pairs)
         }
-        print(json.rendered())
+        Terminal.printJSON(json)
       case .csv: print(card.csv, terminator: "")
       }
     }
@@ -86,7 +86,7 @@ struct AgingCommand: ParsableCommand {
       let report = try AgingReport(ledger: ledger, asOf: day, grouping: by, scope: scope.scope)
       switch format {
       case .table: print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
-      case .json: print(report.json.rendered())
+      case .json: Terminal.printJSON(report.json)
       case .csv: print(report.csv, terminator: "")
       }
     }

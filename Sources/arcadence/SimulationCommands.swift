@@ -128,7 +128,7 @@ struct SimulateCommand: ParsableCommand {
         let m = run.markov()
         switch format {
         case .table: print(m.table, terminator: "")
-        case .json: print(m.json(scenario: file.name).rendered())
+        case .json: Terminal.printJSON(m.json(scenario: file.name))
         }
         if let out {
           try write(m.json(scenario: file.name).rendered() + "\n", to: out, name: "markov.json")
@@ -140,7 +140,7 @@ struct SimulateCommand: ParsableCommand {
       let json = result.json(scenario: file.name, calibration: run.calibrationLabel)
       switch format {
       case .table: print(result.table(scenario: file.name), terminator: "")
-      case .json: print(json.rendered())
+      case .json: Terminal.printJSON(json)
       }
       Terminal.note(
         String(
@@ -198,7 +198,7 @@ struct BacktestCommand: ParsableCommand {
       Terminal.endProgress()
       switch format {
       case .table: print(b.table, terminator: "")
-      case .json: print(b.json.rendered())
+      case .json: Terminal.printJSON(b.json)
       }
       let charts = SimulationCharts.charts(b)
       if let out {

@@ -51,6 +51,14 @@ enum Terminal {
     FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
   }
 
+  /// Prints a JSON document and a newline on stdout (as bytes: a report can be megabytes).
+  static func printJSON(_ json: JSONValue) {
+    var bytes = json.utf8()
+    bytes.append(UInt8(ascii: "\n"))
+    fflush(nil)  // whatever `print` has buffered goes first
+    FileHandle.standardOutput.write(Data(bytes))
+  }
+
   static func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }

@@ -93,4 +93,20 @@ import Yams
     #expect(GroundTruth.bucket(dpd: 90) == 5)
     #expect(GroundTruth.bucket(dpd: 91) == 6)
   }
+
+  @Test func theLedgerCacheHoldsWhatTheTablesHold() throws {
+    _ = try Generator.run(small, into: root + "/f")
+    let store = try Store(path: root + "/f.sqlite")
+    _ = try Importer().run(directory: root + "/f", into: store)
+    let tables = try store.loadLedger(useCache: false)
+    #expect(tables.activityDay.count > 500)
+    #expect(try store.loadLedger() == tables)  // builds the cache
+    #expect(try store.ledgerCacheStatus().current)
+    #expect(try store.loadLedger() == tables)  // reads it
+    let q2 = Period(from: Day(iso: "2026-04-01")!, to: Day(iso: "2026-06-30")!)
+    let selection = LedgerSelection.kpis(covering: [q2])
+    let window = try store.loadLedger(selection)
+    #expect(window == (try store.loadLedger(selection, useCache: false)))
+    #expect(window.activityDay.count < tables.activityDay.count)
+  }
 }

@@ -1,0 +1,454 @@
+import ArcadenceCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+// The ledger cache: a columnar copy of the ledger kept in the store itself.
+//
+// Reading the ledger from its tables means stepping SQLite through millions of rows and
+// resolving their text ids (about 2 s for 5 million rows); reading the same numbers back as
+// one blob per column is a copy. So the first command that reads the ledger after a change
+// writes every column into `ledger_cache` (one row per column: raw little-endian integers,
+// strings as a dictionary of distinct words plus codes), tagged with the store's generation,
+// and later commands read those blobs straight into their arrays (`sqlite3_blob_read`, no
+// intermediate buffer). The derived indices (events per invoice, payments per customer) are
+// rebuilt, not stored.
+//
+// Correctness does not depend on who writes: triggers advance `store_generation` on every
+// insert, update and delete in a ledger table (the importer suspends them inside its own
+// transaction and advances the generation once), and a cache is only used when its
+// generation is the store's, read in the same transaction. Anything unexpected in the
+// blobs (a missing column, a wrong length, a code or reference out of range) makes the
+// cache count as absent, and the ledger is read from the tables.
+
+/// The tables of a ledger, in the order of the cache header's row counts.
+enum LedgerTable: Int, CaseIterable, Sendable {
+  case reps, customers, invoices, payments, adjustments, activities, promises, cases, tasks
+}
+
+/// Why a cache could not be used; never shown to a person (the tables are read instead).
+struct CacheMismatch: Error {
+  let reason: String
+}
+
+extension Ledger {
+  /// The cache's layout version: change it with any change to the columns below.
+  static let cacheFormat: Int64 = 1
+
+  fileprivate typealias Column<T> = (
+    name: String, path: WritableKeyPath<Ledger, [T]>, table: LedgerTable
+  )
+
+  fileprivate static var int32Columns: [Column<Int32>] {
+    [
+      ("customerRep", \.customerRep, .customers),
+      ("customerTerms", \.customerTerms, .customers),
+      ("customerCreated", \.customerCreated, .customers),
+      ("customerAutopayOn", \.customerAutopayOn, .customers),
+      ("customerAutopayOff", \.customerAutopayOff, .customers),
+      ("invoiceCustomer", \.invoiceCustomer, .invoices),
+      ("invoiceIssued", \.invoiceIssued, .invoices),
+      ("invoiceDue", \.invoiceDue, .invoices),
+      ("paymentCustomer", \.paymentCustomer, .payments),
+      ("paymentInvoice", \.paymentInvoice, .payments),
+      ("paymentReceived", \.paymentReceived, .payments),
+      ("adjustmentInvoice", \.adjustmentInvoice, .adjustments),
+      ("adjustmentPosted", \.adjustmentPosted, .adjustments),
+      ("activityCustomer", \.activityCustomer, .activities),
+      ("activityRep", \.activityRep, .activities),
+      ("activityDay", \.activityDay, .activities),
+      ("promiseCustomer", \.promiseCustomer, .promises),
+      ("promiseRep", \.promiseRep, .promises),
+      ("promiseMade", \.promiseMade, .promises),
+      ("promisePromised", \.promisePromised, .promises),
+      ("caseCustomer", \.caseCustomer, .cases),
+      ("caseInvoice", \.caseInvoice, .cases),
+      ("caseRep", \.caseRep, .cases),
+      ("taskRep", \.taskRep, .tasks),
+      ("taskCustomer", \.taskCustomer, .tasks),
+      ("taskDue", \.taskDue, .tasks),
+      ("taskCompleted", \.taskCompleted, .tasks),
+    ]
+  }
+
+  fileprivate static var int64Columns: [Column<Int64>] {
+    [
+      ("invoiceAmount", \.invoiceAmount, .invoices),
+      ("paymentAmount", \.paymentAmount, .payments),
+      ("adjustmentAmount", \.adjustmentAmount, .adjustments),
+      ("promiseAmount", \.promiseAmount, .promises),
+      ("caseOpenedAt", \.caseOpenedAt, .cases),
+    ]
+  }
+
+  fileprivate static var optionalInt64Columns: [Column<Int64?>] {
+    [
+      ("caseClosedAt", \.caseClosedAt, .cases),
+      ("caseEscalatedAt", \.caseEscalatedAt, .cases),
+    ]
+  }
+
+  fileprivate static var boolColumns: [Column<Bool>] {
+    [
+      ("repActive", \.repActive, .reps),
+      ("adjustmentIsCreditMemo", \.adjustmentIsCreditMemo, .adjustments),
+      ("activityOutbound", \.activityOutbound, .activities),
+      ("activityReached", \.activityReached, .activities),
+      ("caseDocumented", \.caseDocumented, .cases),
+    ]
+  }
+
+  fileprivate static var textColumns: [Column<String>] {
+    [
+      ("repIds", \.repIds, .reps),
+      ("repNames", \.repNames, .reps),
+      ("customerIds", \.customerIds, .customers),
+      ("customerNames", \.customerNames, .customers),
+      ("invoiceIds", \.invoiceIds, .invoices),
+      ("activityOutcome", \.activityOutcome, .activities),
+      ("caseIds", \.caseIds, .cases),
+      ("caseOrigin", \.caseOrigin, .cases),
+      ("taskKind", \.taskKind, .tasks),
+    ]
+  }
+
+  fileprivate static var optionalTextColumns: [Column<String?>] {
+    [
+      ("repTeams", \.repTeams, .reps),
+      ("customerSegments", \.customerSegments, .customers),
+      ("caseRootCause", \.caseRootCause, .cases),
+      ("caseEscalationReason", \.caseEscalationReason, .cases),
+    ]
+  }
+
+  /// Columns holding an index into another table (or −1).
+  fileprivate static var references: [(path: KeyPath<Ledger, [Int32]>, target: LedgerTable)] {
+    [
+      (\.customerRep, .reps), (\.invoiceCustomer, .customers),
+      (\.paymentCustomer, .customers), (\.paymentInvoice, .invoices),
+      (\.adjustmentInvoice, .invoices), (\.activityCustomer, .customers),
+      (\.activityRep, .reps), (\.promiseCustomer, .customers), (\.promiseRep, .reps),
+      (\.caseCustomer, .customers), (\.caseInvoice, .invoices), (\.caseRep, .reps),
+      (\.taskRep, .reps), (\.taskCustomer, .customers),
+    ]
+  }
+
+  /// Rows per table, in ``LedgerTable`` order.
+  fileprivate var rowCounts: [Int] {
+    [
+      repIds.count, customerIds.count, invoiceIds.count, paymentAmount.count,
+      adjustmentAmount.count, activityDay.count, promiseAmount.count, caseIds.count,
+      taskDue.count,
+    ]
+  }
+
+  /// Writes every column (not the derived indices) as one cache row each, with a header
+  /// naming the format, the store generation the ledger was read at, and the row counts.
+  fileprivate func writeCache(to w: CacheWriter, generation: Int64) throws {
+    precondition(selection == .everything, "only a whole ledger is cached")
+    try w.put("header", [Ledger.cacheFormat, generation] + rowCounts.map(Int64.init))
+    for c in Ledger.int32Columns { try w.put(c.name, self[keyPath: c.path]) }
+    for c in Ledger.int64Columns { try w.put(c.name, self[keyPath: c.path]) }
+    for c in Ledger.optionalInt64Columns {
+      let values = self[keyPath: c.path]
+      try w.put(c.name, values.map { $0 ?? 0 })
+      try w.put(c.name + ".present", values.map { UInt8($0 == nil ? 0 : 1) })
+    }
+    for c in Ledger.boolColumns {
+      try w.put(c.name, self[keyPath: c.path].map { UInt8($0 ? 1 : 0) })
+    }
+    try w.put("activityChannel", activityChannel.map(\.rawValue))
+    for c in Ledger.textColumns {
+      let values = self[keyPath: c.path]
+      try w.putWords(c.name, count: values.count) { values[$0] }
+    }
+    for c in Ledger.optionalTextColumns {
+      let values = self[keyPath: c.path]
+      try w.putWords(c.name, count: values.count) { values[$0] }
+    }
+  }
+
+  /// Reads a whole ledger from the cache, or throws ``CacheMismatch`` when the cache is not
+  /// of this format, not of `generation`, or not consistent.
+  fileprivate static func readCache(from r: CacheReader, generation: Int64) throws -> Ledger {
+    let header: [Int64] = try r.read("header")
+    guard header.count == 2 + LedgerTable.allCases.count else {
+      throw CacheMismatch(reason: "header")
+    }
+    guard header[0] == cacheFormat else { throw CacheMismatch(reason: "format \(header[0])") }
+    guard header[1] == generation else { throw CacheMismatch(reason: "stale") }
+    let counts = header.dropFirst(2).map { Int($0) }
+    guard counts.allSatisfy({ $0 >= 0 }) else { throw CacheMismatch(reason: "counts") }
+    func count(_ t: LedgerTable) -> Int { counts[t.rawValue] }
+
+    var l = Ledger()
+    for c in int32Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
+    for c in int64Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
+    for c in optionalInt64Columns {
+      let values: [Int64] = try r.read(c.name, count: count(c.table))
+      let present: [UInt8] = try r.read(c.name + ".present", count: count(c.table))
+      l[keyPath: c.path] = zip(values, present).map { $1 == 0 ? nil : $0 }
+    }
+    for c in boolColumns {
+      let bytes: [UInt8] = try r.read(c.name, count: count(c.table))
+      l[keyPath: c.path] = bytes.map { $0 != 0 }
+    }
+    let channels: [UInt8] = try r.read("activityChannel", count: count(.activities))
+    l.activityChannel = try channels.map {
+      guard let c = Channel(rawValue: $0) else { throw CacheMismatch(reason: "channel") }
+      return c
+    }
+    for c in textColumns {
+      let (words, codes) = try r.words(c.name, count: count(c.table))
+      if codes.elementsEqual(0..<Int32(codes.count)), words.count == codes.count {
+        l[keyPath: c.path] = words  // all distinct, in order: ids
+      } else {
+        l[keyPath: c.path] = try codes.map {
+          guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
+          return words[Int($0)]
+        }
+      }
+    }
+    for c in optionalTextColumns {
+      let (words, codes) = try r.words(c.name, count: count(c.table))
+      l[keyPath: c.path] = codes.map { $0 < 0 ? nil : words[Int($0)] }
+    }
+    for (path, target) in references {
+      let bound = Int32(count(target))
+      guard l[keyPath: path].allSatisfy({ $0 >= -1 && $0 < bound }) else {
+        throw CacheMismatch(reason: "reference out of range")
+      }
+    }
+    l.buildIndexes()
+    return l
+  }
+
+  /// This ledger with only the activities, promises and tasks `selection` names (the same
+  /// rows, in the same order, as loading them from the tables with that selection).
+  func restricted(to selection: LedgerSelection) -> Ledger {
+    var l = self
+    l.selection = selection
+    func rows(_ days: [Int32], _ w: DayWindow) -> [Int]? {
+      if w == .all { return nil }
+      return days.indices.filter { w.from <= days[$0] && days[$0] <= w.to }
+    }
+    func keep<T>(_ values: inout [T], _ rows: [Int]) { values = rows.map { values[$0] } }
+    if let rows = rows(activityDay, selection.activities) {
+      keep(&l.activityCustomer, rows)
+      keep(&l.activityRep, rows)
+      keep(&l.activityDay, rows)
+      keep(&l.activityChannel, rows)
+      keep(&l.activityOutbound, rows)
+      keep(&l.activityReached, rows)
+      keep(&l.activityOutcome, rows)
+    }
+    if let rows = rows(promiseMade, selection.promises) {
+      keep(&l.promiseCustomer, rows)
+      keep(&l.promiseRep, rows)
+      keep(&l.promiseMade, rows)
+      keep(&l.promisePromised, rows)
+      keep(&l.promiseAmount, rows)
+    }
+    if let rows = rows(taskDue, selection.tasks) {
+      keep(&l.taskRep, rows)
+      keep(&l.taskCustomer, rows)
+      keep(&l.taskKind, rows)
+      keep(&l.taskDue, rows)
+      keep(&l.taskCompleted, rows)
+    }
+    return l
+  }
+}
+
+/// Writes cache rows: one `INSERT` per column, the array's bytes bound without a copy.
+private struct CacheWriter {
+  let insert: FastStatement
+
+  init(_ db: Database) throws {
+    insert = try FastStatement(db, sql: "INSERT INTO ledger_cache (name, data) VALUES (?, ?)")
+  }
+
+  func put<T: BitwiseCopyable>(_ name: String, _ values: [T]) throws {
+    try values.withUnsafeBytes { bytes in
+      insert.reset()
+      try insert.bind(text: name, at: 1)
+      try insert.bind(bytes: bytes, at: 2)
+      try insert.execute()
+    }
+  }
+
+  /// Strings as a dictionary: `name.bytes` (the distinct words' UTF-8, concatenated),
+  /// `name.ends` (where each word ends) and `name` (each row's word number, −1 for nil).
+  func putWords(_ name: String, count: Int, _ value: (Int) -> String?) throws {
+    var numbers: [ExactText: Int32] = [:]
+    var bytes: [UInt8] = []
+    var ends: [Int64] = []
+    var codes: [Int32] = []
+    codes.reserveCapacity(count)
+    for i in 0..<count {
+      guard let word = value(i) else {
+        codes.append(-1)
+        continue
+      }
+      if let n = numbers[ExactText(word)] {
+        codes.append(n)
+      } else {
+        let n = Int32(ends.count)
+        numbers[ExactText(word)] = n
+        bytes.append(contentsOf: word.utf8)
+        ends.append(Int64(bytes.count))
+        codes.append(n)
+      }
+    }
+    try put(name + ".bytes", bytes)
+    try put(name + ".ends", ends)
+    try put(name, codes)
+  }
+}
+
+/// A string compared and hashed by its UTF-8 bytes: `String`'s own `==` holds canonically
+/// equivalent strings equal ("é" and "e\u{301}"), which would merge two spellings that the
+/// store keeps apart.
+private struct ExactText: Hashable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (a: Self, b: Self) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+  func hash(into hasher: inout Hasher) {
+    var t = text
+    t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+  }
+}
+
+/// Reads cache rows straight into arrays with SQLite's incremental blob I/O.
+private struct CacheReader {
+  let connection: OpaquePointer
+  /// Rowid of each cache row, by name.
+  let rows: [String: Int64]
+
+  /// Column `name` as an array of `T`, which must have `count` elements when given.
+  func read<T: BitwiseCopyable>(_ name: String, count: Int? = nil) throws -> [T] {
+    guard let rowid = rows[name] else { throw CacheMismatch(reason: "no column \(name)") }
+    var handle: OpaquePointer?
+    guard
+      sqlite3_blob_open(connection, "main", "ledger_cache", "data", rowid, 0, &handle)
+        == SQLITE_OK, let blob = handle
+    else {
+      sqlite3_blob_close(handle)
+      throw CacheMismatch(reason: "cannot open \(name)")
+    }
+    defer { sqlite3_blob_close(blob) }
+    let size = Int(sqlite3_blob_bytes(blob))
+    let stride = MemoryLayout<T>.stride
+    guard size % stride == 0, count.map({ $0 * stride == size }) ?? true else {
+      throw CacheMismatch(reason: "\(name) has \(size) bytes")
+    }
+    let n = size / stride
+    return try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+      if let base = UnsafeMutableRawBufferPointer(buffer).baseAddress, size > 0 {
+        // One blob is at most SQLITE_MAX_LENGTH (1 GB by default), so offsets fit in Int32.
+        guard sqlite3_blob_read(blob, base, Int32(size), 0) == SQLITE_OK else {
+          throw CacheMismatch(reason: "cannot read \(name)")
+        }
+      }
+      initialized = n
+    }
+  }
+
+  /// The dictionary and the codes written by ``CacheWriter/putWords(_:count:_:)``.
+  func words(_ name: String, count: Int) throws -> (words: [String], codes: [Int32]) {
+    let bytes: [UInt8] = try read(name + ".bytes")
+    let ends: [Int64] = try read(name + ".ends")
+    let codes: [Int32] = try read(name, count: count)
+    var words: [String] = []
+    words.reserveCapacity(ends.count)
+    try bytes.withUnsafeBufferPointer { all in
+      var start = 0
+      for end in ends {
+        guard end >= start, end <= all.count else { throw CacheMismatch(reason: name) }
+        words.append(String(decoding: all[start..<Int(end)], as: UTF8.self))
+        start = Int(end)
+      }
+    }
+    let bound = Int32(words.count)
+    guard codes.allSatisfy({ $0 >= -1 && $0 < bound }) else { throw CacheMismatch(reason: name) }
+    return (words, codes)
+  }
+}
+
+extension Store {
+  /// For a writer of many rows, first thing inside its transaction: drops the triggers that
+  /// advance the generation (they would run a statement per row), advances it once and
+  /// empties the cache. ``resumeLedgerTriggers(_:)`` must follow before the commit.
+  static func suspendLedgerTriggers(_ db: Database) throws {
+    for t in ledgerTriggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
+    try db.execute(sql: "UPDATE store_generation SET generation = generation + 1")
+    try db.execute(sql: "DELETE FROM ledger_cache")
+  }
+
+  /// Creates the triggers ``suspendLedgerTriggers(_:)`` dropped.
+  static func resumeLedgerTriggers(_ db: Database) throws {
+    for t in ledgerTriggers { try db.execute(sql: t.sql) }
+  }
+
+  /// The store's generation: advanced by every change to a ledger table.
+  static func generation(_ db: Database) throws -> Int64 {
+    try Int64.fetchOne(db, sql: "SELECT generation FROM store_generation WHERE id = 1") ?? -1
+  }
+
+  /// The cached ledger, if the cache is current and consistent; nil otherwise.
+  func cachedLedger() throws -> Ledger? {
+    try pool.read { db -> Ledger? in
+      let generation = try Store.generation(db)
+      var rows: [String: Int64] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT name, rowid FROM ledger_cache") {
+        rows[row[0]] = row[1]
+      }
+      guard !rows.isEmpty, let connection = db.sqliteConnection else { return nil }
+      do {
+        return try Ledger.readCache(
+          from: CacheReader(connection: connection, rows: rows), generation: generation)
+      } catch is CacheMismatch {
+        return nil
+      }
+    }
+  }
+
+  /// Stores `ledger`, read at `generation`, as the cache, unless the store has changed
+  /// since (then the next reader builds it). Returns whether it was stored.
+  @discardableResult
+  func saveLedgerCache(_ ledger: Ledger, generation: Int64) throws -> Bool {
+    try pool.writeWithoutTransaction { db in
+      var saved = false
+      try db.inTransaction(.immediate) {
+        guard try Store.generation(db) == generation else { return .rollback }
+        try db.execute(sql: "DELETE FROM ledger_cache")
+        try ledger.writeCache(to: CacheWriter(db), generation: generation)
+        saved = true
+        return .commit
+      }
+      return saved
+    }
+  }
+
+  /// What the ledger cache holds: whether it is current, and its size in bytes.
+  public func ledgerCacheStatus() throws -> (current: Bool, bytes: Int) {
+    try pool.read { db in
+      let bytes = try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM ledger_cache") ?? 0
+      guard
+        let data = try Data.fetchOne(
+          db, sql: "SELECT data FROM ledger_cache WHERE name = 'header'"),
+        data.count >= 16
+      else { return (false, bytes) }
+      let header = data.withUnsafeBytes {
+        [
+          $0.loadUnaligned(fromByteOffset: 0, as: Int64.self),
+          $0.loadUnaligned(fromByteOffset: 8, as: Int64.self),
+        ]
+      }
+      return (header == [Ledger.cacheFormat, try Store.generation(db)], bytes)
+    }
+  }
+}

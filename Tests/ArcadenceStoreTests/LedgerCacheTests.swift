@@ -1,0 +1,151 @@
+import ArcadenceCore
+import Foundation
+import GRDB
+import Testing
+
+@testable import ArcadenceStore
+
+/// The ledger cache: built by the first read, read back exactly, made stale by any write to
+/// a ledger table (the importer's own or another tool's), ignored when damaged.
+@Suite struct LedgerCacheTests {
+  let fx = Fixture()
+
+  /// The basic files plus two customers whose ids and names are canonically equivalent
+  /// but differ in bytes ("É" precomposed and "E" + combining acute).
+  var files: [String: String] {
+    var f = basicFiles
+    f["customers.csv"]! += "\u{C9}1,Caf\u{E9},smb,R1,30,2026-01-01,,\n"
+    f["customers.csv"]! += "E\u{301}1,Cafe\u{301},smb,R1,30,2026-01-01,,\n"
+    return f
+  }
+
+  func loaded() throws -> Store {
+    let store = try fx.store()
+    _ = try Importer().run(directory: fx.folder("ok", files), into: store)
+    return store
+  }
+
+  /// Every string of a ledger as bytes (`==` on `String` ignores canonical equivalence).
+  func bytes(_ l: Ledger) -> [[UInt8]] {
+    let texts: [[String]] = [
+      l.repIds, l.repNames, l.customerIds, l.customerNames, l.invoiceIds, l.caseIds,
+      l.activityOutcome, l.caseOrigin, l.taskKind,
+    ]
+    let optional: [[String?]] = [
+      l.repTeams, l.customerSegments, l.caseRootCause, l.caseEscalationReason,
+    ]
+    return (texts.flatMap { $0 } + optional.flatMap { $0.map { $0 ?? "<nil>" } })
+      .map { Array($0.utf8) }
+  }
+
+  func triggers(_ store: Store) throws -> [String] {
+    try store.pool.read { db in
+      try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    }
+  }
+
+  func damage(_ store: Store, _ sql: String) throws {
+    try store.pool.write { db in try db.execute(sql: sql) }
+  }
+
+  @Test func theFirstReadBuildsTheCacheAndLaterReadsGetTheSameLedger() throws {
+    let store = try loaded()
+    #expect(try store.ledgerCacheStatus().current == false)
+    let tables = try store.loadLedger(useCache: false)
+    #expect(try store.ledgerCacheStatus().current == false)  // reading the tables writes nothing
+    #expect(tables.customerIds.count == 4)
+
+    #expect(try store.loadLedger() == tables)  // read from the tables, then cached
+    let status = try store.ledgerCacheStatus()
+    #expect(status.current && status.bytes > 0)
+    let cached = try #require(try store.cachedLedger())
+    #expect(cached == tables)
+    #expect(bytes(cached) == bytes(tables))
+    #expect(cached.eventDay == tables.eventDay && cached.customerPaymentTotal.count == 3)
+  }
+
+  @Test func aSelectionFromTheCacheHoldsTheRowsOfTheSameSelectionFromTheTables() throws {
+    let store = try loaded()
+    _ = try store.loadLedger()
+    let feb = DayWindow(
+      from: Day(iso: "2026-02-01")!.rawValue, to: Day(iso: "2026-02-28")!.rawValue)
+    for selection in [
+      LedgerSelection(activities: feb, promises: feb, tasks: .none),
+      LedgerSelection(activities: .none, promises: .all, tasks: feb),
+      .kpis(covering: [Period(from: Day(iso: "2026-03-01")!, to: Day(iso: "2026-03-31")!)]),
+    ] {
+      let fromCache = try store.loadLedger(selection)
+      #expect(fromCache == (try store.loadLedger(selection, useCache: false)))
+      #expect(fromCache.selection == selection)
+    }
+  }
+
+  @Test func anyWriteToALedgerTableMakesTheCacheStale() throws {
+    let store = try loaded()
+    _ = try store.loadLedger()
+    try damage(store, "UPDATE invoices SET amount = 12345 WHERE invoice_id = 'I1'")
+    #expect(try store.ledgerCacheStatus().current == false)
+    let updated = try store.loadLedger()
+    #expect(updated.invoiceAmount[updated.invoiceIds.firstIndex(of: "I1")!] == 12345)
+    #expect(try store.ledgerCacheStatus().current)
+
+    try damage(store, "DELETE FROM tasks")
+    #expect(try store.loadLedger().taskDue.isEmpty)
+    try damage(
+      store, "INSERT INTO reps (rep_id, name, team, active) VALUES ('R9', 'New', NULL, 1)")
+    #expect(try store.loadLedger().repIds.contains("R9"))
+    #expect(try store.loadLedger() == (try store.loadLedger(useCache: false)))
+  }
+
+  @Test func anImportEmptiesTheCacheAndAFailedOneLeavesItAsItWas() throws {
+    let store = try loaded()
+    _ = try store.loadLedger()
+    let names = try triggers(store)
+    #expect(names.count == 27)
+
+    let more = fx.folder(
+      "more",
+      [
+        "invoices.csv":
+          "invoice_id,customer_id,issued_on,due_on,amount\nI3,C1,2026-03-01,2026-03-31,7\n"
+      ])
+    _ = try Importer().run(directory: more, into: store)
+    let status = try store.ledgerCacheStatus()
+    #expect(status.current == false && status.bytes == 0)
+    #expect(try triggers(store) == names)
+    #expect(try store.loadLedger().invoiceIds == ["I1", "I2", "I3"])
+    #expect(try store.ledgerCacheStatus().current)
+
+    let bad = fx.folder(
+      "bad",
+      [
+        "invoices.csv":
+          "invoice_id,customer_id,issued_on,due_on,amount\nI4,C9,2026-03-01,2026-03-31,7\n"
+      ])
+    #expect(throws: ArcadenceError.self) { try Importer().run(directory: bad, into: store) }
+    #expect(try store.ledgerCacheStatus().current)
+    #expect(try triggers(store) == names)
+  }
+
+  @Test func aDamagedCacheIsIgnoredAndRebuilt() throws {
+    let store = try loaded()
+    let tables = try store.loadLedger(useCache: false)
+    for sql in [
+      "UPDATE ledger_cache SET data = x'00' WHERE name = 'invoiceAmount'",  // wrong length
+      // payment 1 refers to invoice 7 of 2
+      "UPDATE ledger_cache SET data = x'07000000ffffffff' WHERE name = 'paymentInvoice'",
+      "UPDATE ledger_cache SET data = x'09' WHERE name = 'activityChannel'",  // no channel 9
+      "UPDATE ledger_cache SET data = x'05000000' WHERE name = 'taskKind'",  // no word 5
+      "DELETE FROM ledger_cache WHERE name = 'caseIds.ends'",
+      "UPDATE ledger_cache SET data = x'0200000000000000' WHERE name = 'header'",
+    ] {
+      _ = try store.loadLedger()
+      #expect(try store.cachedLedger() != nil)
+      try damage(store, sql)
+      #expect(try store.cachedLedger() == nil, "\(sql)")
+      #expect(try store.loadLedger() == tables, "\(sql)")
+      #expect(try store.cachedLedger() == tables, "\(sql)")
+    }
+  }
+}
