@@ -33,7 +33,7 @@ struct CacheMismatch: Error {
 
 extension Ledger {
   /// The cache's layout version: change it with any change to the columns below.
-  static let cacheFormat: Int64 = 1
+  static let cacheFormat: Int64 = 2
 
   fileprivate typealias Column<T> = (
     name: String, path: WritableKeyPath<Ledger, [T]>, table: LedgerTable
@@ -98,6 +98,7 @@ extension Ledger {
     ]
   }
 
+  /// Ids and names: stored as they are (ids are distinct, a dictionary would only cost).
   fileprivate static var textColumns: [Column<String>] {
     [
       ("repIds", \.repIds, .reps),
@@ -105,8 +106,14 @@ extension Ledger {
       ("customerIds", \.customerIds, .customers),
       ("customerNames", \.customerNames, .customers),
       ("invoiceIds", \.invoiceIds, .invoices),
-      ("activityOutcome", \.activityOutcome, .activities),
       ("caseIds", \.caseIds, .cases),
+    ]
+  }
+
+  /// Words of a vocabulary: stored as a dictionary and a code per row.
+  fileprivate static var wordColumns: [Column<String>] {
+    [
+      ("activityOutcome", \.activityOutcome, .activities),
       ("caseOrigin", \.caseOrigin, .cases),
       ("taskKind", \.taskKind, .tasks),
     ]
@@ -158,7 +165,8 @@ extension Ledger {
       try w.put(c.name, self[keyPath: c.path].map { UInt8($0 ? 1 : 0) })
     }
     try w.put("activityChannel", activityChannel.map(\.rawValue))
-    for c in Ledger.textColumns {
+    for c in Ledger.textColumns { try w.putStrings(c.name, self[keyPath: c.path]) }
+    for c in Ledger.wordColumns {
       let values = self[keyPath: c.path]
       try w.putWords(c.name, count: values.count) { values[$0] }
     }
@@ -199,14 +207,15 @@ extension Ledger {
       return c
     }
     for c in textColumns {
+      let strings = try r.strings(c.name)
+      guard strings.count == count(c.table) else { throw CacheMismatch(reason: c.name) }
+      l[keyPath: c.path] = strings
+    }
+    for c in wordColumns {
       let (words, codes) = try r.words(c.name, count: count(c.table))
-      if codes.elementsEqual(0..<Int32(codes.count)), words.count == codes.count {
-        l[keyPath: c.path] = words  // all distinct, in order: ids
-      } else {
-        l[keyPath: c.path] = try codes.map {
-          guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
-          return words[Int($0)]
-        }
+      l[keyPath: c.path] = try codes.map {
+        guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
+        return words[Int($0)]
       }
     }
     for c in optionalTextColumns {
@@ -277,12 +286,25 @@ private struct CacheWriter {
     }
   }
 
-  /// Strings as a dictionary: `name.bytes` (the distinct words' UTF-8, concatenated),
-  /// `name.ends` (where each word ends) and `name` (each row's word number, −1 for nil).
-  func putWords(_ name: String, count: Int, _ value: (Int) -> String?) throws {
-    var numbers: [ExactText: Int32] = [:]
+  /// Strings as they are: `name.bytes` (their UTF-8, concatenated) and `name.ends` (where
+  /// each ends).
+  func putStrings(_ name: String, _ strings: [String]) throws {
     var bytes: [UInt8] = []
     var ends: [Int64] = []
+    ends.reserveCapacity(strings.count)
+    for s in strings {
+      bytes.append(contentsOf: s.utf8)
+      ends.append(Int64(bytes.count))
+    }
+    try put(name + ".bytes", bytes)
+    try put(name + ".ends", ends)
+  }
+
+  /// Strings as a dictionary: the distinct words as ``putStrings(_:_:)`` writes them, and
+  /// `name`, each row's word number (−1 for nil).
+  func putWords(_ name: String, count: Int, _ value: (Int) -> String?) throws {
+    var numbers: [ExactText: Int32] = [:]
+    var words: [String] = []
     var codes: [Int32] = []
     codes.reserveCapacity(count)
     for i in 0..<count {
@@ -293,15 +315,13 @@ private struct CacheWriter {
       if let n = numbers[ExactText(word)] {
         codes.append(n)
       } else {
-        let n = Int32(ends.count)
+        let n = Int32(words.count)
         numbers[ExactText(word)] = n
-        bytes.append(contentsOf: word.utf8)
-        ends.append(Int64(bytes.count))
+        words.append(word)
         codes.append(n)
       }
     }
-    try put(name + ".bytes", bytes)
-    try put(name + ".ends", ends)
+    try putStrings(name, words)
     try put(name, codes)
   }
 }
@@ -357,21 +377,27 @@ private struct CacheReader {
     }
   }
 
-  /// The dictionary and the codes written by ``CacheWriter/putWords(_:count:_:)``.
-  func words(_ name: String, count: Int) throws -> (words: [String], codes: [Int32]) {
+  /// The strings written by ``CacheWriter/putStrings(_:_:)``.
+  func strings(_ name: String) throws -> [String] {
     let bytes: [UInt8] = try read(name + ".bytes")
     let ends: [Int64] = try read(name + ".ends")
-    let codes: [Int32] = try read(name, count: count)
-    var words: [String] = []
-    words.reserveCapacity(ends.count)
+    var strings: [String] = []
+    strings.reserveCapacity(ends.count)
     try bytes.withUnsafeBufferPointer { all in
       var start = 0
       for end in ends {
         guard end >= start, end <= all.count else { throw CacheMismatch(reason: name) }
-        words.append(String(decoding: all[start..<Int(end)], as: UTF8.self))
+        strings.append(String(decoding: all[start..<Int(end)], as: UTF8.self))
         start = Int(end)
       }
     }
+    return strings
+  }
+
+  /// The dictionary and the codes written by ``CacheWriter/putWords(_:count:_:)``.
+  func words(_ name: String, count: Int) throws -> (words: [String], codes: [Int32]) {
+    let words = try strings(name)
+    let codes: [Int32] = try read(name, count: count)
     let bound = Int32(words.count)
     guard codes.allSatisfy({ $0 >= -1 && $0 < bound }) else { throw CacheMismatch(reason: name) }
     return (words, codes)
