@@ -71,8 +71,8 @@ extension Store {
   /// With `useCache` (the default) the ledger comes from the store's ledger cache when that
   /// is current (a copy of blobs, O(rows) with a small constant); otherwise the whole ledger
   /// is read from the tables and then saved as the cache, so the first command after a
-  /// change pays for the next ones. Saving is best effort: when the store is read-only, busy
-  /// with another writer or changed meanwhile, the ledger is returned unsaved. Without
+  /// change pays for the next ones. Saving is best effort: when another process holds the
+  /// write lock or has changed the store meanwhile, the ledger is returned unsaved. Without
   /// `useCache`, only the tables are read, and only the rows `selection` names.
   public func loadLedger(_ selection: LedgerSelection = .everything, useCache: Bool = true)
     throws -> Ledger
@@ -80,9 +80,6 @@ extension Store {
     do {
       guard useCache else { return try loadTables(selection).ledger }
       if let cached = try? cachedLedger() { return cached.restricted(to: selection) }
-      guard FileManager.default.isWritableFile(atPath: path) else {
-        return try loadTables(selection).ledger
-      }
       let (ledger, generation) = try loadTables(.everything)
       _ = try? saveLedgerCache(ledger, generation: generation)
       return ledger.restricted(to: selection)

@@ -44,7 +44,11 @@ public final class Store: Sendable {
     }
     do {
       pool = try DatabasePool(path: path, configuration: config)
-      try Store.migrator.migrate(pool)
+      // Migrating takes the write lock even when there is nothing to do; checking first
+      // lets a report open the store while an import is writing to it.
+      if try !pool.read({ try Store.migrator.hasCompletedMigrations($0) }) {
+        try Store.migrator.migrate(pool)
+      }
     } catch let error as DatabaseError {
       throw ArcadenceError(
         .database, "cannot open the store \(path): \(error.message ?? "\(error)")")
