@@ -31,9 +31,10 @@ public struct DayWindow: Sendable, Equatable {
 
 /// Which dated rows a ``Ledger`` holds. Activities, promises and tasks are most of a store's
 /// rows (about 60 % at scale) while a KPI pack reads only those of its periods, so commands
-/// about one period load just those; everything else (reps, customers, invoices, payments,
-/// adjustments, cases) is always loaded whole, since balances and open cases depend on all
-/// of history.
+/// about one period hold just those (read from the tables, only those rows are read; from
+/// the ledger cache, the others are dropped after reading); everything else (reps,
+/// customers, invoices, payments, adjustments, cases) is always loaded whole, since balances
+/// and open cases depend on all of history.
 public struct LedgerSelection: Sendable, Equatable {
   /// Activities whose UTC day of `occurred_at` is in the window.
   public var activities: DayWindow
