@@ -8,8 +8,10 @@ import GRDBSQLite
 // Reading the ledger from its tables means stepping SQLite through millions of rows and
 // resolving their text ids (about 2 s for 5 million rows); reading the same numbers back as
 // one blob per column is a copy. So the first command that reads the ledger after a change
-// writes every column into `ledger_cache` (one row per column: raw little-endian integers,
-// strings as a dictionary of distinct words plus codes), tagged with the store's generation,
+// writes every column into `ledger_cache` (one row per column: integers in the machine's
+// byte order, ids and names as UTF-8 with end offsets, vocabulary words as a dictionary and a
+// code per row), tagged with the store's generation and the fingerprint of this code's
+// derivations,
 // and later commands read those blobs straight into their arrays (`sqlite3_blob_read`, no
 // intermediate buffer). The derived indices (events per invoice, payments per customer) are
 // rebuilt, not stored.
@@ -17,9 +19,11 @@ import GRDBSQLite
 // Correctness does not depend on who writes: triggers advance `store_generation` on every
 // insert, update and delete in a ledger table (the importer suspends them inside its own
 // transaction and advances the generation once), and a cache is only used when its
-// generation is the store's, read in the same transaction. Anything unexpected in the
-// blobs (a missing column, a wrong length, a code or reference out of range) makes the
-// cache count as absent, and the ledger is read from the tables.
+// generation is the store's and every trigger exists, read in the same transaction, and when
+// it was written by code deriving its columns the same way (``Ledger/cacheFingerprint``).
+// Anything unexpected in the blobs (a missing column, a wrong length, a code or reference
+// out of range) makes the cache count as absent, and the ledger is read from the tables.
+// Not seen: writes that bypass SQL statements (incremental blob I/O into a ledger table).
 
 /// The tables of a ledger, in the order of the cache header's row counts.
 enum LedgerTable: Int, CaseIterable, Sendable {
@@ -32,8 +36,25 @@ struct CacheMismatch: Error {
 }
 
 extension Ledger {
-  /// The cache's layout version: change it with any change to the columns below.
-  static let cacheFormat: Int64 = 2
+  /// The cache's layout version: change it with any change to the columns below or to how
+  /// the load derives a column from the tables (`caseDocumented`'s rule, say).
+  static let cacheFormat: Int64 = 3
+
+  /// The layout version and the vocabularies the load derives columns from (channels,
+  /// reached outcomes, adjustment kinds…), hashed (FNV-1a): a binary whose rules differ
+  /// does not read another's cache.
+  static var cacheFingerprint: Int64 {
+    let rules = [
+      ["\(cacheFormat)"], Vocabulary.channels, Vocabulary.outcomes,
+      Vocabulary.reachedOutcomes.sorted(), Vocabulary.taskKinds, Vocabulary.caseOrigins,
+      Vocabulary.escalationReasons, ["credit_memo", "outbound"],
+    ].map { $0.joined(separator: ",") }.joined(separator: "|")
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in rules.utf8 {
+      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    return Int64(bitPattern: hash)
+  }
 
   fileprivate typealias Column<T> = (
     name: String, path: WritableKeyPath<Ledger, [T]>, table: LedgerTable
@@ -153,7 +174,7 @@ extension Ledger {
   /// naming the format, the store generation the ledger was read at, and the row counts.
   fileprivate func writeCache(to w: CacheWriter, generation: Int64) throws {
     precondition(selection == .everything, "only a whole ledger is cached")
-    try w.put("header", [Ledger.cacheFormat, generation] + rowCounts.map(Int64.init))
+    try w.put("header", [Ledger.cacheFingerprint, generation] + rowCounts.map(Int64.init))
     for c in Ledger.int32Columns { try w.put(c.name, self[keyPath: c.path]) }
     for c in Ledger.int64Columns { try w.put(c.name, self[keyPath: c.path]) }
     for c in Ledger.optionalInt64Columns {
@@ -183,10 +204,13 @@ extension Ledger {
     guard header.count == 2 + LedgerTable.allCases.count else {
       throw CacheMismatch(reason: "header")
     }
-    guard header[0] == cacheFormat else { throw CacheMismatch(reason: "format \(header[0])") }
+    guard header[0] == cacheFingerprint else { throw CacheMismatch(reason: "other rules") }
     guard header[1] == generation else { throw CacheMismatch(reason: "stale") }
+    // Row indices are Int32 in the ledger.
+    guard header.dropFirst(2).allSatisfy({ 0 <= $0 && $0 <= Int64(Int32.max) }) else {
+      throw CacheMismatch(reason: "counts")
+    }
     let counts = header.dropFirst(2).map { Int($0) }
-    guard counts.allSatisfy({ $0 >= 0 }) else { throw CacheMismatch(reason: "counts") }
     func count(_ t: LedgerTable) -> Int { counts[t.rawValue] }
 
     var l = Ledger()
@@ -362,7 +386,7 @@ private struct CacheReader {
     defer { sqlite3_blob_close(blob) }
     let size = Int(sqlite3_blob_bytes(blob))
     let stride = MemoryLayout<T>.stride
-    guard size % stride == 0, count.map({ $0 * stride == size }) ?? true else {
+    guard size % stride == 0, count.map({ $0 == size / stride }) ?? true else {
       throw CacheMismatch(reason: "\(name) has \(size) bytes")
     }
     let n = size / stride
@@ -419,15 +443,30 @@ extension Store {
     for t in ledgerTriggers { try db.execute(sql: t.sql) }
   }
 
-  /// The store's generation: advanced by every change to a ledger table.
-  static func generation(_ db: Database) throws -> Int64 {
-    try Int64.fetchOne(db, sql: "SELECT generation FROM store_generation WHERE id = 1") ?? -1
+  /// The store's generation: advanced by every change to a ledger table. Nil when its row
+  /// is missing (then no cache is read or written).
+  static func generation(_ db: Database) throws -> Int64? {
+    try Int64.fetchOne(db, sql: "SELECT generation FROM store_generation WHERE id = 1")
+  }
+
+  /// Whether every trigger that advances the generation exists.
+  static func hasLedgerTriggers(_ db: Database) throws -> Bool {
+    let names = ledgerTriggers.map(\.name)
+    let found = try Int.fetchOne(
+      db,
+      sql: """
+        SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
+        AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))
+        """, arguments: StatementArguments(names))
+    return found == names.count
   }
 
   /// The cached ledger, if the cache is current and consistent; nil otherwise.
   func cachedLedger() throws -> Ledger? {
     try pool.read { db -> Ledger? in
-      let generation = try Store.generation(db)
+      guard let generation = try Store.generation(db), try Store.hasLedgerTriggers(db) else {
+        return nil
+      }
       var rows: [String: Int64] = [:]
       for row in try Row.fetchAll(db, sql: "SELECT name, rowid FROM ledger_cache") {
         rows[row[0]] = row[1]
@@ -443,13 +482,19 @@ extension Store {
   }
 
   /// Stores `ledger`, read at `generation`, as the cache, unless the store has changed
-  /// since (then the next reader builds it). Returns whether it was stored.
+  /// since (then the next reader builds it) or another connection is writing (this one does
+  /// not wait). Creates any missing trigger. Returns whether it was stored.
   @discardableResult
-  func saveLedgerCache(_ ledger: Ledger, generation: Int64) throws -> Bool {
-    try pool.writeWithoutTransaction { db in
+  func saveLedgerCache(_ ledger: Ledger, generation: Int64?) throws -> Bool {
+    guard let generation else { return false }
+    return try pool.writeWithoutTransaction { db in
+      let connection = db.sqliteConnection
+      sqlite3_busy_timeout(connection, 0)
+      defer { sqlite3_busy_timeout(connection, Int32(Store.busyTimeout * 1000)) }
       var saved = false
       try db.inTransaction(.immediate) {
         guard try Store.generation(db) == generation else { return .rollback }
+        try Store.resumeLedgerTriggers(db)  // IF NOT EXISTS: only the missing ones
         try db.execute(sql: "DELETE FROM ledger_cache")
         try ledger.writeCache(to: CacheWriter(db), generation: generation)
         saved = true
@@ -459,14 +504,15 @@ extension Store {
     }
   }
 
-  /// What the ledger cache holds: whether it is current, and its size in bytes.
+  /// What the ledger cache holds: whether it is current (by its header: built by these
+  /// rules at this generation, every trigger in place), and its size in bytes.
   public func ledgerCacheStatus() throws -> (current: Bool, bytes: Int) {
     try pool.read { db in
       let bytes = try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM ledger_cache") ?? 0
       guard
         let data = try Data.fetchOne(
           db, sql: "SELECT data FROM ledger_cache WHERE name = 'header'"),
-        data.count >= 16
+        data.count >= 16, try Store.hasLedgerTriggers(db)
       else { return (false, bytes) }
       let header = data.withUnsafeBytes {
         [
@@ -474,7 +520,7 @@ extension Store {
           $0.loadUnaligned(fromByteOffset: 8, as: Int64.self),
         ]
       }
-      return (header == [Ledger.cacheFormat, try Store.generation(db)], bytes)
+      return (header == [Ledger.cacheFingerprint, try Store.generation(db)], bytes)
     }
   }
 }

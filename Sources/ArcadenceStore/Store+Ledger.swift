@@ -98,7 +98,7 @@ extension Store {
   /// data_version` is read before the first transaction starts and after both have
   /// ended, and if any other connection committed in between, the load is retried
   /// (after three tries, a single transaction reads everything).
-  func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, generation: Int64) {
+  func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, generation: Int64?) {
     for _ in 0..<3 {
       if let loaded = try loadInParallel(selection) { return loaded }
     }
@@ -106,17 +106,17 @@ extension Store {
   }
 
   /// One parallel load, or nil when a write was committed during it.
-  private func loadInParallel(_ selection: LedgerSelection) throws -> (Ledger, Int64)? {
+  private func loadInParallel(_ selection: LedgerSelection) throws -> (Ledger, Int64?)? {
     let work = Handoff<Result<Ledger, any Error>>()
     let invoiceIndex = Handoff<ByteKeyIndex>()
     let group = DispatchGroup()
     defer { group.wait() }
-    return try pool.unsafeRead { db -> (Ledger, Int64)? in
+    return try pool.unsafeRead { db -> (Ledger, Int64?)? in
       let version = "PRAGMA data_version"
       let before = try Int.fetchOne(db, sql: version)
       var l = Ledger()
       l.selection = selection
-      var generation: Int64 = -1
+      var generation: Int64?
       try db.inTransaction(.deferred) {
         generation = try Store.generation(db)
         let (reps, customers) = try Ledger.loadParties(db, into: &l)

@@ -37,6 +37,10 @@ public final class Store: Sendable {
     }
     var config = Configuration()
     config.foreignKeysEnabled = true
+    // A writer waits for another (an import for the end of a report's cache save, say)
+    // rather than failing at once; the cache save itself does not wait (see
+    // `saveLedgerCache`).
+    config.busyMode = .timeout(Store.busyTimeout)
     config.label = "arcadence"
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -55,13 +59,17 @@ public final class Store: Sendable {
     }
   }
 
+  /// How long a writer waits for another to finish, in seconds.
+  static let busyTimeout: TimeInterval = 60
+
   /// The store's schema, one migration per version. Never edit a shipped migration: add one.
   static var migrator: DatabaseMigrator {
     var m = DatabaseMigrator()
     m.registerMigration("v1: data contract") { db in
       try db.execute(sql: Store.schemaV1)
     }
-    m.registerMigration("v2: ledger cache") { db in
+    // Only new tables and triggers: no need to check every foreign key of a large store.
+    m.registerMigration("v2: ledger cache", foreignKeyChecks: .immediate) { db in
       try db.execute(sql: Store.schemaV2)
       for trigger in Store.ledgerTriggers { try db.execute(sql: trigger.sql) }
     }
@@ -115,7 +123,9 @@ public final class Store: Sendable {
   /// The triggers that advance the store's generation on any insert, update or delete in a
   /// ledger table, whoever writes (another tool on the file included). Row triggers cost a
   /// statement per row, so the importer drops them inside its transaction, advances the
-  /// generation once, and creates them again before it commits. Part of migration v2: a
+  /// generation once, and creates them again before it commits. Dropping a table drops its
+  /// triggers (a tool rebuilding a table to alter it), so the cache is only read while all
+  /// of them exist, and saving it creates any that are missing. Part of migration v2: a
   /// change here needs a new migration.
   static let ledgerTriggers: [(name: String, sql: String)] = [
     "reps", "customers", "invoices", "payments", "adjustments", "activities", "promises",
@@ -126,7 +136,7 @@ public final class Store: Sendable {
       return (
         name,
         """
-        CREATE TRIGGER \(name) AFTER \(op.uppercased()) ON \(table)
+        CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(op.uppercased()) ON \(table)
         BEGIN UPDATE store_generation SET generation = generation + 1; END
         """
       )

@@ -25,7 +25,9 @@ struct InfoCommand: ParsableCommand {
         "ledger cache: "
           + (cache.current
             ? "current (\(megabytes))"
-            : "not built (the next command that reads the ledger builds it)"))
+            : cache.bytes > 0
+              ? "out of date (the next command that reads the ledger rebuilds it)"
+              : "not built (the next command that reads the ledger builds it)"))
     }
   }
 }

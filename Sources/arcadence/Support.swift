@@ -56,7 +56,8 @@ enum Terminal {
     var bytes = json.utf8()
     bytes.append(UInt8(ascii: "\n"))
     fflush(nil)  // whatever `print` has buffered goes first
-    FileHandle.standardOutput.write(Data(bytes))
+    // Like `print`, a write error (a closed pipe, a full disk) is not a crash.
+    try? FileHandle.standardOutput.write(contentsOf: Data(bytes))
   }
 
   static func note(_ text: String) {

@@ -139,6 +139,13 @@ import Testing
       "UPDATE ledger_cache SET data = x'05000000' WHERE name = 'taskKind'",  // no word 5
       "DELETE FROM ledger_cache WHERE name = 'caseIds.ends'",
       "UPDATE ledger_cache SET data = x'0200000000000000' WHERE name = 'header'",
+      // written by other rules (fingerprint 0)
+      "UPDATE ledger_cache SET data = zeroblob(8) || substr(data, 9) WHERE name = 'header'",
+      // 2^62 reps: a count whose byte size overflows
+      """
+      UPDATE ledger_cache SET data = substr(data, 1, 16) || x'0000000000000040'
+        || substr(data, 25) WHERE name = 'header'
+      """,
     ] {
       _ = try store.loadLedger()
       #expect(try store.cachedLedger() != nil)
@@ -147,5 +154,49 @@ import Testing
       #expect(try store.loadLedger() == tables, "\(sql)")
       #expect(try store.cachedLedger() == tables, "\(sql)")
     }
+  }
+
+  @Test func aTableRebuiltWithoutItsTriggersIsNotReadFromTheCache() throws {
+    let store = try loaded()
+    _ = try store.loadLedger()
+    // What a tool altering a table does: copy, drop (its triggers go too), rename; then
+    // later writes no longer advance the generation.
+    try damage(
+      store,
+      """
+      CREATE TABLE new_tasks AS SELECT * FROM tasks;
+      DROP TABLE tasks;
+      ALTER TABLE new_tasks RENAME TO tasks;
+      UPDATE tasks SET due_on = due_on + 1;
+      """)
+    #expect(try store.ledgerCacheStatus().current == false)
+    #expect(try store.cachedLedger() == nil)
+    let fresh = try store.loadLedger()
+    #expect(fresh == (try store.loadLedger(useCache: false)))
+    #expect(try triggers(store).count == 27)  // the save put them back
+    try damage(store, "UPDATE tasks SET due_on = due_on + 1")
+    #expect(try store.loadLedger().taskDue == fresh.taskDue.map { $0 + 1 })
+  }
+
+  @Test func withoutAGenerationNothingIsCached() throws {
+    let store = try loaded()
+    try damage(store, "DELETE FROM store_generation")
+    let ledger = try store.loadLedger()
+    #expect(ledger == (try store.loadLedger(useCache: false)))
+    #expect(try store.ledgerCacheStatus().bytes == 0)
+  }
+
+  @Test func theCacheIsNotWrittenWhileAnotherConnectionWrites() throws {
+    let store = try loaded()
+    var holding = Configuration()
+    holding.allowsUnsafeTransactions = true  // the transaction stays open between accesses
+    let other = try DatabaseQueue(path: store.path, configuration: holding)
+    try other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    let ledger = try store.loadLedger()  // does not wait for the other writer
+    try other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+    #expect(ledger == (try store.loadLedger(useCache: false)))
+    #expect(try store.ledgerCacheStatus().bytes == 0)
+    _ = try store.loadLedger()
+    #expect(try store.ledgerCacheStatus().current)
   }
 }
