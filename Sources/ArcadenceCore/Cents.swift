@@ -40,10 +40,34 @@ public enum Cents {
 
   /// `1234.50`: the CSV form, always two decimals, no separators.
   public static func plain(_ cents: Int64) -> String {
-    let sign = cents < 0 ? "-" : ""
-    let a = cents.magnitude
-    let frac = a % 100
-    return sign + String(a / 100) + "." + (frac < 10 ? "0" : "") + String(frac)
+    var out: [UInt8] = []
+    appendPlain(cents, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// ``plain(_:)`` as UTF-8 bytes appended to `out` (the JSON writer's form).
+  static func appendPlain(_ cents: Int64, to out: inout [UInt8]) {
+    if cents < 0 { out.append(UInt8(ascii: "-")) }
+    appendDecimal(cents.magnitude / 100, to: &out)
+    out.append(UInt8(ascii: "."))
+    let fraction = UInt8(cents.magnitude % 100)
+    out.append(UInt8(ascii: "0") + fraction / 10)
+    out.append(UInt8(ascii: "0") + fraction % 10)
+  }
+
+  /// The decimal digits of `v`, appended to `out`.
+  static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var n = v
+      var i = buffer.count
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(ascii: "0") + UInt8(n % 10)
+        n /= 10
+      } while n > 0
+      out.append(contentsOf: buffer[i...])
+    }
   }
 
   /// `$1,234.50`: the form people read.

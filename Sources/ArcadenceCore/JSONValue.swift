@@ -45,20 +45,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .int(let v):
       if v < 0 { out.append(UInt8(ascii: "-")) }
-      JSONValue.appendDecimal(v.magnitude, to: &out)
+      Cents.appendDecimal(v.magnitude, to: &out)
     case .number(let d):
       if d.isFinite {
         out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)").utf8)
       } else {
         out.append(contentsOf: "null".utf8)
       }
-    case .money(let c):  // as Cents.plain: sign, units, two decimals
-      if c < 0 { out.append(UInt8(ascii: "-")) }
-      JSONValue.appendDecimal(c.magnitude / 100, to: &out)
-      out.append(UInt8(ascii: "."))
-      let fraction = UInt8(c.magnitude % 100)
-      out.append(UInt8(ascii: "0") + fraction / 10)
-      out.append(UInt8(ascii: "0") + fraction % 10)
+    case .money(let c): Cents.appendPlain(c, to: &out)
     case .string(let s): JSONValue.escape(s, into: &out)
     case .array(let items):
       if items.isEmpty {
@@ -96,21 +90,6 @@ public indirect enum JSONValue: Sendable, Equatable {
     guard let indent else { return }
     out.append(UInt8(ascii: "\n"))
     out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
-  }
-
-  /// The decimal digits of `v`.
-  private static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      var n = v
-      var i = buffer.count
-      repeat {
-        i -= 1
-        buffer[i] = UInt8(ascii: "0") + UInt8(n % 10)
-        n /= 10
-      } while n > 0
-      out.append(contentsOf: buffer[i...])
-    }
   }
 
   /// `s` as a JSON string: quotes, backslashes and control characters escaped, everything
