@@ -102,6 +102,15 @@ let package = Package(
         "ArcadenceSimulation", "ArcadenceGenerator", "ArcadenceStore", "ArcadenceCore", "Yams",
       ]
     ),
+    // Hostile input and faults: every adversarial case reproduced, one file per kind of fault.
+    .testTarget(
+      name: "ArcadenceHardeningTests",
+      dependencies: [
+        "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
+        "ArcadenceCharts", "ArcadenceMapping", "ArcadenceSimulation", "ArcadenceGenerator",
+        "ArcadenceTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

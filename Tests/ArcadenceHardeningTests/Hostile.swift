@@ -1,0 +1,83 @@
+import Foundation
+
+/// Helpers shared by the hardening suite.
+///
+/// `ArcadenceHardeningTests` guards the promises the README makes about hostile input and
+/// faults: an import is all-or-nothing even on a full disk, odd bytes are rejected with a
+/// message, special files are never replaced, the ledger cache is never stale, no input traps
+/// the process (exit 132/134), and untrusted text stays text in every output. Every case an
+/// adversarial pass reproduced lives here, one file per kind of fault, so the next person
+/// adds to it.
+enum Hostile {
+  /// The package root (this file is Tests/ArcadenceHardeningTests/Hostile.swift).
+  static let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The built `arcadence` executable, next to the test bundle in the build products folder.
+  static var executable: URL {
+    var dir = Bundle.main.bundleURL
+    while dir.pathComponents.count > 1 {
+      let candidate = dir.appendingPathComponent("arcadence")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: repoRoot + "/.build/debug/arcadence")
+  }
+
+  /// Runs the CLI as a person would; returns its exit status and both streams.
+  static func run(
+    _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil
+  ) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = executable
+    p.arguments = arguments
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    if let input {
+      let inPipe = Pipe()
+      p.standardInput = inPipe
+      try p.run()
+      inPipe.fileHandleForWriting.write(input)
+      try inPipe.fileHandleForWriting.close()
+    } else {
+      p.standardInput = FileHandle.nullDevice
+      try p.run()
+    }
+    // Read both pipes concurrently so a large stderr cannot block the child.
+    nonisolated(unsafe) var e = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      e = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    p.waitUntilExit()
+    return (
+      p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self)
+    )
+  }
+
+  /// A fresh temporary directory, removed by the caller (or left for the OS).
+  static func temporaryDirectory(_ label: String = "hostile") throws -> String {
+    let path = NSTemporaryDirectory() + "arcadence-\(label)-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  /// Writes `files` (name → contents) into a new temporary directory and returns its path.
+  static func dataset(_ files: [String: String]) throws -> String {
+    let dir = try temporaryDirectory("data")
+    for (name, text) in files {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+    }
+    return dir
+  }
+}
