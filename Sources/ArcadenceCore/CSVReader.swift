@@ -96,9 +96,11 @@ public final class CSVReader {
     return buffer[pos]
   }
 
-  private func fail(_ message: String, line: Int, column: String? = nil) -> ArcadenceError {
+  private func fail(
+    _ message: String, line: Int, column: String? = nil, summary: String? = nil
+  ) -> ArcadenceError {
     ArcadenceError(
-      .invalidData, "\(fileName) is not valid CSV",
+      .invalidData, summary ?? "\(fileName) is not valid CSV",
       details: [
         InputIssue(file: fileName, line: line, column: column, message: message, value: nil)
           .description
@@ -122,7 +124,10 @@ public final class CSVReader {
     let name = header.flatMap { index < $0.count ? $0[index].trimmingWhitespace() : nil }
     throw fail(
       "field longer than \(maxFieldBytes) bytes", line: line,
-      column: name.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index + 1)")
+      column: name.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index + 1)",
+      summary:
+        "\(fileName) has a field longer than \(maxFieldBytes) bytes "
+        + "(--max-field-bytes N raises the limit)")
   }
 
   /// The next record, or nil at the end of the file.

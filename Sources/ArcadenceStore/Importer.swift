@@ -45,13 +45,20 @@ public struct Importer: Sendable {
   public var ignoreExtraColumns = false
   /// How many problems to collect before stopping.
   public var errorLimit = 50
+  /// The longest field read, in bytes; a longer one stops the import with
+  /// `FILE:LINE: column NAME: field longer than N bytes`, so memory stays bounded.
+  public var maxFieldBytes = CSVReader.defaultMaxFieldBytes
   /// The most the amounts of one money table may total after the import (tests lower it).
   var tableTotalLimit = Cents.maximumTableTotal
 
   /// An importer with default options.
-  public init(ignoreExtraColumns: Bool = false, errorLimit: Int = 50) {
+  public init(
+    ignoreExtraColumns: Bool = false, errorLimit: Int = 50,
+    maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+  ) {
     self.ignoreExtraColumns = ignoreExtraColumns
     self.errorLimit = max(1, errorLimit)
+    self.maxFieldBytes = max(1, maxFieldBytes)
   }
 
   /// Imports every contract file that `directory` holds.
@@ -81,7 +88,8 @@ public struct Importer: Sendable {
     }
     let sources: [any RecordSource] = try present.map {
       try ContractFile(
-        entity: $0, path: (directory as NSString).appendingPathComponent($0.fileName))
+        entity: $0, path: (directory as NSString).appendingPathComponent($0.fileName),
+        maxFieldBytes: maxFieldBytes)
     }
     var summary = try run(sources: sources, into: store, progress: progress)
     summary.skippedFiles = skipped

@@ -27,10 +27,20 @@ struct ImportCommand: ParsableCommand {
   @Option(help: "Stop after this many problems.") var maxErrors = 50
   @Option(help: "A mapping file for exports that are not in the contract's format.")
   var mapping: String?
+  @Option(help: "The longest field accepted, in bytes (a longer one stops the import).")
+  var maxFieldBytes = CSVReader.defaultMaxFieldBytes
+
+  func validate() throws {
+    guard maxFieldBytes >= 1 else {
+      throw ValidationError("--max-field-bytes must be at least 1")
+    }
+  }
 
   func run() throws {
     try guarded {
-      let importer = Importer(ignoreExtraColumns: ignoreExtraColumns, errorLimit: maxErrors)
+      let importer = Importer(
+        ignoreExtraColumns: ignoreExtraColumns, errorLimit: maxErrors,
+        maxFieldBytes: maxFieldBytes)
       let progress: @Sendable (ImportProgress) -> Void = { p in
         Terminal.progress(
           p.entity.fileName,
@@ -42,7 +52,8 @@ struct ImportCommand: ParsableCommand {
         guard let mapping else {
           return try importer.run(directory: directory, into: db, progress: progress)
         }
-        let sources = try Mapping(path: mapping).sources(directory: directory)
+        let sources = try Mapping(path: mapping).sources(
+          directory: directory, maxFieldBytes: maxFieldBytes)
         let summary = try importer.run(sources: sources, into: db, progress: progress)
         let skipped = sources.map(\.skipped).reduce(0, +)
         if skipped > 0 {

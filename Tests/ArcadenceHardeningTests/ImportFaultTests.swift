@@ -365,9 +365,31 @@ import Testing
       files["reps.csv"] = "rep_id,name,team,active\nR1,Ann,A,true\nR2,\(name),A,true\n"
       let store = try Store(path: try Self.newStorePath())
       let error = try Self.importError(files, into: store)
-      #expect(error?.message == "reps.csv is not valid CSV")
+      #expect(
+        error?.message
+          == "reps.csv has a field longer than 1048576 bytes (--max-field-bytes N raises the limit)"
+      )
       #expect(error?.details == ["reps.csv:3: column name: field longer than 1048576 bytes"])
     }
+  }
+
+  /// The cap is an option of `import`; a store the failed import created is removed.
+  @Test func maxFieldBytesOption() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let store = dir + "/capped.sqlite"
+    let data = try Hostile.dataset(HandFixture.files.filter { $0.key == "reps.csv" })
+    let r = try Hostile.run(["import", "--db", store, "--max-field-bytes", "10", data])
+    #expect(r.status == 1)
+    #expect(
+      r.err
+        == "error: reps.csv has a field longer than 10 bytes (--max-field-bytes N raises the "
+        + "limit)\nreps.csv:2: column name: field longer than 10 bytes\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
+    let ok = try Hostile.run(["import", "--db", store, "--max-field-bytes", "16", data])
+    #expect(ok.status == 0, "\(ok.err)")
+    let zero = try Hostile.run(["import", "--db", store, "--max-field-bytes", "0", data])
+    #expect(zero.status == 64)
+    #expect(zero.err.hasPrefix("Error: --max-field-bytes must be at least 1\n"))
   }
 
   @Test func fieldAtTheCapIsRead() throws {
