@@ -392,6 +392,19 @@ import Testing
     #expect(zero.err.hasPrefix("Error: --max-field-bytes must be at least 1\n"))
   }
 
+  /// A line of commas cannot fill memory with empty fields either.
+  @Test func recordWithTooManyFieldsIsRejected() throws {
+    let files = [
+      "reps.csv": "rep_id,name,team,active\nR1,Ann,A,true\n"
+        + String(repeating: ",", count: CSVReader.maxFields) + "\n"
+    ]
+    let store = try Store(path: try Self.newStorePath())
+    let error = try Self.importError(files, into: store)
+    #expect(error?.message == "reps.csv is not valid CSV")
+    #expect(error?.details == ["reps.csv:3: more than 10000 fields"])
+    #expect(try store.counts()[.reps] == 0)
+  }
+
   @Test func fieldAtTheCapIsRead() throws {
     var files = HandFixture.files
     let long = String(repeating: "y", count: CSVReader.defaultMaxFieldBytes)
