@@ -10,19 +10,27 @@ public struct CSVRecord: Sendable {
   public var fields: [String]
   /// 1-based line number of the record's first character.
   public var line: Int
+  /// Whether a field holds a NUL byte: known (true or false) when ``CSVReader`` read the
+  /// record, nil for a record made elsewhere (whoever validates it must look).
+  public var containsNUL: Bool?
 
   /// A record made elsewhere (e.g. by a mapping).
-  public init(fields: [String], line: Int) {
+  public init(fields: [String], line: Int, containsNUL: Bool? = nil) {
     self.fields = fields
     self.line = line
+    self.containsNUL = containsNUL
   }
 }
 
-/// A streaming RFC 4180 reader: memory stays bounded by the longest record.
+/// A streaming RFC 4180 reader: memory stays bounded by ``maxFieldBytes`` and
+/// ``maxFields``, whatever the file holds.
 ///
 /// Accepts a UTF-8 byte-order mark, CRLF or LF line ends, quoted fields holding commas,
 /// doubled quotes and line breaks. Rejects a quote inside an unquoted field, text after a
-/// closing quote, an unterminated quote and bytes that are not UTF-8. Blank lines are
+/// closing quote, an unterminated quote, bytes that are not UTF-8, a field longer than
+/// ``maxFieldBytes`` (as soon as it passes the limit, without reading the rest) and a record
+/// of more than ``maxFields`` fields. A NUL byte is kept and flagged in
+/// ``CSVRecord/containsNUL`` for the caller to reject with the column's name. Blank lines are
 /// skipped. Reads in 256 KiB chunks; O(bytes) time.
 public final class CSVReader {
   /// The file name used in error messages.
@@ -39,9 +47,24 @@ public final class CSVReader {
   private var eof = false
   private var line = 1
   private var field: [UInt8] = []
+  /// Whether the record being read has a NUL byte.
+  private var sawNUL = false
+  /// The first record (the header), to name columns in errors.
+  private var header: [String]?
+
+  /// The longest field read by default, in bytes (1 MiB).
+  public static let defaultMaxFieldBytes = 1 << 20
+  /// The longest field accepted, in bytes.
+  public let maxFieldBytes: Int
+  /// The most fields a record may have (a line of commas would otherwise fill memory with
+  /// empty fields).
+  public static let maxFields = 10_000
 
   /// Opens `path` for reading; `fileName` names it in errors (defaults to the last path part).
-  public init(path: String, fileName: String? = nil) throws {
+  public init(path: String, fileName: String? = nil, maxFieldBytes: Int = defaultMaxFieldBytes)
+    throws
+  {
+    self.maxFieldBytes = max(1, maxFieldBytes)
     guard let f = fopen(path, "rb") else {
       throw ArcadenceError(.io, "cannot open \(path) for reading")
     }
@@ -73,20 +96,38 @@ public final class CSVReader {
     return buffer[pos]
   }
 
-  private func fail(_ message: String, line: Int) -> ArcadenceError {
+  private func fail(
+    _ message: String, line: Int, column: String? = nil, summary: String? = nil
+  ) -> ArcadenceError {
     ArcadenceError(
-      .invalidData, "\(fileName) is not valid CSV",
+      .invalidData, summary ?? "\(fileName) is not valid CSV",
       details: [
-        InputIssue(file: fileName, line: line, column: nil, message: message, value: nil)
+        InputIssue(file: fileName, line: line, column: column, message: message, value: nil)
           .description
       ])
   }
 
-  private func makeString(line: Int) throws -> String {
+  /// The field being read as a string, added to `fields`.
+  private func finishField(_ fields: inout [String], line: Int) throws {
     guard let s = String(validating: field, as: UTF8.self) else {
       throw fail("text is not valid UTF-8", line: line)
     }
-    return s
+    guard fields.count < CSVReader.maxFields else {
+      throw fail("more than \(CSVReader.maxFields) fields", line: line)
+    }
+    fields.append(s)
+  }
+
+  /// Stops at a field longer than ``maxFieldBytes``; `index` is its position in the record.
+  @inline(__always) private func checkLength(_ index: Int, line: Int) throws {
+    guard field.count > maxFieldBytes else { return }
+    let name = header.flatMap { index < $0.count ? $0[index].trimmingWhitespace() : nil }
+    throw fail(
+      "field longer than \(maxFieldBytes) bytes", line: line,
+      column: name.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index + 1)",
+      summary:
+        "\(fileName) has a field longer than \(maxFieldBytes) bytes "
+        + "(--max-field-bytes N raises the limit)")
   }
 
   /// The next record, or nil at the end of the file.
@@ -109,6 +150,7 @@ public final class CSVReader {
     }
     let startLine = line
     var fields: [String] = []
+    sawNUL = false
     fieldLoop: while true {
       field.removeAll(keepingCapacity: true)
       if peek() == 0x22 {
@@ -118,18 +160,26 @@ public final class CSVReader {
             refill()
             if count == 0 { throw fail("a quoted field is never closed", line: startLine) }
           }
-          // Fast scan to the next quote or newline inside this chunk.
+          // Fast scan to the next quote, newline or NUL inside this chunk, no further than
+          // one byte past the length limit.
           var i = pos
-          while i < count {
+          let end = min(count, pos &+ (maxFieldBytes &+ 1 &- field.count))
+          while i < end {
             let c = buffer[i]
-            if c == 0x22 || c == 0x0A { break }
+            if c == 0x22 || c == 0x0A || c == 0 { break }
             i += 1
           }
           if i > pos { field.append(contentsOf: buffer[pos..<i]) }
           pos = i
+          try checkLength(fields.count, line: startLine)
           if pos >= count { continue quoted }  // the chunk ended inside the field
           let c = buffer[pos]
           pos += 1
+          if c == 0 {
+            sawNUL = true
+            field.append(c)
+            continue quoted
+          }
           if c == 0x0A {
             line += 1
             field.append(c)
@@ -143,7 +193,7 @@ public final class CSVReader {
           }
           break quoted
         }
-        fields.append(try makeString(line: startLine))
+        try finishField(&fields, line: startLine)
         guard let c = peek() else { break fieldLoop }
         pos += 1
         switch c {
@@ -161,41 +211,48 @@ public final class CSVReader {
       } else {
         while true {
           var i = pos
-          while i < count {
+          let end = min(count, pos &+ (maxFieldBytes &+ 1 &- field.count))
+          while i < end {
             let c = buffer[i]
-            if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 { break }
+            if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 || c == 0 { break }
             i += 1
           }
           if i > pos { field.append(contentsOf: buffer[pos..<i]) }
           pos = i
+          try checkLength(fields.count, line: startLine)
           guard let c = peek() else {
-            fields.append(try makeString(line: startLine))
+            try finishField(&fields, line: startLine)
             break fieldLoop
           }
           switch c {
           case 0x2C:
             pos += 1
-            fields.append(try makeString(line: startLine))
+            try finishField(&fields, line: startLine)
             continue fieldLoop
           case 0x0A:
             pos += 1
             line += 1
-            fields.append(try makeString(line: startLine))
+            try finishField(&fields, line: startLine)
             break fieldLoop
           case 0x0D:
             pos += 1
             if peek() == 0x0A { pos += 1 }
             line += 1
-            fields.append(try makeString(line: startLine))
+            try finishField(&fields, line: startLine)
             break fieldLoop
           case 0x22:
             throw fail("a quote inside an unquoted field (quote the whole field)", line: line)
+          case 0:
+            pos += 1
+            sawNUL = true
+            field.append(c)
           default:
-            continue
+            continue  // the scan stopped at the chunk's end
           }
         }
       }
     }
-    return CSVRecord(fields: fields, line: startLine)
+    if header == nil { header = fields }
+    return CSVRecord(fields: fields, line: startLine, containsNUL: sawNUL)
   }
 }

@@ -3,10 +3,36 @@
 /// CSV money is a plain decimal with at most two fraction digits (`1234.5`, `1234.50`),
 /// no currency symbols and no thousands separators (spec: data.md).
 public enum Cents {
+  /// The largest amount one row may carry: 100,000,000,000.00 in cents (10^13).
+  ///
+  /// The importer rejects a larger amount ("too large"); a loader reading rows another tool
+  /// wrote can check the same bound. With every amount at most this, a table needs more than
+  /// 115,000 rows at the maximum before its total reaches ``maximumTableTotal``.
+  public static let maximumAmount: Int64 = 10_000_000_000_000
+
+  /// The largest total of the amounts of one money table (invoices, payments, adjustments,
+  /// promises): 2^60 cents, about 11.5 quadrillion.
+  ///
+  /// An import that would take a table past it fails. Any sum or difference of the four
+  /// tables' totals, and of their partial sums, then stays below 2^62, so report arithmetic
+  /// on `Int64` cents cannot overflow.
+  public static let maximumTableTotal: Int64 = 1 << 60
+
+  /// The problem with `cents` as the amount of a row, or nil when it is one: at least a
+  /// cent and at most ``maximumAmount``. The importer reports it against the field; a loader
+  /// of rows other tools wrote can use the same rule.
+  public static func amountProblem(_ cents: Int64) -> String? {
+    if cents <= 0 { return "must be greater than 0" }
+    if cents > maximumAmount { return "too large: at most \(plain(maximumAmount))" }
+    return nil
+  }
+
   /// Parses a CSV money value into cents; nil for anything but `-?digits(.d{1,2})?`.
   ///
   /// A sign is parsed so that the caller can report "must be greater than 0" rather than
-  /// "not a number" for `-5.00`.
+  /// "not a number" for `-5.00`. A value beyond what `Int64` cents hold comes back as
+  /// `Int64.max` (or `-Int64.max`), so that the caller reports it as too large rather than
+  /// as not a number.
   public static func parse(_ text: some StringProtocol) -> Int64? {
     var u = Substring(text).utf8[...]
     var negative = false
@@ -16,9 +42,14 @@ public enum Cents {
     }
     var whole: Int64 = 0
     var sawDigit = false
+    var huge = false
     while let c = u.first, c >= 0x30, c <= 0x39 {
-      guard whole < 10_000_000_000_000 else { return nil }  // keeps cents inside Int64
-      whole = whole * 10 + Int64(c - 0x30)
+      // Below 10^15 units, cents stay inside Int64; past that only the syntax is checked.
+      if whole < 1_000_000_000_000_000 {
+        whole = whole * 10 + Int64(c - 0x30)
+      } else {
+        huge = true
+      }
       sawDigit = true
       u = u.dropFirst()
     }
@@ -34,6 +65,7 @@ public enum Cents {
       u = u[u.endIndex...]
     }
     guard u.isEmpty else { return nil }
+    if huge { return negative ? -Int64.max : Int64.max }
     let value = whole * 100 + fraction
     return negative ? -value : value
   }

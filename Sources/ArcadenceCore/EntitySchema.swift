@@ -169,12 +169,15 @@ extension ColumnSpec {
       guard let t = Timestamp(iso: raw) else {
         return .failure("not a valid timestamp (ISO 8601 with Z or an offset)")
       }
+      guard Timestamp.supported.contains(t) else {
+        return .failure(ParseFailure(Timestamp.outOfRange))
+      }
       return .success(.integer(t.seconds))
     case .money:
       guard let c = Cents.parse(raw) else {
         return .failure("not a valid amount (digits, '.' and at most 2 decimals, no symbols)")
       }
-      guard c > 0 else { return .failure("must be greater than 0") }
+      if let problem = Cents.amountProblem(c) { return .failure(ParseFailure(problem)) }
       return .success(.integer(c))
     case .count:
       guard raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), raw.utf8.count <= 9,

@@ -83,9 +83,18 @@ public struct RecordParser: Sendable {
     var values = [FieldValue](repeating: .null, count: columns.count)
     var issues: [InputIssue] = []
     var ok = [Bool](repeating: true, count: columns.count)
+    // The CSV reader has already looked for NUL bytes in its own scan; a record made
+    // elsewhere is scanned here.
+    let mayHoldNUL = record.containsNUL != false
     for (i, column) in columns.enumerated() {
       guard let p = positions[i] else { continue }
       let raw = record.fields[p]
+      if mayHoldNUL, raw.utf8.contains(0) {
+        // Text is stored by its byte length, but C strings (and people) end at a NUL.
+        issues.append(issue(record.line, column.name, "contains a NUL byte", raw))
+        ok[i] = false
+        continue
+      }
       switch column.parse(raw) {
       case .success(let v):
         if v == .null && column.required {

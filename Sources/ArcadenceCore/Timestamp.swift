@@ -10,6 +10,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
   /// Wraps seconds since the epoch.
   public init(seconds: Int64) { self.seconds = seconds }
 
+  /// The instants a store holds: those whose UTC date is a ``Day`` (years 1 to 9999), so
+  /// that every one is written back (in UTC) as a timestamp that reads again. An offset can
+  /// take a local time just inside those years outside them (`0001-01-01T00:00:00+14:00`).
+  public static let supported =
+    Timestamp(
+      seconds: Int64(Day.daysFromCivil(1, 1, 1)) * 86_400)...Timestamp(
+      seconds: Int64(Day.daysFromCivil(9999, 12, 31)) * 86_400 + 86_399)
+
+  /// Why an instant outside ``supported`` is refused.
+  public static let outOfRange =
+    "out of range: must be from \(supported.lowerBound) to \(supported.upperBound) in UTC"
+
   /// Midnight UTC at the start of `day`, plus an optional time of day.
   public init(day: Day, hour: Int = 0, minute: Int = 0, second: Int = 0) {
     seconds = Int64(day.rawValue) * 86_400 + Int64(hour * 3600 + minute * 60 + second)

@@ -23,7 +23,10 @@ public final class MappedSource: RecordSource {
 
   /// Opens the target's source in `directory` and checks that every column the mapping
   /// names is in its header.
-  public init(target: Mapping.Target, directory: String, mappingFile: String) throws {
+  public init(
+    target: Mapping.Target, directory: String, mappingFile: String,
+    maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+  ) throws {
     self.target = target
     entity = target.entity
     fileName = target.source
@@ -32,7 +35,7 @@ public final class MappedSource: RecordSource {
       throw ArcadenceError(
         .io, "\(mappingFile): targets.\(target.entity.rawValue).source: no file \(path)")
     }
-    reader = try CSVReader(path: path, fileName: target.source)
+    reader = try CSVReader(path: path, fileName: target.source, maxFieldBytes: maxFieldBytes)
     var headerRecord: CSVRecord?
     for _ in 0..<target.headerRow { headerRecord = try reader.next() }
     guard let headerRecord else {
@@ -221,7 +224,12 @@ public final class MappedSource: RecordSource {
 
 extension Mapping {
   /// The sources of every target, in dependency order, reading from `directory`.
-  public func sources(directory: String) throws -> [MappedSource] {
-    try targets.map { try MappedSource(target: $0, directory: directory, mappingFile: fileName) }
+  public func sources(
+    directory: String, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+  ) throws -> [MappedSource] {
+    try targets.map {
+      try MappedSource(
+        target: $0, directory: directory, mappingFile: fileName, maxFieldBytes: maxFieldBytes)
+    }
   }
 }

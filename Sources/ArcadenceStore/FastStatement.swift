@@ -39,8 +39,7 @@ struct FastStatement {
       switch v {
       case .null: code = sqlite3_bind_null(raw, index)
       case .integer(let n): code = sqlite3_bind_int64(raw, index, n)
-      case .text(let s):
-        code = sqlite3_bind_text(raw, index, s, -1, FastStatement.transient)
+      case .text(let s): code = FastStatement.bindText(raw, index, s)
       }
       try check(code)
     }
@@ -48,7 +47,23 @@ struct FastStatement {
 
   /// Binds `text` to parameter `index` (copied).
   func bind(text: String, at index: Int32) throws {
-    try check(sqlite3_bind_text(raw, index, text, -1, FastStatement.transient))
+    try check(FastStatement.bindText(raw, index, text))
+  }
+
+  /// Binds all of `text`'s UTF-8 bytes (copied), by their count: a length of −1 would make
+  /// SQLite stop at the first NUL byte.
+  static func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String) -> Int32 {
+    var text = text
+    return text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        // Empty text, not NULL (which a null pointer would bind).
+        return sqlite3_bind_text64(statement, index, "", 0, transient, UInt8(SQLITE_UTF8))
+      }
+      return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+        sqlite3_bind_text64(
+          statement, index, $0, UInt64(bytes.count), transient, UInt8(SQLITE_UTF8))
+      }
+    }
   }
 
   /// Binds `bytes` to parameter `index` as a blob without copying them (`SQLITE_STATIC`): they
@@ -84,7 +99,9 @@ struct FastStatement {
   /// Text of column `i` of the current row, or nil for NULL.
   func text(_ i: Int32) -> String? {
     guard let p = sqlite3_column_text(raw, i) else { return nil }
-    return String(cString: p)
+    // By the byte count, not up to the first NUL.
+    let n = Int(sqlite3_column_bytes(raw, i))
+    return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
   }
 
   /// Integer of column `i` of the current row.

@@ -45,11 +45,20 @@ public struct Importer: Sendable {
   public var ignoreExtraColumns = false
   /// How many problems to collect before stopping.
   public var errorLimit = 50
+  /// The longest field read, in bytes; a longer one stops the import with
+  /// `FILE:LINE: column NAME: field longer than N bytes`, so memory stays bounded.
+  public var maxFieldBytes = CSVReader.defaultMaxFieldBytes
+  /// The most the amounts of one money table may total after the import (tests lower it).
+  var tableTotalLimit = Cents.maximumTableTotal
 
   /// An importer with default options.
-  public init(ignoreExtraColumns: Bool = false, errorLimit: Int = 50) {
+  public init(
+    ignoreExtraColumns: Bool = false, errorLimit: Int = 50,
+    maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+  ) {
     self.ignoreExtraColumns = ignoreExtraColumns
     self.errorLimit = max(1, errorLimit)
+    self.maxFieldBytes = max(1, maxFieldBytes)
   }
 
   /// Imports every contract file that `directory` holds.
@@ -79,7 +88,8 @@ public struct Importer: Sendable {
     }
     let sources: [any RecordSource] = try present.map {
       try ContractFile(
-        entity: $0, path: (directory as NSString).appendingPathComponent($0.fileName))
+        entity: $0, path: (directory as NSString).appendingPathComponent($0.fileName),
+        maxFieldBytes: maxFieldBytes)
     }
     var summary = try run(sources: sources, into: store, progress: progress)
     summary.skippedFiles = skipped
@@ -96,6 +106,7 @@ public struct Importer: Sendable {
     let started = Date()
     let limit = errorLimit
     let ignoreExtra = ignoreExtraColumns
+    let totalLimit = tableTotalLimit
     let rows: [(Entity, Int)]
     do {
       // Every reference is checked row by row below (with a message a person can act on),
@@ -113,8 +124,7 @@ public struct Importer: Sendable {
         return result
       }
     } catch let error as DatabaseError {
-      throw ArcadenceError(
-        .database, "the store refused the import: \(error.message ?? "\(error)")")
+      throw Importer.failure(error, store: store)
     }
     return ImportSummary(
       rows: rows.map { (entity: $0.0, count: $0.1) },
@@ -137,8 +147,35 @@ public struct Importer: Sendable {
       if !run.issues.isEmpty {
         throw run.failure()
       }
+      try run.checkTotals(limit: totalLimit)
       return counts
     }
+  }
+}
+
+extension Importer {
+  /// The error an import reports when SQLite fails (the transaction is then rolled back).
+  ///
+  /// A full disk (or a store at its size limit) says so and names the store; anything else
+  /// quotes SQLite. Either way nothing was imported.
+  static func failure(_ error: DatabaseError, store: Store) -> ArcadenceError {
+    if error.resultCode == .SQLITE_FULL {
+      return ArcadenceError(
+        .database,
+        "cannot import: the store \(store.path) is full (no space left on its disk, or its size "
+          + "limit reached); nothing was imported")
+    }
+    return ArcadenceError(
+      .database,
+      "the store \(store.path) refused the import: \(error.message ?? "\(error)"); nothing was "
+        + "imported")
+  }
+
+  /// Whether a failed write is a row the store refuses (a constraint), which the import
+  /// reports against the row and goes on; any other error (a full disk, an I/O error) may
+  /// have rolled the transaction back, so the import must stop.
+  static func isRowRefusal(_ error: DatabaseError) -> Bool {
+    error.resultCode == .SQLITE_CONSTRAINT
   }
 }
 
@@ -221,6 +258,30 @@ private struct ImportRun {
 
   /// Entities already written by an earlier source of this import.
   var touched: Set<Entity> = []
+  /// Rows read per entity whose table was empty when this import started; an entity that
+  /// already had rows is absent.
+  var rowsIntoEmpty: [Entity: Int] = [:]
+
+  /// Fails the import when the amounts of a money table would total more than `limit`
+  /// (spec: ``Cents/maximumTableTotal``), so that no report's sum can overflow.
+  ///
+  /// A table that was empty and received too few rows to reach the limit at
+  /// ``Cents/maximumAmount`` each is not read; otherwise SQLite's `total()` (floating point,
+  /// which cannot overflow) sums the column: one pass over the table.
+  func checkTotals(limit: Int64) throws {
+    for entity in Entity.allCases where touched.contains(entity) {
+      for column in entity.columns where column.kind == .money {
+        if let rows = rowsIntoEmpty[entity], rows <= limit / Cents.maximumAmount { continue }
+        let total =
+          try Double.fetchOne(db, sql: "SELECT total(\(column.name)) FROM \(entity.table)") ?? 0
+        guard total > Double(limit) else { continue }
+        throw ArcadenceError(
+          .invalidData,
+          "import failed: nothing was written: the amounts in \(entity.table) would total more "
+            + "than \(Cents.display(limit, symbol: "")) (the most a store holds per table)")
+      }
+    }
+  }
 
   /// Imports one source; returns the number of records read.
   ///
@@ -256,6 +317,7 @@ private struct ImportRun {
 
     let empty = try Int.fetchOne(db, sql: "SELECT 1 FROM \(entity.table) LIMIT 1") == nil
     let fresh = !source.keepsExisting && !touched.contains(entity) && empty
+    if !touched.contains(entity), empty { rowsIntoEmpty[entity] = 0 }
     touched.insert(entity)
     var rebuild: [String] = []
     if fresh {
@@ -337,7 +399,7 @@ private struct ImportRun {
         } else if fresh {
           duplicate(line, id, first: try storedLine(id))
         }
-      } catch let error as DatabaseError {
+      } catch let error as DatabaseError where Importer.isRowRefusal(error) {
         add([
           InputIssue(
             file: file, line: line, column: nil,
@@ -376,7 +438,7 @@ private struct ImportRun {
           }
           try batchInsert.execute()
           inserted = Int(batchInsert.changes)
-        } catch is DatabaseError {
+        } catch let error as DatabaseError where Importer.isRowRefusal(error) {
           inserted = -1
         }
       }
@@ -476,6 +538,7 @@ private struct ImportRun {
     }
     try flush()
     for sql in rebuild { try db.execute(sql: sql) }
+    if let before = rowsIntoEmpty[entity] { rowsIntoEmpty[entity] = before + count }
     return count
   }
 

@@ -36,10 +36,13 @@ public final class ContractFile: RecordSource {
   public let header: [String]
   private let reader: CSVReader
 
-  /// Opens `path` and reads its header; nil header means an empty file.
-  public init(entity: Entity, path: String) throws {
+  /// Opens `path` and reads its header; nil header means an empty file. A field longer than
+  /// `maxFieldBytes` stops the reading.
+  public init(
+    entity: Entity, path: String, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+  ) throws {
     self.entity = entity
-    reader = try CSVReader(path: path, fileName: entity.fileName)
+    reader = try CSVReader(path: path, fileName: entity.fileName, maxFieldBytes: maxFieldBytes)
     header = try reader.next()?.fields ?? []
   }
 

@@ -59,6 +59,33 @@ public final class Store: Sendable {
     }
   }
 
+  /// Runs `body` on the store at `path`, creating the store if it is missing; when it was
+  /// missing and the creation or `body` fails, removes what this created (the store file,
+  /// its `-wal` and `-shm`, and its folder if that is new and left empty), so a failed first
+  /// import leaves nothing behind. A store that existed before is never removed.
+  public static func withStore<T>(creatingAt path: String, _ body: (Store) throws -> T) throws
+    -> T
+  {
+    let fm = FileManager.default
+    let dir = (path as NSString).deletingLastPathComponent
+    let existed = fm.fileExists(atPath: path)
+    let dirExisted = dir.isEmpty || fm.fileExists(atPath: dir)
+    do {
+      // The store is released (its connections closed) before the files are removed.
+      return try body(try Store(path: path, create: true))
+    } catch {
+      if !existed {
+        for suffix in ["-wal", "-shm", "-journal", ""] {
+          try? fm.removeItem(atPath: path + suffix)
+        }
+        if !dirExisted, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
+          try? fm.removeItem(atPath: dir)
+        }
+      }
+      throw error
+    }
+  }
+
   /// How long a writer waits for another to finish, in seconds.
   static let busyTimeout: TimeInterval = 60
 

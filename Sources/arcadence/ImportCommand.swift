@@ -27,32 +27,44 @@ struct ImportCommand: ParsableCommand {
   @Option(help: "Stop after this many problems.") var maxErrors = 50
   @Option(help: "A mapping file for exports that are not in the contract's format.")
   var mapping: String?
+  @Option(help: "The longest field accepted, in bytes (a longer one stops the import).")
+  var maxFieldBytes = CSVReader.defaultMaxFieldBytes
+
+  func validate() throws {
+    guard maxFieldBytes >= 1 else {
+      throw ValidationError("--max-field-bytes must be at least 1")
+    }
+  }
 
   func run() throws {
     try guarded {
-      let db = try store.open(create: true)
-      let importer = Importer(ignoreExtraColumns: ignoreExtraColumns, errorLimit: maxErrors)
+      let importer = Importer(
+        ignoreExtraColumns: ignoreExtraColumns, errorLimit: maxErrors,
+        maxFieldBytes: maxFieldBytes)
       let progress: @Sendable (ImportProgress) -> Void = { p in
         Terminal.progress(
           p.entity.fileName,
           fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : 1)
       }
-      let summary: ImportSummary
-      if let mapping {
-        let sources = try Mapping(path: mapping).sources(directory: directory)
-        summary = try importer.run(sources: sources, into: db, progress: progress)
+      // A failed import into a store that did not exist leaves no store behind.
+      let summary = try Store.withStore(creatingAt: store.path) { db -> ImportSummary in
+        defer { Terminal.endProgress() }
+        guard let mapping else {
+          return try importer.run(directory: directory, into: db, progress: progress)
+        }
+        let sources = try Mapping(path: mapping).sources(
+          directory: directory, maxFieldBytes: maxFieldBytes)
+        let summary = try importer.run(sources: sources, into: db, progress: progress)
         let skipped = sources.map(\.skipped).reduce(0, +)
         if skipped > 0 {
           Terminal.note("note: \(skipped) source rows left out by skip_if_empty / only_if")
         }
-      } else {
-        summary = try importer.run(directory: directory, into: db, progress: progress)
+        return summary
       }
-      Terminal.endProgress()
       for name in summary.skippedFiles {
         Terminal.note("note: skipped \(name) (not a file of the data contract)")
       }
-      print(summary.description + " into \(db.path)")
+      print(summary.description + " into \(store.path)")
     }
   }
 }
