@@ -3,6 +3,11 @@
 /// CSV money is a plain decimal with at most two fraction digits (`1234.5`, `1234.50`),
 /// no currency symbols and no thousands separators (spec: data.md).
 public enum Cents {
+  /// The largest amount of one row, in cents (10^13 cents, a hundred billion): the bound
+  /// the importer enforces and the ledger load checks for rows written by another tool, so
+  /// that sums of many amounts stay far inside `Int64`.
+  public static let maximumAmount: Int64 = 100_000_000_000_00
+
   /// Parses a CSV money value into cents; nil for anything but `-?digits(.d{1,2})?`.
   ///
   /// A sign is parsed so that the caller can report "must be greater than 0" rather than
