@@ -68,10 +68,11 @@ import Testing
       ])
     // Same rows, same rowids, same schema: nothing short of reading every row (what the cache
     // saves) tells this edit apart, so the cache is still read (README, "The ledger cache").
+    let current = try store.ledgerCacheStatus().current
     withKnownIssue("an in-place update by a connection with triggers disabled is not seen") {
-      #expect(try store.ledgerCacheStatus().current == false)
+      #expect(current == false)
     }
-    #expect(try amount(store, "I1") == 1000)
+    #expect(try amount(store, "I1") == 100_000)  // the cache's 1000.00, not the table's 20.00
   }
 
   @Test func aTriggerDroppedAroundAWriteAndPutBackIsSeen() throws {
