@@ -544,9 +544,12 @@ extension Store {
         arguments: [name])
       let rootpage: Int64 = row?[0] ?? 0
       let sql: String = row?[1] ?? ""
-      let shape = try Row.fetchOne(
-        db, sql: "SELECT count(*), coalesce(max(rowid), 0) FROM \(name)")
-      stamp += [rootpage, fnv1a(sql), shape?[0] ?? 0, shape?[1] ?? 0]
+      // Two statements: SQLite counts a table by its narrowest b-tree and finds the largest
+      // rowid by one descent only when each is the query's sole aggregate (together they
+      // scan the table: 40 ms instead of 4 ms for 700 k rows).
+      let count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(name)") ?? 0
+      let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(name)") ?? 0
+      stamp += [rootpage, fnv1a(sql), count, last]
     }
     return stamp
   }
