@@ -96,7 +96,7 @@ extension Store {
     guard ledger.amountsFit else {
       throw ArcadenceError(
         .invalidData,
-        "the store's amounts add up to more than \(Cents.plain(Int64.max)), more than "
+        "the amounts in the store \(path) add up to more than \(Cents.plain(Int64.max)), more than "
           + "arcadence can count (written by another tool?); fix or remove those rows, or "
           + "re-import")
     }

@@ -101,7 +101,8 @@ import Testing
     #expect(r.status == 1)
     #expect(
       r.err
-        == "error: the store's amounts add up to more than 92233720368547758.07, more than "
+        == "error: the amounts in the store \(path) add up to more than 92233720368547758.07, "
+        + "more than "
         + "arcadence can count (written by another tool?); fix or remove those rows, or "
         + "re-import\n")
   }
