@@ -92,3 +92,35 @@ public struct InputIssue: Sendable, Hashable, CustomStringConvertible {
     return out.count > 80 ? String(out.prefix(77)) + "…" : out
   }
 }
+
+/// One problem with one row of the store (written by another tool, since the importer
+/// checks every row): `TABLE ID: column NAME: what is wrong (value "…")`, the store's
+/// form of ``InputIssue``, with the id and the value escaped the same way.
+public struct StoreIssue: Sendable, Hashable, CustomStringConvertible {
+  /// The table (`payments`).
+  public var table: String
+  /// The row's id (`P1`).
+  public var id: String
+  /// The column.
+  public var column: String
+  /// What is wrong.
+  public var message: String
+  /// The offending value, if any.
+  public var value: String?
+
+  /// Creates an issue.
+  public init(table: String, id: String, column: String, message: String, value: String?) {
+    self.table = table
+    self.id = id
+    self.column = column
+    self.message = message
+    self.value = value
+  }
+
+  /// `payments P1: column customer_id: no such customer (value "C9")`.
+  public var description: String {
+    var s = "\(table) \(InputIssue.clip(id)): column \(column): \(message)"
+    if let value { s += " (value \"\(InputIssue.clip(value))\")" }
+    return s
+  }
+}

@@ -9,6 +9,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// Days since 1970-01-01.
   public var rawValue: Int32
 
+  /// The days arcadence supports: years 0001 to 9999 (``init(year:month:day:)``), as raw
+  /// values. A store row dated outside them was written by another tool.
+  public static let supportedRange: ClosedRange<Int64> = -719_162...2_932_896
+
   /// Wraps a count of days since 1970-01-01.
   public init(rawValue: Int32) { self.rawValue = rawValue }
 

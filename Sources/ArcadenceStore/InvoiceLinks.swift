@@ -118,7 +118,7 @@ extension Store {
         return links
       }
     } catch let error as DatabaseError {
-      throw ArcadenceError(.database, "cannot read the store: \(error.message ?? "\(error)")")
+      throw Store.failure(error, path: path, doing: "cannot read the store \(path)")
     }
   }
 }

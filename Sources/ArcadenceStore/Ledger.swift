@@ -12,6 +12,10 @@ import GRDB
 public struct Ledger: Sendable, Equatable {
   /// Which activities, promises and tasks were loaded (all unless a command asked for less).
   public var selection = LedgerSelection.everything
+  /// Whether the load met a row that breaks the store's rules (a dangling reference, a word
+  /// outside its vocabulary, an amount or date out of range: written by another tool); such
+  /// a ledger is never handed to a report (``Store/loadLedger(_:useCache:)`` throws).
+  var breaksRules = false
 
   // Reps, sorted by rep_id.
   public var repIds: [String] = []

@@ -18,12 +18,31 @@ import GRDBSQLite
 //
 // Correctness does not depend on who writes: triggers advance `store_generation` on every
 // insert, update and delete in a ledger table (the importer suspends them inside its own
-// transaction and advances the generation once), and a cache is only used when its
-// generation is the store's and every trigger exists, read in the same transaction, and when
-// it was written by code deriving its columns the same way (``Ledger/cacheFingerprint``).
+// transaction and advances the generation once). Since another tool can drop, replace or
+// disable those triggers, the cache's header also holds the store's ``Store/ledgerStamp(_:)``
+// when the ledger was read: the generation, where each trigger sits in `sqlite_master` (a
+// trigger dropped and created again gets a new rowid there: a view made after them,
+// ``Store/triggersEnd``, keeps any of them from being the last row, whose rowid would be
+// reused), and per ledger table its root page, its CREATE statement, its row count and its
+// largest rowid (so rows inserted or deleted with triggers disabled are seen). SQLite's
+// schema cookie would be simpler but is useless here: GRDB advances it each time it opens a
+// store whose write-ahead log is empty. A cache is only used when that stamp is the
+// store's now, every trigger exists with exactly its own SQL, all read in the same
+// transaction, and when it was written by code deriving its columns the same way
+// (``Ledger/cacheFingerprint``). The stamp costs a count per table (SQLite counts the
+// entries of the smallest index: a few milliseconds per million rows).
 // Anything unexpected in the blobs (a missing column, a wrong length, a code or reference
 // out of range) makes the cache count as absent, and the ledger is read from the tables.
-// Not seen: writes that bypass SQL statements (incremental blob I/O into a ledger table).
+// Not seen: a row updated in place (same rowid, same row count) by a connection that
+// disabled triggers (`SQLITE_DBCONFIG_ENABLE_TRIGGER`) or that wrote through incremental
+// blob I/O; seeing those would take reading every row, which is what the cache avoids.
+
+/// The FNV-1a hash of `text`'s UTF-8 (a fingerprint, not a defence against forgery).
+func fnv1a(_ text: String) -> Int64 {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+  return Int64(bitPattern: hash)
+}
 
 /// The tables of a ledger, in the order of the cache header's row counts.
 enum LedgerTable: Int, CaseIterable, Sendable {
@@ -38,7 +57,7 @@ struct CacheMismatch: Error {
 extension Ledger {
   /// The cache's layout version: change it with any change to the columns below or to how
   /// the load derives a column from the tables (`caseDocumented`'s rule, say).
-  static let cacheFormat: Int64 = 3
+  static let cacheFormat: Int64 = 4
 
   /// The layout version and the vocabularies the load derives columns from (channels,
   /// reached outcomes, adjustment kinds…), hashed (FNV-1a): a binary whose rules differ
@@ -49,11 +68,7 @@ extension Ledger {
       Vocabulary.reachedOutcomes.sorted(), Vocabulary.taskKinds, Vocabulary.caseOrigins,
       Vocabulary.escalationReasons, ["credit_memo", "outbound"],
     ].map { $0.joined(separator: ",") }.joined(separator: "|")
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in rules.utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-    return Int64(bitPattern: hash)
+    return fnv1a(rules)
   }
 
   fileprivate typealias Column<T> = (
@@ -149,15 +164,18 @@ extension Ledger {
     ]
   }
 
-  /// Columns holding an index into another table (or −1).
-  fileprivate static var references: [(path: KeyPath<Ledger, [Int32]>, target: LedgerTable)] {
+  /// Columns holding an index into another table (or −1 where `optional`).
+  fileprivate static var references:
+    [(path: KeyPath<Ledger, [Int32]>, target: LedgerTable, optional: Bool)]
+  {
     [
-      (\.customerRep, .reps), (\.invoiceCustomer, .customers),
-      (\.paymentCustomer, .customers), (\.paymentInvoice, .invoices),
-      (\.adjustmentInvoice, .invoices), (\.activityCustomer, .customers),
-      (\.activityRep, .reps), (\.promiseCustomer, .customers), (\.promiseRep, .reps),
-      (\.caseCustomer, .customers), (\.caseInvoice, .invoices), (\.caseRep, .reps),
-      (\.taskRep, .reps), (\.taskCustomer, .customers),
+      (\.customerRep, .reps, false), (\.invoiceCustomer, .customers, false),
+      (\.paymentCustomer, .customers, false), (\.paymentInvoice, .invoices, true),
+      (\.adjustmentInvoice, .invoices, false), (\.activityCustomer, .customers, false),
+      (\.activityRep, .reps, false), (\.promiseCustomer, .customers, false),
+      (\.promiseRep, .reps, false), (\.caseCustomer, .customers, false),
+      (\.caseInvoice, .invoices, true), (\.caseRep, .reps, false),
+      (\.taskRep, .reps, false), (\.taskCustomer, .customers, false),
     ]
   }
 
@@ -171,10 +189,10 @@ extension Ledger {
   }
 
   /// Writes every column (not the derived indices) as one cache row each, with a header
-  /// naming the format, the store generation the ledger was read at, and the row counts.
-  fileprivate func writeCache(to w: CacheWriter, generation: Int64) throws {
+  /// naming the format, the store's stamp the ledger matches, and the row counts.
+  fileprivate func writeCache(to w: CacheWriter, stamp: [Int64]) throws {
     precondition(selection == .everything, "only a whole ledger is cached")
-    try w.put("header", [Ledger.cacheFingerprint, generation] + rowCounts.map(Int64.init))
+    try w.put("header", [Ledger.cacheFingerprint] + stamp + rowCounts.map(Int64.init))
     for c in Ledger.int32Columns { try w.put(c.name, self[keyPath: c.path]) }
     for c in Ledger.int64Columns { try w.put(c.name, self[keyPath: c.path]) }
     for c in Ledger.optionalInt64Columns {
@@ -197,20 +215,23 @@ extension Ledger {
     }
   }
 
+  /// Whether a cache header was written by these rules for a store with this stamp.
+  static func headerMatches(_ header: [Int64], stamp: [Int64]) -> Bool {
+    header.count == 1 + stamp.count + LedgerTable.allCases.count
+      && header[0] == cacheFingerprint && Array(header[1...stamp.count]) == stamp
+  }
+
   /// Reads a whole ledger from the cache, or throws ``CacheMismatch`` when the cache is not
-  /// of this format, not of `generation`, or not consistent.
-  fileprivate static func readCache(from r: CacheReader, generation: Int64) throws -> Ledger {
+  /// of this format, not of `stamp`, or not consistent.
+  fileprivate static func readCache(from r: CacheReader, stamp: [Int64]) throws -> Ledger {
     let header: [Int64] = try r.read("header")
-    guard header.count == 2 + LedgerTable.allCases.count else {
-      throw CacheMismatch(reason: "header")
-    }
-    guard header[0] == cacheFingerprint else { throw CacheMismatch(reason: "other rules") }
-    guard header[1] == generation else { throw CacheMismatch(reason: "stale") }
+    guard headerMatches(header, stamp: stamp) else { throw CacheMismatch(reason: "stale") }
+    let rowCounts = header.suffix(LedgerTable.allCases.count)
     // Row indices are Int32 in the ledger.
-    guard header.dropFirst(2).allSatisfy({ 0 <= $0 && $0 <= Int64(Int32.max) }) else {
+    guard rowCounts.allSatisfy({ 0 <= $0 && $0 <= Int64(Int32.max) }) else {
       throw CacheMismatch(reason: "counts")
     }
-    let counts = header.dropFirst(2).map { Int($0) }
+    let counts = rowCounts.map { Int($0) }
     func count(_ t: LedgerTable) -> Int { counts[t.rawValue] }
 
     var l = Ledger()
@@ -246,9 +267,10 @@ extension Ledger {
       let (words, codes) = try r.words(c.name, count: count(c.table))
       l[keyPath: c.path] = codes.map { $0 < 0 ? nil : words[Int($0)] }
     }
-    for (path, target) in references {
+    for (path, target, optional) in references {
       let bound = Int32(count(target))
-      guard l[keyPath: path].allSatisfy({ $0 >= -1 && $0 < bound }) else {
+      let lowest: Int32 = optional ? -1 : 0
+      guard l[keyPath: path].allSatisfy({ $0 >= lowest && $0 < bound }) else {
         throw CacheMismatch(reason: "reference out of range")
       }
     }
@@ -441,6 +463,48 @@ extension Store {
   /// Creates the triggers ``suspendLedgerTriggers(_:)`` dropped.
   static func resumeLedgerTriggers(_ db: Database) throws {
     for t in ledgerTriggers { try db.execute(sql: t.sql) }
+    try endTriggers(db)
+  }
+
+  /// A view kept after the generation triggers in `sqlite_master`: a row created there takes
+  /// the largest rowid plus one, so a trigger dropped and created again would get its old
+  /// rowid back if it were the last row.
+  static let triggersEnd = "ledger_triggers_end"
+
+  /// Makes ``triggersEnd`` the last row of `sqlite_master` (the schema's newest object).
+  static func endTriggers(_ db: Database) throws {
+    let last = try String.fetchOne(
+      db, sql: "SELECT name FROM sqlite_master ORDER BY rowid DESC LIMIT 1")
+    guard last != triggersEnd else { return }
+    try db.execute(sql: "DROP VIEW IF EXISTS \(triggersEnd)")
+    try db.execute(sql: "CREATE VIEW \(triggersEnd) AS SELECT 1 AS placeholder")
+  }
+
+  /// Puts back every trigger that is missing or not exactly our own (another tool replaced
+  /// it, or it now belongs to a table renamed away), and ``triggersEnd`` after them.
+  static func repairLedgerTriggers(_ db: Database) throws {
+    let found = try ledgerTriggerSQL(db)
+    for t in ledgerTriggers where found[t.name] != t.stored {
+      try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)")
+      try db.execute(sql: t.sql)
+    }
+    try endTriggers(db)
+  }
+
+  /// The SQL of the generation triggers present, by name.
+  private static func ledgerTriggerSQL(_ db: Database) throws -> [String: String] {
+    let names = ledgerTriggers.map(\.name)
+    var found: [String: String] = [:]
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+        AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))
+        """, arguments: StatementArguments(names))
+    {
+      found[row[0]] = row[1]
+    }
+    return found
   }
 
   /// The store's generation: advanced by every change to a ledger table. Nil when its row
@@ -449,22 +513,51 @@ extension Store {
     try Int64.fetchOne(db, sql: "SELECT generation FROM store_generation WHERE id = 1")
   }
 
-  /// Whether every trigger that advances the generation exists.
+  /// Whether every trigger that advances the generation exists, exactly as this code writes
+  /// it (a same-named trigger that does something else does not count).
   static func hasLedgerTriggers(_ db: Database) throws -> Bool {
+    let found = try ledgerTriggerSQL(db)
+    return ledgerTriggers.allSatisfy { found[$0.name] == $0.stored }
+  }
+
+  /// What a ledger cache must match to be used: the generation, a hash of where each
+  /// generation trigger sits in `sqlite_master` (name and rowid), and per ledger table
+  /// (``LedgerTable`` order) its root page, a hash of its CREATE statement, its row count and
+  /// its largest rowid. Nil without a generation row (then no cache is read or written).
+  /// O(tables · entries of each table's smallest index): SQLite counts a table by walking
+  /// its narrowest b-tree (a few milliseconds per million rows).
+  static func ledgerStamp(_ db: Database) throws -> [Int64]? {
+    guard let generation = try generation(db) else { return nil }
     let names = ledgerTriggers.map(\.name)
-    let found = try Int.fetchOne(
+    let places = try Row.fetchAll(
       db,
       sql: """
-        SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
-        AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))
-        """, arguments: StatementArguments(names))
-    return found == names.count
+        SELECT name, rowid FROM sqlite_master WHERE type = 'trigger'
+        AND name IN (\(names.map { _ in "?" }.joined(separator: ", "))) ORDER BY name
+        """, arguments: StatementArguments(names)
+    ).map { "\($0[0] as String):\($0[1] as Int64)" }
+    var stamp = [generation, fnv1a(places.joined(separator: ","))]
+    for table in LedgerTable.allCases {
+      let name = "\(table)"
+      let row = try Row.fetchOne(
+        db, sql: "SELECT rootpage, sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+        arguments: [name])
+      let rootpage: Int64 = row?[0] ?? 0
+      let sql: String = row?[1] ?? ""
+      // Two statements: SQLite counts a table by its narrowest b-tree and finds the largest
+      // rowid by one descent only when each is the query's sole aggregate (together they
+      // scan the table: 40 ms instead of 4 ms for 700 k rows).
+      let count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(name)") ?? 0
+      let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(name)") ?? 0
+      stamp += [rootpage, fnv1a(sql), count, last]
+    }
+    return stamp
   }
 
   /// The cached ledger, if the cache is current and consistent; nil otherwise.
   func cachedLedger() throws -> Ledger? {
     try pool.read { db -> Ledger? in
-      guard let generation = try Store.generation(db), try Store.hasLedgerTriggers(db) else {
+      guard let stamp = try Store.ledgerStamp(db), try Store.hasLedgerTriggers(db) else {
         return nil
       }
       var rows: [String: Int64] = [:]
@@ -474,29 +567,33 @@ extension Store {
       guard !rows.isEmpty, let connection = db.sqliteConnection else { return nil }
       do {
         return try Ledger.readCache(
-          from: CacheReader(connection: connection, rows: rows), generation: generation)
+          from: CacheReader(connection: connection, rows: rows), stamp: stamp)
       } catch is CacheMismatch {
         return nil
       }
     }
   }
 
-  /// Stores `ledger`, read at `generation`, as the cache, unless the store has changed
-  /// since (then the next reader builds it) or another connection is writing (this one does
-  /// not wait). Creates any missing trigger. Returns whether it was stored.
+  /// Stores `ledger`, read when the store's stamp was `stamp`, as the cache, unless the store
+  /// has changed since (then the next reader builds it), the store is read-only, or another
+  /// connection is writing (this one does not wait). Puts back any missing or altered
+  /// trigger. Returns whether it was stored.
   @discardableResult
-  func saveLedgerCache(_ ledger: Ledger, generation: Int64?) throws -> Bool {
-    guard let generation else { return false }
+  func saveLedgerCache(_ ledger: Ledger, stamp: [Int64]?) throws -> Bool {
+    guard let stamp, !isReadOnly else { return false }
     return try pool.writeWithoutTransaction { db in
       let connection = db.sqliteConnection
       sqlite3_busy_timeout(connection, 0)
       defer { sqlite3_busy_timeout(connection, Int32(Store.busyTimeout * 1000)) }
       var saved = false
       try db.inTransaction(.immediate) {
-        guard try Store.generation(db) == generation else { return .rollback }
-        try Store.resumeLedgerTriggers(db)  // IF NOT EXISTS: only the missing ones
+        guard try Store.ledgerStamp(db) == stamp else { return .rollback }
+        try Store.repairLedgerTriggers(db)
+        // Putting a trigger back moves it in sqlite_master: the cache holds the stamp as
+        // it will be committed.
+        guard let now = try Store.ledgerStamp(db) else { return .rollback }
         try db.execute(sql: "DELETE FROM ledger_cache")
-        try ledger.writeCache(to: CacheWriter(db), generation: generation)
+        try ledger.writeCache(to: CacheWriter(db), stamp: now)
         saved = true
         return .commit
       }
@@ -505,22 +602,23 @@ extension Store {
   }
 
   /// What the ledger cache holds: whether it is current (by its header: built by these
-  /// rules at this generation, every trigger in place), and its size in bytes.
+  /// rules for the store as it is now, every trigger in place), and its size in bytes.
   public func ledgerCacheStatus() throws -> (current: Bool, bytes: Int) {
-    try pool.read { db in
-      let bytes = try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM ledger_cache") ?? 0
-      guard
-        let data = try Data.fetchOne(
-          db, sql: "SELECT data FROM ledger_cache WHERE name = 'header'"),
-        data.count >= 16, try Store.hasLedgerTriggers(db)
-      else { return (false, bytes) }
-      let header = data.withUnsafeBytes {
-        [
-          $0.loadUnaligned(fromByteOffset: 0, as: Int64.self),
-          $0.loadUnaligned(fromByteOffset: 8, as: Int64.self),
-        ]
+    try reading {
+      try pool.read { db in
+        let bytes =
+          try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM ledger_cache") ?? 0
+        guard
+          let data = try Data.fetchOne(
+            db, sql: "SELECT data FROM ledger_cache WHERE name = 'header'"),
+          data.count % 8 == 0, let stamp = try Store.ledgerStamp(db),
+          try Store.hasLedgerTriggers(db)
+        else { return (false, bytes) }
+        let header = data.withUnsafeBytes { raw in
+          (0..<data.count / 8).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
+        }
+        return (Ledger.headerMatches(header, stamp: stamp), bytes)
       }
-      return (header == [Ledger.cacheFingerprint, try Store.generation(db)], bytes)
     }
   }
 }

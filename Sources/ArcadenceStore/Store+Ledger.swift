@@ -78,18 +78,32 @@ extension Store {
   public func loadLedger(_ selection: LedgerSelection = .everything, useCache: Bool = true)
     throws -> Ledger
   {
-    do {
-      guard useCache else { return try loadTables(selection).ledger }
-      if let cached = try? cachedLedger() { return cached.restricted(to: selection) }
-      let (ledger, generation) = try loadTables(.everything)
-      _ = try? saveLedgerCache(ledger, generation: generation)
+    try reading {
+      guard useCache else { return try checked(try loadTables(selection).ledger) }
+      if let cached = try? cachedLedger() { return try checked(cached).restricted(to: selection) }
+      let (ledger, stamp) = try loadTables(.everything)
+      try checked(ledger)  // a ledger that breaks the rules is never cached
+      _ = try? saveLedgerCache(ledger, stamp: stamp)
       return ledger.restricted(to: selection)
-    } catch let error as DatabaseError {
-      throw ArcadenceError(.database, "cannot read the store: \(error.message ?? "\(error)")")
     }
   }
 
-  /// Reads the tables, with the store generation they were read at.
+  /// `ledger`, unless it holds rows that break the store's rules (written by another tool:
+  /// the importer checks every row): then the error lists them (``ruleBreaks(_:)``).
+  @discardableResult
+  func checked(_ ledger: Ledger) throws -> Ledger {
+    if ledger.breaksRules { throw try pool.read { try ruleBreakError($0) } }
+    guard ledger.amountsFit else {
+      throw ArcadenceError(
+        .invalidData,
+        "the amounts in the store \(path) add up to more than \(Cents.plain(Int64.max)), more than "
+          + "arcadence can count (written by another tool?); fix or remove those rows, or "
+          + "re-import")
+    }
+    return ledger
+  }
+
+  /// Reads the tables, with the store's ``ledgerStamp(_:)`` when they were read.
   ///
   /// Two connections read at the same time: one the parties, invoices, adjustments and cases,
   /// the other the activities, promises and tasks and then, once the first has indexed the
@@ -98,27 +112,27 @@ extension Store {
   /// data_version` is read before the first transaction starts and after both have
   /// ended, and if any other connection committed in between, the load is retried
   /// (after three tries, a single transaction reads everything).
-  func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, generation: Int64?) {
+  func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, stamp: [Int64]?) {
     for _ in 0..<3 {
       if let loaded = try loadInParallel(selection) { return loaded }
     }
-    return try pool.read { db in (try Ledger.load(db, selection), try Store.generation(db)) }
+    return try pool.read { db in (try Ledger.load(db, selection), try Store.ledgerStamp(db)) }
   }
 
   /// One parallel load, or nil when a write was committed during it.
-  private func loadInParallel(_ selection: LedgerSelection) throws -> (Ledger, Int64?)? {
+  private func loadInParallel(_ selection: LedgerSelection) throws -> (Ledger, [Int64]?)? {
     let work = Handoff<Result<Ledger, any Error>>()
     let invoiceIndex = Handoff<ByteKeyIndex>()
     let group = DispatchGroup()
     defer { group.wait() }
-    return try pool.unsafeRead { db -> (Ledger, Int64?)? in
+    return try pool.unsafeRead { db -> (Ledger, [Int64]?)? in
       let version = "PRAGMA data_version"
       let before = try Int.fetchOne(db, sql: version)
       var l = Ledger()
       l.selection = selection
-      var generation: Int64?
+      var stamp: [Int64]?
       try db.inTransaction(.deferred) {
-        generation = try Store.generation(db)
+        stamp = try Store.ledgerStamp(db)
         let (reps, customers) = try Ledger.loadParties(db, into: &l)
         let pool = pool
         DispatchQueue.global().async(group: group) {
@@ -148,7 +162,7 @@ extension Store {
       }
       l.take(try part.get(), payments: true)
       l.buildIndexes()
-      return (l, generation)
+      return (l, stamp)
     }
   }
 }
@@ -194,18 +208,23 @@ private struct Interned {
   }
 
   /// Column `i` of the current row: the vocabulary's word, or the text itself when the store
-  /// holds a word outside it (written by another tool), "" for NULL.
+  /// holds a word outside it or NULL (written by another tool; `bad` is set), "" for NULL.
   @inline(__always)
-  func word(_ r: FastStatement, _ i: Int32) -> String {
+  func word(_ r: FastStatement, _ i: Int32, _ bad: inout Bool) -> String {
     let k = r.key(i, in: index)
-    return k >= 0 ? words[Int(k)] : r[i]
+    if k >= 0 { return words[Int(k)] }
+    bad = true
+    return r[i]
   }
 
-  /// Column `i` of the current row as ``word(_:_:)``, nil for NULL.
+  /// Column `i` of the current row as ``word(_:_:_:)``, nil for NULL (which is allowed).
   @inline(__always)
-  func optionalWord(_ r: FastStatement, _ i: Int32) -> String? {
+  func optionalWord(_ r: FastStatement, _ i: Int32, _ bad: inout Bool) -> String? {
     let k = r.key(i, in: index)
-    return k >= 0 ? words[Int(k)] : r[i]
+    if k >= 0 { return words[Int(k)] }
+    let text: String? = r[i]
+    if text != nil { bad = true }
+    return text
   }
 }
 
@@ -262,6 +281,8 @@ extension Ledger {
       }
     let reps = ByteKeyIndex(l.repIds)
 
+    var bad = false
+    defer { if bad { l.breaksRules = true } }
     try FastStatement(
       db,
       sql: """
@@ -273,11 +294,11 @@ extension Ledger {
       l.customerIds.append(r[0])
       l.customerNames.append(r[1])
       l.customerSegments.append(r[2])
-      l.customerRep.append(r.key(3, in: reps))
-      l.customerTerms.append(r[4])
-      l.customerCreated.append(r[5])
-      l.customerAutopayOn.append((r[6] as Int32?) ?? Int32.max)
-      l.customerAutopayOff.append((r[7] as Int32?) ?? Int32.max)
+      l.customerRep.append(r.reference(3, in: reps, &bad))
+      l.customerTerms.append(r.terms(4, &bad))
+      l.customerCreated.append(r.day(5, &bad))
+      l.customerAutopayOn.append(r.optionalDay(6, &bad) ?? Int32.max)
+      l.customerAutopayOff.append(r.optionalDay(7, &bad) ?? Int32.max)
     }
     let customers = ByteKeyIndex(l.customerIds)
     return (reps, customers)
@@ -297,6 +318,8 @@ extension Ledger {
     l.invoiceDue.reserveCapacity(invoiceCount)
     l.invoiceAmount.reserveCapacity(invoiceCount)
     l.invoiceIds.reserveCapacity(invoiceCount)
+    var bad = false
+    defer { if bad { l.breaksRules = true } }
     try FastStatement(
       db,
       sql: """
@@ -304,10 +327,13 @@ extension Ledger {
         FROM invoices ORDER BY rowid
         """
     ).forEachRow { r in
-      l.invoiceCustomer.append(r.key(0, in: customers))
-      l.invoiceIssued.append(r[1])
-      l.invoiceDue.append(r[2])
-      l.invoiceAmount.append(r[3])
+      l.invoiceCustomer.append(r.reference(0, in: customers, &bad))
+      let issued = r.day(1, &bad)
+      let due = r.day(2, &bad)
+      if due < issued { bad = true }
+      l.invoiceIssued.append(issued)
+      l.invoiceDue.append(due)
+      l.invoiceAmount.append(r.amount(3, &bad))
       l.invoiceIds.append(r[4])
     }
     let invoices = ByteKeyIndex(l.invoiceIds)
@@ -326,13 +352,15 @@ extension Ledger {
     l.paymentInvoice.reserveCapacity(paymentCount)
     l.paymentReceived.reserveCapacity(paymentCount)
     l.paymentAmount.reserveCapacity(paymentCount)
+    var bad = false
+    defer { if bad { l.breaksRules = true } }
     try FastStatement(
       db, sql: "SELECT customer_id, invoice_id, received_on, amount FROM payments"
     ).forEachRow { r in
-      l.paymentCustomer.append(r.key(0, in: customers))
-      l.paymentInvoice.append(r.key(1, in: invoices))
-      l.paymentReceived.append(r[2])
-      l.paymentAmount.append(r[3])
+      l.paymentCustomer.append(r.reference(0, in: customers, &bad))
+      l.paymentInvoice.append(r.optionalReference(1, in: invoices, &bad))
+      l.paymentReceived.append(r.day(2, &bad))
+      l.paymentAmount.append(r.amount(3, &bad))
     }
   }
 
@@ -341,16 +369,21 @@ extension Ledger {
     _ db: Database, into l: inout Ledger, reps: ByteKeyIndex, customers: ByteKeyIndex,
     invoices: ByteKeyIndex
   ) throws {
-    let adjustmentKinds = ByteKeyIndex(["credit_memo"])
+    // `Vocabulary.adjustmentKinds` is credit_memo, write_off: code 0 is a credit memo.
+    let adjustmentKinds = ByteKeyIndex(Vocabulary.adjustmentKinds)
     let origins = Interned(Vocabulary.caseOrigins)
     let reasons = Interned(Vocabulary.escalationReasons)
+    var bad = false
+    defer { if bad { l.breaksRules = true } }
     try FastStatement(
       db, sql: "SELECT invoice_id, posted_on, amount, kind FROM adjustments"
     ).forEachRow { r in
-      l.adjustmentInvoice.append(r.key(0, in: invoices))
-      l.adjustmentPosted.append(r[1])
-      l.adjustmentAmount.append(r[2])
-      l.adjustmentIsCreditMemo.append(r.key(3, in: adjustmentKinds) == 0)
+      l.adjustmentInvoice.append(r.reference(0, in: invoices, &bad))
+      l.adjustmentPosted.append(r.day(1, &bad))
+      l.adjustmentAmount.append(r.amount(2, &bad))
+      let kind = r.key(3, in: adjustmentKinds)
+      if kind < 0 { bad = true }
+      l.adjustmentIsCreditMemo.append(kind == 0)
     }
 
     try FastStatement(
@@ -363,18 +396,18 @@ extension Ledger {
         """
     ).forEachRow { r in
       l.caseIds.append(r[0])
-      l.caseCustomer.append(r.key(1, in: customers))
-      l.caseInvoice.append(r.key(2, in: invoices))
-      l.caseRep.append(r.key(3, in: reps))
-      l.caseOpenedAt.append(r[4])
-      l.caseClosedAt.append(r[5])
+      l.caseCustomer.append(r.reference(1, in: customers, &bad))
+      l.caseInvoice.append(r.optionalReference(2, in: invoices, &bad))
+      l.caseRep.append(r.reference(3, in: reps, &bad))
+      l.caseOpenedAt.append(r.instant(4, &bad))
+      l.caseClosedAt.append(r.optionalInstant(5, &bad))
       l.caseRootCause.append(r[6])
-      l.caseEscalatedAt.append(r[7])
-      l.caseEscalationReason.append(reasons.optionalWord(r, 8))
+      l.caseEscalatedAt.append(r.optionalInstant(7, &bad))
+      l.caseEscalationReason.append(reasons.optionalWord(r, 8, &bad))
       let notes: [String?] = [r[9], r[10], r[11]]
       let filled = notes.allSatisfy { !($0 ?? "").isBlank }
       l.caseDocumented.append(filled && (r[12] as Int64?) == 1)
-      l.caseOrigin.append(origins.word(r, 13))
+      l.caseOrigin.append(origins.word(r, 13, &bad))
     }
   }
 
@@ -390,6 +423,8 @@ extension Ledger {
     let outcomes = Interned(Vocabulary.outcomes)
     let reached = Vocabulary.outcomes.map { Vocabulary.reachedOutcomes.contains($0) }
     let taskKinds = Interned(Vocabulary.taskKinds)
+    let directions = ByteKeyIndex(Vocabulary.directions)
+    var bad = false
     try FastStatement(
       db,
       sql: """
@@ -397,18 +432,21 @@ extension Ledger {
         \(selection.activities.where("occurred_at", seconds: true))
         """
     ).forEachRow { r in
-      l.activityCustomer.append(r.key(0, in: customers))
-      l.activityRep.append(r.key(1, in: reps))
-      l.activityDay.append(utcDay(r[2]))
+      l.activityCustomer.append(r.reference(0, in: customers, &bad))
+      l.activityRep.append(r.reference(1, in: reps, &bad))
+      l.activityDay.append(utcDay(r.instant(2, &bad)))
       let channel = r.key(3, in: channels)
+      if channel < 0 { bad = true }
       l.activityChannel.append(
         channel >= 0 ? Channel(rawValue: UInt8(channel)) ?? .letter : .letter)
+      if r.key(4, in: directions) < 0 { bad = true }
       l.activityOutbound.append(r.key(4, in: outbound) == 0)
       let outcome = r.key(5, in: outcomes.index)
       if outcome >= 0 {
         l.activityOutcome.append(outcomes.words[Int(outcome)])
         l.activityReached.append(reached[Int(outcome)])
       } else {
+        bad = true
         let text: String = r[5]
         l.activityOutcome.append(text)
         l.activityReached.append(Vocabulary.reachedOutcomes.contains(text))
@@ -422,11 +460,14 @@ extension Ledger {
         \(selection.promises.where("made_on"))
         """
     ).forEachRow { r in
-      l.promiseCustomer.append(r.key(0, in: customers))
-      l.promiseRep.append(r.key(1, in: reps))
-      l.promiseMade.append(r[2])
-      l.promisePromised.append(r[3])
-      l.promiseAmount.append(r[4])
+      l.promiseCustomer.append(r.reference(0, in: customers, &bad))
+      l.promiseRep.append(r.reference(1, in: reps, &bad))
+      let made = r.day(2, &bad)
+      let promised = r.day(3, &bad)
+      if promised < made { bad = true }
+      l.promiseMade.append(made)
+      l.promisePromised.append(promised)
+      l.promiseAmount.append(r.amount(4, &bad))
     }
 
     try FastStatement(
@@ -436,18 +477,20 @@ extension Ledger {
         \(selection.tasks.where("due_on"))
         """
     ).forEachRow { r in
-      l.taskRep.append(r.key(0, in: reps))
-      l.taskCustomer.append(r.key(1, in: customers))
-      l.taskKind.append(taskKinds.word(r, 2))
-      l.taskDue.append(r[3])
-      l.taskCompleted.append((r[4] as Int32?) ?? Int32.max)
+      l.taskRep.append(r.reference(0, in: reps, &bad))
+      l.taskCustomer.append(r.reference(1, in: customers, &bad))
+      l.taskKind.append(taskKinds.word(r, 2, &bad))
+      l.taskDue.append(r.day(3, &bad))
+      l.taskCompleted.append(r.optionalDay(4, &bad) ?? Int32.max)
     }
+    if bad { l.breaksRules = true }
     return l
   }
 
   /// Moves the activities, promises and tasks of `work` (from ``loadWork``) into this ledger,
   /// and its payments too when `payments`.
   mutating func take(_ work: Ledger, payments: Bool = false) {
+    breaksRules = breaksRules || work.breaksRules
     if payments {
       paymentCustomer = work.paymentCustomer
       paymentInvoice = work.paymentInvoice
@@ -506,7 +549,9 @@ extension Ledger {
     customerPaymentDay = byCustomer.order.map { paymentReceived[$0] }
     customerPaymentTotal = [Int64](repeating: 0, count: byCustomer.order.count + 1)
     for (k, row) in byCustomer.order.enumerated() {
-      customerPaymentTotal[k + 1] = customerPaymentTotal[k] + paymentAmount[row]
+      // Wrapping: a ledger whose amounts do not fit is refused before any report
+      // (``amountsFit``), and building it must not trap first.
+      customerPaymentTotal[k + 1] = customerPaymentTotal[k] &+ paymentAmount[row]
     }
   }
 

@@ -15,13 +15,20 @@ public final class Store: Sendable {
   /// The GRDB connection pool (one writer, concurrent readers).
   public let pool: DatabasePool
 
+  /// Whether this store was opened read-only (its file or folder cannot be written): every
+  /// read works, nothing is written (no ledger cache), and no file is left beside it.
+  public let isReadOnly: Bool
+
   /// Opens the store at `path`, creating it (and its folder) when `create` is true.
   ///
-  /// Without `create`, a missing file is an error that tells the person how to make one.
-  public init(path: String, create: Bool = true) throws {
+  /// Without `create`, a missing file is an error that tells the person how to make one. An
+  /// existing store that this process cannot write (a read-only file or folder), or any
+  /// store when `readOnly` is true, is opened read-only (see ``openingURI(path:)``).
+  public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
     self.path = path
     let fm = FileManager.default
-    if !fm.fileExists(atPath: path) {
+    let exists = fm.fileExists(atPath: path)
+    if !exists {
       guard create else {
         throw ArcadenceError(
           .io, "no store at \(path): run `arcadence import DIR` first (or pass --db PATH)")
@@ -35,8 +42,10 @@ public final class Store: Sendable {
         }
       }
     }
+    isReadOnly = exists && (readOnly || !Store.canWrite(path))
     var config = Configuration()
     config.foreignKeysEnabled = true
+    config.readonly = isReadOnly
     // A writer waits for another (an import for the end of a report's cache save, say)
     // rather than failing at once; the cache save itself does not wait (see
     // `saveLedgerCache`).
@@ -47,15 +56,68 @@ public final class Store: Sendable {
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
     }
     do {
-      pool = try DatabasePool(path: path, configuration: config)
+      pool = try DatabasePool(
+        path: isReadOnly ? Store.openingURI(path: path) : path, configuration: config)
       // Migrating takes the write lock even when there is nothing to do; checking first
       // lets a report open the store while an import is writing to it.
       if try !pool.read({ try Store.migrator.hasCompletedMigrations($0) }) {
+        guard !isReadOnly else {
+          throw ArcadenceError(
+            .database,
+            "the store \(path) was made by an older version and cannot be updated: it is "
+              + "read-only")
+        }
         try Store.migrator.migrate(pool)
       }
     } catch let error as DatabaseError {
-      throw ArcadenceError(
-        .database, "cannot open the store \(path): \(error.message ?? "\(error)")")
+      throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
+    }
+  }
+
+  /// Whether this process may write the store at `path` and create files beside it (SQLite
+  /// writes `-wal` and `-shm` files in the same folder).
+  static func canWrite(_ path: String) -> Bool {
+    let dir = (path as NSString).deletingLastPathComponent
+    return access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK | X_OK) == 0
+  }
+
+  /// The SQLite URI that opens `path` read-only: `immutable=1` (no lock, no `-wal` or
+  /// `-shm` file created) when no write-ahead log is pending beside it, else `mode=ro`, which
+  /// reads the log's committed pages (it needs the `-shm` file the writer keeps). The path is
+  /// percent-encoded, so `?`, `#` and `%` in it stay part of the name.
+  static func openingURI(path: String) -> String {
+    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size]
+    let pending = ((wal as? NSNumber)?.intValue ?? 0) > 0
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    let absolute =
+      path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+    return "file:\(encoded)?" + (pending ? "mode=ro" : "immutable=1")
+  }
+
+  /// The error a person sees when SQLite fails on this store: a damaged file is named as
+  /// such with what to do; anything else is `doing: SQLite's message`. One home for every
+  /// SQLite failure of the store.
+  static func failure(_ error: DatabaseError, path: String, doing: String) -> ArcadenceError {
+    let message = error.message ?? "\(error)"
+    switch error.resultCode.primaryResultCode {
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+      return ArcadenceError(
+        .database,
+        "the store \(path) is damaged (SQLite: \(message)); restore it from a backup or "
+          + "re-import its data")
+    default:
+      return ArcadenceError(.database, "\(doing): \(message)")
+    }
+  }
+
+  /// Runs `body`, turning a SQLite failure into ``failure(_:path:doing:)``.
+  func reading<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as DatabaseError {
+      throw Store.failure(error, path: path, doing: "cannot read the store \(path)")
     }
   }
 
@@ -105,6 +167,10 @@ public final class Store: Sendable {
 
   /// Row counts per entity.
   public func counts() throws -> [Entity: Int] {
+    try reading { try countsUnchecked() }
+  }
+
+  private func countsUnchecked() throws -> [Entity: Int] {
     try pool.read { db in
       var out: [Entity: Int] = [:]
       for e in Entity.allCases {
@@ -117,6 +183,10 @@ public final class Store: Sendable {
   /// The last day on which anything happened in the store (payments, activities, cases,
   /// tasks, invoices, adjustments), or nil for an empty store.
   public func lastEventDay() throws -> Day? {
+    try reading { try lastEventDayUnchecked() }
+  }
+
+  private func lastEventDayUnchecked() throws -> Day? {
     try pool.read { db in
       let sql = """
         SELECT MAX(d) FROM (
@@ -129,7 +199,12 @@ public final class Store: Sendable {
           UNION ALL SELECT MAX(completed_on) FROM tasks
           UNION ALL SELECT MAX(made_on) FROM promises)
         """
-      return try Int32.fetchOne(db, sql: sql).map(Day.init(rawValue:))
+      switch try DatabaseValue.fetchOne(db, sql: sql)?.storage {
+      case nil, .null?: return nil
+      case .int64(let d)? where Day.supportedRange.contains(d):
+        return Day(rawValue: Int32(d))
+      default: throw try ruleBreakError(db)  // a date written by another tool
+      }
     }
   }
 
@@ -154,19 +229,18 @@ public final class Store: Sendable {
   /// triggers (a tool rebuilding a table to alter it), so the cache is only read while all
   /// of them exist, and saving it creates any that are missing. Part of migration v2: a
   /// change here needs a new migration.
-  static let ledgerTriggers: [(name: String, sql: String)] = [
+  static let ledgerTriggers: [(name: String, sql: String, stored: String)] = [
     "reps", "customers", "invoices", "payments", "adjustments", "activities", "promises",
     "cases", "tasks",
   ].flatMap { table in
     ["insert", "update", "delete"].map { op in
       let name = "\(table)_\(op)_advances_generation"
-      return (
-        name,
-        """
-        CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(op.uppercased()) ON \(table)
+      let body = """
+        \(name) AFTER \(op.uppercased()) ON \(table)
         BEGIN UPDATE store_generation SET generation = generation + 1; END
         """
-      )
+      // SQLite keeps the statement in sqlite_master without `IF NOT EXISTS`.
+      return (name, "CREATE TRIGGER IF NOT EXISTS " + body, "CREATE TRIGGER " + body)
     }
   }
 

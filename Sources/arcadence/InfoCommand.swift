@@ -25,9 +25,12 @@ struct InfoCommand: ParsableCommand {
         "ledger cache: "
           + (cache.current
             ? "current (\(megabytes))"
-            : cache.bytes > 0
-              ? "out of date (the next command that reads the ledger rebuilds it)"
-              : "not built (the next command that reads the ledger builds it)"))
+            : db.isReadOnly
+              ? (cache.bytes > 0 ? "out of date" : "not built")
+                + " (the store is read-only: commands read the tables)"
+              : cache.bytes > 0
+                ? "out of date (the next command that reads the ledger rebuilds it)"
+                : "not built (the next command that reads the ledger builds it)"))
     }
   }
 }
