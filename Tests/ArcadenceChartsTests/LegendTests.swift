@@ -167,13 +167,16 @@ struct LegendTests {
     let plot = Self.scorecard.layout(measuringWith: recorder).plot
     let (_, discs) = Self.replay(recorder)
     // The rep's last marker sits on the plot's right edge (x = 3 is the domain's end).
-    let repDiscs = discs.filter { $0.color == Self.rep && plot.insetBy(dx: -1, dy: -1).contains($0.center) }
+    let repDiscs = discs.filter {
+      $0.color == Self.rep && plot.insetBy(dx: -1, dy: -1).contains($0.center)
+    }
     let last = try #require(repDiscs.max { $0.center.x < $1.center.x })
     #expect(abs(last.center.x - plot.maxX) < 1e-9)
     // Its white halo (radius 3.6 + 1.25) is inside the clip: the clip is the plot grown by
     // the widest mark's reach, 4.85.
     let clip = try #require(last.clip)
-    #expect(clip == plot.insetBy(dx: -4.85, dy: -4.85))
+    #expect(abs(plot.minX - clip.minX - 4.85) < 1e-9 && abs(clip.maxX - plot.maxX - 4.85) < 1e-9)
+    #expect(abs(plot.minY - clip.minY - 4.85) < 1e-9 && abs(clip.maxY - plot.maxY - 4.85) < 1e-9)
     #expect(last.center.x + last.radius <= clip.maxX)
   }
 
