@@ -6,7 +6,8 @@ APT_PACKAGES := libsqlite3-dev libcairo2-dev zlib1g-dev fonts-dejavu-core
 DB ?= Data/arcadence.sqlite
 BIN := .build/release/arcadence
 
-.PHONY: deps build release test demo sample charts bench bench-charts browser-check lint format clean
+.PHONY: deps build release test demo sample gallery charts bench bench-charts browser-check lint \
+	format clean
 
 ## deps: install missing system packages (apt-get update first, as root or with sudo)
 deps:
@@ -29,25 +30,39 @@ release: deps
 test: deps
 	$(SWIFT) test
 
-## demo: sample data into the store, KPIs for the latest quarter, and the rest of the main job
+# The committed gallery, drawn from a store holding Data/sample ($(1)): Charts/*.png|svg,
+# Charts/simulation/ and Charts/backtest/. The one list of what `make demo` and
+# `make gallery` write into tracked paths, so both write the same bytes.
+define draw_gallery
+	rm -f Charts/*.png Charts/*.svg
+	rm -rf Charts/simulation Charts/backtest
+	$(BIN) charts --db $(1) --out Charts --format png,svg
+	$(BIN) simulate Scenarios/weekly-calls.yaml --db $(1) --out Charts/simulation
+	$(BIN) backtest --db $(1) --cutoff 2026-08-03 --horizon 90 --out Charts/backtest
+endef
+
+## demo: sample data into the store, KPIs for the latest quarter, and the rest of the main job.
+## Writes $(DB) and Charts/dashboard/ (both ignored by git) and the gallery (Charts/, tracked:
+## the same bytes as `make gallery`, so a clean checkout stays clean)
 demo: release
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN) import Data/sample --db $(DB)
 	$(BIN) kpis --db $(DB)
 	$(BIN) scorecard --db $(DB)
 	$(BIN) review --db $(DB)
-	$(BIN) charts --db $(DB) --out Charts --format png,svg
+	$(call draw_gallery,$(DB))
 	$(BIN) dashboard --db $(DB) --out Charts/dashboard
-	$(BIN) simulate Scenarios/weekly-calls.yaml --db $(DB) --out Charts/simulation
 
-## charts: regenerate the chart gallery in Charts/ from Data/sample
-charts: release
-	rm -f .build/sample.sqlite*
+## gallery: regenerate the committed chart gallery (Charts/, Charts/simulation/,
+## Charts/backtest/) from Data/sample; run it after a change to the charts or the simulator
+## and commit the result (`make charts` is the same)
+gallery: release
+	rm -f .build/sample.sqlite .build/sample.sqlite-wal .build/sample.sqlite-shm
 	$(BIN) import Data/sample --db .build/sample.sqlite
-	rm -f Charts/*.png Charts/*.svg
-	$(BIN) charts --db .build/sample.sqlite --out Charts --format png,svg
-	$(BIN) simulate Scenarios/weekly-calls.yaml --db .build/sample.sqlite --out Charts/simulation
-	$(BIN) backtest --db .build/sample.sqlite --cutoff 2026-08-03 --horizon 90 --out Charts/backtest
+	$(call draw_gallery,.build/sample.sqlite)
+
+## charts: the same as `make gallery`
+charts: gallery
 
 ## browser-check: load every dashboard page in headless Chromium (installs it if missing)
 browser-check: release

@@ -50,9 +50,7 @@ let package = Package(
     // (Philox counter-based randomness), the Markov aging chain, backtests and charts.
     .target(
       name: "ArcadenceSimulation",
-      dependencies: [
-        "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceCharts", "Yams",
-      ]
+      dependencies: ["ArcadenceCore", "ArcadenceStore", "ArcadenceCharts", "Yams"]
     ),
     // The thin command-line front end.
     .executableTarget(

@@ -3,7 +3,7 @@
 
     python3 Benchmarks/numpy/bench.py [--runs 3] [--also OTHER_BINARY ...]
 
-Runs Scenarios/bench-throughput.yaml (5,000 open invoices sampled from the large benchmark
+Runs Benchmarks/numpy/bench-throughput.yaml (5,000 open invoices sampled from the large benchmark
 store, 90 days, 2,000 paths, the observed policy) end to end:
 
  1. the store .bench/store-50000-24.sqlite (generated and imported once if missing, as
@@ -34,7 +34,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.join(ROOT, "Benchmarks", "numpy")
-SCENARIO = "Scenarios/bench-throughput.yaml"
+SCENARIO = "Benchmarks/numpy/bench-throughput.yaml"
 CALIBRATION = ".bench/calibration-throughput.yaml"
 OUT = ".bench/numpy"
 NOTE = re.compile(r"([\d.]+) s \(([\d.]+) s CPU\), ([\d,]+) invoice-days")

@@ -1,12 +1,12 @@
 # Sourced by Benchmarks/run.sh (uses its row, calc, fmt, BIN, STORE, RUNS). The simulator on
-# Scenarios/bench-throughput.yaml (5,000 open invoices of the large store × 90 days × 2,000
+# Benchmarks/numpy/bench-throughput.yaml (5,000 open invoices of the large store × 90 days × 2,000
 # paths) on 1 and 2 threads, against simulate.py on 1 thread; invoice-days per second of
 # the simulation itself (both sides time from the first path to the last, after loading),
 # median of RUNS runs. bench.py runs the same with more detail and the statistical check.
 SIM=.bench/numpy
 mkdir -p "$SIM"
 "$BIN" calibrate --db "$STORE" --out .bench/calibration-throughput.yaml > /dev/null
-"$BIN" simulate Scenarios/bench-throughput.yaml --db "$STORE" --paths 1 --threads 1 \
+"$BIN" simulate Benchmarks/numpy/bench-throughput.yaml --db "$STORE" --paths 1 --threads 1 \
   --portfolio-out "$SIM/portfolio.csv" --format json > /dev/null 2>&1
 sim_rate() {  # sim_rate COMMAND… → invoice-days per second of one run (from its report)
   "$@" 2>&1 >/dev/null | python3 -c '
@@ -22,9 +22,9 @@ else:
 median_of() { sort -g | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 r1=(); r2=(); rn=()
 for _ in $(seq "$RUNS"); do
-  r1+=("$(sim_rate "$BIN" simulate Scenarios/bench-throughput.yaml --db "$STORE" --threads 1 --format json)")
-  r2+=("$(sim_rate "$BIN" simulate Scenarios/bench-throughput.yaml --db "$STORE" --threads 2 --format json)")
-  rn+=("$(sim_rate python3 Benchmarks/numpy/simulate.py Scenarios/bench-throughput.yaml \
+  r1+=("$(sim_rate "$BIN" simulate Benchmarks/numpy/bench-throughput.yaml --db "$STORE" --threads 1 --format json)")
+  r2+=("$(sim_rate "$BIN" simulate Benchmarks/numpy/bench-throughput.yaml --db "$STORE" --threads 2 --format json)")
+  rn+=("$(sim_rate python3 Benchmarks/numpy/simulate.py Benchmarks/numpy/bench-throughput.yaml \
     --calibration .bench/calibration-throughput.yaml --portfolio "$SIM/portfolio.csv" \
     --chunk 500 --out "$SIM/numpy.json")")
 done

@@ -5,8 +5,8 @@ The model is the contract /work/shared/spec/simulation.md as implemented by
 Sources/ArcadenceSimulation/Simulator.swift: daily steps, invoice level, one policy.
 Inputs are the three files the product itself uses or writes:
 
-  * the scenario file (Scenarios/*.yaml): horizon, paths, portfolio shock, overrides and
-    the policy (the first one, or --policy NAME);
+  * the scenario file (Benchmarks/numpy/bench-throughput.yaml): horizon, paths, portfolio
+    shock, overrides and the policy (the first one, or --policy NAME);
   * the calibration file written by `arcadence calibrate --out` (the scenario must name
     the same file, so that both sides run on identical parameters);
   * the start state written by `arcadence simulate SCENARIO --portfolio-out FILE`.
@@ -676,7 +676,7 @@ def summary(v, ci=False):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("scenario", help="the scenario file (Scenarios/*.yaml)")
+    ap.add_argument("scenario", help="the scenario file (Benchmarks/numpy/bench-throughput.yaml)")
     ap.add_argument("--calibration", required=True,
                     help="the calibration YAML the scenario names (arcadence calibrate --out)")
     ap.add_argument("--portfolio", required=True,

@@ -325,7 +325,7 @@ private struct Builder {
       let color = colors[index]
       switch mark {
       case .line(let line):
-        entries.append((line.name, color[0], line.showsPoints ? .lineWithMarker : .line))
+        entries.append((line.name, color[0], .line(line.style)))
       case .area(let area): entries.append((area.name, color[0].withAlpha(area.opacity), .box))
       case .band(let band): entries.append((band.name, color[0].withAlpha(band.opacity), .box))
       case .bars(let bars):
@@ -359,7 +359,12 @@ private struct Builder {
     var top = start + (start > inner.minY ? theme.labelSize * 0.8 : 0)
     var x = inner.minX
     for entry in entries {
-      let swatchWidth = entry.swatch == .box || entry.swatch == .marker ? swatchSide : 20
+      let swatchWidth: Double
+      switch entry.swatch {
+      case .box, .marker: swatchWidth = swatchSide
+      // Long enough to show a dash pattern on both sides of a marker.
+      case .line: swatchWidth = 28
+      }
       let label = fit.truncate(entry.name, toWidth: inner.width - swatchWidth - 6)
       let width = swatchWidth + 6 + fit.width(label)
       if x > inner.minX && x + width > inner.maxX {

@@ -16,8 +16,9 @@ struct ChartPainter {
     renderer.setColor(theme.background)
     renderer.fillRect(layout.frame)
     paintGrid()
-    // Let strokes on the plot edge show in full, but keep marks off the labels.
-    renderer.clip(to: plot.insetBy(dx: -3, dy: -3))
+    // Let strokes and markers on the plot edge show in full, but keep marks off the labels.
+    let reach = ChartPainter.clipMargin(chart.marks)
+    renderer.clip(to: plot.insetBy(dx: -reach, dy: -reach))
     for (index, mark) in chart.marks.enumerated() {
       paint(mark, colors: layout.markColors[index])
     }
@@ -112,27 +113,55 @@ struct ChartPainter {
 
   private func paintLine(_ line: LineMark, color: Color) {
     let scale = layout.yScale(line.axis)
-    renderer.setColor(color)
-    renderer.setLineWidth(line.lineWidth)
-    renderer.setDash(line.dash)
-    for run in runs(line.points) {
-      renderer.strokePath(.polyline(run.map { pixel($0, scale) }))
-    }
-    renderer.setDash([])
-    if line.showsPoints {
-      for run in runs(line.points) {
-        for point in run {
-          marker(at: pixel(point, scale), radius: line.lineWidth * 1.6, color: color)
-        }
-      }
-    }
+    let polylines = runs(line.points).map { $0.map { pixel($0, scale) } }
+    let style = line.style
+    stroke(polylines, style: style, color: color)
+    guard let radius = style.markerRadius else { return }
+    for point in polylines.joined() { marker(at: point, radius: radius, color: color) }
   }
 
-  private func marker(at point: Point, radius: Double, color: Color) {
-    renderer.setColor(theme.background)
-    renderer.fillPath(.circle(center: point, radius: radius + 1.25))
+  /// Strokes polylines in a line's colour, width and dash: the one stroke of a line, shared
+  /// by the plot and its legend swatch.
+  private func stroke(_ polylines: [[Point]], style: LineStyle, color: Color) {
+    renderer.setColor(color)
+    renderer.setLineWidth(style.width)
+    renderer.setDash(style.dash)
+    for points in polylines { renderer.strokePath(.polyline(points)) }
+    renderer.setDash([])
+  }
+
+  /// The background ring around a marker in the plot.
+  static let markerHalo = 1.25
+
+  /// A filled marker; `halo` rings it in the background colour, to set it off from the other
+  /// series in the plot.
+  private func marker(at point: Point, radius: Double, color: Color, halo: Bool = true) {
+    if halo {
+      renderer.setColor(theme.background)
+      renderer.fillPath(.circle(center: point, radius: radius + ChartPainter.markerHalo))
+    }
     renderer.setColor(color)
     renderer.fillPath(.circle(center: point, radius: radius))
+  }
+
+  /// How far beyond the plot area the marks' strokes and markers reach from data on its
+  /// edge (at least 3 points): the plot clip is grown by this much, so the last point of a
+  /// line is drawn whole. Lines have butt caps and round joins, so a stroke reaches half its
+  /// width past its points; a marker reaches its radius and halo.
+  static func clipMargin(_ marks: [Mark]) -> Double {
+    var reach = 3.0
+    for mark in marks {
+      switch mark {
+      case .line(let line):
+        let style = line.style
+        reach = max(reach, style.width / 2)
+        if let radius = style.markerRadius { reach = max(reach, radius + markerHalo) }
+      case .points(let points): reach = max(reach, points.radius + markerHalo)
+      case .rule(let rule): reach = max(reach, rule.lineWidth / 2)
+      case .area, .band, .bars, .text: break
+      }
+    }
+    return reach.isFinite ? reach : 3
   }
 
   private func paintArea(_ area: AreaMark, color: Color) {
@@ -374,14 +403,14 @@ struct ChartPainter {
       case .box:
         renderer.setColor(item.color)
         renderer.fillRect(rect)
-      case .line, .lineWithMarker:
-        renderer.setColor(item.color)
-        renderer.setLineWidth(2.25)
-        renderer.strokePath(
-          .segment(
-            Point(x: rect.minX, y: rect.midY), Point(x: rect.maxX, y: rect.midY)))
-        if item.swatch == .lineWithMarker {
-          marker(at: Point(x: rect.midX, y: rect.midY), radius: 3, color: item.color)
+      case .line(let style):
+        // The series' own stroke and marker; one marker, in the middle, without the halo
+        // (which in the plot separates series, and here would cut the swatch's line).
+        let ends = [Point(x: rect.minX, y: rect.midY), Point(x: rect.maxX, y: rect.midY)]
+        stroke([ends], style: style, color: item.color)
+        if let radius = style.markerRadius {
+          marker(
+            at: Point(x: rect.midX, y: rect.midY), radius: radius, color: item.color, halo: false)
         }
       case .marker:
         marker(

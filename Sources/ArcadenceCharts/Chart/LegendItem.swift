@@ -4,10 +4,8 @@ public struct LegendItem: Sendable, Hashable {
   public enum Swatch: Sendable, Hashable {
     /// A filled square (bars, areas, bands).
     case box
-    /// A short line segment.
-    case line
-    /// A short line segment with a marker.
-    case lineWithMarker
+    /// A short line segment stroked like the series (width, dash, marker).
+    case line(LineStyle)
     /// A marker only.
     case marker
   }

@@ -29,6 +29,11 @@ public struct LineMark: Sendable, Hashable {
     self.axis = axis
   }
 
+  /// The stroke the plot and the legend swatch both use; markers are 1.6 × the line width.
+  public var style: LineStyle {
+    LineStyle(width: lineWidth, dash: dash, markerRadius: showsPoints ? lineWidth * 1.6 : nil)
+  }
+
   /// Creates a line over category indices 0, 1, 2, ….
   public init(
     name: String, values: [Double], color: Color? = nil, showsPoints: Bool = false,
