@@ -286,9 +286,10 @@ public struct Portfolio: Sendable {
   /// `day:0` not, separated by `;`) and `amounts` (for new invoices, the customer's amounts
   /// in cents that each path resamples from, separated by `;`). O(invoices + contacts).
   public func csv(segments: [String]) -> String {
-    var out =
-      "kind,ledger_index,customer,segment,autopay,balance,issue_day,due_day,"
-      + "dispute_opened,promise_day,contacts,amounts\n"
+    var out = CSVWriter.reportLine([
+      "kind", "ledger_index", "customer", "segment", "autopay", "balance", "issue_day", "due_day",
+      "dispute_opened", "promise_day", "contacts", "amounts",
+    ])
     for i in 0..<invoiceCount {
       let c = Int(invoiceCustomer[i])
       let seg = Int(customerSegment[c])
@@ -307,7 +308,7 @@ public struct Portfolio: Sendable {
         promiseDay[i] == Int32.max ? "" : String(promiseDay[i]),
         contacts.joined(separator: ";"), pool.joined(separator: ";"),
       ]
-      out += fields.joined(separator: ",") + "\n"
+      out += CSVWriter.reportLine(fields)
     }
     return out
   }
