@@ -198,6 +198,19 @@ import Testing
     for c in ["\u{1B}", "\u{07}", "\u{202E}"] { #expect(!r.out.contains(c)) }
     #expect(r.out.contains("\\u{1b}]0;x\\u{7}Ann \\u{1b}[2J\\u{1b}]8;;http://x\\u{1b}\\"))
     #expect(r.out.contains("Bo\\u{202e}Diaz"))
+    // JSON on the terminal: the same strings to a JSON reader, escaped as \uXXXX.
+    let j = try Hostile.run(["scorecard", "--db", db, "--month", "2026-03", "--format", "json"])
+    #expect(j.status == 0, "\(j.err)")
+    for c in ["\u{1B}", "\u{07}", "\u{202E}"] { #expect(!j.out.contains(c)) }
+    #expect(j.out.contains("\"Bo\\u202eDiaz\""))
+    let names = try JSONSerialization.jsonObject(with: Data(j.out.utf8))
+    #expect("\(names)".contains("Bo\u{202E}Diaz"))
+  }
+
+  @Test func jsonStringsEscapeWhatATerminalWouldRun() {
+    #expect(
+      JSONValue.string("a\u{7F}b\u{9B}c\u{202E}d—e\u{1B}f\u{2066}·€").rendered()
+        == "\"a\\u007fb\\u009bc\\u202ed—e\\u001bf\\u2066·€\"")
   }
 
   @Test func errorMessagesShowEscapesInValues() throws {
