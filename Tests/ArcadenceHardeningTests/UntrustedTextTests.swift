@@ -225,6 +225,15 @@ import Testing
     #expect(r.err.contains("(value \"\\u{9b}2J\\u{202e}\")"), "\(r.err)")
   }
 
+  @Test func argumentErrorsShowEscapesInValues() throws {
+    let r = try Hostile.run(["aging", "--by", "\u{1B}]0;x\u{07}\u{1B}[2J"])
+    #expect(r.status == 64)
+    #expect(
+      r.err.hasPrefix(
+        "Error: The value '\\u{1b}]0;x\\u{7}\\u{1b}[2J' is invalid for '--by <by>'. "))
+    #expect(!r.err.contains("\u{1B}"))
+  }
+
   // MARK: Item 12: report CSVs
 
   @Test func reportCellsThatASpreadsheetWouldRunAreNeutralised() {
