@@ -285,8 +285,10 @@ public struct Portfolio: Sendable {
   /// none), `contacts` (recent outbound contacts still lifting the hazard, `day:1` reached or
   /// `day:0` not, separated by `;`) and `amounts` (for new invoices, the customer's amounts
   /// in cents that each path resamples from, separated by `;`). O(invoices + contacts).
+  /// A data file, not a report: fields are quoted as RFC 4180 requires (a segment name with a
+  /// comma stays one field) but not neutralised for spreadsheets (`-2:1` stays as it is).
   public func csv(segments: [String]) -> String {
-    var out = CSVWriter.reportLine([
+    var out = CSVWriter.line([
       "kind", "ledger_index", "customer", "segment", "autopay", "balance", "issue_day", "due_day",
       "dispute_opened", "promise_day", "contacts", "amounts",
     ])
@@ -308,7 +310,7 @@ public struct Portfolio: Sendable {
         promiseDay[i] == Int32.max ? "" : String(promiseDay[i]),
         contacts.joined(separator: ";"), pool.joined(separator: ";"),
       ]
-      out += CSVWriter.reportLine(fields)
+      out += CSVWriter.line(fields)
     }
     return out
   }

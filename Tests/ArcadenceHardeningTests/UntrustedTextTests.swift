@@ -1,6 +1,7 @@
 import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceReports
+import ArcadenceSimulation
 import ArcadenceStore
 import ArcadenceTestSupport
 import Foundation
@@ -252,6 +253,14 @@ import Testing
     #expect(cell("") == "")
     #expect(cell("Acme, Inc.") == "Acme, Inc.")
     #expect(CSVWriter.reportLine(["=1+1", "-12.50", "a,b"]) == "'=1+1,-12.50,\"a,b\"\n")
+  }
+
+  @Test func portfolioCSVQuotesASegmentWithAComma() {
+    let p = Portfolio(
+      start: Day(iso: "2026-11-01")!, customerSegment: [0], invoiceCustomer: [0],
+      invoiceBalance: [500], invoiceDue: [5])
+    let lines = p.csv(segments: ["Retail, \"EU\""]).split(separator: "\n")
+    #expect(lines.last == "open,-1,0,\"Retail, \"\"EU\"\"\",0,500,-30,5,,,,")
   }
 
   @Test func reportCSVsNeutraliseButExportStaysFaithful() throws {
