@@ -27,11 +27,19 @@ public enum FileName {
   /// Ids whose names would differ only in case (`R01` and `r01`) both take the hash; a rare
   /// remaining clash (a hash collision) takes `-2`, `-3`, … in the order of the ids.
   public static func distinct(_ ids: [String]) -> [String] {
-    var names = ids.map(safe)
+    distinct(ids, readable: { $0 })
+  }
+
+  /// Names for `ids` where each id has a readable form (a policy `weekly calls` is
+  /// `weekly-calls`): the readable form when it is safe and no other id of the set has it
+  /// (ignoring case), else the id's hashed name; no two names equal even ignoring case.
+  public static func distinct(_ ids: [String], readable: (String) -> String) -> [String] {
+    let forms = ids.map(readable)
     var byFolded: [String: Set<String>] = [:]
-    for (id, name) in zip(ids, names) { byFolded[name.lowercased(), default: []].insert(id) }
-    for (i, id) in ids.enumerated() where byFolded[names[i].lowercased()]!.count > 1 {
-      names[i] = hashed(id)
+    for (id, form) in zip(ids, forms) { byFolded[form.lowercased(), default: []].insert(id) }
+    var names = ids.indices.map { i in
+      isSafe(forms[i]) && byFolded[forms[i].lowercased(), default: []].count == 1
+        ? forms[i] : hashed(ids[i])
     }
     var taken: [String: String] = [:]  // folded name → id
     var chosen: [String: String] = [:]  // id → name

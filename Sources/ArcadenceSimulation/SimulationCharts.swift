@@ -20,7 +20,7 @@ public enum SimulationCharts {
     let sub =
       "Scenario \(scenario) · \(r.settings.paths) paths · \(r.settings.horizon) days from \(r.start)"
     var out: [Entry] = []
-    let names = FileName.distinct(r.outcomes.map(\.name))
+    let names = fileNames(policies: r.outcomes.map(\.name))
     for (k, o) in r.outcomes.enumerated() {
       let c = o.cumulative.map { $0.map { $0 / 100 } }
       out.append(
@@ -113,6 +113,18 @@ public enum SimulationCharts {
       Entry(name: "backtest-fan", chart: .fan(fan)),
       Entry(name: "backtest-weekly", chart: .chart(weekly)),
     ]
+  }
+
+  /// The file name of each policy's chart: its readable form (lowercase, ASCII letters and
+  /// digits, `-` for anything else: `weekly calls` → `weekly-calls`) when that is unique,
+  /// else a hashed name (``FileName/distinct(_:readable:)``).
+  public static func fileNames(policies: [String]) -> [String] {
+    FileName.distinct(policies) { name in
+      String(
+        name.lowercased().unicodeScalars.map { c -> Character in
+          c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) ? Character(c) : "-"
+        })
+    }
   }
 
   /// Writes each chart as PNG (at `scale`) and SVG into `directory`; returns the paths.

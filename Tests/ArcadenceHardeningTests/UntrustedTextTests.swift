@@ -57,6 +57,17 @@ import Testing
     #expect(Set(tricky.map { $0.lowercased() }).count == 2)
   }
 
+  @Test func policyChartNamesStayReadableUnlessTheyClash() {
+    #expect(
+      SimulationCharts.fileNames(policies: ["observed", "weekly calls", "agency at 60"]) == [
+        "observed", "weekly-calls", "agency-at-60",
+      ])
+    #expect(
+      SimulationCharts.fileNames(policies: ["weekly calls", "weekly-calls", "Weekly Calls"]) == [
+        "weekly_calls-35ac5da7", "weekly-calls-ccd72eea", "Weekly_Calls-76a80ca7",
+      ])
+  }
+
   static let oddIds = [
     "R.1", "R_1", "r_1", "R/1", "..", "Zoë", "Zoé", String(repeating: "L", count: 90) + "1",
     String(repeating: "L", count: 90) + "2",
