@@ -141,6 +141,13 @@ import Testing
       #expect(!html.contains("<script"), "\(path)")
       #expect(!html.contains("\u{202E}"), "\(path)")
     }
+    // Chart SVGs draw text as glyph outlines: no markup from the data in them.
+    let svgs = out.files.filter { $0.hasSuffix(".svg") }
+    #expect(svgs.count > 10)
+    for path in svgs {
+      let svg = try Self.read(path)
+      #expect(!svg.contains("<script") && !svg.contains("alert") && !svg.contains("\u{202E}"))
+    }
     #expect(try Self.read(out.index).contains("R2 \(Self.hostileHTML)</a>"))
     #expect(try Self.read(out.review).contains("<td>\(Self.hostileHTML)</td>"))
     // The standalone review page.
