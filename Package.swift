@@ -40,7 +40,8 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // The chart kit: a pure chart model (scales, ticks, layout, marks), a Renderer protocol,
     // the Cairo renderer (PNG, SVG, PDF) and a recording renderer for tests.
-    .target(name: "ArcadenceCharts", dependencies: ["CCairo", "CZlib"]),
+    // Files are written through ArcadenceCore's OutputFile (atomic, regular files only).
+    .target(name: "ArcadenceCharts", dependencies: ["ArcadenceCore", "CCairo", "CZlib"]),
     // Charts, dashboards and reports built from the analytics.
     .target(
       name: "ArcadenceReports",

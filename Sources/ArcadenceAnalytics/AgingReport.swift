@@ -184,7 +184,7 @@ public struct AgingReport: Sendable {
 
   /// One row per group plus a total row; money in currency units.
   public var csv: String {
-    var out = CSVWriter.line(
+    var out = CSVWriter.reportLine(
       ["key", "name"] + Format.agingKeys + ["total", "past_due", "open_invoices"]
         + (grouping == .customer
           ? ["rep_id", "oldest_invoice", "oldest_invoice_dpd", "last_contact"] : []))
@@ -197,7 +197,7 @@ public struct AgingReport: Sendable {
           r.lastContact?.description ?? "",
         ]
       }
-      out += CSVWriter.line(cells)
+      out += CSVWriter.reportLine(cells)
     }
     return out
   }

@@ -87,26 +87,26 @@ public struct KPIReport: Sendable {
 
   /// `metric,value,previous` rows; aging and escalation objects flattened as `key.part`.
   public var csv: String {
-    var out = CSVWriter.line(["metric", "value", "previous"])
+    var out = CSVWriter.reportLine(["metric", "value", "previous"])
     for (i, d) in Metrics.all.enumerated() {
       switch (values[i], previous[i]) {
       case (.aging(let a), .aging(let b)):
         for k in 0..<5 {
-          out += CSVWriter.line([
+          out += CSVWriter.reportLine([
             "\(d.key).\(Format.agingKeys[k])", Cents.plain(a[k]), Cents.plain(b[k]),
           ])
         }
-        out += CSVWriter.line([
+        out += CSVWriter.reportLine([
           "\(d.key).total", Cents.plain(a.reduce(0, +)), Cents.plain(b.reduce(0, +)),
         ])
       case (.byReason(let a), .byReason(let b)):
         for k in 0..<5 {
-          out += CSVWriter.line([
+          out += CSVWriter.reportLine([
             "\(d.key).\(Vocabulary.escalationReasons[k])", String(a[k]), String(b[k]),
           ])
         }
       default:
-        out += CSVWriter.line([d.key, Format.csv(values[i]), Format.csv(previous[i])])
+        out += CSVWriter.reportLine([d.key, Format.csv(values[i]), Format.csv(previous[i])])
       }
     }
     return out

@@ -102,11 +102,11 @@ public struct Scorecard: Sendable {
       if case .byReason = lines.first?.values[$0] { return false }
       return true
     }
-    var out = CSVWriter.line(
+    var out = CSVWriter.reportLine(
       ["rep_id", "name", "team"] + scalar.map { Metrics.all[$0].key }
         + Scorecard.rankedMetrics.map { "rank_\($0.key)" })
     for line in lines {
-      out += CSVWriter.line(
+      out += CSVWriter.reportLine(
         [line.repId, line.name, line.team ?? ""] + scalar.map { Format.csv(line.values[$0]) }
           + Scorecard.rankedMetrics.map { (line.ranks[$0.key] ?? nil).map(String.init) ?? "" })
     }

@@ -171,19 +171,33 @@ public struct WeeklyReview: Sendable {
   }
 
   /// Escapes text for a Markdown table cell: pipes, backslashes, HTML-significant
-  /// characters and line breaks, so untrusted text cannot change the table or inject markup.
+  /// characters, inline markup, markup that would start a block (`#`, `-`, `+`, `=`, `~`
+  /// first; `>` is always `&gt;`), and line breaks, so untrusted text cannot change the table or inject markup.
+  ///
+  /// Works on Unicode scalars, so CRLF (one `Character`) is seen: every line break (LF, CR,
+  /// CRLF, NEL, U+2028, U+2029) becomes one space; other control and bidi characters show as
+  /// escapes (``TerminalText``).
   public static func markdownCell(_ s: String) -> String {
     var out = ""
-    for ch in s {
-      switch ch {
+    var afterCR = false
+    for (i, c) in s.unicodeScalars.enumerated() {
+      defer { afterCR = c == "\r" }
+      switch c {
       case "|": out += "\\|"
       case "\\": out += "\\\\"
       case "<": out += "&lt;"
       case ">": out += "&gt;"
       case "&": out += "&amp;"
-      case "*", "_", "`", "[", "]": out += "\\\(ch)"
-      case "\n", "\r": out += " "
-      default: out.append(ch)
+      case "*", "_", "`", "[", "]": out += "\\\(c)"
+      case _ where i == 0 && "#-+=~".unicodeScalars.contains(c): out += "\\\(c)"
+      case "\n" where afterCR: continue
+      case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": out += " "
+      default:
+        if TerminalText.isUnsafe(c) {
+          out += TerminalText.escape(c)
+        } else {
+          out.unicodeScalars.append(c)
+        }
       }
     }
     return out

@@ -72,21 +72,17 @@ public struct InputIssue: Sendable, Hashable, CustomStringConvertible {
     return s
   }
 
-  /// Keeps error lines readable: control characters escaped, long values shortened.
+  /// Keeps error lines readable: quotes and unsafe characters escaped (one rule:
+  /// ``TerminalText``), long values shortened.
   static func clip(_ value: String) -> String {
     var out = ""
     for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\"": out += "\\\""
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\u{\(String(scalar.value, radix: 16))}"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+      if scalar == "\"" {
+        out += "\\\""
+      } else if TerminalText.isUnsafe(scalar) {
+        out += TerminalText.escape(scalar)
+      } else {
+        out.unicodeScalars.append(scalar)
       }
     }
     return out.count > 80 ? String(out.prefix(77)) + "…" : out

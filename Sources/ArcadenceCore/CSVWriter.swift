@@ -8,26 +8,18 @@
 ///
 /// Lines end with LF (readers accept LF and CRLF alike); a field is quoted when it holds a
 /// comma, a quote, a line break, or leading/trailing spaces.
+///
+/// The file is written through ``OutputFile``: it appears (or replaces a regular file) only on
+/// ``close()``; a writer dropped without `close()` leaves nothing behind.
 public final class CSVWriter {
-  private let file: UnsafeMutablePointer<FILE>
+  private let file: OutputFile
   private var buffer: [UInt8] = []
-  private let path: String
   private var closed = false
 
-  /// Creates (or truncates) `path`.
+  /// Starts writing `path`; refuses a path that is not a regular file or nothing.
   public init(path: String) throws {
-    guard let f = fopen(path, "wb") else {
-      throw ArcadenceError(.io, "cannot open \(path) for writing")
-    }
-    file = f
-    self.path = path
+    file = try OutputFile(path: path)
     buffer.reserveCapacity(1 << 18)
-  }
-
-  deinit {
-    if !closed {
-      try? close()
-    }
   }
 
   /// Appends one record.
@@ -51,6 +43,37 @@ public final class CSVWriter {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// Encodes one record of a report (a CSV for people and spreadsheets) as a line: every cell
+  /// goes through ``reportCell(_:)``. Not for `export`, which must round-trip.
+  public static func reportLine(_ fields: [String]) -> String {
+    line(fields.map(reportCell))
+  }
+
+  /// A report cell a spreadsheet will not run: a cell starting with `=`, `+`, `-`, `@`, tab
+  /// or CR gets a leading `'` (OWASP, "CSV Injection"), unless it is a plain number such as
+  /// `-12.50` or `+3`, which stays a number.
+  public static func reportCell(_ cell: String) -> String {
+    guard let first = cell.utf8.first,
+      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09
+        || first == 0x0D
+    else { return cell }
+    return isPlainNumber(cell) ? cell : "'" + cell
+  }
+
+  /// `[+-]digits[.digits]`.
+  static func isPlainNumber(_ s: String) -> Bool {
+    var u = Substring(s).utf8
+    if let f = u.first, f == 0x2B || f == 0x2D { u = u.dropFirst() }
+    let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
+    let whole = u.prefix(while: isDigit)
+    guard !whole.isEmpty else { return false }
+    let rest = u.dropFirst(whole.count)
+    if rest.isEmpty { return true }
+    guard rest.first == 0x2E else { return false }
+    let fraction = rest.dropFirst()
+    return !fraction.isEmpty && fraction.allSatisfy(isDigit)
+  }
+
   static func append(field: String, to out: inout [UInt8]) {
     let u = field.utf8
     let needsQuotes =
@@ -68,21 +91,18 @@ public final class CSVWriter {
     out.append(0x22)
   }
 
-  /// Writes buffered bytes to the file.
+  /// Writes buffered bytes to the (temporary) file.
   public func flush() throws {
     guard !buffer.isEmpty else { return }
-    let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    guard written == buffer.count else {
-      throw ArcadenceError(.io, "cannot write to \(path) (disk full?)")
-    }
+    try file.write(buffer)
     buffer.removeAll(keepingCapacity: true)
   }
 
-  /// Flushes and closes the file.
+  /// Flushes and puts the file in place.
   public func close() throws {
     guard !closed else { return }
     closed = true
     try flush()
-    guard fclose(file) == 0 else { throw ArcadenceError(.io, "cannot close \(path)") }
+    try file.commit()
   }
 }

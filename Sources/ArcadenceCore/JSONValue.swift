@@ -92,14 +92,46 @@ public indirect enum JSONValue: Sendable, Equatable {
     out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
-  /// `s` as a JSON string: quotes, backslashes and control characters escaped, everything
-  /// else (multi-byte UTF-8 included) copied as is.
+  /// `s` as a JSON string: quotes, backslashes and control characters escaped, and so are
+  /// the other characters ``TerminalText`` calls unsafe (DEL, C1, bidi, separators; as
+  /// `\u202e`: the same string to a JSON reader, harmless on a terminal); everything else
+  /// (multi-byte UTF-8 included) copied as is.
   static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var s = s
     s.withUTF8 { bytes in
       var run = 0  // start of the bytes not yet copied
-      for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+      var i = 0
+      while i < bytes.count {
+        let byte = bytes[i]
+        if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+          // Only DEL and the lead bytes of U+0080–U+009F (C2), U+061C (D8) and U+2000–U+2FFF
+          // (E2) can start a scalar ``TerminalText`` calls unsafe: decode those and ask it.
+          var width = 0
+          var code: UInt32 = 0
+          if byte == 0x7F {
+            (width, code) = (1, 0x7F)
+          } else if byte == 0xC2 || byte == 0xD8, i + 1 < bytes.count {
+            (width, code) = (2, UInt32(byte & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))
+          } else if byte == 0xE2, i + 2 < bytes.count {
+            code = UInt32(byte & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6
+            code |= UInt32(bytes[i + 2] & 0x3F)
+            width = 3
+          }
+          if width > 0, let scalar = Unicode.Scalar(code), !TerminalText.isUnsafe(scalar) {
+            width = 0
+          }
+          guard width > 0 else {
+            i += 1
+            continue
+          }
+          out.append(contentsOf: bytes[run..<i])
+          out.append(contentsOf: "\\u".utf8)
+          for shift in [12, 8, 4, 0] { out.append(hexDigit(UInt8((code >> UInt32(shift)) & 15))) }
+          i += width
+          run = i
+          continue
+        }
         out.append(contentsOf: bytes[run..<i])
         run = i + 1
         out.append(UInt8(ascii: "\\"))
@@ -113,6 +145,7 @@ public indirect enum JSONValue: Sendable, Equatable {
           out.append(hexDigit(byte >> 4))
           out.append(hexDigit(byte & 15))
         }
+        i += 1
       }
       out.append(contentsOf: bytes[run...])
     }

@@ -27,8 +27,17 @@ public struct TextTable: Sendable {
   /// Appends a section title.
   public mutating func section(_ title: String) { rows.append(.section(title)) }
 
-  /// The table as text, one line per row, ending with a newline.
+  /// The table as text, one line per row, ending with a newline. Control and bidi characters
+  /// in cells show as escapes (``TerminalText``), so a name cannot drive the terminal.
   public func rendered() -> String {
+    let safe = TerminalText.sanitized
+    let header = self.header.map { safe($0, false) }
+    let rows = self.rows.map { row -> Row in
+      switch row {
+      case .cells(let cells): return .cells(cells.map { safe($0, false) })
+      case .section(let title): return .section(safe(title, false))
+      }
+    }
     var widths = header.map(\.count)
     for case .cells(let cells) in rows {
       for (i, c) in cells.enumerated() where i < widths.count {

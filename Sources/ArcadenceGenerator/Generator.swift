@@ -68,12 +68,7 @@ public enum Generator {
         .usage, "customers, months and reps must be positive, with at most one team per rep")
     }
     let started = Date()
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw ArcadenceError(.io, "cannot create the folder \(directory)")
-    }
+    try OutputFile.createDirectory(directory)
     var writers: [Entity: CSVWriter] = [:]
     for e in Entity.allCases {
       let w = try CSVWriter(path: (directory as NSString).appendingPathComponent(e.fileName))
@@ -99,13 +94,7 @@ public enum Generator {
       "# Ground truth of the synthetic data in this folder (arcadence generate).\n"
       + "# Hazards are daily probabilities of paying in full, per segment and bucket.\n"
       + (try YAMLEncoder().encode(truth))
-    do {
-      try yaml.write(
-        toFile: (directory as NSString).appendingPathComponent("generator.yaml"), atomically: true,
-        encoding: .utf8)
-    } catch {
-      throw ArcadenceError(.io, "cannot write generator.yaml in \(directory)")
-    }
+    try OutputFile.write(yaml, to: (directory as NSString).appendingPathComponent("generator.yaml"))
     return GenerateSummary(
       rows: Entity.allCases.map { ($0, sink.counts[$0] ?? 0) }, truth: truth,
       seconds: Date().timeIntervalSince(started))

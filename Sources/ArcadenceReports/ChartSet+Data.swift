@@ -71,12 +71,7 @@ extension ChartSet: Codable {
 
   /// Writes the set as a chart data file at `path`.
   public func writeData(to path: String) throws {
-    let data = try dataJSON()
-    do {
-      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw ArcadenceError(.io, "cannot write \(path)")
-    }
+    try OutputFile.write([UInt8](try dataJSON()), to: path)
   }
 
   /// Reads a chart set from chart data; a mistake names `source` and where in it.
@@ -218,7 +213,7 @@ extension ChartSet.Entry: Codable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let name = try container.decode(String.self, forKey: .name)
-    guard ChartSet.fileSafe(name) == name else {
+    guard FileName.isSafe(name) else {
       throw DecodingError.dataCorruptedError(
         forKey: .name, in: container,
         debugDescription: "\"\(name)\" is not a safe file name (ASCII letters, digits, - and _, "

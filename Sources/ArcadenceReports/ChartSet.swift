@@ -198,11 +198,12 @@ public struct ChartSet: Sendable {
     // 7. Rep comparison, one chart per team in scope.
     let card = Scorecard(engine: engine, period: period)
     let teams = Array(Set(reps.map { l.repTeams[$0] })).sorted { ($0 ?? "~") < ($1 ?? "~") }
-    for team in teams {
+    let teamNames = FileName.distinct(teams.map { $0 ?? "no-team" })
+    for (t, team) in teams.enumerated() {
       let members = card.lines.filter { $0.team == team }
       entries.append(
         Entry(
-          name: "reps-" + ChartSet.fileSafe(team ?? "no-team"),
+          name: "reps-" + teamNames[t],
           caption: "Each rep of \(team.map { "team \($0)" } ?? "no team") on eight scorecard "
             + "metrics, with the team median.",
           chart: .smallMultiples(
@@ -210,12 +211,13 @@ public struct ChartSet: Sendable {
     }
 
     // 8. Personal scorecards.
+    let repNames = ChartSet.repFileNames(l)
     for r in reps {
       let team = l.repTeams[r]
       let mates = l.repIds.indices.filter { l.repTeams[$0] == team }
       entries.append(
         Entry(
-          name: "scorecard-" + ChartSet.fileSafe(l.repIds[r]),
+          name: "scorecard-" + (repNames[l.repIds[r]] ?? FileName.safe(l.repIds[r])),
           caption: "\(l.repNames[r])'s weekly numbers against the team median.",
           chart: .smallMultiples(
             ChartSet.personal(
@@ -343,14 +345,10 @@ public struct ChartSet: Sendable {
     return "\(p.from) – \(p.to)"
   }
 
-  /// A file-name-safe form of untrusted text (rep ids, team names).
-  public static func fileSafe(_ s: String) -> String {
-    let mapped = s.unicodeScalars.map { c -> Character in
-      (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_")
-        && c.isASCII ? Character(c) : "_"
-    }
-    let out = String(mapped.prefix(60))
-    return out.isEmpty ? "_" : out
+  /// The file name of each rep id of the ledger (``FileName/distinct(_:)`` over all of
+  /// them), shared by the scorecard charts and the dashboard's scorecard pages.
+  public static func repFileNames(_ l: Ledger) -> [String: String] {
+    Dictionary(zip(l.repIds, FileName.distinct(l.repIds)), uniquingKeysWith: { a, _ in a })
   }
 }
 
@@ -366,12 +364,7 @@ extension ChartSet {
   public func write(to directory: String, formats: [FileFormat], scale: Double = 2) throws
     -> [String]
   {
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw ArcadenceError(.io, "cannot create the folder \(directory)")
-    }
+    try OutputFile.createDirectory(directory)
     let renderer = CairoRenderer()
     var written: [String] = []
     for entry in entries {
@@ -384,11 +377,13 @@ extension ChartSet {
         case .svg: cairoFormat = .svg
         case .pdf: cairoFormat = .pdf
         }
+        let bytes: [UInt8]
         do {
-          try renderer.write(entry.chart, to: path, format: cairoFormat)
+          bytes = try renderer.render(entry.chart, format: cairoFormat)
         } catch let error as ChartError {
           throw ArcadenceError(.io, "cannot draw \(entry.name).\(format.rawValue): \(error)")
         }
+        try OutputFile.write(bytes, to: path)
         written.append(path)
       }
     }

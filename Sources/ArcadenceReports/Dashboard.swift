@@ -51,33 +51,24 @@ public enum Dashboard {
   public static func write(
     ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store"
   ) throws -> Output {
-    let fm = FileManager.default
     let chartsDir = directory + "/charts"
     let scorecardDir = directory + "/scorecards"
-    for dir in [directory, chartsDir, scorecardDir] {
-      do {
-        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-      } catch {
-        throw ArcadenceError(.io, "cannot create the folder \(dir)")
-      }
-    }
+    for dir in [directory, chartsDir, scorecardDir] { try OutputFile.createDirectory(dir) }
     var files: [String] = []
     func save(_ text: String, _ path: String) throws {
-      do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-      } catch {
-        throw ArcadenceError(.io, "cannot write \(path)")
-      }
+      try OutputFile.write(text, to: path)
       files.append(path)
     }
     let renderer = CairoRenderer()
     func drawSVG(_ name: String, _ chart: any ChartDrawable) throws -> String {
       let path = chartsDir + "/\(name).svg"
+      let bytes: [UInt8]
       do {
-        try renderer.write(chart, to: path, format: .svg)
+        bytes = try renderer.render(chart, format: .svg)
       } catch {
         throw ArcadenceError(.io, "cannot draw \(name).svg: \(error)")
       }
+      try OutputFile.write(bytes, to: path)
       files.append(path)
       return "charts/\(name).svg"
     }
@@ -97,8 +88,9 @@ public enum Dashboard {
 
     // One page per rep.
     var scorecardFiles: [String] = []
+    let names = ChartSet.repFileNames(l)
     for line in card.lines {
-      let safe = ChartSet.fileSafe(line.repId)
+      let safe = names[line.repId] ?? FileName.safe(line.repId)
       let hasChart = set.entries.contains { $0.name == "scorecard-" + safe }
       let page = ScorecardPage.html(
         line: line, card: card, ledger: l,
@@ -199,6 +191,7 @@ public enum Dashboard {
       let m = Metrics.all.firstIndex { $0.key == key }!
       return Scorecard.cell(line.values[m], key: key)
     }
+    let names = ChartSet.repFileNames(l)
     var rows = "<div class=\"table-wrap\"><table><thead><tr>"
     for (i, h) in [
       "Rep", "Team", "Collected", "Calls", "Promise kept", "Tasks on time", "Cases > 14 days",
@@ -207,7 +200,8 @@ public enum Dashboard {
     }
     rows += "</tr></thead><tbody>"
     for line in card.lines {
-      rows += "<tr><td><a href=\"scorecards/\(e(ChartSet.fileSafe(line.repId))).html\">"
+      let file = names[line.repId] ?? FileName.safe(line.repId)
+      rows += "<tr><td><a href=\"scorecards/\(e(file)).html\">"
       rows += "\(e(line.repId)) \(e(line.name))</a></td><td>\(e(line.team ?? "—"))</td>"
       for key in [
         "collected_amount", "calls", "promise_kept_rate", "tasks_on_time_rate",

@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Foundation
 
 /// Writing HTML safely: every piece of text from the data goes through ``HTML/escape(_:)``.
@@ -6,7 +7,9 @@ import Foundation
 /// the five XML entities used), which lets the tests parse them strictly. They are
 /// self-contained: one inline stylesheet, no scripts, no fonts or files from elsewhere.
 public enum HTML {
-  /// Escapes text for element content and attribute values: `& < > " '`.
+  /// Escapes text for element content and attribute values: `& < > " '`; bidi formatting
+  /// characters (U+202E …) show as escapes (``TerminalText``) so a name cannot reorder the
+  /// text after it.
   public static func escape(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
@@ -21,6 +24,8 @@ public enum HTML {
         // Control characters other than tab and newline are not allowed in XML.
         if ch.value < 0x20 && ch != "\t" && ch != "\n" && ch != "\r" {
           out += " "
+        } else if ch.value >= 0x2000, TerminalText.isUnsafe(ch) {
+          out += TerminalText.escape(ch)
         } else {
           out.unicodeScalars.append(ch)
         }

@@ -285,10 +285,13 @@ public struct Portfolio: Sendable {
   /// none), `contacts` (recent outbound contacts still lifting the hazard, `day:1` reached or
   /// `day:0` not, separated by `;`) and `amounts` (for new invoices, the customer's amounts
   /// in cents that each path resamples from, separated by `;`). O(invoices + contacts).
+  /// A data file, not a report: fields are quoted as RFC 4180 requires (a segment name with a
+  /// comma stays one field) but not neutralised for spreadsheets (`-2:1` stays as it is).
   public func csv(segments: [String]) -> String {
-    var out =
-      "kind,ledger_index,customer,segment,autopay,balance,issue_day,due_day,"
-      + "dispute_opened,promise_day,contacts,amounts\n"
+    var out = CSVWriter.line([
+      "kind", "ledger_index", "customer", "segment", "autopay", "balance", "issue_day", "due_day",
+      "dispute_opened", "promise_day", "contacts", "amounts",
+    ])
     for i in 0..<invoiceCount {
       let c = Int(invoiceCustomer[i])
       let seg = Int(customerSegment[c])
@@ -307,7 +310,7 @@ public struct Portfolio: Sendable {
         promiseDay[i] == Int32.max ? "" : String(promiseDay[i]),
         contacts.joined(separator: ";"), pool.joined(separator: ";"),
       ]
-      out += fields.joined(separator: ",") + "\n"
+      out += CSVWriter.line(fields)
     }
     return out
   }

@@ -20,11 +20,12 @@ public enum SimulationCharts {
     let sub =
       "Scenario \(scenario) · \(r.settings.paths) paths · \(r.settings.horizon) days from \(r.start)"
     var out: [Entry] = []
+    let names = fileNames(policies: r.outcomes.map(\.name))
     for (k, o) in r.outcomes.enumerated() {
       let c = o.cumulative.map { $0.map { $0 / 100 } }
       out.append(
         Entry(
-          name: "fan-" + fileSafe(o.name),
+          name: "fan-" + names[k],
           chart: .fan(
             FanChartSpec(
               title: "Cumulative cash collected — \(o.name)", subtitle: sub,
@@ -114,38 +115,39 @@ public enum SimulationCharts {
     ]
   }
 
+  /// The file name of each policy's chart: its readable form (lowercase, ASCII letters and
+  /// digits, `-` for anything else: `weekly calls` → `weekly-calls`) when that is unique,
+  /// else a hashed name (``FileName/distinct(_:readable:)``).
+  public static func fileNames(policies: [String]) -> [String] {
+    FileName.distinct(policies) { name in
+      String(
+        name.lowercased().unicodeScalars.map { c -> Character in
+          c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) ? Character(c) : "-"
+        })
+    }
+  }
+
   /// Writes each chart as PNG (at `scale`) and SVG into `directory`; returns the paths.
   @discardableResult
   public static func write(_ entries: [Entry], to directory: String, scale: Double = 2) throws
     -> [String]
   {
-    do {
-      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw ArcadenceError(.io, "cannot create the folder \(directory)")
-    }
+    try OutputFile.createDirectory(directory)
     let renderer = CairoRenderer()
     var written: [String] = []
     for e in entries {
       for (ext, format) in [("png", CairoRenderer.Format.png(scale: scale)), ("svg", .svg)] {
         let path = (directory as NSString).appendingPathComponent("\(e.name).\(ext)")
+        let bytes: [UInt8]
         do {
-          try renderer.write(e.chart, to: path, format: format)
+          bytes = try renderer.render(e.chart, format: format)
         } catch {
           throw ArcadenceError(.io, "cannot draw \(e.name).\(ext): \(error)")
         }
+        try OutputFile.write(bytes, to: path)
         written.append(path)
       }
     }
     return written
-  }
-
-  /// A file-name-safe form of a policy name.
-  static func fileSafe(_ s: String) -> String {
-    let mapped = s.lowercased().unicodeScalars.map { c -> Character in
-      (c.properties.isAlphabetic || ("0"..."9").contains(c)) && c.isASCII ? Character(c) : "-"
-    }
-    let out = String(mapped.prefix(60))
-    return out.isEmpty ? "policy" : out
   }
 }

@@ -10,12 +10,7 @@ public enum Exporter {
   /// Writes one CSV per entity into `directory` (created if missing); returns rows per entity.
   @discardableResult
   public static func run(store: Store, directory: String) throws -> [(Entity, Int)] {
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw ArcadenceError(.io, "cannot create the folder \(directory)")
-    }
+    try OutputFile.createDirectory(directory)
     return try store.pool.read { db in
       var out: [(Entity, Int)] = []
       for entity in Entity.allCases {

@@ -1,4 +1,6 @@
+import ArcadenceCore
 import ArgumentParser
+import Foundation
 
 /// The `arcadence` command: subcommands parse, call one library function, and print.
 @main
@@ -17,4 +19,21 @@ struct Arcadence: ParsableCommand {
       SimulateCommand.self, BacktestCommand.self,
     ]
   )
+
+  /// `ParsableCommand.main()`, except that the parser's own messages (which quote the
+  /// arguments as typed) go out through ``TerminalText`` like every other message.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      let message = TerminalText.sanitized(fullMessage(for: error), keepingLineBreaks: true)
+      if !message.isEmpty {
+        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+        stream.write(Data((message + "\n").utf8))
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
 }

@@ -65,11 +65,12 @@ struct ChartsCommand: ParsableCommand {
       }
       if let dataOut {
         try set.writeData(to: dataOut)
-        print("wrote the data of \(set.entries.count) charts (\(source)) to \(dataOut)")
+        Terminal.print("wrote the data of \(set.entries.count) charts (\(source)) to \(dataOut)")
       }
       if let out {
         let files = try set.write(to: out, formats: formats, scale: scale)
-        print("wrote \(files.count) files (\(set.entries.count) charts, \(source)) to \(out)")
+        Terminal.print(
+          "wrote \(files.count) files (\(set.entries.count) charts, \(source)) to \(out)")
       }
     }
   }

@@ -24,7 +24,7 @@ struct DashboardCommand: ParsableCommand {
       let ledger = try db.loadLedger()
       let p = try period.resolve(ledger: ledger)
       let output = try Dashboard.write(ledger: ledger, period: p, to: out)
-      print(
+      Terminal.print(
         "wrote the dashboard for \(p) to \(output.index) (\(output.files.count) files, "
           + "\(output.scorecards.count) scorecards)")
     }

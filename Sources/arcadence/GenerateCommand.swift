@@ -29,7 +29,7 @@ struct GenerateCommand: ParsableCommand {
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
         start: startDay)
       let summary = try Generator.run(options, into: out)
-      print(
+      Terminal.print(
         "generated "
           + summary.rows.map { "\(Cents.grouped(UInt64($0.count))) \($0.entity.rawValue)" }
           .joined(separator: ", ")

@@ -64,7 +64,7 @@ struct ImportCommand: ParsableCommand {
       for name in summary.skippedFiles {
         Terminal.note("note: skipped \(name) (not a file of the data contract)")
       }
-      print(summary.description + " into \(store.path)")
+      Terminal.print(summary.description + " into \(store.path)")
     }
   }
 }
@@ -81,7 +81,7 @@ struct ExportCommand: ParsableCommand {
     try guarded {
       let db = try store.open(create: false)
       let rows = try Exporter.run(store: db, directory: directory)
-      print(
+      Terminal.print(
         "exported "
           + rows.map { "\(Cents.grouped(UInt64($0.1))) \($0.0.rawValue)" }.joined(separator: ", ")
           + " to \(directory)")

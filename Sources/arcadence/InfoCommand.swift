@@ -13,15 +13,15 @@ struct InfoCommand: ParsableCommand {
     try guarded {
       let db = try store.open(create: false)
       let counts = try db.counts()
-      print("store: \(db.path)")
+      Terminal.print("store: \(db.path)")
       for e in Entity.allCases {
         let n = Cents.grouped(UInt64(counts[e] ?? 0))
-        print("  " + e.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + n)
+        Terminal.print("  " + e.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + n)
       }
-      print("last event: \(try db.lastEventDay()?.description ?? "none (empty store)")")
+      Terminal.print("last event: \(try db.lastEventDay()?.description ?? "none (empty store)")")
       let cache = try db.ledgerCacheStatus()
       let megabytes = String(format: "%.1f MB", Double(cache.bytes) / 1_000_000)
-      print(
+      Terminal.print(
         "ledger cache: "
           + (cache.current
             ? "current (\(megabytes))"

@@ -28,9 +28,9 @@ struct KPIsCommand: ParsableCommand {
       let report = try KPIReport(
         engine: KPIEngine(ledger: ledger), period: period, scope: scope.scope)
       switch format {
-      case .table: print(report.table, terminator: "")
+      case .table: Terminal.print(report.table, terminator: "")
       case .json: Terminal.printJSON(report.json)
-      case .csv: print(report.csv, terminator: "")
+      case .csv: Terminal.print(report.csv, terminator: "")
       }
     }
   }

@@ -28,9 +28,9 @@ struct MappingInit: ParsableCommand {
       let yaml = try MappingGuesser.guess(path: file)
       if let out {
         try writeText(yaml, to: out)
-        print("wrote \(out): check it, then `arcadence import FOLDER --mapping \(out)`")
+        Terminal.print("wrote \(out): check it, then `arcadence import FOLDER --mapping \(out)`")
       } else {
-        print(yaml, terminator: "")
+        Terminal.print(yaml, terminator: "")
       }
     }
   }

@@ -27,7 +27,7 @@ struct ScorecardCommand: ParsableCommand {
       if let rep { _ = try Scope.rep(rep).reps(in: ledger) }
       let card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
       switch format {
-      case .table: print(card.table(rep: rep), terminator: "")
+      case .table: Terminal.print(card.table(rep: rep), terminator: "")
       case .json:
         var json = card.json
         if let rep, case .object(var pairs) = json, case .array(let reps) = pairs[1].1 {
@@ -39,7 +39,7 @@ struct ScorecardCommand: ParsableCommand {
           json = .object(pairs)
         }
         Terminal.printJSON(json)
-      case .csv: print(card.csv, terminator: "")
+      case .csv: Terminal.print(card.csv, terminator: "")
       }
     }
   }
@@ -85,9 +85,9 @@ struct AgingCommand: ParsableCommand {
           promises: .none, tasks: .none))
       let report = try AgingReport(ledger: ledger, asOf: day, grouping: by, scope: scope.scope)
       switch format {
-      case .table: print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
+      case .table: Terminal.print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
       case .json: Terminal.printJSON(report.json)
-      case .csv: print(report.csv, terminator: "")
+      case .csv: Terminal.print(report.csv, terminator: "")
       }
     }
   }
@@ -139,9 +139,9 @@ struct ReviewCommand: ParsableCommand {
       }
       if let out {
         try writeText(text, to: out)
-        print("wrote the review of \(review.weekLabel) to \(out)")
+        Terminal.print("wrote the review of \(review.weekLabel) to \(out)")
       } else {
-        print(text, terminator: "")
+        Terminal.print(text, terminator: "")
       }
     }
   }

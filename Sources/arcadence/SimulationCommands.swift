@@ -56,14 +56,10 @@ struct CalibrateCommand: ParsableCommand {
       }
       let links = try db.loadInvoiceLinks(for: ledger)
       let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
-      print(calibration.report, terminator: "")
+      Terminal.print(calibration.report, terminator: "")
       if let out {
-        do {
-          try calibration.yaml.write(toFile: out, atomically: true, encoding: .utf8)
-        } catch {
-          throw ArcadenceError(.io, "cannot write \(out)")
-        }
-        print("wrote \(out)")
+        try writeText(calibration.yaml, to: out)
+        Terminal.print("wrote \(out)")
       }
     }
   }
@@ -117,17 +113,12 @@ struct SimulateCommand: ParsableCommand {
         scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
       if let portfolioOut {
-        do {
-          try run.portfolio.csv(segments: run.calibration.segments).write(
-            toFile: portfolioOut, atomically: true, encoding: .utf8)
-        } catch {
-          throw ArcadenceError(.io, "cannot write \(portfolioOut)")
-        }
+        try writeText(run.portfolio.csv(segments: run.calibration.segments), to: portfolioOut)
       }
       if method == .markov {
         let m = run.markov()
         switch format {
-        case .table: print(m.table, terminator: "")
+        case .table: Terminal.print(m.table, terminator: "")
         case .json: Terminal.printJSON(m.json(scenario: file.name))
         }
         if let out {
@@ -139,7 +130,7 @@ struct SimulateCommand: ParsableCommand {
       Terminal.endProgress()
       let json = result.json(scenario: file.name, calibration: run.calibrationLabel)
       switch format {
-      case .table: print(result.table(scenario: file.name), terminator: "")
+      case .table: Terminal.print(result.table(scenario: file.name), terminator: "")
       case .json: Terminal.printJSON(json)
       }
       Terminal.note(
@@ -197,7 +188,7 @@ struct BacktestCommand: ParsableCommand {
         threads: threads ?? SimulationSettings.allCores, progress: simulationProgress)
       Terminal.endProgress()
       switch format {
-      case .table: print(b.table, terminator: "")
+      case .table: Terminal.print(b.table, terminator: "")
       case .json: Terminal.printJSON(b.json)
       }
       let charts = SimulationCharts.charts(b)
@@ -221,12 +212,6 @@ private func writeChartData(_ charts: [SimulationCharts.Entry], to path: String)
 
 /// Writes `text` to `directory/name`, creating the folder.
 private func write(_ text: String, to directory: String, name: String) throws {
-  do {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try text.write(
-      toFile: (directory as NSString).appendingPathComponent(name), atomically: true,
-      encoding: .utf8)
-  } catch {
-    throw ArcadenceError(.io, "cannot write \(name) in \(directory)")
-  }
+  try OutputFile.createDirectory(directory)
+  try writeText(text, to: (directory as NSString).appendingPathComponent(name))
 }

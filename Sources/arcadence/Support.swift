@@ -33,22 +33,27 @@ func guarded(_ body: () throws -> Void) throws {
   }
 }
 
-/// Writes text to a file, or fails with a message naming it.
+/// Writes text to a file atomically (``OutputFile``), or fails with a message naming it.
 func writeText(_ text: String, to path: String) throws {
-  do {
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-  } catch {
-    throw ArcadenceError(.io, "cannot write \(path)")
-  }
+  try OutputFile.write(text, to: path)
 }
 
 /// Writing to the terminal: stdout for results, stderr for progress and errors.
+///
+/// Text goes out through ``TerminalText``: control and bidi characters from the data show as
+/// escapes (`\u{1b}`), the program's own line breaks stay.
 enum Terminal {
   static let stderrIsTTY = isatty(2) == 1
   static let stdoutIsTTY = isatty(1) == 1
 
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+    let safe = TerminalText.sanitized(text, keepingLineBreaks: true)
+    FileHandle.standardError.write(Data(("error: " + safe + "\n").utf8))
+  }
+
+  /// Prints text on stdout like `print`, with control and bidi characters escaped.
+  static func print(_ text: String, terminator: String = "\n") {
+    Swift.print(TerminalText.sanitized(text, keepingLineBreaks: true), terminator: terminator)
   }
 
   /// Prints a JSON document and a newline on stdout (as bytes: a report can be megabytes).
@@ -61,7 +66,8 @@ enum Terminal {
   }
 
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    let safe = TerminalText.sanitized(text, keepingLineBreaks: true)
+    FileHandle.standardError.write(Data((safe + "\n").utf8))
   }
 
   /// Draws `label [#####-----] 45%` in place on stderr when it is a terminal.

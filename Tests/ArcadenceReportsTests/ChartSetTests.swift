@@ -100,8 +100,8 @@ import Testing
   }
 
   @Test func fileNamesFromDataAreSafe() {
-    #expect(ChartSet.fileSafe("R/../x") == "R____x")
-    #expect(ChartSet.fileSafe("Zürich") == "Z_rich")
-    #expect(ChartSet.fileSafe("") == "_")
+    #expect(FileName.safe("R/../x") == "R____x-e3854065")
+    #expect(FileName.safe("Zürich") == "Z_rich-d7007f20")
+    #expect(FileName.safe("") == "_-811c9dc5")
   }
 }

@@ -1,5 +1,8 @@
 import Foundation
 
+import struct ArcadenceCore.ArcadenceError
+import class ArcadenceCore.OutputFile
+
 /// Renders charts with Cairo to PNG, SVG or PDF, in memory or to a file.
 ///
 /// ```swift
@@ -63,9 +66,9 @@ public final class CairoRenderer: Renderer {
     }
     let bytes = try render(content, format: chosen)
     do {
-      try Data(bytes).write(to: URL(fileURLWithPath: path))
-    } catch {
-      throw ChartError(.io, "Could not write \(path): \(error.localizedDescription)")
+      try OutputFile.write(bytes, to: path)
+    } catch let error as ArcadenceError {
+      throw ChartError(.io, error.message)
     }
   }
 
