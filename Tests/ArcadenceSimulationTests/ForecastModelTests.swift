@@ -1,0 +1,77 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import Testing
+
+@testable import ArcadenceSimulation
+
+/// The model changes of issue 15, each on a ledger small enough to check on paper.
+@Suite struct ForecastModelTests {
+  static let reps = """
+    rep_id,name,team,active
+    R1,Ann,A,true
+    R2,Bo,A,true
+
+    """
+  static let customers = """
+    customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,autopay_cancelled_on
+    C1,One,a,R1,30,2025-12-01,,
+
+    """
+
+  /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
+  /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
+  /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
+  /// the last invoice is at −1) over 40 days it is billed at −1 + 20 = 19 and 39, not at 9,
+  /// 19, 29 and 39.
+  @Test func billingFollowsTheMeanGap() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-11,2026-02-10,100
+      I3,C1,2026-01-21,2026-02-20,100
+      I4,C1,2026-03-02,2026-04-01,100
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let start = Day(iso: "2026-03-03")!
+    #expect(BillingCadence.fit(ledger: l, until: start - 1).gap == [20])
+    let book = Portfolio(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
+      horizon: 40, newInvoices: true)
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [19, 39])
+  }
+
+  /// Capacity is typical throughput: the median day of the last 90 with calls, per rep who
+  /// called in the last 30 days. Two reps made 2, 4 and 10 calls on three days: the median
+  /// day is 4 calls, 2 per rep (the busiest day, 10, would say 5).
+  @Test func capacityIsTheMedianDayPerRep() throws {
+    var rows = "activity_id,customer_id,invoice_id,rep_id,occurred_at,channel,direction,outcome\n"
+    var n = 0
+    for (day, perRep) in [("2026-03-10", 1), ("2026-03-11", 2), ("2026-03-12", 5)] {
+      for rep in ["R1", "R2"] {
+        for _ in 0..<perRep {
+          n += 1
+          rows += "A\(n),C1,I1,\(rep),\(day)T10:00:00Z,call,outbound,no_answer\n"
+        }
+      }
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+
+      """,
+      "activities.csv": rows,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    #expect(c.reps == 2)
+    #expect(c.callsPerRepPerDay == 2)
+  }
+}
