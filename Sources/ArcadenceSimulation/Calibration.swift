@@ -259,7 +259,8 @@ public struct Calibration: Sendable {
   public var repeatChannel: Channel
   /// Reps with outbound calls in the last 30 days.
   public var reps: Int
-  /// Busiest day's outbound calls in the last 90 days ÷ reps (demonstrated throughput).
+  /// Median outbound calls per day over the last 90 days with calls ÷ reps (typical
+  /// throughput).
   public var callsPerRepPerDay: Double
   /// Log-scale σ of the portfolio shock (weeks in `exposure`).
   public var shockSigma: Estimate
@@ -651,7 +652,9 @@ extension Calibration {
       if links.taskCompleted[k] <= u { doneHits += 1 }
     }
 
-    // Capacity: demonstrated throughput.
+    // Capacity: typical throughput, the median of the last 90 days with calls per rep who
+    // called in the last 30 (the busiest day overstates what the team makes on a normal day,
+    // so capacity never bound).
     var callReps = Set<Int32>()
     var callsPerDay: [Int32: Int] = [:]
     for k in l.activityDay.indices
@@ -661,8 +664,8 @@ extension Calibration {
       if d > u - 90 { callsPerDay[d, default: 0] += 1 }
     }
     let reps = callReps.count
-    let busiest = callsPerDay.values.max() ?? 0
-    let perRep = reps > 0 ? (Double(busiest) / Double(reps) * 100).rounded() / 100 : 0
+    let typical = Statistics.median(callsPerDay.values.map(Double.init)) ?? 0
+    let perRep = reps > 0 ? (typical / Double(reps) * 100).rounded() / 100 : 0
 
     // Billing cadence.
     let billing = BillingCadence.fit(ledger: l, until: until)
