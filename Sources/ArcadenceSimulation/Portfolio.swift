@@ -15,7 +15,8 @@ public struct BillingCadence: Sendable {
   public var amounts: [Int64]
 
   /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
-  /// simulation when its last invoice is at most two gaps (and at least 45 days) old; its
+  /// simulation when its last invoice is at most two gaps, 45 days or its longest gap so far
+  /// old (whichever is longest); its
   /// gap is the mean of its own gaps (a renewal process is billed once per mean gap in the
   /// long run, by the renewal theorem), or for a customer with a single invoice (a new one)
   /// the median of all customers' gaps. O(invoices · log invoices).
@@ -31,6 +32,7 @@ public struct BillingCadence: Sendable {
     }
     var out = BillingCadence(gap: [], lastIssued: [], amountStart: [0], amounts: [])
     var own = [Int32](repeating: 0, count: n)
+    var longest = [Int64](repeating: 0, count: n)
     var sorted = [[Int]](repeating: [], count: n)
     for c in 0..<n {
       sorted[c] = days[c].indices.sorted { (days[c][$0], $0) < (days[c][$1], $1) }
@@ -41,6 +43,7 @@ public struct BillingCadence: Sendable {
       if d.count >= 2, let first = d.first, let last = d.last, last > first {
         let mean = (Double(last) - Double(first)) / Double(d.count - 1)
         own[c] = Int32(max(1, mean.rounded()))
+        longest[c] = zip(d.dropFirst(), d).map { Int64($0) - Int64($1) }.max() ?? 0
       }
     }
     let typical = Int32(
@@ -50,7 +53,11 @@ public struct BillingCadence: Sendable {
       let d = order.map { days[c][$0] }
       var gap: Int32 = 0
       let g = d.count >= 2 ? own[c] : (d.count == 1 ? typical : 0)
-      if g > 0, u - d[d.count - 1] <= max(2 * g, 45) { gap = g }
+      // Still billing unless silent for longer than max(2 gaps, 45 days) and longer than its
+      // longest gap so far: with irregular gaps a silence of twice the mean is common.
+      if g > 0, let last = d.last, Int64(u) - Int64(last) <= max(2 * Int64(g), 45, longest[c]) {
+        gap = g
+      }
       out.gap.append(gap)
       out.lastIssued.append(d.last ?? Int32.min)
       out.amounts.append(contentsOf: order.suffix(12).map { amts[c][$0] })

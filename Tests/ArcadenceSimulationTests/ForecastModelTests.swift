@@ -45,6 +45,31 @@ import Testing
     #expect(Array(book.invoiceIssue[book.openCount...]) == [19, 39])
   }
 
+  /// A customer silent for no longer than its longest gap so far is still billed: gaps are
+  /// irregular, so a silence of twice the mean gap is common and is not churn. C1 was billed
+  /// on 01-01, 01-06, 01-11 and 03-02 (gaps 5, 5, 50: mean 20, longest 50). On 04-19 (offset
+  /// 0) its last invoice is 48 days old, more than max(2 × 20, 45) but not more than 50: it is
+  /// billed at −48 + 3 × 20 = 12 and 32 within 40 days.
+  @Test func aSilenceNoLongerThanTheLongestGapIsNotChurn() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-06,2026-02-05,100
+      I3,C1,2026-01-11,2026-02-10,100
+      I4,C1,2026-03-02,2026-04-01,100
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let start = Day(iso: "2026-04-19")!
+    let book = Portfolio(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
+      horizon: 40, newInvoices: true)
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [12, 32])
+  }
+
   /// Capacity is typical throughput: the median day of the last 90 with calls, per rep who
   /// called in the last 30 days. Two reps made 2, 4 and 10 calls on three days: the median
   /// day is 4 calls, 2 per rep (the busiest day, 10, would say 5).
