@@ -148,6 +148,8 @@ public struct Accuracy: Sendable {
   public var cutoffs: [Day]
   /// Every evaluation: cutoff-major, then horizon, then method.
   public var evaluations: [Evaluation]
+  /// The calibration warnings (``Calibration/warnings``) at each cutoff that has any.
+  public var warnings: [(cutoff: Day, lines: [String])] = []
 
   /// The cutoffs: the latest `settings.cutoffs` month (or quarter) starts with at least the
   /// longest horizon of data before them (for baseline A) and after them up to `last`.
@@ -192,8 +194,10 @@ public struct Accuracy: Sendable {
     }
     var out = Accuracy(settings: settings, cutoffs: days, evaluations: [])
     for (n, cutoff) in days.enumerated() {
-      out.evaluations += try evaluate(
+      let (evaluations, warnings) = try evaluateWithWarnings(
         ledger: ledger, links: links, cutoff: cutoff, settings: settings)
+      out.evaluations += evaluations
+      if !warnings.isEmpty { out.warnings.append((cutoff, warnings)) }
       progress?(n + 1, days.count)
     }
     return out
@@ -203,6 +207,13 @@ public struct Accuracy: Sendable {
   public static func evaluate(
     ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
   ) throws -> [Evaluation] {
+    try evaluateWithWarnings(ledger: l, links: links, cutoff: cutoff, settings: settings).0
+  }
+
+  /// The evaluations at one cutoff and the warnings of its calibration.
+  static func evaluateWithWarnings(
+    ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
+  ) throws -> ([Evaluation], [String]) {
     let longest = settings.horizons.max() ?? 0
     let scenario = Scenario(
       name: "accuracy", start: cutoff, horizonDays: longest, paths: settings.paths,
@@ -271,7 +282,7 @@ public struct Accuracy: Sendable {
           cutoff: cutoff, horizon: h, method: .customerAverage, actual: a, daily: average.daily,
           predicted: average.predicted, paid: paid))
     }
-    return out
+    return (out, run.calibration.warnings)
   }
 
   /// P5…P95 of sorted values (NumPy linear interpolation).

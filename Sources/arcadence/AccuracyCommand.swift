@@ -60,6 +60,12 @@ struct AccuracyCommand: ParsableCommand {
         Terminal.progress("evaluating cutoffs", fraction: Double(done) / Double(total))
       }
       Terminal.endProgress()
+      if let latest = a.warnings.last {
+        Terminal.note(
+          "warning: calibration: thin or zero hazards at \(a.warnings.count) of "
+            + "\(a.cutoffs.count) cutoffs; at \(latest.cutoff):")
+        warnCalibration(latest.lines)
+      }
       switch format {
       case .table: print(a.table, terminator: "")
       case .json: Terminal.printJSON(a.json)

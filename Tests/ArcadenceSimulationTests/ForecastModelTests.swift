@@ -70,6 +70,41 @@ import Testing
     #expect(Array(book.invoiceIssue[book.openCount...]) == [12, 32])
   }
 
+  /// A hazard cell with fewer than 30 payments whose pooled rate is as thin (one segment:
+  /// the same empty cell) is not left at 0: it is topped up at the pooled rate of the nearest
+  /// bucket with 30 payments or more, and the calibration says so. Forty invoices all paid
+  /// 10 days after issue (30 days before due): only `not_due` has payments; every past-due
+  /// cell has 0 payments in 0 days and so takes the `not_due` rate exactly.
+  @Test func emptyHazardCellsFallBackToTheNearestPooledBucket() throws {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    for k in 0..<40 {
+      let issued = first + k
+      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
+      payments += "P\(k),C1,I\(k),\(issued + 10),100,ach\n"
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let notDue = c.hazard[0][0].value
+    #expect(c.hazard[0][0].events == 40 && !c.hazard[0][0].thin)
+    for b in 1..<AgingBucket.count {
+      #expect(abs(c.hazard[0][b].value - notDue) < 1e-15)
+    }
+    let label = AgingBucket.labels
+    #expect(
+      c.warnings
+        == (1..<AgingBucket.count).map {
+          "hazard a \(label[$0]) rests on 0 payments in 0 days at risk (fewer than 30): using "
+            + String(format: "%.4f", notDue) + ", the pooled not_due rate"
+        })
+  }
+
   /// Capacity is typical throughput: the median day of the last 90 with calls, per rep who
   /// called in the last 30 days. Two reps made 2, 4 and 10 calls on three days: the median
   /// day is 4 calls, 2 per rep (the busiest day, 10, would say 5).
