@@ -370,7 +370,8 @@ public struct Accuracy: Sendable {
     }
     let span = "\(cutoffs.first?.description ?? "") … \(cutoffs.last?.description ?? "")"
     var out =
-      "Forecast accuracy · rolling origin · \(cutoffs.count) cutoffs (\(settings.every.rawValue) "
+      "Forecast accuracy · rolling origin · \(cutoffs.count) cutoff\(cutoffs.count == 1 ? "" : "s") "
+      + "(\(settings.every.rawValue) "
       + "starts, \(span)) · \(settings.paths) paths · seed \(settings.seed)\n"
     out +=
       "Each cutoff: calibrated and baselines fitted on data before it; actual cash counts "

@@ -291,7 +291,7 @@ public struct Calibration: Sendable {
           + "\(thinThreshold))"
         let prior = b < hazardPrior.count ? hazardPrior[b] : -1
         if e.value == 0 {
-          out.append("\(cell) is 0 (\(count)): its invoices never pay")
+          out.append("\(cell) is 0, resting on \(count): its invoices never pay")
         } else if prior >= 0 {
           let source = prior == b ? "" : " \(labels[prior])"
           out.append(
