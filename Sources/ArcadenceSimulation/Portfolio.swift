@@ -16,10 +16,10 @@ public struct BillingCadence: Sendable {
 
   /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
   /// simulation when its last invoice is at most two gaps, 45 days or its longest gap so far
-  /// old (whichever is longest); its
-  /// gap is the mean of its own gaps (a renewal process is billed once per mean gap in the
-  /// long run, by the renewal theorem), or for a customer with a single invoice (a new one)
-  /// the median of all customers' gaps. O(invoices · log invoices).
+  /// old (whichever is longest); its gap is the mean of its own gaps (a renewal process is
+  /// billed once per mean gap in the long run, by the renewal theorem), or for a customer
+  /// with a single invoice (a new one) the median of all customers' gaps.
+  /// O(invoices · log invoices).
   public static func fit(ledger l: Ledger, until: Day) -> BillingCadence {
     let u = until.rawValue
     let n = l.customerIds.count
