@@ -62,11 +62,7 @@ public struct Backtest: Sendable {
     let run = try SimulationRun(
       scenario: scenario, ledger: ledger, links: links, threads: threads)
     let result = run.run(progress: progress)
-    var actual = [Int64](repeating: 0, count: horizon)
-    for k in ledger.paymentReceived.indices {
-      let d = ledger.paymentReceived[k] - cutoff.rawValue
-      if d >= 0, d < Int32(horizon) { actual[Int(d)] += ledger.paymentAmount[k] }
-    }
+    let actual = Actuals.dailyCash(ledger, from: cutoff, days: horizon)
     let blocks = result.blockCash(policy: 0, length: 7)
     var weeks: [Week] = []
     for (w, values) in blocks.enumerated() where (w + 1) * 7 <= horizon {

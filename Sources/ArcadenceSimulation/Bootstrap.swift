@@ -52,19 +52,15 @@ enum Bootstrap {
         trials[k] += w * Double(s.trials[c * nr + k])
       }
     }
+    let prior = Calibration.pooledPriors(
+      events: ev, exposure: ex, segments: s.segments, threshold: s.thinThreshold)
     var hazard: [[Double]] = []
     for seg in 0..<s.segments {
       hazard.append(
         (0..<nb).map { b in
-          var pe = 0.0
-          var px = 0.0
-          for t in 0..<s.segments {
-            pe += ev[t * nb + b]
-            px += ex[t * nb + b]
-          }
-          return Estimate.hazard(
+          Estimate.hazard(
             events: ev[seg * nb + b], exposure: ex[seg * nb + b], threshold: s.thinThreshold,
-            pooled: px > 0 ? pe / px : 0
+            pooled: prior.rates[b]
           ).value
         })
     }

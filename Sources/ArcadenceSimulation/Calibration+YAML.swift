@@ -83,7 +83,7 @@ extension Calibration {
       out += "  repeat: {every_days: \(r), channel: \(repeatChannel.name)}\n"
     }
     out += """
-      # Reps calling in the last 30 days; calls per rep on the busiest of the last 90 days.
+      # Reps calling in the last 30 days; calls per rep on the median of the last 90 days with calls.
       capacity: {reps: \(reps), calls_per_rep_per_day: \(n(callsPerRepPerDay))}
       # Portfolio shock: log-scale σ from week-to-week collections (exposure = weeks).
       shock_sigma: \(est(shockSigma))

@@ -259,7 +259,8 @@ public struct Calibration: Sendable {
   public var repeatChannel: Channel
   /// Reps with outbound calls in the last 30 days.
   public var reps: Int
-  /// Busiest day's outbound calls in the last 90 days ÷ reps (demonstrated throughput).
+  /// Median outbound calls per day over the last 90 days with calls ÷ reps (typical
+  /// throughput).
   public var callsPerRepPerDay: Double
   /// Log-scale σ of the portfolio shock (weeks in `exposure`).
   public var shockSigma: Estimate
@@ -271,6 +272,68 @@ public struct Calibration: Sendable {
   public var thinThreshold: Int
   /// Per-customer counts for the bootstrap (only when fitted from the store).
   public var sample: CalibrationSample?
+  /// Per bucket, the bucket whose pooled rate thin hazard cells were topped up with (itself
+  /// when its pooled rate rests on ``thinThreshold`` payments or more, the nearest such
+  /// bucket otherwise), or −1 when no bucket has that many; empty when not fitted.
+  public var hazardPrior: [Int] = []
+
+  /// Every hazard cell that is 0 or rests on fewer than ``thinThreshold`` payments, with the
+  /// value used instead, one line each (calibrate, simulate, backtest and accuracy print
+  /// them on stderr).
+  public var warnings: [String] {
+    var out: [String] = []
+    let labels = AgingBucket.labels
+    for (s, row) in hazard.enumerated() {
+      for (b, e) in row.enumerated() where e.value == 0 || e.events < Double(thinThreshold) {
+        let cell = "hazard \(segments[s]) \(labels[b])"
+        let count =
+          "\(Int(e.events)) payments in \(Int(e.exposure.rounded())) days at risk (fewer than "
+          + "\(thinThreshold))"
+        let prior = b < hazardPrior.count ? hazardPrior[b] : -1
+        if e.value == 0 {
+          out.append("\(cell) is 0, resting on \(count): its invoices never pay")
+        } else if prior >= 0 {
+          let source = prior == b ? "" : " \(labels[prior])"
+          out.append(
+            "\(cell) rests on \(count): using \(String(format: "%.4f", e.value)), the pooled"
+              + "\(source) rate" + (e.events > 0 ? " topped up to \(thinThreshold) payments" : ""))
+        }
+      }
+    }
+    return out
+  }
+
+  /// The prior each bucket's thin hazard cells are shrunk towards: the bucket's rate pooled
+  /// over segments when it rests on `threshold` payments or more, otherwise the pooled rate of
+  /// the nearest bucket that does (the younger one on a tie), otherwise the bucket's own
+  /// pooled rate. `events` and `exposure` hold `segments` rows of ``AgingBucket/count``
+  /// cells. Returns the rates and, per bucket, the bucket they come from (−1 for none).
+  /// O(segments · buckets + buckets²).
+  public static func pooledPriors(
+    events: [Double], exposure: [Double], segments: Int, threshold: Double
+  ) -> (rates: [Double], source: [Int]) {
+    let nb = AgingBucket.count
+    var e = [Double](repeating: 0, count: nb)
+    var x = [Double](repeating: 0, count: nb)
+    for t in 0..<segments {
+      for b in 0..<nb {
+        e[b] += events[t * nb + b]
+        x[b] += exposure[t * nb + b]
+      }
+    }
+    var rates = [Double](repeating: 0, count: nb)
+    var source = [Int](repeating: -1, count: nb)
+    for b in 0..<nb {
+      let order = [b] + (1..<nb).flatMap { k in [b - k, b + k] }
+      if let near = order.first(where: { $0 >= 0 && $0 < nb && e[$0] >= threshold && x[$0] > 0 }) {
+        rates[b] = e[near] / x[near]
+        source[b] = near
+      } else {
+        rates[b] = x[b] > 0 ? e[b] / x[b] : 0
+      }
+    }
+    return (rates, source)
+  }
 
   /// Default rates used as priors for thin rates and for channels without data.
   public static let priors: [String: Double] = [
@@ -461,34 +524,29 @@ extension Calibration {
       }
     }
 
-    // Hazards, shrunk towards the pooled bucket rate.
+    // Hazards, shrunk towards the pooled bucket rate. When the pooled rate itself rests on
+    // fewer than `th` payments (one segment: the same thin cell), the prior is the pooled rate
+    // of the nearest bucket that has `th` (the younger one on a tie): an empty 61–90 cell
+    // then pays like the oldest bucket with data instead of never.
+    let pooledHazard = pooledPriors(
+      events: events, exposure: exposure, segments: nSeg, threshold: th)
+    let pooledPaid = pooledPriors(
+      events: allPaid, exposure: allDays, segments: nSeg, threshold: th)
     var hazard: [[Estimate]] = []
     var paidRate: [[Estimate]] = []
     for s in 0..<nSeg {
-      var row: [Estimate] = []
-      var paidRow: [Estimate] = []
-      for b in 0..<nb {
-        var pe = 0.0
-        var px = 0.0
-        var ape = 0.0
-        var apx = 0.0
-        for t in 0..<nSeg {
-          pe += events[t * nb + b]
-          px += exposure[t * nb + b]
-          ape += allPaid[t * nb + b]
-          apx += allDays[t * nb + b]
-        }
-        row.append(
+      hazard.append(
+        (0..<nb).map { b in
           .hazard(
             events: events[s * nb + b], exposure: exposure[s * nb + b], threshold: th,
-            pooled: px > 0 ? pe / px : 0))
-        paidRow.append(
+            pooled: pooledHazard.rates[b])
+        })
+      paidRate.append(
+        (0..<nb).map { b in
           .hazard(
             events: allPaid[s * nb + b], exposure: allDays[s * nb + b], threshold: th,
-            pooled: apx > 0 ? ape / apx : 0))
-      }
-      hazard.append(row)
-      paidRate.append(paidRow)
+            pooled: pooledPaid.rates[b])
+        })
     }
     let woTotal = woEvents.reduce(0, +)
     let woDaysTotal = woDays.reduce(0, +)
@@ -651,7 +709,9 @@ extension Calibration {
       if links.taskCompleted[k] <= u { doneHits += 1 }
     }
 
-    // Capacity: demonstrated throughput.
+    // Capacity: typical throughput, the median of the last 90 days with calls per rep who
+    // called in the last 30 (the busiest day overstates what the team makes on a normal day,
+    // so capacity never bound).
     var callReps = Set<Int32>()
     var callsPerDay: [Int32: Int] = [:]
     for k in l.activityDay.indices
@@ -661,8 +721,8 @@ extension Calibration {
       if d > u - 90 { callsPerDay[d, default: 0] += 1 }
     }
     let reps = callReps.count
-    let busiest = callsPerDay.values.max() ?? 0
-    let perRep = reps > 0 ? (Double(busiest) / Double(reps) * 100).rounded() / 100 : 0
+    let typical = Statistics.median(callsPerDay.values.map(Double.init)) ?? 0
+    let perRep = reps > 0 ? (typical / Double(reps) * 100).rounded() / 100 : 0
 
     // Billing cadence.
     let billing = BillingCadence.fit(ledger: l, until: until)
@@ -693,7 +753,7 @@ extension Calibration {
       thinThreshold: thinThreshold,
       sample: CalibrationSample(
         customerSegment: segs.ofCustomer, events: custEvents, exposure: custExposure, hits: hits,
-        trials: trials, segments: nSeg, thinThreshold: th))
+        trials: trials, segments: nSeg, thinThreshold: th), hazardPrior: pooledHazard.source)
   }
 
   /// Segment names (sorted; "unassigned" for customers without one) and each customer's

@@ -107,7 +107,7 @@ public struct Policy: Sendable, Equatable {
 
   /// The policy the team follows today, as calibrated: the inferred cadence and repeat, the
   /// observed completion rate, auto-pay offered on reached calls when any customer enrolled
-  /// that way, and capacity = reps × their busiest day's calls per rep.
+  /// that way, and capacity = reps × their median day's calls per rep.
   public static func observed(_ c: Calibration, name: String = "observed") -> Policy {
     Policy(
       name: name, steps: c.cadence,

@@ -56,6 +56,7 @@ struct CalibrateCommand: ParsableCommand {
       }
       let links = try db.loadInvoiceLinks(for: ledger)
       let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
+      warnCalibration(calibration.warnings)
       Terminal.print(calibration.report, terminator: "")
       if let out {
         try writeText(calibration.yaml, to: out)
@@ -112,6 +113,7 @@ struct SimulateCommand: ParsableCommand {
       let run = try SimulationRun(
         scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
+      warnCalibration(run.calibration.warnings)
       if let portfolioOut {
         try writeText(run.portfolio.csv(segments: run.calibration.segments), to: portfolioOut)
       }
@@ -187,6 +189,7 @@ struct BacktestCommand: ParsableCommand {
         ledger: ledger, links: links, cutoff: day, horizon: horizon, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores, progress: simulationProgress)
       Terminal.endProgress()
+      warnCalibration(b.calibration.warnings)
       switch format {
       case .table: Terminal.print(b.table, terminator: "")
       case .json: Terminal.printJSON(b.json)
@@ -200,6 +203,11 @@ struct BacktestCommand: ParsableCommand {
       if let dataOut { try writeChartData(charts, to: dataOut) }
     }
   }
+}
+
+/// Prints calibration warnings (hazards that are 0 or rest on too few payments) on stderr.
+func warnCalibration(_ lines: [String]) {
+  for line in lines { Terminal.note("warning: calibration: " + line) }
 }
 
 /// Writes the charts as a chart data file (`arcadence charts --from-data` draws it).

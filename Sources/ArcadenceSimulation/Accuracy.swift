@@ -1,0 +1,465 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// Rolling-origin evaluation of the forecast against the naive baselines (simulation.md,
+/// "Forecast accuracy"): at each cutoff, calibrate on data strictly before it, forecast the
+/// next 30, 60 and 90 days, and compare with what happened.
+public struct Accuracy: Sendable {
+  /// A forecasting method.
+  public enum Method: String, Sendable, CaseIterable {
+    /// The Monte Carlo simulator with the observed cadence (as `backtest`).
+    case model
+    /// Baseline A: the next H days repeat the previous H days.
+    case lastPeriod = "last_period"
+    /// Baseline B: each invoice pays at its customer's mean delay; billing repeats.
+    case customerAverage = "customer_average"
+
+    /// The label in tables.
+    public var label: String {
+      switch self {
+      case .model: "model"
+      case .lastPeriod: "A: last period"
+      case .customerAverage: "B: customer average"
+      }
+    }
+  }
+
+  /// How cutoffs are spaced.
+  public enum Spacing: String, Sendable, CaseIterable {
+    /// Every month start.
+    case month
+    /// Every quarter start (January, April, July, October).
+    case quarter
+  }
+
+  /// What to evaluate.
+  public struct Settings: Sendable, Equatable {
+    /// Number of cutoffs (the latest ones that fit).
+    public var cutoffs: Int
+    /// Cutoff spacing.
+    public var every: Spacing
+    /// Horizons in days.
+    public var horizons: [Int]
+    /// Monte Carlo paths per cutoff.
+    public var paths: Int
+    /// Random seed.
+    public var seed: UInt64
+    /// Worker threads.
+    public var threads: Int
+
+    /// Settings; the defaults are the spec's protocol with 200 paths.
+    public init(
+      cutoffs: Int = 12, every: Spacing = .month, horizons: [Int] = [30, 60, 90],
+      paths: Int = 200, seed: UInt64 = 1, threads: Int = 1
+    ) {
+      self.cutoffs = cutoffs
+      self.every = every
+      self.horizons = horizons
+      self.paths = paths
+      self.seed = seed
+      self.threads = threads
+    }
+  }
+
+  /// One full week of one evaluation.
+  public struct Week: Sendable, Equatable {
+    /// Actual cash, cents.
+    public var actual: Int64
+    /// Forecast (mean), cents.
+    public var forecast: Double
+    /// Forecast P5 and P95, when the method gives a band.
+    public var band: ClosedRange<Double>?
+
+    /// Whether the actual falls inside the band (nil without a band).
+    public var covered: Bool? { band.map { $0.contains(Double(actual)) } }
+  }
+
+  /// One method's forecast at one cutoff and horizon against what happened.
+  public struct Evaluation: Sendable, Equatable {
+    /// The cutoff (first forecast day).
+    public var cutoff: Day
+    /// Days forecast.
+    public var horizon: Int
+    /// The method.
+    public var method: Method
+    /// Actual cash over the horizon, cents.
+    public var actual: Int64
+    /// Forecast total (mean), cents.
+    public var forecast: Double
+    /// Forecast P5 and P95 of the total, when the method gives a band.
+    public var band: ClosedRange<Double>?
+    /// The full weeks of the horizon.
+    public var weeks: [Week]
+    /// Invoices open at the cutoff and paid within the horizon (nil when the method does not
+    /// predict payment dates).
+    public var invoicesPaid: Int?
+    /// Of those, paid within ±3 days of the predicted median.
+    public var within3: Int
+    /// Of those, paid within ±7 days of the predicted median.
+    public var within7: Int
+
+    /// (forecast − actual) ÷ actual; nil when nothing was received.
+    public var error: Double? {
+      actual > 0 ? (forecast - Double(actual)) / Double(actual) : nil
+    }
+
+    /// Mean over weeks with cash of |forecast − actual| ÷ actual; nil without such a week.
+    public var weeklyMAPE: Double? {
+      Statistics.mean(
+        weeks.filter { $0.actual > 0 }.map {
+          abs($0.forecast - Double($0.actual)) / Double($0.actual)
+        })
+    }
+
+    /// Whether the actual total falls inside the band (nil without a band).
+    public var totalCovered: Bool? { band.map { $0.contains(Double(actual)) } }
+  }
+
+  /// The measures of one method at one horizon, averaged over cutoffs.
+  public struct Row: Sendable, Equatable {
+    /// The method.
+    public var method: Method
+    /// The horizon.
+    public var horizon: Int
+    /// Cutoffs with cash received (the error's denominator).
+    public var cutoffs: Int
+    /// Mean signed total error.
+    public var meanError: Double?
+    /// Mean absolute total error.
+    public var meanAbsoluteError: Double?
+    /// Mean over cutoffs of the weekly MAPE.
+    public var weeklyMAPE: Double?
+    /// Share of all weeks inside the weekly P5–P95 (nil without bands).
+    public var weeklyCoverage: Double?
+    /// Share of cutoffs whose total falls inside the total's P5–P95 (nil without bands).
+    public var totalCoverage: Double?
+    /// Invoices open at a cutoff and paid within the horizon, all cutoffs together.
+    public var invoicesPaid: Int?
+    /// Share of them paid within ±3 days of the predicted median.
+    public var within3: Double?
+    /// Share within ±7 days.
+    public var within7: Double?
+  }
+
+  /// The settings.
+  public var settings: Settings
+  /// The cutoffs, oldest first.
+  public var cutoffs: [Day]
+  /// Every evaluation: cutoff-major, then horizon, then method.
+  public var evaluations: [Evaluation]
+  /// The calibration warnings (``Calibration/warnings``) at each cutoff that has any.
+  public var warnings: [(cutoff: Day, lines: [String])] = []
+
+  /// The cutoffs: the latest `settings.cutoffs` month (or quarter) starts with at least the
+  /// longest horizon of data before them (for baseline A) and after them up to `last`.
+  public static func cutoffs(first: Day, last: Day, settings: Settings) -> [Day] {
+    guard let longest = settings.horizons.max(), settings.cutoffs > 0 else { return [] }
+    var out: [Day] = []
+    var (y, m, _) = last.civil
+    while out.count < settings.cutoffs {
+      guard let d = Day(year: y, month: m, day: 1), d - first >= longest else { break }
+      let fits = settings.every == .month || (m - 1) % 3 == 0
+      if fits, d + (longest - 1) <= last { out.append(d) }
+      m -= 1
+      if m == 0 {
+        m = 12
+        y -= 1
+      }
+    }
+    return out.reversed()
+  }
+
+  /// Runs the evaluation on the store. `progress` is called after each cutoff.
+  public static func run(
+    ledger: Ledger, links: InvoiceLinks, settings: Settings,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws -> Accuracy {
+    guard let last = ledger.lastEventDay, let first = ledger.invoiceIssued.min() else {
+      throw ArcadenceError(.usage, "the store is empty: import data first")
+    }
+    guard let longest = settings.horizons.max(), let shortest = settings.horizons.min() else {
+      throw ArcadenceError(.usage, "--horizons: expected at least one horizon")
+    }
+    guard shortest >= 7, longest <= 366 else {
+      throw ArcadenceError(
+        .usage, "--horizons: expected 7 to 366 days (value \(shortest < 7 ? shortest : longest))")
+    }
+    let days = cutoffs(first: Day(rawValue: first), last: last, settings: settings)
+    guard !days.isEmpty else {
+      throw ArcadenceError(
+        .usage,
+        "no cutoff fits: a cutoff needs \(longest) days of data before it and after it "
+          + "(data from \(Day(rawValue: first)) to \(last))")
+    }
+    var out = Accuracy(settings: settings, cutoffs: days, evaluations: [])
+    for (n, cutoff) in days.enumerated() {
+      let (evaluations, warnings) = try evaluateWithWarnings(
+        ledger: ledger, links: links, cutoff: cutoff, settings: settings)
+      out.evaluations += evaluations
+      if !warnings.isEmpty { out.warnings.append((cutoff, warnings)) }
+      progress?(n + 1, days.count)
+    }
+    return out
+  }
+
+  /// The evaluations at one cutoff: every horizon, every method.
+  public static func evaluate(
+    ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
+  ) throws -> [Evaluation] {
+    try evaluateWithWarnings(ledger: l, links: links, cutoff: cutoff, settings: settings).0
+  }
+
+  /// The evaluations at one cutoff and the warnings of its calibration.
+  static func evaluateWithWarnings(
+    ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
+  ) throws -> ([Evaluation], [String]) {
+    let longest = settings.horizons.max() ?? 0
+    let scenario = Scenario(
+      name: "accuracy", start: cutoff, horizonDays: longest, paths: settings.paths,
+      seed: settings.seed, policies: [PolicySpec(name: "observed")])
+    let run = try SimulationRun(
+      scenario: scenario, ledger: l, links: links, threads: settings.threads)
+    let result = run.run()
+    let book = run.portfolio
+    let params = run.parameters
+    var modelMedian: [Int32: Int32] = [:]
+    for i in 0..<book.openCount {
+      let c = Int(book.invoiceCustomer[i])
+      let seg = Int(book.customerSegment[c])
+      let row = seg < params.hazard.count ? params.hazard[seg] : []
+      if let m = PaymentTiming.median(
+        row: row, due: book.invoiceDue[i], autopay: book.customerAutopay[c],
+        autopayOnTime: params.autopayOnTime, promiseDay: book.promiseDay[i], pKept: params.pKept,
+        cap: params.hazardCap)
+      {
+        modelMedian[book.invoiceLedger[i]] = cutoff.rawValue &+ m
+      }
+    }
+    let actual = Actuals.dailyCash(l, from: cutoff, days: longest)
+    // Invoices open at the cutoff and the day each was paid, if it was.
+    var paid: [(invoice: Int32, day: Int32)] = []
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] < cutoff.rawValue {
+      guard l.balance(i, at: cutoff.rawValue - 1) > 0, let p = Actuals.paidDay(l, i),
+        p >= cutoff.rawValue
+      else { continue }
+      paid.append((Int32(i), p))
+    }
+    let paths = result.settings.paths
+    var out: [Evaluation] = []
+    for h in settings.horizons {
+      let a = Array(actual[0..<h])
+      // The model: per-path cash over the first h days.
+      var totals = [Double](repeating: 0, count: paths)
+      var weekly = [[Double]](
+        repeating: [Double](repeating: 0, count: paths), count: h / 7)
+      for p in 0..<paths {
+        for d in 0..<h {
+          let v = Double(result.cash[0][p * longest + d])
+          totals[p] += v
+          if d / 7 < weekly.count { weekly[d / 7][p] += v }
+        }
+      }
+      let modelWeeks = weekly.enumerated().map { w, values -> Week in
+        let s = values.sorted()
+        return Week(
+          actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +), forecast: Statistics.mean(values) ?? 0,
+          band: band(sorted: s))
+      }
+      out.append(
+        evaluation(
+          cutoff: cutoff, horizon: h, method: .model, actual: a,
+          forecast: Statistics.mean(totals) ?? 0, band: band(sorted: totals.sorted()),
+          weeks: modelWeeks, predicted: modelMedian, paid: paid))
+      let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
+      out.append(
+        evaluation(
+          cutoff: cutoff, horizon: h, method: .lastPeriod, actual: a, daily: lastPeriod,
+          predicted: nil, paid: paid))
+      let average = Baselines.customerAverage(l, cutoff: cutoff, horizon: h)
+      out.append(
+        evaluation(
+          cutoff: cutoff, horizon: h, method: .customerAverage, actual: a, daily: average.daily,
+          predicted: average.predicted, paid: paid))
+    }
+    return (out, run.calibration.warnings)
+  }
+
+  /// P5…P95 of sorted values (NumPy linear interpolation).
+  static func band(sorted s: [Double]) -> ClosedRange<Double>? {
+    guard let lo = Statistics.quantile(sorted: s, 0.05),
+      let hi = Statistics.quantile(sorted: s, 0.95), lo <= hi
+    else { return nil }
+    return lo...hi
+  }
+
+  /// An evaluation of a point forecast given per day (no band).
+  static func evaluation(
+    cutoff: Day, horizon h: Int, method: Method, actual a: [Int64], daily: [Double],
+    predicted: [Int32: Int32]?, paid: [(invoice: Int32, day: Int32)]
+  ) -> Evaluation {
+    let weeks = (0..<(h / 7)).map { w in
+      Week(
+        actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +),
+        forecast: daily[(w * 7)..<(w * 7 + 7)].reduce(0, +), band: nil)
+    }
+    return evaluation(
+      cutoff: cutoff, horizon: h, method: method, actual: a, forecast: daily.reduce(0, +),
+      band: nil, weeks: weeks, predicted: predicted, paid: paid)
+  }
+
+  /// An evaluation; counts the invoice-level hits of `predicted` (nil: no dates predicted).
+  static func evaluation(
+    cutoff: Day, horizon h: Int, method: Method, actual a: [Int64], forecast: Double,
+    band: ClosedRange<Double>?, weeks: [Week], predicted: [Int32: Int32]?,
+    paid: [(invoice: Int32, day: Int32)]
+  ) -> Evaluation {
+    var e = Evaluation(
+      cutoff: cutoff, horizon: h, method: method, actual: a.reduce(0, +), forecast: forecast,
+      band: band, weeks: weeks, invoicesPaid: nil, within3: 0, within7: 0)
+    guard let predicted else { return e }
+    let end = Int64(cutoff.rawValue) + Int64(h)
+    var n = 0
+    for (i, p) in paid where Int64(p) < end {
+      n += 1
+      guard let m = predicted[i] else { continue }
+      let gap = abs(Int64(p) - Int64(m))
+      if gap <= 3 { e.within3 += 1 }
+      if gap <= 7 { e.within7 += 1 }
+    }
+    e.invoicesPaid = n
+    return e
+  }
+
+  /// The measures per horizon and method, in the order of the settings' horizons and of
+  /// ``Method/allCases``.
+  public var rows: [Row] {
+    var out: [Row] = []
+    for h in settings.horizons {
+      for m in Method.allCases {
+        let es = evaluations.filter { $0.horizon == h && $0.method == m }
+        let errors = es.compactMap(\.error)
+        let weeks = es.flatMap(\.weeks).compactMap(\.covered)
+        let totals = es.compactMap(\.totalCovered)
+        let paid = es.compactMap(\.invoicesPaid)
+        let n = paid.reduce(0, +)
+        func share(_ k: Int) -> Double? { n > 0 ? Double(k) / Double(n) : nil }
+        out.append(
+          Row(
+            method: m, horizon: h, cutoffs: errors.count, meanError: Statistics.mean(errors),
+            meanAbsoluteError: Statistics.mean(errors.map(abs)),
+            weeklyMAPE: Statistics.mean(es.compactMap(\.weeklyMAPE)),
+            weeklyCoverage: weeks.isEmpty
+              ? nil : Double(weeks.filter { $0 }.count) / Double(weeks.count),
+            totalCoverage: totals.isEmpty
+              ? nil : Double(totals.filter { $0 }.count) / Double(totals.count),
+            invoicesPaid: paid.isEmpty ? nil : n,
+            within3: paid.isEmpty ? nil : share(es.map(\.within3).reduce(0, +)),
+            within7: paid.isEmpty ? nil : share(es.map(\.within7).reduce(0, +))))
+      }
+    }
+    return out
+  }
+
+  /// The evaluation as tables: the measures per horizon and method, then each cutoff's
+  /// total error per method.
+  public var table: String {
+    func pct(_ v: Double?, signed: Bool = false) -> String {
+      guard let v, v.isFinite else { return "—" }
+      return String(format: signed ? "%+.1f%%" : "%.1f%%", v * 100)
+    }
+    let span = "\(cutoffs.first?.description ?? "") … \(cutoffs.last?.description ?? "")"
+    var out =
+      "Forecast accuracy · rolling origin · \(cutoffs.count) cutoff\(cutoffs.count == 1 ? "" : "s") "
+      + "(\(settings.every.rawValue) "
+      + "starts, \(span)) · \(settings.paths) paths · seed \(settings.seed)\n"
+    out +=
+      "Each cutoff: calibrated and baselines fitted on data before it; actual cash counts "
+      + "every payment received.\n\n"
+    var t = TextTable(header: [
+      "horizon", "method", "cutoffs", "error", "|error|", "weekly MAPE", "weeks in P5–P95",
+      "total in P5–P95", "paid invoices", "±3 days", "±7 days",
+    ])
+    for r in rows {
+      t.add([
+        "\(r.horizon) d", r.method.label, String(r.cutoffs), pct(r.meanError, signed: true),
+        pct(r.meanAbsoluteError), pct(r.weeklyMAPE), pct(r.weeklyCoverage),
+        pct(r.totalCoverage), r.invoicesPaid.map(String.init) ?? "—", pct(r.within3),
+        pct(r.within7),
+      ])
+    }
+    out += t.rendered()
+    out += "\nTotal error per cutoff (forecast − actual) ÷ actual:\n\n"
+    var header = ["cutoff", "horizon", "actual"]
+    header += Method.allCases.map(\.label)
+    var c = TextTable(header: header)
+    for day in cutoffs {
+      for h in settings.horizons {
+        let es = evaluations.filter { $0.cutoff == day && $0.horizon == h }
+        guard let first = es.first else { continue }
+        var row = [day.description, "\(h) d", Cents.displayWhole(first.actual)]
+        for m in Method.allCases {
+          row.append(pct(es.first { $0.method == m }?.error, signed: true))
+        }
+        c.add(row)
+      }
+    }
+    out += c.rendered()
+    out +=
+      "\nInvoice level: invoices open at a cutoff and paid within the horizon; the model's "
+      + "predicted date is the median of its calibrated base hazards (contacts, disputes and "
+      + "the portfolio shock left out), baseline B's is issue + the customer's mean delay.\n"
+    return out
+  }
+
+  /// The evaluation as JSON: settings, the measures, and every evaluation.
+  public var json: JSONValue {
+    func ratio(_ v: Double?) -> JSONValue {
+      guard let v, v.isFinite else { return .null }
+      return .number((v * 1e4).rounded() / 1e4)
+    }
+    func money(_ v: Double) -> JSONValue { .money(Int64(v.rounded())) }
+    return .object([
+      ("cutoffs", .array(cutoffs.map { .string($0.description) })),
+      ("every", .string(settings.every.rawValue)),
+      ("horizons", .array(settings.horizons.map { .int($0) })),
+      ("paths", .int(settings.paths)), ("seed", .string(String(settings.seed))),
+      (
+        "summary",
+        .array(
+          rows.map { r in
+            .object([
+              ("horizon_days", .int(r.horizon)), ("method", .string(r.method.rawValue)),
+              ("cutoffs", .int(r.cutoffs)), ("mean_error", ratio(r.meanError)),
+              ("mean_absolute_error", ratio(r.meanAbsoluteError)),
+              ("weekly_mape", ratio(r.weeklyMAPE)), ("weekly_coverage", ratio(r.weeklyCoverage)),
+              ("total_coverage", ratio(r.totalCoverage)),
+              ("invoices_paid", .int(r.invoicesPaid)), ("within_3_days", ratio(r.within3)),
+              ("within_7_days", ratio(r.within7)),
+            ])
+          })
+      ),
+      (
+        "evaluations",
+        .array(
+          evaluations.map { e in
+            .object([
+              ("cutoff", .string(e.cutoff.description)), ("horizon_days", .int(e.horizon)),
+              ("method", .string(e.method.rawValue)), ("actual", .money(e.actual)),
+              ("forecast", money(e.forecast)),
+              ("p5", e.band.map { money($0.lowerBound) } ?? .null),
+              ("p95", e.band.map { money($0.upperBound) } ?? .null),
+              ("error", ratio(e.error)), ("weekly_mape", ratio(e.weeklyMAPE)),
+              (
+                "weeks_covered",
+                .int(e.band == nil ? nil : e.weeks.filter { $0.covered == true }.count)
+              ),
+              ("weeks", .int(e.weeks.count)), ("invoices_paid", .int(e.invoicesPaid)),
+              ("within_3_days", .int(e.invoicesPaid == nil ? nil : e.within3)),
+              ("within_7_days", .int(e.invoicesPaid == nil ? nil : e.within7)),
+            ])
+          })
+      ),
+    ])
+  }
+}

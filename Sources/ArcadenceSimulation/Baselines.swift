@@ -1,0 +1,137 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// What actually happened after a cutoff, and the facts about paid invoices that the
+/// evaluation and the naive baselines share (simulation.md, "Forecast accuracy").
+public enum Actuals {
+  /// Cash received on each of the `days` days from `start` (every payment, applied or not),
+  /// cents. O(payments).
+  public static func dailyCash(_ l: Ledger, from start: Day, days: Int) -> [Int64] {
+    var out = [Int64](repeating: 0, count: max(0, days))
+    let s = Int64(start.rawValue)
+    for k in l.paymentReceived.indices {
+      let d = Int64(l.paymentReceived[k]) - s
+      if d >= 0, d < Int64(days) { out[Int(d)] &+= l.paymentAmount[k] }
+    }
+    return out
+  }
+
+  /// The day invoice `i` was paid: the day its balance first reached 0 or less, when the
+  /// event that closed it was a payment; nil while open or when a credit memo or a write-off
+  /// closed it. Depends only on the invoice's events up to that day. O(events of the
+  /// invoice).
+  public static func paidDay(_ l: Ledger, _ i: Int) -> Int32? {
+    var b = l.invoiceAmount[i]
+    for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
+      b = b &- l.eventAmount[k]
+      if b <= 0 { return l.eventKind[k] == .payment ? l.eventDay[k] : nil }
+    }
+    return nil
+  }
+}
+
+/// The two naive forecasts every model is reported beside (simulation.md, "Forecast
+/// accuracy", baselines A and B). Both read only data before the cutoff.
+public enum Baselines {
+  /// Customers with fewer paid invoices than this use their segment's mean delay.
+  public static let minimumPaidInvoices = 3
+
+  /// Baseline A, last period: cash on day `k` of the next `horizon` days is the cash of day
+  /// `k` of the `horizon` days before the cutoff. O(payments).
+  public static func lastPeriod(_ l: Ledger, cutoff: Day, horizon: Int) -> [Double] {
+    Actuals.dailyCash(l, from: cutoff - horizon, days: horizon).map(Double.init)
+  }
+
+  /// Mean days from issue to payment per customer, from the invoices paid before `cutoff`:
+  /// the customer's own mean with at least ``minimumPaidInvoices`` paid invoices, otherwise
+  /// its segment's mean, otherwise the mean of all paid invoices, otherwise the customer's
+  /// payment terms. O(invoices + events).
+  public static func customerDelays(_ l: Ledger, before cutoff: Day) -> [Double] {
+    let n = l.customerIds.count
+    var sum = [Double](repeating: 0, count: n)
+    var count = [Int](repeating: 0, count: n)
+    var segSum: [String: Double] = [:]
+    var segCount: [String: Int] = [:]
+    var allSum = 0.0
+    var allCount = 0
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] < cutoff.rawValue {
+      guard let p = Actuals.paidDay(l, i), p < cutoff.rawValue else { continue }
+      let c = Int(l.invoiceCustomer[i])
+      let d = Double(Int64(p) - Int64(l.invoiceIssued[i]))
+      sum[c] += d
+      count[c] += 1
+      let s = l.customerSegments[c] ?? "unassigned"
+      segSum[s, default: 0] += d
+      segCount[s, default: 0] += 1
+      allSum += d
+      allCount += 1
+    }
+    return (0..<n).map { c in
+      if count[c] >= minimumPaidInvoices { return sum[c] / Double(count[c]) }
+      let s = l.customerSegments[c] ?? "unassigned"
+      if let k = segCount[s], k > 0 { return (segSum[s] ?? 0) / Double(k) }
+      if allCount > 0 { return allSum / Double(allCount) }
+      return Double(l.customerTerms[c])
+    }
+  }
+
+  /// Baseline B, customer average: each invoice open at the end of `cutoff − 1` pays its
+  /// balance at issue + its customer's mean delay (on the cutoff day when that is already
+  /// past); the invoices issued in the `horizon` days before the cutoff are issued again
+  /// `horizon` days later and paid at the same mean delays. Returns the daily cash and each
+  /// open invoice's predicted payment day (by ledger index). O(invoices + events).
+  public static func customerAverage(_ l: Ledger, cutoff: Day, horizon: Int)
+    -> (daily: [Double], predicted: [Int32: Int32])
+  {
+    let delays = customerDelays(l, before: cutoff)
+    let c0 = Int64(cutoff.rawValue)
+    let h = Int64(horizon)
+    var daily = [Double](repeating: 0, count: max(0, horizon))
+    var predicted: [Int32: Int32] = [:]
+    func offset(_ c: Int) -> Int64 { Int64(delays[c].rounded()) }
+    for i in l.invoiceAmount.indices where Int64(l.invoiceIssued[i]) < c0 {
+      let c = Int(l.invoiceCustomer[i])
+      let issued = Int64(l.invoiceIssued[i])
+      let b = l.balance(i, at: cutoff.rawValue - 1)
+      if b > 0 {
+        let day = max(issued + offset(c), c0)
+        predicted[Int32(i)] = Int32(clamping: day)
+        if day - c0 < h { daily[Int(day - c0)] += Double(b) }
+      }
+      if issued >= c0 - h {
+        let day = issued + h + offset(c)
+        if day >= c0, day - c0 < h { daily[Int(day - c0)] += Double(l.invoiceAmount[i]) }
+      }
+    }
+    return (daily, predicted)
+  }
+}
+
+/// The predicted payment day of an open invoice from the calibrated base hazards alone.
+public enum PaymentTiming {
+  /// Days looked ahead before giving up on a median.
+  public static let limitDays: Int32 = 3 * 365
+
+  /// The median payment day (offset from the start) of an invoice due on offset `due`, in a
+  /// segment with daily hazards `row` per ``AgingBucket``: the first day on which the
+  /// probability of still being unpaid falls to ½ or below. An auto-pay invoice not yet
+  /// due is paid on its due date when `autopayOnTime` ≥ ½, an open promise on its day when
+  /// `pKept` ≥ ½. Contacts, disputes and the portfolio shock are left out, so this is the
+  /// median of the base model; nil when no day within ``limitDays`` reaches ½. O(days).
+  public static func median(
+    row: [Double], due: Int32, autopay: Bool = false, autopayOnTime: Double = 0,
+    promiseDay: Int32 = Int32.max, pKept: Double = 0, cap: Double = 0.95
+  ) -> Int32? {
+    if autopay, due >= 0, autopayOnTime >= 0.5 { return due }
+    var s = 1.0
+    for t in Int32(0)..<limitDays {
+      if t == promiseDay, pKept >= 0.5 { return t }
+      let b = AgingBucket.of(dpd: t &- due)
+      let h = b < row.count ? min(cap, max(0, row[b])) : 0
+      s *= 1 - h
+      if s <= 0.5 { return t }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,137 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import Testing
+
+@testable import ArcadenceSimulation
+
+/// The model changes of issue 15, each on a ledger small enough to check on paper.
+@Suite struct ForecastModelTests {
+  static let reps = """
+    rep_id,name,team,active
+    R1,Ann,A,true
+    R2,Bo,A,true
+
+    """
+  static let customers = """
+    customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,autopay_cancelled_on
+    C1,One,a,R1,30,2025-12-01,,
+
+    """
+
+  /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
+  /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
+  /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
+  /// the last invoice is at −1) over 40 days it is billed at −1 + 20 = 19 and 39, not at 9,
+  /// 19, 29 and 39.
+  @Test func billingFollowsTheMeanGap() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-11,2026-02-10,100
+      I3,C1,2026-01-21,2026-02-20,100
+      I4,C1,2026-03-02,2026-04-01,100
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let start = Day(iso: "2026-03-03")!
+    #expect(BillingCadence.fit(ledger: l, until: start - 1).gap == [20])
+    let book = Portfolio(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
+      horizon: 40, newInvoices: true)
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [19, 39])
+  }
+
+  /// A customer silent for no longer than its longest gap so far is still billed: gaps are
+  /// irregular, so a silence of twice the mean gap is common and is not churn. C1 was billed
+  /// on 01-01, 01-06, 01-11 and 03-02 (gaps 5, 5, 50: mean 20, longest 50). On 04-19 (offset
+  /// 0) its last invoice is 48 days old, more than max(2 × 20, 45) but not more than 50: it is
+  /// billed at −48 + 3 × 20 = 12 and 32 within 40 days.
+  @Test func aSilenceNoLongerThanTheLongestGapIsNotChurn() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-06,2026-02-05,100
+      I3,C1,2026-01-11,2026-02-10,100
+      I4,C1,2026-03-02,2026-04-01,100
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let start = Day(iso: "2026-04-19")!
+    let book = Portfolio(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
+      horizon: 40, newInvoices: true)
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [12, 32])
+  }
+
+  /// A hazard cell with fewer than 30 payments whose pooled rate is as thin (one segment:
+  /// the same empty cell) is not left at 0: it is topped up at the pooled rate of the nearest
+  /// bucket with 30 payments or more, and the calibration says so. Forty invoices all paid
+  /// 10 days after issue (30 days before due): only `not_due` has payments; every past-due
+  /// cell has 0 payments in 0 days and so takes the `not_due` rate exactly.
+  @Test func emptyHazardCellsFallBackToTheNearestPooledBucket() throws {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    for k in 0..<40 {
+      let issued = first + k
+      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
+      payments += "P\(k),C1,I\(k),\(issued + 10),100,ach\n"
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let notDue = c.hazard[0][0].value
+    #expect(c.hazard[0][0].events == 40 && !c.hazard[0][0].thin)
+    for b in 1..<AgingBucket.count {
+      #expect(abs(c.hazard[0][b].value - notDue) < 1e-15)
+    }
+    let label = AgingBucket.labels
+    #expect(
+      c.warnings
+        == (1..<AgingBucket.count).map {
+          "hazard a \(label[$0]) rests on 0 payments in 0 days at risk (fewer than 30): using "
+            + String(format: "%.4f", notDue) + ", the pooled not_due rate"
+        })
+  }
+
+  /// Capacity is typical throughput: the median day of the last 90 with calls, per rep who
+  /// called in the last 30 days. Two reps made 2, 4 and 10 calls on three days: the median
+  /// day is 4 calls, 2 per rep (the busiest day, 10, would say 5).
+  @Test func capacityIsTheMedianDayPerRep() throws {
+    var rows = "activity_id,customer_id,invoice_id,rep_id,occurred_at,channel,direction,outcome\n"
+    var n = 0
+    for (day, perRep) in [("2026-03-10", 1), ("2026-03-11", 2), ("2026-03-12", 5)] {
+      for rep in ["R1", "R2"] {
+        for _ in 0..<perRep {
+          n += 1
+          rows += "A\(n),C1,I1,\(rep),\(day)T10:00:00Z,call,outbound,no_answer\n"
+        }
+      }
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+
+      """,
+      "activities.csv": rows,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    #expect(c.reps == 2)
+    #expect(c.callsPerRepPerDay == 2)
+  }
+}
