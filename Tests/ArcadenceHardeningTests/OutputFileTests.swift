@@ -206,7 +206,10 @@ import Testing
       let r = try Hostile.run(["calibrate", "--db", db, "--out", path])
       let what = path.hasSuffix("pipe") ? "a FIFO" : "a character device"
       #expect(r.status == 1)
-      #expect(r.err == "error: cannot write \(path): not a regular file (\(what))\n")
+      // Calibration warnings about the tiny fixture's thin hazards may come first.
+      #expect(
+        r.err.split(separator: "\n").last
+          == "error: cannot write \(path): not a regular file (\(what))")
     }
     if haveDevice { #expect(Self.kind(device) == S_IFCHR) }
     #expect(Self.kind(dir + "/pipe") == S_IFIFO)
