@@ -101,6 +101,12 @@ public struct Mapping: Sendable {
     let root: Node?
     do {
       root = try Yams.compose(yaml: yaml)
+    } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        DuplicateKey.message(
+          file: fileName, key: duplicates.first ?? "?", text: yaml, firstLine: context.mark.line,
+          firstColumn: context.mark.column))
     } catch {
       throw ArcadenceError(.invalidConfiguration, "\(fileName) is not valid YAML: \(error)")
     }
@@ -328,6 +334,10 @@ public struct Mapping: Sendable {
     if words.count == 3, columns.contains(String(words[0])), ["+", "-"].contains(words[1]),
       let n = Int(words[2])
     {
+      if let reason = Span.daysProblem(n) {
+        problem(v, path, "\(reason) (value \"\(text)\")")
+        return nil
+      }
       return .offset(field: String(words[0]), days: words[1] == "-" ? -n : n)
     }
     return .column(text, values: [:])
