@@ -267,6 +267,7 @@ public struct Mapping: Sendable {
     }
     if t.source.isEmpty { problem(node, "\(path).source", "missing: name the source file") }
     var given: [String: Field] = [:]
+    var rejected: Set<String> = []  // mapped, with a problem already reported
     if let fields = fieldsNode?.mapping {
       for (k, v) in fields {
         let name = k.string ?? ""
@@ -277,12 +278,17 @@ public struct Mapping: Sendable {
             "not a field of \(entity.rawValue) (expected \(columns.joined(separator: ", ")))")
           continue
         }
-        if let f = readField(v, here, columns, problem) { given[name] = f }
+        if let f = readField(v, here, columns, problem) {
+          given[name] = f
+        } else {
+          rejected.insert(name)
+        }
       }
     } else {
       problem(fieldsNode ?? node, "\(path).fields", "missing: map the fields")
     }
-    for c in entity.columns where c.required && given[c.name] == nil && fieldsNode != nil {
+    for c in entity.columns
+    where c.required && given[c.name] == nil && !rejected.contains(c.name) && fieldsNode != nil {
       problem(fieldsKey, "\(path).fields.\(c.name)", "required by the data contract but not mapped")
     }
     for (name, f) in given {

@@ -19,7 +19,7 @@ enum Bounded {
     p.standardInput = FileHandle.nullDevice
     p.standardOutput = FileHandle.nullDevice
     let errFile = NSTemporaryDirectory() + "arcadence-sweep-\(UUID().uuidString).err"
-    FileManager.default.createFile(atPath: errFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile, contents: nil)
     let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
     p.standardError = errHandle
     let done = DispatchSemaphore(value: 0)
