@@ -45,7 +45,9 @@ enum Bounded {
     if [132, 133, 134, 139].contains(status) || status > 128 {
       return "\(line): trapped (exit \(status)): \(o.err.suffix(300))"
     }
-    if status != 0, !o.err.hasPrefix("error:") {
+    // `error:` from arcadence; `Error:` (exit 64) from the argument parser for a value that
+    // is not a number at all.
+    if status != 0, !o.err.hasPrefix("error:"), !(status == 64 && o.err.hasPrefix("Error:")) {
       return "\(line): exit \(status) without an error line: \(o.err.prefix(300))"
     }
     return nil
@@ -68,17 +70,32 @@ enum Bounded {
   ]
 
   static func check(_ runs: [[String]], seconds: Double = 60) throws -> [String] {
-    try runs.compactMap { Bounded.problem(try Bounded.run($0, seconds: seconds)) }
+    try runs.compactMap { Bounded.problem(try Bounded.run(joinNegatives($0), seconds: seconds)) }
+  }
+
+  /// `--horizon=-1`: a value starting with `-` would otherwise be read as an option.
+  static func joinNegatives(_ args: [String]) -> [String] {
+    var out: [String] = []
+    for a in args {
+      if a.hasPrefix("-"), !a.hasPrefix("--"), let last = out.last, last.hasPrefix("--") {
+        out[out.count - 1] = last + "=" + a
+      } else {
+        out.append(a)
+      }
+    }
+    return out
   }
 
   @Test func periodOptionsOfEveryReport() throws {
     let db = try HandFixture.store().path
     let out = try Hostile.temporaryDirectory("sweep")
     var runs: [[String]] = []
-    for p in Self.periods {
+    for (k, p) in Self.periods.enumerated() {
       runs.append(["kpis", "--db", db] + p)
       runs.append(["kpis", "--db", db, "--format", "json"] + p)
       runs.append(["scorecard", "--db", db] + p)
+      // The slow ones at the ends of the calendar only.
+      guard [0, 1, 7, 8, 9].contains(k) else { continue }
       runs.append(["charts", "--db", db, "--out", out, "--format", "svg"] + p)
       runs.append(["dashboard", "--db", db, "--out", out] + p)
     }
