@@ -87,12 +87,11 @@ public enum Generator {
       )
     }
     // A month is billed after the last day too: the data must end a month before 9999-12-31.
-    guard let end = options.endIfInCalendar, end < Day.maximum - 31 else {
+    guard options.endIfInCalendar.map({ $0 < Day.maximum - 31 }) ?? false else {
       throw ArcadenceError(
         .usage,
         "--start \(options.start) with --months \(options.months) ends after \(Day.maximum)")
     }
-    _ = end
     let started = Date()
     do {
       try FileManager.default.createDirectory(
