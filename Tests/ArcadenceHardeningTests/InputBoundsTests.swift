@@ -1,6 +1,7 @@
 import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceMapping
+import ArcadenceSimulation
 import ArcadenceTestSupport
 import Foundation
 import Testing
@@ -100,6 +101,18 @@ import Testing
       r.err
         == "error: \(path): start: 9999-12-01 is 7973 years after the last day of the data "
         + "(2026-04-05); name a day at most 100 years after it\n")
+  }
+
+  @Test func scenarioStartAfterTheDataCalibratesUpToTheLastDay() throws {
+    let store = try HandFixture.store()
+    let ledger = try store.loadLedger()
+    let scenario = Scenario(
+      name: "later", start: Self.day("2026-05-01"), horizonDays: 7, paths: 2,
+      policies: [PolicySpec(name: "observed")])
+    let run = try SimulationRun(
+      scenario: scenario, ledger: ledger, links: try store.loadInvoiceLinks(for: ledger))
+    #expect(run.calibrationLabel == "from_store (data up to 2026-04-05)")
+    #expect(run.calibration.until == Self.day("2026-04-05"))
   }
 
   @Test func backtestHorizonAndThreadsAreBounded() throws {
