@@ -53,7 +53,7 @@ public struct KPIReport: Sendable {
   /// the previous period and the change.
   public var table: String {
     var out = "KPIs \(period) (\(period.days) days) · \(scope)\n"
-    out += "compared with \(period.previous)\n\n"
+    out += period.comparisonLabel() + "\n\n"
     var t = TextTable(header: ["Metric", "Value", "Previous", "Change"])
     for (group, title) in Metrics.groups {
       t.section(title)
@@ -124,8 +124,9 @@ extension Period {
   public static func latestFullQuarter(endingBy day: Day) -> Period {
     let (y, m, _) = day.civil
     let q = (m - 1) / 3 + 1
-    let current = Period.quarter(y, q)!
+    // `day` is a calendar day, so its quarter exists; the one before may not (year 1).
+    guard let current = Period.quarter(y, q) else { return Period(from: day, to: day) }
     if current.to == day { return current }
-    return q == 1 ? Period.quarter(y - 1, 4)! : Period.quarter(y, q - 1)!
+    return (q == 1 ? Period.quarter(y - 1, 4) : Period.quarter(y, q - 1)) ?? current
   }
 }

@@ -50,8 +50,30 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
   }
 
-  /// The day `n` days later (earlier for negative `n`).
-  public func adding(_ n: Int) -> Day { Day(rawValue: rawValue + Int32(n)) }
+  /// The day `n` days later (earlier for negative `n`), saturating at the ends of `Int32`
+  /// instead of trapping; input-derived offsets go through ``offset(by:)`` or ``Span``.
+  public func adding(_ n: Int) -> Day {
+    let step = Int64(clamping: n)
+    let sum = Int64(rawValue).addingReportingOverflow(step)
+    return Day(
+      rawValue: sum.overflow ? (step < 0 ? .min : .max) : Int32(clamping: sum.partialValue))
+  }
+
+  /// 0001-01-01: the first day arcadence reads or writes.
+  public static let minimum = Day(rawValue: Int32(daysFromCivil(1, 1, 1)))
+  /// 9999-12-31: the last day arcadence reads or writes.
+  public static let maximum = Day(rawValue: Int32(daysFromCivil(9999, 12, 31)))
+
+  /// Whether the day lies in 0001-01-01…9999-12-31, the years a `YYYY-MM-DD` date can name.
+  public var isInCalendar: Bool { self >= Day.minimum && self <= Day.maximum }
+
+  /// The day `n` days later (earlier for negative `n`); nil when it falls outside
+  /// 0001-01-01…9999-12-31.
+  public func offset(by n: Int) -> Day? {
+    guard n.magnitude <= UInt(Day.maximum - Day.minimum) else { return nil }
+    let d = adding(n)
+    return d.isInCalendar ? d : nil
+  }
 
   /// Whole days from `other` to `self` (`self − other`).
   public func days(since other: Day) -> Int { Int(rawValue) - Int(other.rawValue) }

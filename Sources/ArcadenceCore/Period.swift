@@ -25,6 +25,15 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
   /// The period of the same length that ends the day before this one starts.
   public var previous: Period { Period(from: from - days, to: from - 1) }
 
+  /// Whether ``previous`` lies in the calendar (starts on or after 0001-01-01).
+  public var hasPrevious: Bool { previous.from.isInCalendar }
+
+  /// `compared with …` (``previous`` as `describe` writes it), or `no previous period` when
+  /// it would start before 0001-01-01: the one wording of the comparison line.
+  public func comparisonLabel(_ describe: (Period) -> String = { "\($0)" }) -> String {
+    hasPrevious ? "compared with " + describe(previous) : "no previous period"
+  }
+
   /// `FROM..TO`.
   public var description: String { "\(from)..\(to)" }
 
@@ -34,8 +43,10 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
       return nil
     }
     let lastMonth = 3 * q
-    let last = Day(
-      year: year, month: lastMonth, day: Day.daysInMonth(year: year, month: lastMonth))!
+    guard
+      let last = Day(
+        year: year, month: lastMonth, day: Day.daysInMonth(year: year, month: lastMonth))
+    else { return nil }
     return Period(from: first, to: last)
   }
 
@@ -98,14 +109,15 @@ extension Day {
   public var isoWeek: (year: Int, week: Int) {
     let thursday = self - weekdayFromMonday + 3
     let y = thursday.year
-    let jan1 = Day(year: y, month: 1, day: 1)!
+    // Any year (0 or 10000 at the ends of the calendar): no validation needed here.
+    let jan1 = Day(rawValue: Int32(clamping: Day.daysFromCivil(y, 1, 1)))
     return (y, (thursday - jan1) / 7 + 1)
   }
 
   /// `2026-W07` style label of this day's ISO week.
   public var isoWeekLabel: String {
     let (y, w) = isoWeek
-    return "\(y)-W" + Day.pad(w, 2)
+    return Day.pad(y, 4) + "-W" + Day.pad(w, 2)
   }
 
   /// The Monday starting this day's ISO week.

@@ -31,12 +31,18 @@ public struct GeneratorOptions: Sendable {
   }
 
   /// The last day of the data: `months` calendar months after `start`, minus one day.
-  public var end: Day {
+  public var end: Day { endIfInCalendar ?? Day.maximum }
+
+  /// ``end``, or nil when `months` reaches past 9999-12-31 (or is absurd).
+  public var endIfInCalendar: Day? {
+    guard (0...Span.maxYears * 12).contains(months) else { return nil }
     let (y, m, d) = start.civil
     let total = (y * 12 + m - 1) + months
     let ey = total / 12
     let em = total % 12 + 1
-    return Day(year: ey, month: em, day: min(d, Day.daysInMonth(year: ey, month: em)))! - 1
+    return Day(year: ey, month: em, day: min(d, Day.daysInMonth(year: ey, month: em))).map {
+      $0 - 1
+    }
   }
 }
 
@@ -66,6 +72,25 @@ public enum Generator {
     else {
       throw ArcadenceError(
         .usage, "customers, months and reps must be positive, with at most one team per rep")
+    }
+    guard options.customers <= 10_000_000 else {
+      throw ArcadenceError(
+        .usage, "--customers: expected 1 to 10,000,000 (value \(options.customers))")
+    }
+    guard options.reps <= 100_000 else {
+      throw ArcadenceError(.usage, "--reps: expected 1 to 100,000 (value \(options.reps))")
+    }
+    guard options.months <= Span.maxYears * 12 else {
+      throw ArcadenceError(
+        .usage,
+        "--months: at most \(Span.maxYears * 12) (\(Span.maxYears) years) (value \(options.months))"
+      )
+    }
+    // A month is billed after the last day too: the data must end a month before 9999-12-31.
+    guard options.endIfInCalendar.map({ $0 < Day.maximum - 31 }) ?? false else {
+      throw ArcadenceError(
+        .usage,
+        "--start \(options.start) with --months \(options.months) ends after \(Day.maximum)")
     }
     let started = Date()
     try OutputFile.createDirectory(directory)
@@ -105,8 +130,13 @@ public enum Generator {
     let perTeam = (options.reps + options.teams - 1) / options.teams
     return (0..<options.reps).map { i in
       let name =
-        Names.firstNames[(i * 7 + Int(options.seed)) % Names.firstNames.count] + " "
-        + Names.lastNames[(i * 5 + Int(options.seed / 3)) % Names.lastNames.count]
+        // The seed reduced first: the same names, without overflow for any seed.
+        Names.firstNames[
+          (i * 7 + Int(options.seed % UInt64(Names.firstNames.count))) % Names.firstNames.count]
+        + " "
+        + Names.lastNames[
+          (i * 5 + Int((options.seed / 3) % UInt64(Names.lastNames.count)))
+            % Names.lastNames.count]
       let team =
         i / perTeam < Names.teams.count ? Names.teams[i / perTeam] : "Team \(i / perTeam + 1)"
       return GroundTruth.RepProfile(

@@ -36,10 +36,18 @@ public final class MappedSource: RecordSource {
         .io, "\(mappingFile): targets.\(target.entity.rawValue).source: no file \(path)")
     }
     reader = try CSVReader(path: path, fileName: target.source, maxFieldBytes: maxFieldBytes)
+    // Stop at the end of the file: header_row may name a record far past it.
     var headerRecord: CSVRecord?
-    for _ in 0..<target.headerRow { headerRecord = try reader.next() }
-    guard let headerRecord else {
-      throw ArcadenceError(.invalidData, "\(target.source) has no header row \(target.headerRow)")
+    var records = 0
+    while records < target.headerRow, let r = try reader.next() {
+      records += 1
+      headerRecord = r
+    }
+    guard let headerRecord, records == target.headerRow else {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        "\(mappingFile): targets.\(target.entity.rawValue).header_row: \(target.source) has "
+          + "only \(records) records (value \(target.headerRow))")
     }
     var columns: [String: Int] = [:]
     for (i, name) in headerRecord.fields.enumerated()
@@ -186,7 +194,14 @@ public final class MappedSource: RecordSource {
         }.joined()
       case .offset(let other, let n):
         guard let base = days[other] else { continue }  // its own problem is reported
-        out[i] = (base + n).description
+        guard let day = base.offset(by: n) else {
+          fail(
+            name,
+            "\(other) \(n < 0 ? "-" : "+") \(n.magnitude) days falls outside \(Day.minimum)…\(Day.maximum)",
+            base.description)
+          continue
+        }
+        out[i] = day.description
         continue
       }
       if text.isEmpty {

@@ -101,6 +101,12 @@ public struct Mapping: Sendable {
     let root: Node?
     do {
       root = try Yams.compose(yaml: yaml)
+    } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        DuplicateKey.message(
+          file: fileName, key: duplicates.first ?? "?", text: yaml, firstLine: context.mark.line,
+          firstColumn: context.mark.column))
     } catch {
       throw ArcadenceError(.invalidConfiguration, "\(fileName) is not valid YAML: \(error)")
     }
@@ -261,6 +267,7 @@ public struct Mapping: Sendable {
     }
     if t.source.isEmpty { problem(node, "\(path).source", "missing: name the source file") }
     var given: [String: Field] = [:]
+    var rejected: Set<String> = []  // mapped, with a problem already reported
     if let fields = fieldsNode?.mapping {
       for (k, v) in fields {
         let name = k.string ?? ""
@@ -271,12 +278,17 @@ public struct Mapping: Sendable {
             "not a field of \(entity.rawValue) (expected \(columns.joined(separator: ", ")))")
           continue
         }
-        if let f = readField(v, here, columns, problem) { given[name] = f }
+        if let f = readField(v, here, columns, problem) {
+          given[name] = f
+        } else {
+          rejected.insert(name)
+        }
       }
     } else {
       problem(fieldsNode ?? node, "\(path).fields", "missing: map the fields")
     }
-    for c in entity.columns where c.required && given[c.name] == nil && fieldsNode != nil {
+    for c in entity.columns
+    where c.required && given[c.name] == nil && !rejected.contains(c.name) && fieldsNode != nil {
       problem(fieldsKey, "\(path).fields.\(c.name)", "required by the data contract but not mapped")
     }
     for (name, f) in given {
@@ -328,6 +340,10 @@ public struct Mapping: Sendable {
     if words.count == 3, columns.contains(String(words[0])), ["+", "-"].contains(words[1]),
       let n = Int(words[2])
     {
+      if let reason = Span.daysProblem(n) {
+        problem(v, path, "\(reason) (value \"\(text)\")")
+        return nil
+      }
       return .offset(field: String(words[0]), days: words[1] == "-" ? -n : n)
     }
     return .column(text, values: [:])

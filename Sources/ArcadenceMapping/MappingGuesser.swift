@@ -157,7 +157,13 @@ public enum MappingGuesser {
     y += "    existing: keep   # customers already in the store are left as they are\n"
     y += "    fields:\n"
     y += "      customer_id: \(customerKey)\(customerKeyNote)\n"
-    y += "      name: \(q(customerName ?? customerID ?? "unknown"))\n"
+    if let customerName {
+      y += "      name: \(q(customerName))\n"
+    } else {
+      // No name column: the customer id stands in (a column, or the one constant id).
+      y += "      name: \(customerID.map(q) ?? customerKey)   # no customer name column: the "
+      y += "customer id stands in as the name\n"
+    }
     y += "      rep_id: =unassigned\n"
     y += "      payment_terms_days: =\(terms)   # the median of due − invoice date in the file\n"
     y += "      created_on: \(q(issued ?? "?"))\n"

@@ -151,8 +151,8 @@ public enum Dashboard {
   ) -> String {
     let e = HTML.escape
     var b = "<header class=\"top\"><h1>Collections dashboard</h1>"
-    b += "<p>\(e(ChartSet.periodLabel(period))) · compared with \(period.previous.from) to "
-    b += "\(period.previous.to) · source: \(e(source))</p></header>"
+    let comparison = period.comparisonLabel { "\($0.from) to \($0.to)" }
+    b += "<p>\(e(ChartSet.periodLabel(period))) · \(comparison) · source: \(e(source))</p></header>"
     b += "<nav><a href=\"#kpis\">KPIs</a><a href=\"#charts\">Charts</a>"
     b += "<a href=\"#aging\">Aging</a><a href=\"#reps\">Scorecards</a>"
     b += "<a href=\"\(e(reviewFile))\">Weekly review \(e(reviewLabel))</a></nav><main>"

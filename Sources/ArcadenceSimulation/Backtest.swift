@@ -50,6 +50,7 @@ public struct Backtest: Sendable {
     guard horizon >= 7 else {
       throw ArcadenceError(.usage, "--horizon: expected at least 7 days (value \(horizon))")
     }
+    try Span.days(horizon, option: "--horizon")
     guard cutoff + (horizon - 1) <= last else {
       throw ArcadenceError(
         .usage,

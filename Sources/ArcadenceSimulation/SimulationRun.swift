@@ -34,10 +34,18 @@ public struct SimulationRun: Sendable {
     guard h >= 1, h <= 730 else {
       throw ArcadenceError(.usage, "--horizon: expected 1 to 730 days (value \(h))")
     }
+    let startKey = "\(scenario.file.isEmpty ? "scenario" : scenario.file): start"
+    try Span.day(start, after: last, option: startKey)
+    guard start.offset(by: h - 1) != nil else {
+      throw ArcadenceError(
+        .usage, "\(startKey): \(start) with a horizon of \(h) days ends after \(Day.maximum)")
+    }
     switch scenario.calibration {
     case .fromStore:
-      calibration = Calibration.fit(ledger: ledger, links: links, until: start - 1)
-      calibrationLabel = "from_store (data up to \(start - 1))"
+      // No data after the last day: fitting past it would only add censored exposure.
+      let until = Span.clip(start - 1, toLast: last, option: "start").day
+      calibration = Calibration.fit(ledger: ledger, links: links, until: until)
+      calibrationLabel = "from_store (data up to \(until))"
     case .file(let name):
       let path =
         name.hasPrefix("/") ? name : (scenario.folder as NSString).appendingPathComponent(name)

@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Dispatch
 import Foundation
 
@@ -31,6 +32,17 @@ public struct SimulationSettings: Sendable, Equatable {
 
   /// All available cores.
   public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+  /// Refuses `--paths` outside 1…1,000,000 and `--threads` outside 1…1024: the one check of
+  /// both for `simulate` and `backtest`.
+  public static func check(paths: Int?, threads: Int?) throws {
+    if let paths, paths < 1 || paths > 1_000_000 {
+      throw ArcadenceError(.usage, "--paths: expected 1 to 1,000,000 (value \(paths))")
+    }
+    if let threads, threads < 1 || threads > 1024 {
+      throw ArcadenceError(.usage, "--threads: expected 1 to 1024 (value \(threads))")
+    }
+  }
 }
 
 /// The Monte Carlo cadence simulator (simulation.md, "Model").

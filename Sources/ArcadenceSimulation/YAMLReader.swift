@@ -23,8 +23,12 @@ struct YAMLReader {
         .composer(_, let problem, let mark, _):
         line = mark.line
         what = problem
-      case .duplicatedKeysInMapping(let duplicates, _):
-        what = "a key is given twice: \(duplicates.joined(separator: ", "))"
+      case .duplicatedKeysInMapping(let duplicates, let context):
+        throw ArcadenceError(
+          .invalidConfiguration,
+          DuplicateKey.message(
+            file: file, key: duplicates.first ?? "?", text: text, firstLine: context.mark.line,
+            firstColumn: context.mark.column))
       default: break
       }
       throw ArcadenceError(

@@ -58,7 +58,7 @@ struct PeriodOptions: ParsableArguments {
         throw ArcadenceError(.usage, "--to: not a valid date (YYYY-MM-DD) (value \"\(t)\")")
       }
       guard a <= b else { throw ArcadenceError(.usage, "--to (\(t)) is before --from (\(f))") }
-      return Period(from: a, to: b)
+      return try Span.period(Period(from: a, to: b), option: "--from/--to")
     }
     guard let last = try lastDay() else {
       throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")

@@ -52,7 +52,9 @@ struct CalibrateCommand: ParsableCommand {
         guard let d = Day(iso: until) else {
           throw ArcadenceError(.usage, "--until: not a valid date (YYYY-MM-DD): \(until)")
         }
-        day = d
+        let clipped = Span.clip(d, toLast: last, option: "--until")
+        if let note = clipped.note { Terminal.note(note) }
+        day = clipped.day
       }
       let links = try db.loadInvoiceLinks(for: ledger)
       let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
@@ -97,12 +99,7 @@ struct SimulateCommand: ParsableCommand {
 
   func run() throws {
     try guarded {
-      if let paths, paths < 1 || paths > 1_000_000 {
-        throw ArcadenceError(.usage, "--paths: expected 1 to 1,000,000 (value \(paths))")
-      }
-      if let threads, threads < 1 || threads > 1024 {
-        throw ArcadenceError(.usage, "--threads: expected 1 to 1024 (value \(threads))")
-      }
+      try SimulationSettings.check(paths: paths, threads: threads)
       if method == .markov, dataOut != nil {
         throw ArcadenceError(.usage, "--data-out: the Markov method draws no charts")
       }
@@ -179,9 +176,7 @@ struct BacktestCommand: ParsableCommand {
       guard let day = Day(iso: cutoff) else {
         throw ArcadenceError(.usage, "--cutoff: not a valid date (YYYY-MM-DD): \(cutoff)")
       }
-      guard paths >= 1, paths <= 1_000_000 else {
-        throw ArcadenceError(.usage, "--paths: expected 1 to 1,000,000 (value \(paths))")
-      }
+      try SimulationSettings.check(paths: paths, threads: threads)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
