@@ -142,21 +142,8 @@ import Testing
   /// Runs the CLI as user and group 65534 (nobody), for whom file modes hold (the tests run
   /// as root, who may write anything).
   func runAsNobody(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    p.arguments =
-      ["--reuid=65534", "--regid=65534", "--clear-groups", Hostile.executable.path] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (
-      p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self)
-    )
+    try Hostile.run(
+      arguments, through: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
   }
 
   func files(_ dir: String) throws -> [String] {

@@ -27,13 +27,21 @@ enum Hostile {
     return URL(fileURLWithPath: repoRoot + "/.build/debug/arcadence")
   }
 
-  /// Runs the CLI as a person would; returns its exit status and both streams.
+  /// Runs the CLI as a person would; returns its exit status and both streams. With
+  /// `through` (a launcher and its arguments, such as `setpriv --reuid=…`), the launcher runs
+  /// the CLI.
   static func run(
-    _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil
+    _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil,
+    through launcher: [String] = []
   ) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
-    p.executableURL = executable
-    p.arguments = arguments
+    if let first = launcher.first {
+      p.executableURL = URL(fileURLWithPath: first)
+      p.arguments = launcher.dropFirst() + [executable.path] + arguments
+    } else {
+      p.executableURL = executable
+      p.arguments = arguments
+    }
     if let environment { p.environment = environment }
     let out = Pipe()
     let err = Pipe()
