@@ -9,9 +9,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// Days since 1970-01-01.
   public var rawValue: Int32
 
-  /// The days arcadence supports: years 0001 to 9999 (``init(year:month:day:)``), as raw
+  /// The days arcadence supports, ``minimum`` to ``maximum`` (years 0001 to 9999), as raw
   /// values. A store row dated outside them was written by another tool.
-  public static let supportedRange: ClosedRange<Int64> = -719_162...2_932_896
+  public static let supportedRange: ClosedRange<Int64> =
+    Int64(minimum.rawValue)...Int64(maximum.rawValue)
 
   /// Wraps a count of days since 1970-01-01.
   public init(rawValue: Int32) { self.rawValue = rawValue }

@@ -15,8 +15,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
   /// take a local time just inside those years outside them (`0001-01-01T00:00:00+14:00`).
   public static let supported =
     Timestamp(
-      seconds: Int64(Day.daysFromCivil(1, 1, 1)) * 86_400)...Timestamp(
-      seconds: Int64(Day.daysFromCivil(9999, 12, 31)) * 86_400 + 86_399)
+      seconds: Day.supportedRange.lowerBound * 86_400)...Timestamp(
+      seconds: Day.supportedRange.upperBound * 86_400 + 86_399)
 
   /// Why an instant outside ``supported`` is refused.
   public static let outOfRange =

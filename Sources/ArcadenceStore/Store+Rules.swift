@@ -15,7 +15,7 @@ import GRDBSQLite
 enum StoreBounds {
   /// Instants (seconds since the epoch) whose UTC day is a supported day.
   static let instants: ClosedRange<Int64> =
-    Day.supportedRange.lowerBound * 86_400...Day.supportedRange.upperBound * 86_400 + 86_399
+    Timestamp.supported.lowerBound.seconds...Timestamp.supported.upperBound.seconds
   /// Payment terms in days: the span of the supported days.
   static let terms: ClosedRange<Int64> =
     0...(Day.supportedRange.upperBound - Day.supportedRange.lowerBound)
@@ -30,16 +30,23 @@ extension FastStatement {
     sqlite3_column_type(raw, i) == SQLITE_NULL
   }
 
+  /// Column `i` as an integer in `range`; sets `bad` (and reads 0) unless it is one. The one
+  /// check behind ``day(_:_:)``, ``instant(_:_:)``, ``amount(_:_:)`` and ``terms(_:_:)``.
+  @inline(__always)
+  func integer(_ i: Int32, in range: ClosedRange<Int64>, _ bad: inout Bool) -> Int64 {
+    let v = integer(i)
+    guard isInteger(i), range.contains(v) else {
+      bad = true
+      return 0
+    }
+    return v
+  }
+
   /// Column `i` as a day; sets `bad` (and reads 0) unless it is an integer in
   /// ``Day/supportedRange``.
   @inline(__always)
   func day(_ i: Int32, _ bad: inout Bool) -> Int32 {
-    let v = integer(i)
-    guard isInteger(i), Day.supportedRange.contains(v) else {
-      bad = true
-      return 0
-    }
-    return Int32(v)
+    Int32(truncatingIfNeeded: integer(i, in: Day.supportedRange, &bad))
   }
 
   /// Column `i` as ``day(_:_:)``, nil for NULL.
@@ -52,12 +59,7 @@ extension FastStatement {
   /// in ``StoreBounds/instants``.
   @inline(__always)
   func instant(_ i: Int32, _ bad: inout Bool) -> Int64 {
-    let v = integer(i)
-    guard isInteger(i), StoreBounds.instants.contains(v) else {
-      bad = true
-      return 0
-    }
-    return v
+    integer(i, in: StoreBounds.instants, &bad)
   }
 
   /// Column `i` as ``instant(_:_:)``, nil for NULL.
@@ -70,24 +72,14 @@ extension FastStatement {
   /// 1 to ``Cents/maximumAmount``.
   @inline(__always)
   func amount(_ i: Int32, _ bad: inout Bool) -> Int64 {
-    let v = integer(i)
-    guard isInteger(i), 1 <= v, v <= Cents.maximumAmount else {
-      bad = true
-      return 0
-    }
-    return v
+    integer(i, in: 1...Cents.maximumAmount, &bad)
   }
 
   /// Column `i` as payment terms in days; sets `bad` (and reads 0) unless it is an integer in
   /// ``StoreBounds/terms``.
   @inline(__always)
   func terms(_ i: Int32, _ bad: inout Bool) -> Int32 {
-    let v = integer(i)
-    guard isInteger(i), StoreBounds.terms.contains(v) else {
-      bad = true
-      return 0
-    }
-    return Int32(v)
+    Int32(truncatingIfNeeded: integer(i, in: StoreBounds.terms, &bad))
   }
 
   /// The index in `index` of the id in column `i`; sets `bad` when there is none (NULL, or
