@@ -32,6 +32,9 @@ public struct WorklistCheck: Sendable {
   public var observed: Double
   public var brier: Double
   public var auc: Double?
+  /// The AUC among invoice-days without a contact that day, and among those with one.
+  public var aucNotContacted: Double?
+  public var aucContacted: Double?
   public var deciles: [Decile]
 
   /// The area under the ROC curve by the Mann–Whitney U statistic: the share of (paid,
@@ -122,6 +125,7 @@ public struct WorklistCheck: Sendable {
     }
     var scores: [Double] = []
     var labels: [Bool] = []
+    var wasContacted: [Bool] = []
     var contacted = 0
     var calibration: Calibration?
     var calibrations = 0
@@ -141,6 +145,7 @@ public struct WorklistCheck: Sendable {
           let p = ctx.probabilities(i, channel: channel ?? .call)
           scores.append(channel == nil ? p.notContacted : p.contacted)
           if channel != nil { contacted += 1 }
+          wasContacted.append(channel != nil)
           labels.append(
             closedByPayment[i] && closedOn[i] >= day.rawValue
               && Int64(closedOn[i]) <= Int64(day.rawValue) + Int64(horizon - 1))
@@ -152,10 +157,15 @@ public struct WorklistCheck: Sendable {
     let paid = labels.filter { $0 }.count
     var brier = 0.0
     for (s, y) in zip(scores, labels) { brier += (s - (y ? 1 : 0)) * (s - (y ? 1 : 0)) }
+    func subsetAUC(_ flag: Bool) -> Double? {
+      let k = wasContacted.indices.filter { wasContacted[$0] == flag }
+      return auc(scores: k.map { scores[$0] }, labels: k.map { labels[$0] })
+    }
     return WorklistCheck(
       from: from, to: to, calibrations: calibrations, predictions: scores.count, paid: paid,
       contacted: contacted, meanPredicted: scores.reduce(0, +) / n, observed: Double(paid) / n,
       brier: brier / n, auc: auc(scores: scores, labels: labels),
+      aucNotContacted: subsetAUC(false), aucContacted: subsetAUC(true),
       deciles: deciles(scores: scores, labels: labels))
   }
 
@@ -170,6 +180,9 @@ public struct WorklistCheck: Sendable {
     out += String(
       format: "  mean predicted %.3f, observed %.3f, Brier %.4f, AUC %@\n", meanPredicted,
       observed, brier, auc.map { String(format: "%.3f", $0) } ?? "—")
+    out +=
+      "  AUC without a contact that day \(aucNotContacted.map { String(format: "%.3f", $0) } ?? "—"), "
+      + "with one \(aucContacted.map { String(format: "%.3f", $0) } ?? "—")\n"
     out += "\n  decile  invoice-days  predicted (range)        mean pred  observed\n"
     for (k, d) in deciles.enumerated() {
       out += String(
@@ -187,6 +200,7 @@ public struct WorklistCheck: Sendable {
       ("contacted", .int(Int64(contacted))), ("paid", .int(Int64(paid))),
       ("mean_predicted", .number(meanPredicted)), ("observed", .number(observed)),
       ("brier", .number(brier)), ("auc", .number(auc)),
+      ("auc_not_contacted", .number(aucNotContacted)), ("auc_contacted", .number(aucContacted)),
       (
         "deciles",
         .array(
