@@ -84,7 +84,7 @@ extension Worklist {
         let isCall = step.channel == .call
         let text =
           "cadence \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
-          + (overdue > 0 ? " (\(overdue) days overdue)" : " (due today)")
+          + (overdue > 0 ? " (\(overdue) day\(overdue == 1 ? "" : "s") overdue)" : " (due today)")
         if best == nil || (isCall && !(best?.call ?? false))
           || (isCall == best?.call && overdue > (best?.overdue ?? 0))
         {
