@@ -5,7 +5,7 @@ import Foundation
 /// The worklist's predictive check: the P(paid within 30 days) it used, out of sample,
 /// against what happened.
 ///
-/// For every day D of the 8 weeks that end 29 days before the last day of data (so that
+/// For every day D of the 8 weeks (or `weeks`) that end 29 days before the last day of data (so that
 /// every outcome window [D, D + 29] is observed), each invoice a contact would be about
 /// (open at the end of D − 1, not disputed, not left to auto-pay) is scored with the model
 /// calibrated on data before D's week (one calibration per week: no data from D or later
@@ -96,7 +96,7 @@ public struct WorklistCheck: Sendable {
     guard let first = l.invoiceIssued.min(), from.rawValue - 1 > first else {
       throw ArcadenceError(
         .usage,
-        "--check: needs data from before \(from) (8 weeks ending \(horizon - 1) days before "
+        "--check: needs data from before \(from) (\(weeks) weeks ending \(horizon - 1) days before "
           + "the last day, \(lastDay))")
     }
     // How each invoice closed: the day its balance reached 0 and whether by a payment.

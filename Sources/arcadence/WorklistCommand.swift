@@ -31,11 +31,15 @@ struct WorklistCommand: ParsableCommand {
   @Option(help: "Write to this file instead of standard output.") var out: String?
   @Flag(help: "The predictive check over the last 8 weeks with outcomes (table or json).")
   var check = false
+  @Option(help: "Weeks the check covers (1 to 104).") var weeks = 8
 
   func run() throws {
     try guarded {
       if let calls, calls < 0 || calls > 10_000 {
         throw ArcadenceError(.usage, "--calls: expected 0 to 10,000 (value \(calls))")
+      }
+      guard weeks >= 1, weeks <= 104 else {
+        throw ArcadenceError(.usage, "--weeks: expected 1 to 104 (value \(weeks))")
       }
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
@@ -45,7 +49,8 @@ struct WorklistCommand: ParsableCommand {
       let reps = try scope.scope.reps(in: ledger)
       let links = try db.loadInvoiceLinks(for: ledger)
       if check {
-        let result = try WorklistCheck.run(ledger: ledger, links: links, lastDay: last)
+        let result = try WorklistCheck.run(
+          ledger: ledger, links: links, lastDay: last, weeks: weeks)
         let text: String
         switch format {
         case .table: text = result.table
