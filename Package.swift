@@ -51,7 +51,10 @@ let package = Package(
     // (Philox counter-based randomness), the Markov aging chain, backtests and charts.
     .target(
       name: "ArcadenceSimulation",
-      dependencies: ["ArcadenceCore", "ArcadenceStore", "ArcadenceCharts", "Yams"]
+      dependencies: [
+        "ArcadenceCore", "ArcadenceStore", "ArcadenceCharts", "ArcadenceAnalytics",
+        "ArcadenceReports", "Yams",
+      ]
     ),
     // The thin command-line front end.
     .executableTarget(

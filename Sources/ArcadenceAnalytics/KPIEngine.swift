@@ -20,6 +20,17 @@ public struct KPIEngine: Sendable {
     dpd <= 0 ? 0 : dpd <= 30 ? 1 : dpd <= 60 ? 2 : dpd <= 90 ? 3 : 4
   }
 
+  /// The age limit of an open case (kpis.md, `cases_open_over_14d`): a case is over it at
+  /// the end of `asOf` when `asOf − date(opened_at) > 14` calendar days.
+  public static let caseAgeLimitDays: Int32 = 14
+
+  /// Whether a case opened on `openedOn` (its UTC date) and still open is over the age
+  /// limit at the end of `asOf`. O(1).
+  @inline(__always)
+  public static func caseOverLimit(openedOn: Int32, asOf: Int32) -> Bool {
+    Int64(asOf) - Int64(openedOn) > Int64(caseAgeLimitDays)
+  }
+
   /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
   public func repTotals(_ period: Period) -> [RepTotals] {
     let l = ledger
@@ -99,7 +110,7 @@ public struct KPIEngine: Sendable {
       }
       if opened <= to && (closed.map { $0 > to } ?? true) {
         t[r].casesOpenEnd += 1
-        if to - opened > 14 { t[r].casesOpenOver14d += 1 }
+        if KPIEngine.caseOverLimit(openedOn: opened, asOf: to) { t[r].casesOpenOver14d += 1 }
       }
       if let e = l.caseEscalatedAt[k] {
         let d = Timestamp(seconds: e).day.rawValue

@@ -1,0 +1,277 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+extension Worklist {
+  /// The worklist of `day` for the reps `reps` (ledger indices), with `calibration` fitted on
+  /// data up to the day before. `calls` overrides every rep's capacity. O(rows + open
+  /// invoices · 30).
+  ///
+  /// Items: a promise due today (a reminder email) or broken yesterday (a follow-up call, by
+  /// kpis.md's rule through ``KPIEngine/promiseOutcome(_:asOf:)``); the latest step of the
+  /// observed cadence (``Calibration/cadence``, then the repeat) that is due today or overdue
+  /// with no outbound contact since (none while a promise is pending); an auto-pay offer for
+  /// a customer not enrolled with three or more invoices in the last 365 days, more than half
+  /// of them paid late or still unpaid after their due date, one past due now and no outbound
+  /// contact in the last 14 days; and open cases that are over the 14-day limit or pass it
+  /// within two days (``KPIEngine/caseOverLimit(openedOn:asOf:)``). Contacts are about the
+  /// customer's open invoices that are not disputed (an open case links them) and not left
+  /// to auto-pay; a customer with none left gets no contact. Calls are ranked by expected
+  /// gain and cut at the rep's capacity; emails ranked the same way; case work oldest first.
+  public static func build(
+    ledger l: Ledger, calibration: Calibration, day: Day, reps: [Int], calls: Int? = nil
+  ) -> Worklist {
+    let ctx = WorklistContext(ledger: l, calibration: calibration, day: day)
+    let d = day.rawValue
+    let y = d - 1
+    let engine = KPIEngine(ledger: l)
+    let inScope = Set(reps)
+    let nCust = l.customerIds.count
+
+    struct Candidate {
+      var reasons: [(WorklistReason, String)] = []
+      var call = false
+      var promiseRep: Int?
+    }
+    var cand = [Int: Candidate]()
+    var pending = [Bool](repeating: false, count: nCust)
+
+    // Promises.
+    for k in l.promiseMade.indices where l.promiseMade[k] <= y {
+      let c = Int(l.promiseCustomer[k])
+      let promised = l.promisePromised[k]
+      let amount = Cents.display(l.promiseAmount[k])
+      let windowEnd = Int64(promised) + 3
+      if promised == d {
+        cand[c, default: Candidate()].reasons.append(
+          (.promiseDue, "promise of \(amount) due today (made \(Day(rawValue: l.promiseMade[k])))"))
+        cand[c]?.promiseRep = Int(l.promiseRep[k])
+      } else if windowEnd == Int64(y) {
+        let outcome = engine.promiseOutcome(k, asOf: y)
+        if outcome.due && !outcome.kept {
+          cand[c, default: Candidate()].reasons.append(
+            (
+              .promiseBroken,
+              "promise of \(amount) for \(Day(rawValue: promised)) broken yesterday"
+            ))
+          cand[c]?.call = true
+          cand[c]?.promiseRep = Int(l.promiseRep[k])
+        }
+      }
+      if windowEnd >= Int64(d), promised != d,
+        l.customerPayments(c, from: l.promiseMade[k], to: y) < l.promiseAmount[k]
+      {
+        pending[c] = true
+      }
+    }
+
+    // Cadence steps due or overdue.
+    let steps = calibration.cadence.sorted {
+      ($0.dpd, $0.channel.rawValue) < ($1.dpd, $1.channel.rawValue)
+    }
+    for c in 0..<nCust where !pending[c] {
+      var best: (call: Bool, overdue: Int, text: String)?
+      for i in ctx.contactInvoices(c) {
+        let dpd = ctx.dpd(i)
+        guard let step = latestStep(steps, calibration: calibration, dpd: dpd) else { continue }
+        let stepDay = Int64(l.invoiceDue[i]) + Int64(step.dpd)
+        let done = ctx.activities[c].contains { k in
+          l.activityOutbound[k] && Int64(l.activityDay[k]) >= stepDay
+        }
+        guard !done else { continue }
+        let overdue = dpd - step.dpd
+        let isCall = step.channel == .call
+        let text =
+          "cadence \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
+          + (overdue > 0 ? " (\(overdue) day\(overdue == 1 ? "" : "s") overdue)" : " (due today)")
+        if best == nil || (isCall && !(best?.call ?? false))
+          || (isCall == best?.call && overdue > (best?.overdue ?? 0))
+        {
+          best = (isCall, overdue, text)
+        }
+      }
+      if let best {
+        cand[c, default: Candidate()].reasons.append((.cadence, best.text))
+        if best.call { cand[c]?.call = true }
+      }
+    }
+
+    // Auto-pay candidates: not enrolled, billed three or more times in the last 365 days,
+    // more than half of those invoices late, one past due now, no outbound contact in the
+    // last 14 days.
+    var issuedInYear = [Int](repeating: 0, count: nCust)
+    var lateInYear = [Int](repeating: 0, count: nCust)
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= y && l.invoiceIssued[i] > y - 365 {
+      let c = Int(l.invoiceCustomer[i])
+      issuedInYear[c] += 1
+      var bal = l.invoiceAmount[i]
+      var closed: Int32?
+      for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
+        guard l.eventDay[k] <= y else { break }
+        bal -= l.eventAmount[k]
+        if bal <= 0 {
+          closed = l.eventDay[k]
+          break
+        }
+      }
+      if (closed ?? y) > l.invoiceDue[i] { lateInYear[c] += 1 }
+    }
+    for c in 0..<nCust
+    where !l.autopayEnrolled(c, at: y) && issuedInYear[c] >= 3
+      && lateInYear[c] * 2 > issuedInYear[c]
+      && ctx.contactInvoices(c).contains(where: { ctx.dpd($0) >= 1 })
+      && !ctx.activities[c].contains(where: { l.activityOutbound[$0] && l.activityDay[$0] > y - 14 }
+      )
+    {
+      cand[c, default: Candidate()].reasons.append(
+        (
+          .autopayCandidate,
+          "not on auto-pay, \(lateInYear[c]) of \(issuedInYear[c]) invoices this year late: "
+            + "offer auto-pay"
+        ))
+      cand[c]?.call = true
+    }
+
+    // Contact items.
+    var byRep = [Int: [WorklistItem]]()
+    for (c, cd) in cand {
+      let rep = cd.promiseRep ?? Int(l.customerRep[c])
+      guard inScope.contains(rep) else { continue }
+      let invoices = ctx.contactInvoices(c).sorted {
+        (l.invoiceDue[$0], l.invoiceIds[$0]) < (l.invoiceDue[$1], l.invoiceIds[$1])
+      }
+      guard !invoices.isEmpty else { continue }
+      let channel: Channel = cd.call ? .call : .email
+      var total: Int64 = 0
+      var gain: Int64 = 0
+      var pn = 0.0
+      var pc = 0.0
+      var oldest = Int.min
+      for i in invoices {
+        let b = ctx.balance[i] ?? 0
+        let p = ctx.probabilities(i, channel: channel)
+        total = add(total, b)
+        gain = add(gain, cents(b, times: p.contacted - p.notContacted))
+        pn += Double(b) * p.notContacted
+        pc += Double(b) * p.contacted
+        oldest = max(oldest, ctx.dpd(i))
+      }
+      let w = Double(total)
+      let reasons = cd.reasons.sorted {
+        (WorklistReason.allCases.firstIndex(of: $0.0) ?? 0)
+          < (WorklistReason.allCases.firstIndex(of: $1.0) ?? 0)
+      }
+      let last = ctx.activities[c].last
+      let action: WorklistAction = cd.call ? .call : .email
+      let pnv = w > 0 ? pn / w : 0
+      let pcv = w > 0 ? pc / w : 0
+      let why =
+        (reasons.first?.1 ?? "")
+        + "; \(action == .call ? "a call" : "an email") moves P(paid in 30 d) of "
+        + "\(Cents.display(total)) from "
+        + String(format: "%.1f%% to %.1f%%", pnv * 100, pcv * 100)
+      byRep[rep, default: []].append(
+        WorklistItem(
+          id: "\(day)-\(FileName.safe(l.customerIds[c]))-\(action.rawValue)", rep: rep,
+          customer: c, customerId: l.customerIds[c], customerName: l.customerNames[c],
+          invoiceIds: invoices.map { l.invoiceIds[$0] }, balance: total, daysPastDue: oldest,
+          lastContact: last.map { Day(rawValue: l.activityDay[$0]) },
+          lastOutcome: last.map { l.activityOutcome[$0] }, reasons: reasons.map(\.0),
+          action: action, pNotContacted: pnv, pContacted: pcv, expectedGain: gain,
+          caseAgeDays: nil, why: why))
+    }
+
+    // Case work.
+    var caseItems = [Int: [WorklistItem]]()
+    for k in l.caseOpenedAt.indices where l.isCaseOpen(k, atEndOf: Day(rawValue: y)) {
+      let rep = Int(l.caseRep[k])
+      guard inScope.contains(rep) else { continue }
+      let opened = l.caseOpenedOn(k).rawValue
+      let over = KPIEngine.caseOverLimit(openedOn: opened, asOf: d)
+      guard over || KPIEngine.caseOverLimit(openedOn: opened, asOf: d + 2) else { continue }
+      let c = Int(l.caseCustomer[k])
+      let age = Int(d) - Int(opened)
+      let inv = Int(l.caseInvoice[k])
+      let invoices = inv >= 0 ? [inv] : []
+      let bal = inv >= 0 ? max(0, l.balance(inv, at: y)) : 0
+      let last = ctx.activities[c].last
+      let limit = Int(KPIEngine.caseAgeLimitDays)
+      let why =
+        over
+        ? "case \(l.caseIds[k]) open \(age) days, past the \(limit)-day limit"
+          + (bal > 0 ? "; \(Cents.display(bal)) blocked until it is resolved" : "")
+        : "case \(l.caseIds[k]) open \(age) days: passes the \(limit)-day limit in "
+          + "\(limit + 1 - age) day\(limit + 1 - age == 1 ? "" : "s")"
+      caseItems[rep, default: []].append(
+        WorklistItem(
+          id: "\(day)-case-\(FileName.safe(l.caseIds[k]))", rep: rep, customer: c,
+          customerId: l.customerIds[c], customerName: l.customerNames[c],
+          invoiceIds: invoices.map { l.invoiceIds[$0] }, balance: bal,
+          daysPastDue: inv >= 0 ? ctx.dpd(inv) : 0,
+          lastContact: last.map { Day(rawValue: l.activityDay[$0]) },
+          lastOutcome: last.map { l.activityOutcome[$0] },
+          reasons: [over ? .caseOverLimit : .caseNearLimit], action: .caseUpdate,
+          pNotContacted: nil, pContacted: nil, expectedGain: nil, caseAgeDays: age, why: why))
+    }
+
+    // Capacity: the rep's median calls per day over the days with calls in the last 90.
+    var perDay = [Int: [Int32: Int]]()
+    for k in l.activityDay.indices
+    where l.activityOutbound[k] && l.activityChannel[k] == .call && l.activityDay[k] <= y
+      && l.activityDay[k] > y - 90 && inScope.contains(Int(l.activityRep[k]))
+    {
+      perDay[Int(l.activityRep[k]), default: [:]][l.activityDay[k], default: 0] += 1
+    }
+
+    let byGain: (WorklistItem, WorklistItem) -> Bool = {
+      let a = $0.expectedGain ?? 0
+      let b = $1.expectedGain ?? 0
+      return a != b ? a > b : $0.id < $1.id
+    }
+    var out: [RepWorklist] = []
+    for r in reps.sorted() {
+      let capacity: Int
+      let source: String
+      if let calls {
+        capacity = calls
+        source = "--calls"
+      } else if let days = perDay[r], let m = Statistics.median(days.values.map(Double.init)) {
+        capacity = Int(m.rounded())
+        source = "median calls on the rep's \(days.count) days with calls in the last 90"
+      } else {
+        capacity = Int(calibration.callsPerRepPerDay.rounded())
+        source = "no calls in the last 90 days: the team's typical calls per rep"
+      }
+      let items = (byRep[r] ?? []).sorted(by: byGain)
+      let callItems = items.filter { $0.action == .call }
+      let cut = min(max(0, capacity), callItems.count)
+      out.append(
+        RepWorklist(
+          rep: r, repId: l.repIds[r], repName: l.repNames[r], team: l.repTeams[r],
+          capacity: max(0, capacity), capacitySource: source, calls: Array(callItems[..<cut]),
+          callsBelowCut: Array(callItems[cut...]), emails: items.filter { $0.action == .email },
+          cases: (caseItems[r] ?? []).sorted {
+            ($0.caseAgeDays ?? 0, $0.balance, $1.id) > ($1.caseAgeDays ?? 0, $1.balance, $0.id)
+          }))
+    }
+    return Worklist(day: day, calibratedUntil: day - 1, reps: out)
+  }
+
+  /// The latest cadence step at or before `dpd` days past due (the repeat after the last
+  /// step included), or nil before the first.
+  static func latestStep(_ steps: [CadenceStep], calibration: Calibration, dpd: Int)
+    -> CadenceStep?
+  {
+    guard let last = steps.last else { return nil }
+    if dpd > last.dpd, let every = calibration.repeatEveryDays, every > 0 {
+      let k = (dpd - last.dpd) / every
+      if k >= 1 {
+        return CadenceStep(dpd: last.dpd + k * every, channel: calibration.repeatChannel)
+      }
+    }
+    // Of the steps on the latest dpd reached, the call.
+    guard let top = steps.last(where: { $0.dpd <= dpd }) else { return nil }
+    return steps.first { $0.dpd == top.dpd && $0.channel == .call } ?? top
+  }
+}

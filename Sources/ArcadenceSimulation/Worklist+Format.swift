@@ -1,0 +1,194 @@
+import ArcadenceCore
+import ArcadenceReports
+import Foundation
+
+extension WorklistItem {
+  /// `INV-1, INV-2 +3 more`.
+  var invoiceList: String {
+    let head = invoiceIds.prefix(3).joined(separator: ", ")
+    return invoiceIds.count > 3 ? head + " +\(invoiceIds.count - 3) more" : head
+  }
+
+  var reasonList: String { reasons.map(\.rawValue).joined(separator: "+") }
+
+  var lastContactText: String {
+    guard let lastContact else { return "—" }
+    return "\(lastContact) \(lastOutcome ?? "")"
+  }
+
+  var gainText: String { expectedGain.map { Cents.display($0) } ?? "—" }
+
+  static func percent(_ p: Double?) -> String {
+    p.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
+  }
+}
+
+extension RepWorklist {
+  /// Calls, then emails, then case work, with each item's section and rank.
+  var ordered: [(section: String, rank: Int, item: WorklistItem)] {
+    calls.enumerated().map { ("call", $0.offset + 1, $0.element) }
+      + emails.enumerated().map { ("email", $0.offset + 1, $0.element) }
+      + cases.enumerated().map { ("case", $0.offset + 1, $0.element) }
+  }
+
+  var title: String {
+    "\(repId) \(repName)" + (team.map { " (team \($0))" } ?? "")
+  }
+}
+
+extension Worklist {
+  /// The terminal table: per rep, the calls (cut at capacity), emails and case work.
+  /// Untrusted text goes out through `Terminal.print` (``TerminalText``) in the command.
+  public var table: String {
+    var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))\n"
+    for r in reps {
+      out += "\n\(r.title): \(r.calls.count) of \(r.capacity) calls"
+      out += " (\(r.capacitySource))"
+      if !r.callsBelowCut.isEmpty { out += ", \(r.callsBelowCut.count) more below the cut" }
+      out += ", \(r.emails.count) emails, \(r.cases.count) cases\n"
+      let header = [
+        "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
+        "gain", "why",
+      ]
+      var rows: [[String]] = []
+      for (section, rank, it) in r.ordered {
+        rows.append([
+          "\(section) \(rank)", it.action.rawValue, Worklist.clip(it.customerName, 28),
+          Worklist.clip(it.invoiceList, 26), Cents.display(it.balance), "\(it.daysPastDue)",
+          it.lastContactText, it.reasonList, it.gainText, it.why,
+        ])
+      }
+      if rows.isEmpty {
+        out += "  nothing to work\n"
+        continue
+      }
+      out += Worklist.align(header: header, rows: rows, rightAligned: [4, 5, 8])
+    }
+    return out
+  }
+
+  /// At most `n` characters, with `…` when cut.
+  static func clip(_ s: String, _ n: Int) -> String {
+    s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+  }
+
+  static func align(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
+    var width = header.map(\.count)
+    for row in rows {
+      for (k, v) in row.enumerated() where k < width.count - 1 { width[k] = max(width[k], v.count) }
+    }
+    func line(_ r: [String]) -> String {
+      var s = "  "
+      for (k, v) in r.enumerated() {
+        if k == r.count - 1 {
+          s += v
+        } else {
+          let pad = String(repeating: " ", count: max(0, width[k] - v.count))
+          s += (rightAligned.contains(k) ? pad + v : v + pad) + "  "
+        }
+      }
+      return s + "\n"
+    }
+    return line(header) + rows.map(line).joined()
+  }
+
+  /// The CSV columns.
+  public static let csvHeader = [
+    "item_id", "date", "rep_id", "rep_name", "section", "rank", "action", "customer_id",
+    "customer_name", "invoice_ids", "open_balance", "days_past_due", "last_contact_on",
+    "last_outcome", "reasons", "p_paid_30d_not_contacted", "p_paid_30d_contacted",
+    "expected_gain", "case_age_days", "why",
+  ]
+
+  /// A report CSV (one row per item, calls below the cut left out): every cell through
+  /// `CSVWriter.reportLine`, so a name starting with `=` stays text.
+  public var csv: String {
+    var out = CSVWriter.reportLine(Worklist.csvHeader)
+    for r in reps {
+      for (section, rank, it) in r.ordered {
+        out += CSVWriter.reportLine([
+          it.id, "\(day)", r.repId, r.repName, section, "\(rank)", it.action.rawValue,
+          it.customerId, it.customerName, it.invoiceIds.joined(separator: " "),
+          Cents.plain(it.balance), "\(it.daysPastDue)", it.lastContact.map { "\($0)" } ?? "",
+          it.lastOutcome ?? "", it.reasons.map(\.rawValue).joined(separator: " "),
+          it.pNotContacted.map { String(format: "%.4f", $0) } ?? "",
+          it.pContacted.map { String(format: "%.4f", $0) } ?? "",
+          it.expectedGain.map(Cents.plain) ?? "", it.caseAgeDays.map { "\($0)" } ?? "", it.why,
+        ])
+      }
+    }
+    return out
+  }
+
+  /// The JSON document: `{"date", "calibrated_until", "reps": [{…, "calls", "emails",
+  /// "cases", "calls_below_cut"}]}`.
+  public var json: JSONValue {
+    func item(_ it: WorklistItem, rank: Int) -> JSONValue {
+      .object([
+        ("item_id", .string(it.id)), ("rank", .int(Int64(rank))),
+        ("action", .string(it.action.rawValue)), ("customer_id", .string(it.customerId)),
+        ("customer_name", .string(it.customerName)),
+        ("invoice_ids", .array(it.invoiceIds.map { .string($0) })),
+        ("open_balance", .money(it.balance)), ("days_past_due", .int(Int64(it.daysPastDue))),
+        ("last_contact_on", .string(it.lastContact.map { "\($0)" })),
+        ("last_outcome", .string(it.lastOutcome)),
+        ("reasons", .array(it.reasons.map { .string($0.rawValue) })),
+        ("p_paid_30d_not_contacted", .number(it.pNotContacted)),
+        ("p_paid_30d_contacted", .number(it.pContacted)),
+        ("expected_gain", it.expectedGain.map { .money($0) } ?? .null),
+        ("case_age_days", .int(it.caseAgeDays)), ("why", .string(it.why)),
+      ])
+    }
+    func list(_ items: [WorklistItem]) -> JSONValue {
+      .array(items.enumerated().map { item($0.element, rank: $0.offset + 1) })
+    }
+    return .object([
+      ("date", .string("\(day)")), ("calibrated_until", .string("\(calibratedUntil)")),
+      (
+        "reps",
+        .array(
+          reps.map { r in
+            .object([
+              ("rep_id", .string(r.repId)), ("name", .string(r.repName)),
+              ("team", .string(r.team)), ("capacity", .int(Int64(r.capacity))),
+              ("capacity_source", .string(r.capacitySource)), ("calls", list(r.calls)),
+              ("emails", list(r.emails)), ("cases", list(r.cases)),
+              ("calls_below_cut", .int(Int64(r.callsBelowCut.count))),
+            ])
+          })
+      ),
+    ])
+  }
+
+  /// A printable page per rep (one HTML document; each rep starts a new printed page).
+  /// Every piece of text from the data goes through `HTML.escape`.
+  public var html: String {
+    let e = HTML.escape
+    var body = ""
+    for (n, r) in reps.enumerated() {
+      let style = n > 0 ? " style=\"page-break-before: always\"" : ""
+      body += "<section\(style)>\n<h1>\(e(r.title)): \(e("\(day)"))</h1>\n"
+      body +=
+        "<p>\(r.calls.count) of \(r.capacity) calls (\(e(r.capacitySource)))"
+        + (r.callsBelowCut.isEmpty ? "" : ", \(r.callsBelowCut.count) more below the cut")
+        + ", \(r.emails.count) emails, \(r.cases.count) cases. Model calibrated on data to "
+        + "\(e("\(calibratedUntil)")).</p>\n"
+      body +=
+        "<table>\n<thead><tr><th>#</th><th>Action</th><th>Customer</th><th>Invoices</th>"
+        + "<th>Balance</th><th>DPD</th><th>Last contact</th><th>Reason</th><th>Gain</th>"
+        + "<th>Why</th><th>Done</th></tr></thead>\n<tbody>\n"
+      for (section, rank, it) in r.ordered {
+        let cells = [
+          "\(section) \(rank)", it.action.rawValue,
+          it.customerName + " (" + it.customerId + ")", it.invoiceList,
+          Cents.display(it.balance), "\(it.daysPastDue)", it.lastContactText, it.reasonList,
+          it.gainText, it.why, "☐",
+        ]
+        body +=
+          "<tr id=\"\(e(it.id))\">" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+      }
+      body += "</tbody>\n</table>\n</section>\n"
+    }
+    return HTML.page(title: "Worklist \(day)", body: body)
+  }
+}

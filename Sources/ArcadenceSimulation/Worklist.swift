@@ -1,0 +1,253 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// Why an item is on a rep's worklist.
+public enum WorklistReason: String, Sendable, CaseIterable {
+  /// A promise whose window (promised_on + 3 days) ended yesterday unkept (kpis.md's rule).
+  case promiseBroken = "promise_broken"
+  /// A promise whose promised date is today.
+  case promiseDue = "promise_due"
+  /// A step of the observed cadence is due today or overdue.
+  case cadence
+  /// An open case past the 14-day limit.
+  case caseOverLimit = "case_over_14d"
+  /// An open case that passes the 14-day limit today or tomorrow.
+  case caseNearLimit = "case_near_14d"
+  /// A customer not on auto-pay who pays late: offer auto-pay.
+  case autopayCandidate = "autopay_candidate"
+}
+
+/// What the rep should do with an item.
+public enum WorklistAction: String, Sendable {
+  case call
+  case email
+  case caseUpdate = "case_update"
+}
+
+/// One item of a rep's day.
+public struct WorklistItem: Sendable, Equatable {
+  /// Stable id: the day, the customer's (file-safe) id and the kind of work.
+  public var id: String
+  /// Rep index in the ledger.
+  public var rep: Int
+  /// Customer index in the ledger.
+  public var customer: Int
+  /// The customer's id and name (untrusted text).
+  public var customerId: String
+  public var customerName: String
+  /// Ids of the invoices the item is about.
+  public var invoiceIds: [String]
+  /// Their open balance at the end of yesterday, cents.
+  public var balance: Int64
+  /// Days past due of the oldest of them (negative: not yet due).
+  public var daysPastDue: Int
+  /// The customer's last activity before today and its outcome.
+  public var lastContact: Day?
+  public var lastOutcome: String?
+  /// Why it is on the list, most pressing first.
+  public var reasons: [WorklistReason]
+  /// The suggested action.
+  public var action: WorklistAction
+  /// P(paid within 30 days) of the balance, balance-weighted, without and with today's
+  /// contact (nil for case work).
+  public var pNotContacted: Double?
+  public var pContacted: Double?
+  /// Expected gain of today's contact, cents (nil for case work).
+  public var expectedGain: Int64?
+  /// Age of the case in days (case work only).
+  public var caseAgeDays: Int?
+  /// One line: why here, why this rank.
+  public var why: String
+}
+
+/// One rep's day: calls up to capacity (ranked by expected gain), then emails and case work.
+public struct RepWorklist: Sendable, Equatable {
+  public var rep: Int
+  public var repId: String
+  public var repName: String
+  public var team: String?
+  /// Calls the rep makes on a typical day (the cut-off).
+  public var capacity: Int
+  /// Where the capacity comes from.
+  public var capacitySource: String
+  public var calls: [WorklistItem]
+  /// Call items ranked below the cut-off.
+  public var callsBelowCut: [WorklistItem]
+  public var emails: [WorklistItem]
+  public var cases: [WorklistItem]
+}
+
+/// `arcadence worklist`: for a day, the items each rep should work and what each is worth.
+///
+/// Expected gain of contacting a customer today = Σ over its open, undisputed invoices of
+/// balance × (P(paid within 30 days | contacted today) − P(paid within 30 days | not)),
+/// computed analytically from the calibrated model (``paidWithin(hazard:dpd:days:lift:cap:)``):
+/// survival through the days-past-due buckets of the segment's hazards, with the lifts of the
+/// customer's recent contacts, and for a contact on channel c, with probability reach(c) the
+/// reached lift and otherwise the unreached lift from tomorrow on. No Monte Carlo.
+public struct Worklist: Sendable {
+  /// The day worked.
+  public var day: Day
+  /// The last day of data the model was calibrated on (the day before).
+  public var calibratedUntil: Day
+  /// One entry per rep in scope, in rep order.
+  public var reps: [RepWorklist]
+
+  /// The horizon of "paid within", days (today and the 29 after).
+  public static let horizonDays = 30
+  /// Hazard cap per day, as in the simulator.
+  public static let hazardCap = 0.95
+
+  /// P(paid in full within `days` days from today) for an invoice `dpd` days past due today,
+  /// with daily hazards `hazard` per ``AgingBucket`` multiplied on day t (0 = today) by
+  /// `lift(t)` and capped at `cap`: 1 − Π_{t<days} (1 − min(cap, h(dpd + t) · lift(t))).
+  /// O(days).
+  public static func paidWithin(
+    hazard: [Double], dpd: Int, days: Int = horizonDays, lift: (Int) -> Double,
+    cap: Double = hazardCap
+  ) -> Double {
+    var survive = 1.0
+    for t in 0..<max(0, days) {
+      let d = Int32(clamping: dpd + t)
+      let b = AgingBucket.of(dpd: d)
+      let h = b < hazard.count ? hazard[b] : 0
+      survive *= 1 - min(cap, max(0, h * lift(t)))
+    }
+    return 1 - survive
+  }
+
+  /// The two probabilities of one invoice: not contacted today, and contacted today on a
+  /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts.
+  public static func probabilities(
+    hazard: [Double], dpd: Int, reach: Double, lifts: Lifts, prior: (Int) -> Double
+  ) -> (notContacted: Double, contacted: Double) {
+    let none = paidWithin(hazard: hazard, dpd: dpd) { 1 + prior($0) }
+    let reached = paidWithin(hazard: hazard, dpd: dpd) { t in
+      1 + prior(t) + (t >= 1 ? lifts.reached * exp(-Double(t) / lifts.reachedDecayDays) : 0)
+    }
+    let unreached = paidWithin(hazard: hazard, dpd: dpd) { t in
+      1 + prior(t) + (t >= 1 ? lifts.unreached * exp(-Double(t) / lifts.unreachedDecayDays) : 0)
+    }
+    let r = min(1, max(0, reach))
+    return (none, r * reached + (1 - r) * unreached)
+  }
+
+  /// The lift on day t (0 = `day`) left by the outbound contacts on `contactDays` with their
+  /// reached flags: the calibration's rule (a contact on day a lifts days after a).
+  static func priorLift(
+    day: Int32, contacts: [(day: Int32, reached: Bool)], lifts: Lifts
+  ) -> (Int) -> Double {
+    { t in
+      var m = 0.0
+      let d = Int64(day) + Int64(t)
+      for c in contacts where Int64(c.day) < d {
+        let age = Double(d - Int64(c.day))
+        m +=
+          c.reached
+          ? lifts.reached * exp(-age / lifts.reachedDecayDays)
+          : lifts.unreached * exp(-age / lifts.unreachedDecayDays)
+      }
+      return m
+    }
+  }
+
+  /// Saturating sum of cents (sums of imported amounts cannot reach Int64's range; this
+  /// keeps that true whatever the ledger holds).
+  static func add(_ a: Int64, _ b: Int64) -> Int64 {
+    let (s, o) = a.addingReportingOverflow(b)
+    return o ? (b > 0 ? Int64.max : Int64.min) : s
+  }
+
+  /// Cents of `balance × p`, rounded; 0 when not finite.
+  static func cents(_ balance: Int64, times p: Double) -> Int64 {
+    let v = (Double(balance) * p).rounded()
+    return Int64(exactly: v) ?? 0
+  }
+}
+
+/// What the worklist knows about the ledger on a day: indexes built once.
+struct WorklistContext {
+  let l: Ledger
+  let cal: Calibration
+  let day: Int32
+  let segmentOf: [Int32]
+  /// Open invoices (balance > 0 at the end of yesterday, issued by then) per customer.
+  var openInvoices: [[Int]]
+  /// Balance of each open invoice.
+  var balance: [Int: Int64]
+  /// Invoices blocked by a case open at the end of yesterday.
+  var disputed: Set<Int>
+  /// Activities of each customer before today, in day order.
+  var activities: [[Int]]
+
+  init(ledger l: Ledger, calibration: Calibration, day: Day) {
+    self.l = l
+    cal = calibration
+    self.day = day.rawValue
+    let y = day.rawValue - 1
+    let segs = Calibration.segmentIndex(l)
+    // The calibration's segment order is the ledger's; map names defensively.
+    var lookup: [String: Int32] = [:]
+    for (k, n) in calibration.segments.enumerated() { lookup[n] = Int32(k) }
+    segmentOf = segs.ofCustomer.map { lookup[segs.names[Int($0)]] ?? 0 }
+    openInvoices = [[Int]](repeating: [], count: l.customerIds.count)
+    balance = [:]
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= y {
+      let b = l.balance(i, at: y)
+      guard b > 0 else { continue }
+      openInvoices[Int(l.invoiceCustomer[i])].append(i)
+      balance[i] = b
+    }
+    disputed = []
+    for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
+      if l.isCaseOpen(k, atEndOf: Day(rawValue: y)) { disputed.insert(Int(l.caseInvoice[k])) }
+    }
+    activities = [[Int]](repeating: [], count: l.customerIds.count)
+    for k in l.activityDay.indices where l.activityDay[k] <= y {
+      activities[Int(l.activityCustomer[k])].append(k)
+    }
+    for c in activities.indices where activities[c].count > 1 {
+      activities[c].sort { (l.activityDay[$0], $0) < (l.activityDay[$1], $1) }
+    }
+  }
+
+  /// Hazards of customer `c`'s segment.
+  func hazard(_ c: Int) -> [Double] {
+    let s = Int(segmentOf[c])
+    guard s < cal.hazard.count else { return [] }
+    return cal.hazard[s].map(\.value)
+  }
+
+  /// Outbound contacts of `c` in the 30 days before today.
+  func recentContacts(_ c: Int) -> [(day: Int32, reached: Bool)] {
+    activities[c].compactMap { k in
+      l.activityOutbound[k] && l.activityDay[k] >= day - 30
+        ? (l.activityDay[k], l.activityReached[k]) : nil
+    }
+  }
+
+  /// Days past due today of invoice `i`.
+  func dpd(_ i: Int) -> Int { Int(day) - Int(l.invoiceDue[i]) }
+
+  /// Whether invoice `i` is left to auto-pay (an enrolled customer's invoice not yet due).
+  func leftToAutopay(_ i: Int) -> Bool {
+    let c = Int(l.invoiceCustomer[i])
+    return l.autopayEnrolled(c, at: day - 1) && dpd(i) <= 0
+  }
+
+  /// The invoices a contact about customer `c` would be about.
+  func contactInvoices(_ c: Int) -> [Int] {
+    openInvoices[c].filter { !disputed.contains($0) && !leftToAutopay($0) }
+  }
+
+  /// P(paid within 30 days) of invoice `i` without and with a contact today on `channel`.
+  func probabilities(_ i: Int, channel: Channel) -> (notContacted: Double, contacted: Double) {
+    let c = Int(l.invoiceCustomer[i])
+    let reach = channel.rawValue < cal.reach.count ? cal.reach[channel.rawValue].value : 0
+    return Worklist.probabilities(
+      hazard: hazard(c), dpd: dpd(i), reach: reach, lifts: cal.lifts,
+      prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts))
+  }
+}

@@ -1,0 +1,100 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceSimulation
+import ArcadenceStore
+import ArgumentParser
+import Foundation
+
+struct WorklistCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "worklist",
+    abstract: "The rep's day: items to work, ranked by what a contact is worth.",
+    discussion: """
+      For a day (default: the day after the last event): promises due today or broken
+      yesterday, cadence steps due or overdue (the observed cadence), auto-pay candidates
+      and cases near or past 14 days. Each contact's expected gain is open balance ×
+      (P(paid within 30 days | contacted today) − P(… | not contacted)), from the model
+      calibrated on data before the day. Calls are cut at the rep's median calls per day
+      (or --calls); emails and case work follow. --check scores the probabilities out of
+      sample over the last 8 weeks with outcomes (a calibration table by decile and the AUC).
+      """)
+
+  enum WorklistFormat: String, ExpressibleByArgument { case table, csv, json, html }
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var scope: ScopeOptions
+  @Option(help: "The day worked (YYYY-MM-DD); default: the day after the last event.")
+  var date: String?
+  @Option(help: "Calls per rep (default: the rep's median calls per day).") var calls: Int?
+  @Option(help: "table, csv, json or html (a printable page per rep).")
+  var format: WorklistFormat = .table
+  @Option(help: "Write to this file instead of standard output.") var out: String?
+  @Flag(help: "The predictive check over the last 8 weeks with outcomes (table or json).")
+  var check = false
+  @Option(help: "Weeks the check covers (1 to 104).") var weeks = 8
+
+  func run() throws {
+    try guarded {
+      if let calls, calls < 0 || calls > 10_000 {
+        throw ArcadenceError(.usage, "--calls: expected 0 to 10,000 (value \(calls))")
+      }
+      guard weeks >= 1, weeks <= 104 else {
+        throw ArcadenceError(.usage, "--weeks: expected 1 to 104 (value \(weeks))")
+      }
+      let db = try store.open(create: false)
+      let ledger = try db.loadLedger()
+      guard let last = ledger.lastEventDay else {
+        throw ArcadenceError(.usage, "the store is empty: import data first")
+      }
+      let reps = try scope.scope.reps(in: ledger)
+      let links = try db.loadInvoiceLinks(for: ledger)
+      if check {
+        let result = try WorklistCheck.run(
+          ledger: ledger, links: links, lastDay: last, weeks: weeks)
+        let text: String
+        switch format {
+        case .table: text = result.table
+        case .json: text = result.json.rendered() + "\n"
+        case .csv, .html:
+          throw ArcadenceError(.usage, "--check: --format table or json")
+        }
+        try emit(text, what: "the predictive check")
+        return
+      }
+      let day: Day
+      if let date {
+        guard let d = Day(iso: date) else {
+          throw ArcadenceError(.usage, "--date: not a valid date (YYYY-MM-DD) (value \"\(date)\")")
+        }
+        day = d
+      } else {
+        day = last + 1
+      }
+      let first = ledger.invoiceIssued.min() ?? last.rawValue
+      guard day.rawValue > first else {
+        throw ArcadenceError(
+          .usage, "--date: \(day) is not after the first invoice (\(Day(rawValue: first)))")
+      }
+      let calibration = Calibration.fit(ledger: ledger, links: links, until: day - 1)
+      let list = Worklist.build(
+        ledger: ledger, calibration: calibration, day: day, reps: reps, calls: calls)
+      let text: String
+      switch format {
+      case .table: text = list.table
+      case .csv: text = list.csv
+      case .json: text = list.json.rendered() + "\n"
+      case .html: text = list.html
+      }
+      try emit(text, what: "the worklist of \(day)")
+    }
+  }
+
+  func emit(_ text: String, what: String) throws {
+    if let out {
+      try writeText(text, to: out)
+      Terminal.print("wrote \(what) to \(out)")
+    } else {
+      Terminal.print(text, terminator: "")
+    }
+  }
+}

@@ -1,0 +1,255 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import Testing
+
+@testable import ArcadenceSimulation
+
+/// A ledger small enough to work every worklist number on paper, imported through the real
+/// CSV path. The day worked is D = 2026-03-01 (yesterday 2026-02-28).
+///
+/// Model (stated by hand, ``WorklistFixture/calibration``): hazard 0.01 a day in every
+/// bucket; a reached contact multiplies the hazard by 2 from the next day on (lift 1.0 that
+/// never decays), an unreached one does nothing; reach 0.5 for calls, 0.2 for emails;
+/// cadence: a call at 5 days before the due date and a call at 5 past it.
+///
+/// Customers (all rep R1 unless said):
+/// - C1 (hostile name): I1 $1,000.00 due 02-20, 9 dpd; the dpd-5 call (02-25) not made.
+/// - C2: I2 $200.00 due 02-24, 5 dpd (the dpd-5 call is due today); a promise of $150 for
+///   02-25 whose window (to 02-28) ended yesterday with no payment: broken.
+/// - C3: I3 $50.00 due 03-04 (not yet due, −3 dpd); the dpd −5 call (02-27) not made.
+/// - C4: I4 $300.00 due 02-27, 2 dpd; reached on 02-25 (a promise made, $100 for 03-01:
+///   due today, a reminder email). The reached call was after the dpd −5 step: no cadence.
+/// - C5 (rep R2): I5 $500.00 due 02-09, disputed by case K1 opened 02-14 (15 days: past the
+///   limit); cases K2 (02-15, 14 days) and K3 (02-16, 13 days) near the limit, K4 (02-17,
+///   12 days) not yet.
+enum WorklistFixture {
+  static let hostile = "=HYPERLINK(\"x\") <b>Acme</b> & \u{202E}Co\u{1B}[31m"
+
+  static let files: [String: String] = [
+    "reps.csv": """
+    rep_id,name,team,active
+    R1,Ann <Lead>,East,true
+    R2,Bo Diaz,East,true
+
+    """,
+    "customers.csv": """
+    customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,autopay_cancelled_on
+    C1,"\(hostile.replacingOccurrences(of: "\"", with: "\"\""))",smb,R1,30,2025-01-01,,
+    C2,Beta,smb,R1,30,2025-01-01,,
+    C3,Gamma,smb,R1,30,2025-01-01,,
+    C4,Delta,smb,R1,30,2025-01-01,,
+    C5,Epsilon,smb,R2,30,2025-01-01,,
+
+    """,
+    "invoices.csv": """
+    invoice_id,customer_id,issued_on,due_on,amount
+    I1,C1,2026-01-21,2026-02-20,1000.00
+    I2,C2,2026-01-25,2026-02-24,200.00
+    I3,C3,2026-02-02,2026-03-04,50.00
+    I4,C4,2026-01-28,2026-02-27,300.00
+    I5,C5,2026-01-10,2026-02-09,500.00
+
+    """,
+    "payments.csv": "payment_id,customer_id,invoice_id,received_on,amount,method\n",
+    "adjustments.csv": "adjustment_id,invoice_id,posted_on,amount,kind\n",
+    "activities.csv": """
+    activity_id,customer_id,invoice_id,rep_id,occurred_at,channel,direction,outcome
+    X1,C4,I4,R1,2026-02-25T10:00:00Z,call,outbound,promise_to_pay
+
+    """,
+    "promises.csv": """
+    promise_id,customer_id,invoice_id,rep_id,made_on,promised_on,amount
+    PR1,C2,I2,R1,2026-02-20,2026-02-25,150.00
+    PR2,C4,I4,R1,2026-02-25,2026-03-01,100.00
+
+    """,
+    "cases.csv": """
+    case_id,customer_id,invoice_id,rep_id,opened_at,closed_at,origin,root_cause,escalated_at,escalation_reason,summary,investigation,resolution,customer_confirmed
+    K1,C5,I5,R2,2026-02-14T10:00:00Z,,collections,pricing,,,,,,
+    K2,C5,,R2,2026-02-15T10:00:00Z,,collections,pricing,,,,,,
+    K3,C5,,R2,2026-02-16T10:00:00Z,,collections,pricing,,,,,,
+    K4,C5,,R2,2026-02-17T10:00:00Z,,collections,pricing,,,,,,
+
+    """,
+    "tasks.csv": "task_id,rep_id,customer_id,invoice_id,kind,due_on,completed_on\n",
+  ]
+
+  static let day = Day(iso: "2026-03-01")!
+
+  static func ledger() throws -> Ledger {
+    let root = NSTemporaryDirectory() + "arcadence-worklist-\(UUID().uuidString)"
+    let dir = root + "/csv"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for (name, text) in files {
+      try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+    }
+    let store = try Store(path: root + "/store.sqlite")
+    _ = try Importer().run(directory: dir, into: store)
+    return try store.loadLedger()
+  }
+
+  static func est(_ v: Double) -> Estimate { .assumed(v) }
+
+  static let calibration = Calibration(
+    until: day - 1, segments: ["smb"], hazard: [[Double](repeating: 0.01, count: 7).map(est)],
+    paidRate: [[Double](repeating: 0.01, count: 7).map(est)],
+    writeOff: [Double](repeating: 0, count: 7).map(est), reach: [0.5, 0.2, 0, 0].map(est),
+    pPromise: est(0.4), pKeptObserved: est(0.7), pKept: est(0.7), pDispute: est(0.1),
+    pAutopayAccept: est(0.1), autopayOnTime: est(0.95), completion: est(0.9),
+    promiseLeadDays: DayDistribution(days: [7], weights: [1]),
+    resolutionDays: QuantileDistribution(values: [7], fallback: 7),
+    lifts: Lifts(reached: 1, reachedDecayDays: 1e300, unreached: 0, unreachedDecayDays: 1),
+    naiveReachedLift: nil,
+    cadence: [CadenceStep(dpd: -5, channel: .call), CadenceStep(dpd: 5, channel: .call)],
+    repeatEveryDays: nil, repeatChannel: .call, reps: 2, callsPerRepPerDay: 3,
+    shockSigma: est(0), billedCustomers: 0, medianBillingGapDays: 0, thinThreshold: 30,
+    sample: nil)
+
+  static func worklist(calls: Int? = 2) throws -> Worklist {
+    let l = try ledger()
+    return Worklist.build(
+      ledger: l, calibration: calibration, day: day, reps: Array(l.repIds.indices), calls: calls)
+  }
+}
+
+@Suite struct WorklistTests {
+  // Contact gains. Without a contact every day has hazard 0.01: P_n = 1 − 0.99^30 =
+  // 1 − 0.739700 = 0.260300. Reached today: 0.01 today, 0.02 on the 29 days after:
+  // P_r = 1 − 0.99 · 0.98^29 = 1 − 0.551050 = 0.448950. Unreached: P_n. A call (reach 0.5):
+  // P_c = 0.5 · 0.448950 + 0.5 · 0.260300 = 0.354625, a gain of
+  // Δ = 0.5 · (0.739700 − 0.551050) = 0.0943249 of the balance.
+  // In cents, rounded: C1 100,000 · Δ = 9,432.49 → 9,432; C2 20,000 · Δ = 1,886.50 (1,886.499)
+  // → 1,886; C3 5,000 · Δ = 471.62 → 472.
+  // C4 (reached on 02-25: every day already at 2 × 0.01): P_n = 1 − 0.98^30 = 0.454516;
+  // reached today: 0.02 today, 0.03 after: 1 − 0.98 · 0.97^29 = 1 − 0.405141; an email
+  // (reach 0.2): Δ = 0.2 · (0.545484 − 0.405141) = 0.0280686; $300.00 → $8.42 (842.06).
+
+  @Test func paidWithinCrossesBuckets() {
+    // dpd −2 with 4 days: days at −2, −1 (not due, hazard 0) then 0 and 1 (0–7, hazard 0.1):
+    // 1 − 0.9 · 0.9 = 0.19.
+    let h = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    let p = Worklist.paidWithin(hazard: h, dpd: -2, days: 4) { _ in 1 }
+    #expect(abs(p - 0.19) < 1e-12)
+    // A lift of 20 on hazard 0.1 is capped at 0.95: one day, P = 0.95.
+    #expect(abs(Worklist.paidWithin(hazard: h, dpd: 0, days: 1) { _ in 20 } - 0.95) < 1e-12)
+  }
+
+  @Test func expectedGainsByHand() throws {
+    let w = try WorklistFixture.worklist(calls: nil)
+    let r1 = try #require(w.reps.first { $0.repId == "R1" })
+    let all = r1.calls + r1.callsBelowCut + r1.emails
+    func item(_ c: String) throws -> WorklistItem { try #require(all.first { $0.customerId == c }) }
+    #expect(try item("C1").expectedGain == 9432)
+    #expect(try item("C2").expectedGain == 1886)
+    #expect(try item("C3").expectedGain == 472)
+    #expect(try item("C4").expectedGain == 842)
+    #expect(abs((try item("C1").pNotContacted ?? 0) - 0.2602996) < 1e-6)
+    #expect(abs((try item("C1").pContacted ?? 0) - 0.3546246) < 1e-6)
+    #expect(abs((try item("C4").pNotContacted ?? 0) - 0.4545157) < 1e-6)
+    #expect(abs((try item("C4").pContacted ?? 0) - 0.4825843) < 1e-6)
+    #expect(try item("C1").balance == 100_000)
+    #expect(try item("C1").daysPastDue == 9)
+    #expect(try item("C3").daysPastDue == -3)
+    #expect(try item("C4").lastContact == Day(iso: "2026-02-25"))
+    #expect(try item("C4").lastOutcome == "promise_to_pay")
+  }
+
+  @Test func rankingCapacityAndReasons() throws {
+    let w = try WorklistFixture.worklist(calls: 2)
+    let r1 = try #require(w.reps.first { $0.repId == "R1" })
+    // Calls by gain: C1 $94.32, C2 $18.86 (the broken promise), then C3 $4.72 (a small
+    // invoice not yet due) below the cut of 2.
+    #expect(r1.calls.map(\.customerId) == ["C1", "C2"])
+    #expect(r1.callsBelowCut.map(\.customerId) == ["C3"])
+    #expect(r1.calls[1].reasons == [.promiseBroken, .cadence])
+    #expect(r1.calls[0].reasons == [.cadence])
+    #expect(r1.calls[0].why.contains("(4 days overdue)"))
+    #expect(r1.calls[1].why.hasPrefix("promise of $150.00 for 2026-02-25 broken yesterday"))
+    #expect(r1.callsBelowCut[0].reasons == [.cadence])
+    // The promise due today: a reminder email, no cadence call (the reached call of 02-25
+    // came after the dpd −5 step).
+    #expect(r1.emails.map(\.customerId) == ["C4"])
+    #expect(r1.emails[0].reasons == [.promiseDue])
+    #expect(r1.emails[0].action == .email)
+    // Stable ids.
+    #expect(r1.calls[0].id == "2026-03-01-C1-call")
+    #expect(try WorklistFixture.worklist(calls: 2).reps[0].calls[0].id == r1.calls[0].id)
+    // Capacity 0 lists no calls; 5 lists all three.
+    #expect(try WorklistFixture.worklist(calls: 0).reps[0].calls.isEmpty)
+    #expect(try WorklistFixture.worklist(calls: 5).reps[0].calls.count == 3)
+  }
+
+  @Test func disputedInvoiceIsNotCalledAndCasesAt13To15Days() throws {
+    let w = try WorklistFixture.worklist()
+    let r2 = try #require(w.reps.first { $0.repId == "R2" })
+    // C5's only invoice is disputed (K1 open): no call, no email.
+    #expect(r2.calls.isEmpty && r2.callsBelowCut.isEmpty && r2.emails.isEmpty)
+    // K1 15 days (past), K2 14 and K3 13 (near), K4 12 (not listed); oldest first.
+    #expect(
+      r2.cases.map(\.id) == ["2026-03-01-case-K1", "2026-03-01-case-K2", "2026-03-01-case-K3"])
+    #expect(r2.cases.map(\.caseAgeDays) == [15, 14, 13])
+    #expect(r2.cases.map(\.reasons) == [[.caseOverLimit], [.caseNearLimit], [.caseNearLimit]])
+    #expect(r2.cases[0].balance == 50_000)
+    #expect(r2.cases[1].why.hasSuffix("passes the 14-day limit in 1 day"))
+    #expect(r2.cases[2].why.hasSuffix("passes the 14-day limit in 2 days"))
+  }
+
+  @Test func hostileNamesAreEscapedInEveryFormat() throws {
+    let w = try WorklistFixture.worklist()
+    let html = w.html
+    #expect(!html.contains("<b>Acme"))
+    #expect(html.contains("&lt;b&gt;Acme&lt;/b&gt; &amp;"))
+    #expect(!html.contains("\u{202E}"))
+    #expect(!html.contains("\u{1B}"))
+    #expect(html.contains("Ann &lt;Lead&gt;"))
+    let csv = w.csv
+    #expect(csv.contains("\"'=HYPERLINK(\"\"x\"\") <b>Acme</b>"))
+    #expect(!csv.contains(",=HYPERLINK"))
+    let terminal = TerminalText.sanitized(w.table, keepingLineBreaks: true)
+    #expect(!terminal.contains("\u{202E}"))
+    #expect(!terminal.contains("\u{1B}"))
+    let json = w.json.rendered()
+    #expect(!json.contains("\u{202E}"))
+    #expect(json.contains("\\u202e") || json.contains("\\u202E"))
+  }
+
+  // AUC by hand: paid {0.35, 0.8} vs unpaid {0.1, 0.4}: pairs (0.35>0.1) 1, (0.35<0.4) 0,
+  // (0.8>0.1) 1, (0.8>0.4) 1 → 3/4. With a tie, paid {0.5, 0.9} vs unpaid {0.5, 0.2}:
+  // 0.5 + 1 + 1 + 1 = 3.5 of 4 = 0.875.
+  @Test func aucByHand() {
+    #expect(
+      WorklistCheck.auc(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true]) == 0.75)
+    #expect(
+      WorklistCheck.auc(scores: [0.5, 0.5, 0.2, 0.9], labels: [true, false, false, true]) == 0.875)
+    #expect(WorklistCheck.auc(scores: [0.1, 0.2], labels: [true, true]) == nil)
+  }
+
+  // Deciles by hand: 20 scores 0.00, 0.05, …, 0.95, paid from 0.50 up. Decile g holds scores
+  // 0.1g and 0.1g + 0.05: mean 0.1g + 0.025, observed 0 below the sixth, 1 from it.
+  // Five scores: group g takes positions ⌊g·5/10⌋ ..< ⌊(g+1)·5/10⌋, five groups of one.
+  @Test func decilesByHand() {
+    let s = (0..<20).map { Double($0) * 0.05 }
+    let d = WorklistCheck.deciles(scores: s.reversed(), labels: s.reversed().map { $0 >= 0.5 })
+    #expect(d.count == 10)
+    for (g, x) in d.enumerated() {
+      #expect(x.count == 2)
+      #expect(abs(x.meanPredicted - (0.1 * Double(g) + 0.025)) < 1e-12)
+      #expect(x.observed == (g >= 5 ? 1 : 0))
+    }
+    #expect(
+      WorklistCheck.deciles(scores: [1, 2, 3, 4, 5], labels: [true, false, true, false, true]).count
+        == 5)
+  }
+
+  @Test func checkOnTheSample() throws {
+    let (ledger, links) = try SampleData.get()
+    let last = try #require(ledger.lastEventDay)
+    let c = try WorklistCheck.run(ledger: ledger, links: links, lastDay: last, weeks: 1)
+    #expect(c.to == last - 29)
+    #expect(c.calibrations == 1)
+    #expect(c.predictions > 1000)
+    let auc = try #require(c.auc)
+    #expect(auc > 0.6)
+  }
+}
