@@ -106,7 +106,9 @@ public struct WeeklyReview: Sendable {
     let end = week.to
     stuck = cases.compactMap { k -> StuckCase? in
       let o = opened(k)
-      guard l.isCaseOpen(k, atEndOf: end), end - o > 14 else { return nil }
+      guard l.isCaseOpen(k, atEndOf: end),
+        KPIEngine.caseOverLimit(openedOn: o.rawValue, asOf: end.rawValue)
+      else { return nil }
       let c = Int(l.caseCustomer[k])
       let r = Int(l.caseRep[k])
       return StuckCase(

@@ -38,7 +38,7 @@ public struct ChartSet: Sendable {
   /// The collection-rate goal drawn on the cash chart.
   public static let collectionRateGoal = 0.95
   /// The case age (days) past which a case counts as stuck.
-  public static let caseAgeLimit = 14.0
+  public static let caseAgeLimit = Double(KPIEngine.caseAgeLimitDays)
 
   /// Builds the set. With a rep scope, the rep comparison shows that rep's team and only that
   /// rep's personal chart is made.
