@@ -276,6 +276,13 @@ public struct Calibration: Sendable {
   /// when its pooled rate rests on ``thinThreshold`` payments or more, the nearest such
   /// bucket otherwise), or −1 when no bucket has that many; empty when not fitted.
   public var hazardPrior: [Int] = []
+  /// Each customer's payment-hazard multiplier (``Frailty``), by ledger customer index;
+  /// empty when not fitted from the store (a calibration file carries none): every
+  /// customer then pays at its segment's hazard.
+  public var frailty: [Double] = []
+  /// The shape α of the frailty prior Gamma(α, α) (variance 1 ÷ α); nil when the customers
+  /// show no more spread than chance (every multiplier is 1) or when not fitted.
+  public var frailtyShape: Double?
 
   /// Every hazard cell that is 0 or rests on fewer than ``thinThreshold`` payments, with the
   /// value used instead, one line each (calibrate, simulate, backtest and accuracy print
@@ -399,8 +406,6 @@ extension Calibration {
       caseSpans[Int(l.caseInvoice[k])].append((opened, closed))
     }
 
-    var events = [Double](repeating: 0, count: nSeg * nb)
-    var exposure = [Double](repeating: 0, count: nSeg * nb)
     var allPaid = [Double](repeating: 0, count: nSeg * nb)
     var allDays = [Double](repeating: 0, count: nSeg * nb)
     var woEvents = [Double](repeating: 0, count: nb)
@@ -505,10 +510,8 @@ extension Calibration {
         }
         let m = 1 + r + q
         let hit = paymentToday
-        exposure[cell] += m
         custExposure[c * nb + b] += Float(m)
         if hit {
-          events[cell] += 1
           custEvents[c * nb + b] += 1
         }
         if b >= 1 {
@@ -528,19 +531,16 @@ extension Calibration {
     // fewer than `th` payments (one segment: the same thin cell), the prior is the pooled rate
     // of the nearest bucket that has `th` (the younger one on a tie): an empty 61–90 cell
     // then pays like the oldest bucket with data instead of never.
-    let pooledHazard = pooledPriors(
-      events: events, exposure: exposure, segments: nSeg, threshold: th)
     let pooledPaid = pooledPriors(
       events: allPaid, exposure: allDays, segments: nSeg, threshold: th)
-    var hazard: [[Estimate]] = []
+    // Payment hazards with a customer frailty each (Frailty): the segment hazard is refitted
+    // given the customers' multipliers.
+    let frailty = Frailty.fit(
+      events: custEvents, exposure: custExposure, segmentOf: segs.ofCustomer, segments: nSeg,
+      threshold: th)
+    let hazard = frailty.hazard
     var paidRate: [[Estimate]] = []
     for s in 0..<nSeg {
-      hazard.append(
-        (0..<nb).map { b in
-          .hazard(
-            events: events[s * nb + b], exposure: exposure[s * nb + b], threshold: th,
-            pooled: pooledHazard.rates[b])
-        })
       paidRate.append(
         (0..<nb).map { b in
           .hazard(
@@ -752,8 +752,11 @@ extension Calibration {
       billedCustomers: gaps.count, medianBillingGapDays: Statistics.median(gaps) ?? 0,
       thinThreshold: thinThreshold,
       sample: CalibrationSample(
-        customerSegment: segs.ofCustomer, events: custEvents, exposure: custExposure, hits: hits,
-        trials: trials, segments: nSeg, thinThreshold: th), hazardPrior: pooledHazard.source)
+        customerSegment: segs.ofCustomer, events: custEvents,
+        exposure: custExposure.indices.map {
+          custExposure[$0] * Float(frailty.multiplier[$0 / nb])
+        }, hits: hits, trials: trials, segments: nSeg, thinThreshold: th),
+      hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape)
   }
 
   /// Segment names (sorted; "unassigned" for customers without one) and each customer's

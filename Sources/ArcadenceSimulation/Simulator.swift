@@ -181,6 +181,8 @@ final class EngineCore: @unchecked Sendable {
   /// Per policy, the lifts of recent contacts still running on day 0: reached and unreached
   /// of invoice `i` at `2i` and `2i + 1` (lifts below 0.001 in sum dropped).
   let startLifts: [[Double]]
+  /// Each invoice's hazard multiplier at issue: its customer's frailty (``Frailty``).
+  let multiplier: [Double]
 
   init(_ s: Simulator) {
     sim = s
@@ -203,6 +205,9 @@ final class EngineCore: @unchecked Sendable {
         for k in Int32(0)..<30 { surv *= 1 - row[AgingBucket.of(dpd: dpd + k)] }
         return surv
       }
+    }
+    multiplier = s.portfolio.invoiceCustomer.map {
+      s.parameters.multiplier(customer: Int($0))
     }
     terms = s.portfolio.invoiceDue.enumerated().map {
       $0.element - s.portfolio.invoiceIssue[$0.offset]
@@ -454,7 +459,7 @@ struct Worker {
       inv[i].pending = Int32.max
       inv[i].escalated = 0
       inv[i].agency = false
-      inv[i].mult = 1
+      inv[i].mult = core.multiplier[i]
       inv[i].fee = 0
       inv[i].promise = Int32.max
       inv[i].blocked = Int32.min

@@ -134,4 +134,55 @@ import Testing
     #expect(c.reps == 2)
     #expect(c.callsPerRepPerDay == 2)
   }
+  /// Customers who pay fast and customers who pay slowly get hazard multipliers either side
+  /// of 1 (``Frailty``), and a customer with one invoice is shrunk towards 1. One segment,
+  /// terms 60 days, no contacts; every payment falls in the first not-due bucket. F1 and F2
+  /// pay each of 5 invoices 4 days after issue (5 days at risk each: O = 5, X = 25), S1 and
+  /// S2 after 19 days (20 days: O = 5, X = 100), N its single invoice after 4 days (O = 1,
+  /// X = 5). Without frailty h = 21 ÷ 255 = 7 ÷ 85, so E = 35 ÷ 17, 140 ÷ 17 and 7 ÷ 17, and
+  /// `Σ((O − E)² − O) = 11150 ÷ 289 − 21 = 5081 ÷ 289`, `ΣE² = 41699 ÷ 289`: α = 41699 ÷ 5081
+  /// ≈ 8.2068. The fixed point of `z = (α + O) ÷ (α + h·X)`, `h = 21 ÷ Σ z·X` (iterated by
+  /// hand, or in five lines of Python) is h ≈ 0.098280, z_F ≈ 1.23847, z_S ≈ 0.73230 and
+  /// z_N ≈ 1.05847: N pays at twice the hazard (O ÷ E = 1 ÷ (5h) ≈ 2.03) but rests on one
+  /// payment, so it stays near 1, below the fast customers with five.
+  @Test func frailtySeparatesFastAndSlowCustomersAndShrinksTheThinOne() throws {
+    var customers =
+      "customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,"
+      + "autopay_cancelled_on\n"
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    var n = 0
+    let plan = [("F1", 5, 4), ("F2", 5, 4), ("S1", 5, 19), ("S2", 5, 19), ("N", 1, 4)]
+    for (id, count, delay) in plan {
+      customers += "\(id),\(id),a,R1,60,2025-12-01,,\n"
+      for k in 0..<count {
+        n += 1
+        let issued = first + 7 * k
+        invoices += "I\(n),\(id),\(issued),\(issued + 60),100\n"
+        payments += "P\(n),\(id),I\(n),\(issued + delay),100,ach\n"
+      }
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let alpha = try #require(c.frailtyShape)
+    #expect(abs(alpha - 41699.0 / 5081.0) < 1e-9)
+    let z = Dictionary(uniqueKeysWithValues: zip(l.customerIds, c.frailty))
+    #expect(abs(z["F1"]! - 1.238469) < 1e-5 && abs(z["F2"]! - 1.238469) < 1e-5)
+    #expect(abs(z["S1"]! - 0.732295) < 1e-5 && abs(z["S2"]! - 0.732295) < 1e-5)
+    #expect(abs(z["N"]! - 1.058471) < 1e-5)
+    let h = c.hazard[0][0].value
+    #expect(abs(h - 0.098280) < 1e-5)
+    // The refitted hazard pays the observed 21 payments on the frailty-weighted exposure.
+    #expect(abs(h * (2 * 25 * z["F1"]! + 2 * 100 * z["S1"]! + 5 * z["N"]!) - 21) < 1e-4)
+    // The analytic median: F's invoice pays sooner than S's, N's in between.
+    let row = c.hazard[0].map(\.value)
+    let median = { (m: Double) in PaymentTiming.median(row: row, due: 60, multiplier: m)! }
+    #expect(median(z["F1"]!) < median(z["N"]!) && median(z["N"]!) < median(z["S1"]!))
+  }
 }
