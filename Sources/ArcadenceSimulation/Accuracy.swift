@@ -231,7 +231,8 @@ public struct Accuracy: Sendable {
       if let m = PaymentTiming.median(
         row: row, due: book.invoiceDue[i], autopay: book.customerAutopay[c],
         autopayOnTime: params.autopayOnTime, promiseDay: book.promiseDay[i], pKept: params.pKept,
-        cap: params.hazardCap, multiplier: params.multiplier(customer: c))
+        cap: params.hazardCap, multiplier: params.multiplier(customer: c),
+        factors: params.bandFactor)
       {
         modelMedian[book.invoiceLedger[i]] = cutoff.rawValue &+ m
       }

@@ -43,6 +43,9 @@ public enum Frailty {
     public var hazard: [[Estimate]]
     /// Per bucket, the pooled prior's source bucket (see ``Calibration/pooledPriors``).
     public var prior: [Int]
+    /// Per ``HazardBand``, the factor on its bucket's hazard given the multipliers (empty
+    /// when no band counts were given).
+    public var bandFactor: [Estimate] = []
   }
 
   /// The segment hazards from per-cell events and exposure, shrunk as in ``Calibration``.
@@ -64,8 +67,15 @@ public enum Frailty {
 
   /// Fits the multipliers from per-customer payment events and lift-adjusted days at risk
   /// (`customer × AgingBucket.count + bucket`). O(iterations · customers · buckets).
+  ///
+  /// With per-customer band counts (`customer × HazardBand.count + band`), the band factors
+  /// (``Calibration/bandFactors``) are refitted with the multipliers, and a customer's
+  /// expected count is `Σ_k h_{s,b(k)} · f_k · X_{c,k}`: a customer who pays just before the
+  /// due date is not mistaken for a slow one because most of its days at risk fall where
+  /// payments are rare.
   public static func fit(
-    events: [Float], exposure: [Float], segmentOf: [Int32], segments: Int, threshold: Double
+    events: [Float], exposure: [Float], segmentOf: [Int32], segments: Int, threshold: Double,
+    bandEvents: [Float] = [], bandExposure: [Float] = []
   ) -> Fit {
     let nb = AgingBucket.count
     let n = segmentOf.count
@@ -82,24 +92,41 @@ public enum Frailty {
     }
     var fitted = hazards(
       events: cellEvents, exposure: cellExposure, segments: segments, threshold: threshold)
-    func expected(_ h: [[Estimate]]) -> [Double] {
-      (0..<n).map { c in
+    let nk = HazardBand.count
+    let banded = bandEvents.count == n * nk && bandExposure.count == n * nk
+    var factors: [Estimate] = []
+    func expected(_ h: [[Estimate]], _ z: [Double]) -> [Double] {
+      if banded {
+        factors = Calibration.bandFactors(
+          events: bandEvents, exposure: bandExposure, multiplier: z, threshold: threshold)
+      }
+      return (0..<n).map { c in
         let s = Int(segmentOf[c])
         var e = 0.0
-        for b in 0..<nb { e += h[s][b].value * Double(exposure[c * nb + b]) }
+        if banded {
+          for k in 0..<nk {
+            e +=
+              h[s][HazardBand.bucket[k]].value * factors[k].value
+              * Double(bandExposure[c * nk + k])
+          }
+        } else {
+          for b in 0..<nb { e += h[s][b].value * Double(exposure[c * nb + b]) }
+        }
         return e
       }
     }
-    var e = expected(fitted.hazard)
+    let ones = [Double](repeating: 1, count: n)
+    var e = expected(fitted.hazard, ones)
     var num = 0.0
     var den = 0.0
     for c in 0..<n where e[c] > 0 {
       num += (observed[c] - e[c]) * (observed[c] - e[c]) - observed[c]
       den += e[c] * e[c]
     }
-    let ones = [Double](repeating: 1, count: n)
     guard den > 0, num > 0 else {
-      return Fit(multiplier: ones, shape: nil, hazard: fitted.hazard, prior: fitted.prior)
+      return Fit(
+        multiplier: ones, shape: nil, hazard: fitted.hazard, prior: fitted.prior,
+        bandFactor: factors)
     }
     let alpha = 1 / min(maxInverseShape, num / den)
     var z = ones
@@ -112,9 +139,11 @@ public enum Frailty {
       }
       fitted = hazards(
         events: cellEvents, exposure: adjusted, segments: segments, threshold: threshold)
-      e = expected(fitted.hazard)
+      e = expected(fitted.hazard, z)
     }
     for c in 0..<n { z[c] = (alpha + observed[c]) / (alpha + e[c]) }
-    return Fit(multiplier: z, shape: alpha, hazard: fitted.hazard, prior: fitted.prior)
+    return Fit(
+      multiplier: z, shape: alpha, hazard: fitted.hazard, prior: fitted.prior,
+      bandFactor: factors)
   }
 }

@@ -36,6 +36,8 @@ public struct ModelParameters: Sendable, Equatable {
   /// Each customer's hazard multiplier (``Frailty``), by the portfolio's customer index;
   /// empty: 1 for everyone.
   public var frailty: [Double] = []
+  /// Per ``HazardBand``, the factor on its bucket's hazard; empty: 1 for every band.
+  public var bandFactor: [Double] = []
 
   /// Customer `c`'s hazard multiplier. O(1).
   @inline(__always)
@@ -78,6 +80,7 @@ public struct ModelParameters: Sendable, Equatable {
       promiseLeadDays: c.promiseLeadDays, resolutionDays: c.resolutionDays,
       shockSigma: c.shockSigma.value)
     frailty = c.frailty
+    bandFactor = c.bandFactor.map(\.value)
   }
 
   /// The keys an `overrides:` mapping may set.

@@ -199,10 +199,11 @@ final class EngineCore: @unchecked Sendable {
     issuedOn = issued
     let lo = CompiledPolicy.minDpd
     let hi = CompiledPolicy.maxDpd
-    notPay30 = s.parameters.hazard.map { row in
-      (lo...hi).map { dpd in
+    notPay30 = s.parameters.hazard.map { bucketRow in
+      let row = HazardBand.expand(bucketRow, factors: s.parameters.bandFactor)
+      return (lo...hi).map { dpd in
         var surv = 1.0
-        for k in Int32(0)..<30 { surv *= 1 - row[AgingBucket.of(dpd: dpd + k)] }
+        for k in Int32(0)..<30 { surv *= 1 - row[HazardBand.of(dpd: dpd + k)] }
         return surv
       }
     }
@@ -254,7 +255,7 @@ struct InvoiceState {
   var due: Int32 = 0
   /// Customer index (fixed).
   var customer: Int32 = 0
-  /// First index in the flat hazard table, `segment × AgingBucket.count` (fixed).
+  /// First index in the flat hazard table, `segment × HazardBand.count` (fixed).
   var row: Int32 = 0
   var anchor: Int32 = 0
   var blocked = Int32.min
@@ -335,7 +336,7 @@ struct Worker {
       if i < core.n {
         state.due = portfolio.invoiceDue[i]
         state.customer = portfolio.invoiceCustomer[i]
-        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(AgingBucket.count)
+        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(HazardBand.count)
       }
       (inv + i).initialize(to: state)
     }
@@ -382,13 +383,13 @@ struct Worker {
     hz = []
     lhz = []
     for row in hazard {
-      for v in row {
+      for v in HazardBand.expand(row, factors: base.bandFactor) {
         let x = min(base.hazardCap, v * shock)
         hz.append(x)
         lhz.append(log1p(-x))
       }
     }
-    wo = base.writeOff.map { min(1, $0) }
+    wo = HazardBand.bucket.map { $0 < base.writeOff.count ? min(1, base.writeOff[$0]) : 0 }
     lwo = wo.map { log1p(-$0) }
     // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
     for i in 0..<n {
@@ -605,8 +606,8 @@ struct Worker {
         d = end
         continue
       }
-      let b = AgingBucket.of(dpd: d - due)
-      let next = AgingBucket.nextStart(after: b)
+      let b = HazardBand.of(dpd: d - due)
+      let next = HazardBand.nextStart(after: b)
       let segEnd = next == Int32.max ? limit : min(limit, due + next)
       if r + q > 0 {
         // A lift is running: one step per day until the bucket ends, the lift drops below

@@ -185,4 +185,44 @@ import Testing
     let median = { (m: Double) in PaymentTiming.median(row: row, due: 60, multiplier: m)! }
     #expect(median(z["F1"]!) < median(z["N"]!) && median(z["N"]!) < median(z["S1"]!))
   }
+
+  /// The not-yet-due hazard depends on days to due (``HazardBand``). Forty invoices on
+  /// 30-day terms, each paid 2 days before its due date: 29 days at risk each (due in 30 … 2
+  /// days), 16 of them due in 15+ days, 7 in 8–14 and 6 in 1–7, the payment in the last. The
+  /// not_due hazard is 40 ÷ 1160 = 1 ÷ 29. Due in 1–7: 40 payments in 240 days, 1 ÷ 6, raw
+  /// factor 29 ÷ 6. Due in 15+: 0 payments in 640 days, topped up to 30 at 1 ÷ 29: 30 ÷ (640 +
+  /// 870), factor 870 ÷ 1510; due in 8–14: 30 ÷ (280 + 870), factor 870 ÷ 1150. The three are
+  /// then rescaled by s = 1160 ÷ (640 · 870/1510 + 280 · 870/1150 + 240 · 29/6) ≈ 0.66645 so
+  /// that the bands pay the bucket's 40 payments: 0.38398, 0.50418, 3.22117. A new invoice due
+  /// on day 30 then survives 0.7146 to the end of day 22 and falls to ½ on day 26 (due in 4
+  /// days), where one not-due hazard, (28/29)^(t+1) ≤ ½, put the median on day 19.
+  @Test func theNotDueHazardRisesTowardsTheDueDate() throws {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    for k in 0..<40 {
+      let issued = first + k
+      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
+      payments += "P\(k),C1,I\(k),\(issued + 28),100,ach\n"
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    #expect(abs(c.hazard[0][0].value - 1.0 / 29) < 1e-12)
+    let f = c.bandFactor.map(\.value)
+    let scale = 1160 / (640 * 870.0 / 1510 + 280 * 870.0 / 1150 + 240 * 29.0 / 6)
+    #expect(abs(f[0] - 870.0 / 1510 * scale) < 1e-9 && c.bandFactor[0].thin)
+    #expect(abs(f[1] - 870.0 / 1150 * scale) < 1e-9)
+    #expect(abs(f[2] - 29.0 / 6 * scale) < 1e-9 && !c.bandFactor[2].thin)
+    let row = c.hazard[0].map(\.value)
+    #expect(PaymentTiming.median(row: row, due: 30, factors: f) == 26)
+    #expect(PaymentTiming.median(row: row, due: 30) == 19)
+    // The factors survive the calibration file.
+    let back = try Calibration.parse(c.yaml, file: "c.yaml")
+    #expect(back.bandFactor.map(\.value) == f)
+  }
 }
