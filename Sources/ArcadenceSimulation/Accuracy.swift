@@ -47,6 +47,12 @@ public struct Accuracy: Sendable {
     public var seed: UInt64
     /// Worker threads.
     public var threads: Int
+    /// Whether each path resamples the calibration by customer (on: the band carries the
+    /// parameters' uncertainty).
+    public var parameterUncertainty = true
+    /// Whether future billing is a renewal process drawn per path (on) or the fixed mean-gap
+    /// schedule.
+    public var renewalBilling = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -215,9 +221,14 @@ public struct Accuracy: Sendable {
     ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
   ) throws -> ([Evaluation], [String]) {
     let longest = settings.horizons.max() ?? 0
-    let scenario = Scenario(
+    // A forecast's band carries what is not known: which customers' behaviour the history
+    // shows (parameter uncertainty, the customer bootstrap), the portfolio shock, and how
+    // many invoices each customer sends (renewal billing).
+    var scenario = Scenario(
       name: "accuracy", start: cutoff, horizonDays: longest, paths: settings.paths,
-      seed: settings.seed, policies: [PolicySpec(name: "observed")])
+      seed: settings.seed, parameterUncertainty: settings.parameterUncertainty,
+      policies: [PolicySpec(name: "observed")])
+    scenario.renewalBilling = settings.renewalBilling
     let run = try SimulationRun(
       scenario: scenario, ledger: l, links: links, threads: settings.threads)
     let result = run.run()

@@ -192,7 +192,7 @@ final class EngineCore: @unchecked Sendable {
     horizon = Int32(s.settings.horizon)
     segments = s.parameters.hazard.count
     var issued = [[Int32]](repeating: [], count: s.settings.horizon)
-    for i in s.portfolio.openCount..<n {
+    for i in s.portfolio.openCount..<s.portfolio.slotStart {
       let d = Int(s.portfolio.invoiceIssue[i])
       if d >= 0, d < s.settings.horizon { issued[d].append(Int32(i)) }
     }
@@ -290,6 +290,11 @@ struct Worker {
   let customers: Int
   /// Amounts of the invoices issued in the horizon on the current path.
   let newAmount: UnsafeMutablePointer<Int64>
+  /// Issue day of each invoice on the current path (renewal slots move per path; a slot not
+  /// issued in the horizon has `Int32.max`).
+  let issueDay: UnsafeMutablePointer<Int32>
+  /// Renewal slots issued on each day of the current path.
+  var slotIssued: [[Int32]] = []
   var queue: [Int32] = []
   /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `inv[i].wakeNext`
   /// the next (−1 ends a list). Each open invoice is in at most one list.
@@ -342,6 +347,10 @@ struct Worker {
     }
     newAmount = .allocate(capacity: count)
     newAmount.initialize(repeating: 0, count: count)
+    issueDay = .allocate(capacity: count)
+    issueDay.initialize(repeating: 0, count: count)
+    for i in 0..<core.n { issueDay[i] = portfolio.invoiceIssue[i] }
+    slotIssued = [[Int32]](repeating: [], count: Int(core.horizon))
     autopay = .allocate(capacity: max(1, portfolio.customerSegment.count))
     autopay.initialize(repeating: false, count: max(1, portfolio.customerSegment.count))
     wakeHead = .allocate(capacity: Int(core.horizon) + 1)
@@ -355,6 +364,7 @@ struct Worker {
     inv.deinitialize(count: max(1, n))
     UnsafeMutableRawPointer(inv).deallocate()
     newAmount.deallocate()
+    issueDay.deallocate()
     wakeHead.deallocate()
     autopay.deallocate()
   }
@@ -391,6 +401,7 @@ struct Worker {
     }
     wo = HazardBand.bucket.map { $0 < base.writeOff.count ? min(1, base.writeOff[$0]) : 0 }
     lwo = wo.map { log1p(-$0) }
+    drawRenewals()
     // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
     for i in 0..<n {
       let w = core.philox.draw(path: path, invoice: i, day: 0, decision: .clocks)
@@ -413,6 +424,56 @@ struct Worker {
     }
     for k in core.policies.indices {
       runPolicy(k)
+    }
+  }
+
+  /// Renewal billing on this path (``Portfolio/renewalGaps``): each billed customer's first
+  /// issue day is a gap of its own at least as long as the time since its last invoice (the
+  /// residual of the current gap), uniformly among those, or when none is that long a uniform
+  /// point of a drawn gap; each later gap is drawn uniformly from its gaps. O(slots).
+  mutating func drawRenewals() {
+    let p = portfolio
+    guard p.slotStart < n, p.renewalSlots.count == customers + 1 else { return }
+    for d in slotIssued.indices { slotIssued[d].removeAll(keepingCapacity: true) }
+    let philox = core.philox
+    for c in 0..<customers {
+      let lo = p.slotStart + Int(p.renewalSlots[c])
+      let hi = p.slotStart + Int(p.renewalSlots[c + 1])
+      guard hi > lo else { continue }
+      let gaps = p.renewalGaps[Int(p.renewalGapStart[c])..<Int(p.renewalGapStart[c + 1])]
+      guard !gaps.isEmpty else {
+        for i in lo..<hi { issueDay[i] = Int32.max }
+        continue
+      }
+      let age = p.renewalAge[c]
+      var w = philox.draw(path: path, invoice: lo, day: 0, decision: .billing)
+      let eligible = gaps.filter { $0 >= age }
+      var day: Int32
+      if eligible.isEmpty {
+        let g = gaps[
+          gaps.startIndex + min(gaps.count - 1, Int(Philox4x32.unit(w.0) * Double(gaps.count)))]
+        day = Int32(Philox4x32.unit(w.1) * Double(g))
+      } else {
+        day =
+          eligible[min(eligible.count - 1, Int(Philox4x32.unit(w.0) * Double(eligible.count)))]
+          - age
+      }
+      var i = lo
+      while i < hi {
+        guard day < h else { break }
+        issueDay[i] = day
+        inv[i].due = day + p.invoiceDue[i]
+        slotIssued[Int(day)].append(Int32(i))
+        i += 1
+        w = philox.draw(path: path, invoice: i, day: 0, decision: .billing)
+        day +=
+          gaps[
+            gaps.startIndex + min(gaps.count - 1, Int(Philox4x32.unit(w.0) * Double(gaps.count)))]
+      }
+      while i < hi {
+        issueDay[i] = Int32.max
+        i += 1
+      }
     }
   }
 
@@ -504,6 +565,7 @@ struct Worker {
     for day in 0..<h {
       // New invoices.
       for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
+      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
       // Wakes.
       while wakeHead[Int(day)] >= 0 {
         let i = Int(wakeHead[Int(day)])
@@ -524,7 +586,7 @@ struct Worker {
       if dpd >= 1 { counts[ResultBuffers.Metric.pastDue.rawValue] += b }
       if dpd > 90 { counts[ResultBuffers.Metric.d90Plus.rawValue] += b }
       counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
-        last - max(0, portfolio.invoiceIssue[i]) + 1)
+        last - max(0, issueDay[i]) + 1)
     }
     // Write out.
     let mcount = ResultBuffers.Metric.allCases.count
@@ -708,7 +770,7 @@ struct Worker {
       add(.writeOffs, b)
       inv[i].status = 3
     }
-    add(.invoiceDays, Int64(day - max(0, portfolio.invoiceIssue[i]) + 1))
+    add(.invoiceDays, Int64(day - max(0, issueDay[i]) + 1))
     inv[i].bal = 0
     if inv[i].pending != Int32.max { inv[i].pending = Int32.max }
   }

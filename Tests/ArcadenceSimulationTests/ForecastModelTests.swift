@@ -225,4 +225,52 @@ import Testing
     let back = try Calibration.parse(c.yaml, file: "c.yaml")
     #expect(back.bandFactor.map(\.value) == f)
   }
+
+  /// Renewal billing draws each path's invoices from the customer's own gaps, given the time
+  /// since its last invoice. C1 was billed on 01-01, 01-11 and 02-10 (gaps 10 and 30) and the
+  /// forecast starts on 03-02, 20 days after the last invoice: the only gap at least 20 long
+  /// is 30, so every path bills on day 30 − 20 = 10; the next gap is 10 or 30 with
+  /// probability ½ each, so the second invoice comes on day 20 (½) or 40 (past the 40-day
+  /// horizon), and after a second on day 20 a third on day 30 (¼ in all). Invoices per path:
+  /// 1 (½), 2 (¼) or 3 (¼), mean 1.75, variance 3.75 − 1.75² = 0.6875. With no payment hazard,
+  /// credit sales are $100 per invoice: P5 $100, P95 $300, mean $175 within 4 standard
+  /// errors (4 · √0.6875 ÷ √4000 · $100 ≈ $5.25). The fixed schedule bills at the mean gap,
+  /// 20 days after the last invoice: on days 0 and 20, the same two invoices on every path.
+  @Test func renewalBillingDrawsGapsPerPath() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-11,2026-02-10,100
+      I3,C1,2026-02-10,2026-03-12,100
+
+      """,
+      "payments.csv": """
+      payment_id,customer_id,invoice_id,received_on,amount,method
+      P1,C1,I1,2026-01-20,100,ach
+      P2,C1,I2,2026-01-30,100,ach
+      P3,C1,I3,2026-03-01,100,ach
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let links = try store.loadInvoiceLinks(for: l)
+    let start = Day(iso: "2026-03-02")!
+    let params = ModelParameters(segments: ["a"], hazard: [[Double](repeating: 0, count: 7)])
+    func sales(renewal: Bool) -> Summary {
+      let book = Portfolio(
+        ledger: l, links: links, segments: ["a"], start: start, horizon: 40, newInvoices: true,
+        renewal: renewal)
+      return Simulator(
+        portfolio: book, parameters: params, policies: [Policy(name: "none")],
+        settings: SimulationSettings(horizon: 40, paths: 4000, seed: 7, portfolioShock: false)
+      ).run().outcomes[0].creditSales
+    }
+    let renewal = sales(renewal: true)
+    #expect(renewal.p5 == 10_000 && renewal.p95 == 30_000)
+    #expect(abs(renewal.mean - 17_500) < 525)
+    let fixed = sales(renewal: false)
+    #expect(fixed.p5 == 20_000 && fixed.p95 == 20_000)
+  }
 }
