@@ -419,8 +419,10 @@ public struct Accuracy: Sendable {
     out += c.rendered()
     out +=
       "\nInvoice level: invoices open at a cutoff and paid within the horizon; the model's "
-      + "predicted date is the median of its calibrated base hazards (contacts, disputes and "
-      + "the portfolio shock left out), baseline B's is issue + the customer's mean delay.\n"
+      + "predicted date is the median of its calibrated base hazards (× the customer's frailty, "
+      + "by days to due; contacts, disputes and the portfolio shock left out), baseline B's is "
+      + "issue + the customer's mean delay. The model's bands include parameter uncertainty "
+      + "(customer bootstrap) and renewal billing (each path draws its own invoices).\n"
     return out
   }
 
