@@ -47,6 +47,12 @@ public struct Accuracy: Sendable {
     public var seed: UInt64
     /// Worker threads.
     public var threads: Int
+    /// Whether each path resamples the calibration by customer (on: the band carries the
+    /// parameters' uncertainty).
+    public var parameterUncertainty = true
+    /// Whether future billing is a renewal process drawn per path (on) or the fixed mean-gap
+    /// schedule.
+    public var renewalBilling = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -215,9 +221,14 @@ public struct Accuracy: Sendable {
     ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
   ) throws -> ([Evaluation], [String]) {
     let longest = settings.horizons.max() ?? 0
-    let scenario = Scenario(
+    // A forecast's band carries what is not known: which customers' behaviour the history
+    // shows (parameter uncertainty, the customer bootstrap), the portfolio shock, and how
+    // many invoices each customer sends (renewal billing).
+    var scenario = Scenario(
       name: "accuracy", start: cutoff, horizonDays: longest, paths: settings.paths,
-      seed: settings.seed, policies: [PolicySpec(name: "observed")])
+      seed: settings.seed, parameterUncertainty: settings.parameterUncertainty,
+      policies: [PolicySpec(name: "observed")])
+    scenario.renewalBilling = settings.renewalBilling
     let run = try SimulationRun(
       scenario: scenario, ledger: l, links: links, threads: settings.threads)
     let result = run.run()
@@ -231,7 +242,8 @@ public struct Accuracy: Sendable {
       if let m = PaymentTiming.median(
         row: row, due: book.invoiceDue[i], autopay: book.customerAutopay[c],
         autopayOnTime: params.autopayOnTime, promiseDay: book.promiseDay[i], pKept: params.pKept,
-        cap: params.hazardCap)
+        cap: params.hazardCap, multiplier: params.multiplier(customer: c),
+        factors: params.bandFactor)
       {
         modelMedian[book.invoiceLedger[i]] = cutoff.rawValue &+ m
       }
@@ -407,8 +419,10 @@ public struct Accuracy: Sendable {
     out += c.rendered()
     out +=
       "\nInvoice level: invoices open at a cutoff and paid within the horizon; the model's "
-      + "predicted date is the median of its calibrated base hazards (contacts, disputes and "
-      + "the portfolio shock left out), baseline B's is issue + the customer's mean delay.\n"
+      + "predicted date is the median of its calibrated base hazards (× the customer's frailty, "
+      + "by days to due; contacts, disputes and the portfolio shock left out), baseline B's is "
+      + "issue + the customer's mean delay. The model's bands include parameter uncertainty "
+      + "(customer bootstrap) and renewal billing (each path draws its own invoices).\n"
     return out
   }
 

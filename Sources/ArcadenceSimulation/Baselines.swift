@@ -117,18 +117,21 @@ public enum PaymentTiming {
   /// segment with daily hazards `row` per ``AgingBucket``: the first day on which the
   /// probability of still being unpaid falls to ½ or below. An auto-pay invoice not yet
   /// due is paid on its due date when `autopayOnTime` ≥ ½, an open promise on its day when
-  /// `pKept` ≥ ½. Contacts, disputes and the portfolio shock are left out, so this is the
+  /// `pKept` ≥ ½. Every hazard is scaled by `multiplier`, the customer's frailty
+  /// (``Frailty``), and each band's by its factor in `factors` (``HazardBand``). Contacts,
+  /// disputes and the portfolio shock are left out, so this is the
   /// median of the base model; nil when no day within ``limitDays`` reaches ½. O(days).
   public static func median(
     row: [Double], due: Int32, autopay: Bool = false, autopayOnTime: Double = 0,
-    promiseDay: Int32 = Int32.max, pKept: Double = 0, cap: Double = 0.95
+    promiseDay: Int32 = Int32.max, pKept: Double = 0, cap: Double = 0.95,
+    multiplier: Double = 1, factors: [Double] = []
   ) -> Int32? {
+    let bands = HazardBand.expand(row, factors: factors)
     if autopay, due >= 0, autopayOnTime >= 0.5 { return due }
     var s = 1.0
     for t in Int32(0)..<limitDays {
       if t == promiseDay, pKept >= 0.5 { return t }
-      let b = AgingBucket.of(dpd: t &- due)
-      let h = b < row.count ? min(cap, max(0, row[b])) : 0
+      let h = min(cap, max(0, bands[HazardBand.of(dpd: t &- due)] * multiplier))
       s *= 1 - h
       if s <= 0.5 { return t }
     }

@@ -49,6 +49,20 @@ extension Calibration {
       out += "  \(name):\n"
       for b in 0..<AgingBucket.count { out += "    \(labels[b]): \(est(paidRate[s][b]))\n" }
     }
+    if !bandFactor.isEmpty {
+      out += """
+
+        # Factor on the bucket's hazard per band of days to due (not_due split into due in 15+,
+        # 8–14 and 1–7 days; dpd_0_7 into the due day and 1–7): the band's payment rate over its
+        # bucket's, all segments, on frailty-weighted days at risk (exposure). Thin bands are
+        # topped up at the bucket's rate (factor towards 1).
+        band_factor:
+
+        """
+      for (k, label) in HazardBand.labels.enumerated() where k < bandFactor.count {
+        out += "  \(label): \(est(bandFactor[k]))\n"
+      }
+    }
     out += "\n# Daily write-off hazard per bucket, all segments.\nwrite_off:\n"
     for b in 0..<AgingBucket.count { out += "  \(labels[b]): \(est(writeOff[b]))\n" }
     out += "\n# Share of outbound contacts that reach the customer.\nreach:\n"
@@ -102,7 +116,7 @@ extension Calibration {
       "p_promise", "p_kept_observed", "p_kept", "p_dispute", "p_autopay_accept", "autopay_on_time",
       "completion",
       "promise_lead_days", "resolution_days", "lifts", "naive_reached_lift", "cadence",
-      "capacity", "shock_sigma", "billing",
+      "capacity", "shock_sigma", "billing", "band_factor",
     ]
     let pairs = try y.mapping(root, "", allowed: keys)
     func node(_ k: String) throws -> Node {
@@ -239,6 +253,18 @@ extension Calibration {
         }
       }
     }
+    var bandFactor: [Estimate] = []
+    if let v = pairs.first(where: { $0.key == "band_factor" })?.node {
+      let m = try y.mapping(v, "band_factor", allowed: HazardBand.labels)
+      bandFactor = try HazardBand.labels.map { label in
+        guard let x = m.first(where: { $0.key == label })?.node else {
+          throw y.error(v, "band_factor." + label, "missing")
+        }
+        var e = try estimate(x, "band_factor." + label, 0...1000)
+        e.raw = nil
+        return e
+      }
+    }
     let naive = try pairs.first(where: { $0.key == "naive_reached_lift" }).map {
       try estimate($0.node, "naive_reached_lift", -1e6...1e6)
     }
@@ -257,7 +283,8 @@ extension Calibration {
       cadence: steps, repeatEveryDays: repeatEvery, repeatChannel: repeatChannel, reps: reps,
       callsPerRepPerDay: perRep,
       shockSigma: try estimate(try node("shock_sigma"), "shock_sigma", 0...3),
-      billedCustomers: billed, medianBillingGapDays: gap, thinThreshold: threshold, sample: nil)
+      billedCustomers: billed, medianBillingGapDays: gap, thinThreshold: threshold, sample: nil,
+      bandFactor: bandFactor)
   }
 
   /// Reads a calibration file.

@@ -276,6 +276,18 @@ public struct Calibration: Sendable {
   /// when its pooled rate rests on ``thinThreshold`` payments or more, the nearest such
   /// bucket otherwise), or −1 when no bucket has that many; empty when not fitted.
   public var hazardPrior: [Int] = []
+  /// Each customer's payment-hazard multiplier (``Frailty``), by ledger customer index;
+  /// empty when not fitted from the store (a calibration file carries none): every
+  /// customer then pays at its segment's hazard.
+  public var frailty: [Double] = []
+  /// The shape α of the frailty prior Gamma(α, α) (variance 1 ÷ α); nil when the customers
+  /// show no more spread than chance (every multiplier is 1) or when not fitted.
+  public var frailtyShape: Double?
+  /// Per ``HazardBand``, the factor on its bucket's hazard (the band's payment rate over its
+  /// bucket's, pooled over segments, on frailty-weighted days at risk; a band with fewer than
+  /// ``thinThreshold`` payments is topped up at its bucket's rate, so its factor moves towards
+  /// 1). Empty: every factor 1.
+  public var bandFactor: [Estimate] = []
 
   /// Every hazard cell that is 0 or rests on fewer than ``thinThreshold`` payments, with the
   /// value used instead, one line each (calibrate, simulate, backtest and accuracy print
@@ -399,8 +411,6 @@ extension Calibration {
       caseSpans[Int(l.caseInvoice[k])].append((opened, closed))
     }
 
-    var events = [Double](repeating: 0, count: nSeg * nb)
-    var exposure = [Double](repeating: 0, count: nSeg * nb)
     var allPaid = [Double](repeating: 0, count: nSeg * nb)
     var allDays = [Double](repeating: 0, count: nSeg * nb)
     var woEvents = [Double](repeating: 0, count: nb)
@@ -409,6 +419,9 @@ extension Calibration {
     var autopayHits = 0.0
     var custEvents = [Float](repeating: 0, count: nCust * nb)
     var custExposure = [Float](repeating: 0, count: nCust * nb)
+    let nk = HazardBand.count
+    var bandEvents = [Float](repeating: 0, count: nCust * nk)
+    var bandExposure = [Float](repeating: 0, count: nCust * nk)
     // Naive lift: days 1–7 after a reached contact vs days with no contact in 21 days.
     var liftA = [Double](repeating: 0, count: nSeg * nb * 2)  // events, days
     var liftB = [Double](repeating: 0, count: nSeg * nb * 2)
@@ -505,11 +518,12 @@ extension Calibration {
         }
         let m = 1 + r + q
         let hit = paymentToday
-        exposure[cell] += m
         custExposure[c * nb + b] += Float(m)
+        let k = HazardBand.of(dpd: d - due)
+        bandExposure[c * nk + k] += Float(m)
         if hit {
-          events[cell] += 1
           custEvents[c * nb + b] += 1
+          bandEvents[c * nk + k] += 1
         }
         if b >= 1 {
           if lastReached != Int32.min, d - lastReached >= 1, d - lastReached <= 7 {
@@ -528,19 +542,17 @@ extension Calibration {
     // fewer than `th` payments (one segment: the same thin cell), the prior is the pooled rate
     // of the nearest bucket that has `th` (the younger one on a tie): an empty 61–90 cell
     // then pays like the oldest bucket with data instead of never.
-    let pooledHazard = pooledPriors(
-      events: events, exposure: exposure, segments: nSeg, threshold: th)
     let pooledPaid = pooledPriors(
       events: allPaid, exposure: allDays, segments: nSeg, threshold: th)
-    var hazard: [[Estimate]] = []
+    // Payment hazards with a customer frailty each (Frailty): the segment hazard is refitted
+    // given the customers' multipliers.
+    let frailty = Frailty.fit(
+      events: custEvents, exposure: custExposure, segmentOf: segs.ofCustomer, segments: nSeg,
+      threshold: th, bandEvents: bandEvents, bandExposure: bandExposure)
+    let hazard = frailty.hazard
+    let bandFactor = frailty.bandFactor
     var paidRate: [[Estimate]] = []
     for s in 0..<nSeg {
-      hazard.append(
-        (0..<nb).map { b in
-          .hazard(
-            events: events[s * nb + b], exposure: exposure[s * nb + b], threshold: th,
-            pooled: pooledHazard.rates[b])
-        })
       paidRate.append(
         (0..<nb).map { b in
           .hazard(
@@ -752,8 +764,61 @@ extension Calibration {
       billedCustomers: gaps.count, medianBillingGapDays: Statistics.median(gaps) ?? 0,
       thinThreshold: thinThreshold,
       sample: CalibrationSample(
-        customerSegment: segs.ofCustomer, events: custEvents, exposure: custExposure, hits: hits,
-        trials: trials, segments: nSeg, thinThreshold: th), hazardPrior: pooledHazard.source)
+        customerSegment: segs.ofCustomer, events: custEvents,
+        exposure: custExposure.indices.map {
+          custExposure[$0] * Float(frailty.multiplier[$0 / nb])
+        }, hits: hits, trials: trials, segments: nSeg, thinThreshold: th),
+      hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape,
+      bandFactor: bandFactor)
+  }
+
+  /// The factor of each ``HazardBand`` on its bucket's hazard: the band's payment rate over
+  /// its bucket's, all segments together, on days at risk weighted by the customer's frailty
+  /// (so that Σ factor × days = days over a bucket's bands and the bucket hazards keep their
+  /// meaning). A band with fewer than `threshold` payments is topped up to `threshold` at its
+  /// bucket's rate, as thin hazard cells are, and then a bucket's factors are rescaled so
+  /// that Σ factor × days = the bucket's days; a band without days at risk, or whose bucket
+  /// has no payments, gets 1. `events` and `exposure` are per customer and band.
+  /// O(customers · bands).
+  static func bandFactors(
+    events: [Float], exposure: [Float], multiplier z: [Double], threshold: Double
+  ) -> [Estimate] {
+    let nk = HazardBand.count
+    var ev = [Double](repeating: 0, count: nk)
+    var ex = [Double](repeating: 0, count: nk)
+    for c in z.indices {
+      for k in 0..<nk {
+        ev[k] += Double(events[c * nk + k])
+        ex[k] += z[c] * Double(exposure[c * nk + k])
+      }
+    }
+    var bucketEv = [Double](repeating: 0, count: AgingBucket.count)
+    var bucketEx = [Double](repeating: 0, count: AgingBucket.count)
+    for k in 0..<nk {
+      bucketEv[HazardBand.bucket[k]] += ev[k]
+      bucketEx[HazardBand.bucket[k]] += ex[k]
+    }
+    var out: [Estimate] = (0..<nk).map { k in
+      let b = HazardBand.bucket[k]
+      guard ex[k] > 0, bucketEv[b] > 0 else {
+        return Estimate(value: 1, events: ev[k], exposure: ex[k], raw: nil, thin: true)
+      }
+      let parent = bucketEv[b] / bucketEx[b]
+      let e = Estimate.hazard(events: ev[k], exposure: ex[k], threshold: threshold, pooled: parent)
+      return Estimate(
+        value: e.value / parent, events: ev[k], exposure: ex[k], raw: e.raw.map { $0 / parent },
+        thin: e.thin)
+    }
+    // Topping thin bands up breaks Σ factor × days = days; rescale each bucket's factors so
+    // that its bands together pay exactly the bucket's payments (otherwise the frailty fit,
+    // which counts expected payments band by band, drifts).
+    for b in 0..<AgingBucket.count {
+      let ks = (0..<nk).filter { HazardBand.bucket[$0] == b }
+      let weighted = ks.reduce(0.0) { $0 + out[$1].value * ex[$1] }
+      guard weighted > 0, bucketEx[b] > 0 else { continue }
+      for k in ks { out[k].value *= bucketEx[b] / weighted }
+    }
+    return out
   }
 
   /// Segment names (sorted; "unassigned" for customers without one) and each customer's

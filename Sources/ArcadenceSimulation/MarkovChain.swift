@@ -19,6 +19,9 @@ public struct MarkovChain: Sendable {
   public var paid: [[Double]]
   /// Daily probability of a write-off per bucket (given not paid).
   public var writeOff: [Double]
+  /// Per ``HazardBand``, the factor on its bucket's paid rate (the simulator's, so that an
+  /// invoice not yet due rolls into "paid" faster as its due date nears); empty: 1.
+  public var bandFactor: [Double] = []
 
   /// The last state: 92 days past due and more (91 stays its own state so that the 90+
   /// balance at the end is exact).
@@ -33,14 +36,17 @@ public struct MarkovChain: Sendable {
   /// The chain of the calibration's observed (all-cause) paid rates and write-off rates.
   public init(calibration c: Calibration) {
     self.init(paid: c.paidRate.map { $0.map(\.value) }, writeOff: c.writeOff.map(\.value))
+    bandFactor = c.bandFactor.map(\.value)
   }
 
   /// The parameters under which the Monte Carlo engine runs this same chain: these rates as
   /// hazards, no contacts, lifts, promises, disputes, auto-pay or shock.
   public var monteCarloParameters: ModelParameters {
-    ModelParameters(
+    var p = ModelParameters(
       segments: paid.indices.map { "segment \($0)" }, hazard: paid, writeOff: writeOff,
       hazardCap: 1)
+    p.bandFactor = bandFactor
+    return p
   }
 
   /// Expected outcome of the invoices open at the start of `portfolio` over `horizon` days
@@ -52,6 +58,7 @@ public struct MarkovChain: Sendable {
     minDpd = min(minDpd, MarkovChain.lastDpd)
     let states = Int(MarkovChain.lastDpd - minDpd) + 1
     let segs = paid.count
+    let bands = paid.map { HazardBand.expand($0, factors: bandFactor) }
     // Balance mass per segment and state on day 0 (dpd of day 0).
     var mass = [[Double]](repeating: [Double](repeating: 0, count: states), count: segs)
     var startByBucket = [Double](repeating: 0, count: AgingBucket.count)
@@ -60,9 +67,9 @@ public struct MarkovChain: Sendable {
     var eventual = [[Double]](repeating: [Double](repeating: 0, count: states), count: segs)
     for s in 0..<segs {
       for a in stride(from: states - 1, through: 0, by: -1) {
-        let b = AgingBucket.of(dpd: minDpd + Int32(a))
-        let p = paid[s][b]
-        let w = writeOff[b]
+        let dpd = minDpd + Int32(a)
+        let p = min(1, bands[s][HazardBand.of(dpd: dpd)])
+        let w = writeOff[AgingBucket.of(dpd: dpd)]
         if a == states - 1 {
           let out = p + (1 - p) * w
           eventual[s][a] = out > 0 ? p / out : 0
@@ -87,10 +94,10 @@ public struct MarkovChain: Sendable {
       for s in 0..<segs {
         var next = [Double](repeating: 0, count: states)
         for a in 0..<states where mass[s][a] != 0 {
-          let b = AgingBucket.of(dpd: minDpd + Int32(a))
+          let dpd = minDpd + Int32(a)
           let m = mass[s][a]
-          let p = paid[s][b]
-          let w = writeOff[b]
+          let p = min(1, bands[s][HazardBand.of(dpd: dpd)])
+          let w = writeOff[AgingBucket.of(dpd: dpd)]
           daily[t] += m * p
           writeOffs += m * (1 - p) * w
           next[min(a + 1, states - 1)] += m * (1 - p) * (1 - w)

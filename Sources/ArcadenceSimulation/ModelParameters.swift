@@ -33,6 +33,17 @@ public struct ModelParameters: Sendable, Equatable {
   public var shockSigma: Double
   /// Upper bound of a daily hazard after lifts.
   public var hazardCap: Double
+  /// Each customer's hazard multiplier (``Frailty``), by the portfolio's customer index;
+  /// empty: 1 for everyone.
+  public var frailty: [Double] = []
+  /// Per ``HazardBand``, the factor on its bucket's hazard; empty: 1 for every band.
+  public var bandFactor: [Double] = []
+
+  /// Customer `c`'s hazard multiplier. O(1).
+  @inline(__always)
+  public func multiplier(customer c: Int) -> Double {
+    c >= 0 && c < frailty.count ? frailty[c] : 1
+  }
 
   /// Parameters stated by hand.
   public init(
@@ -68,6 +79,8 @@ public struct ModelParameters: Sendable, Equatable {
       pAutopayAccept: c.pAutopayAccept.value, autopayOnTime: c.autopayOnTime.value,
       promiseLeadDays: c.promiseLeadDays, resolutionDays: c.resolutionDays,
       shockSigma: c.shockSigma.value)
+    frailty = c.frailty
+    bandFactor = c.bandFactor.map(\.value)
   }
 
   /// The keys an `overrides:` mapping may set.

@@ -127,6 +127,8 @@ public struct Decision: RawRepresentable, Sendable, Hashable {
   public static let bootstrap = Decision(rawValue: 81)
   /// Whether an invoice is kept in a sample of the book (``Portfolio/sample(openInvoices:seed:)``).
   public static let sample = Decision(rawValue: 82)
+  /// A renewal-billed customer's next gap (``Portfolio/renewalGaps``), per slot.
+  public static let billing = Decision(rawValue: 83)
 
   /// This decision for a channel (0…3).
   public func channel(_ c: Int) -> Decision { Decision(rawValue: rawValue + UInt32(c)) }

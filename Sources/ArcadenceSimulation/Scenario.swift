@@ -45,6 +45,9 @@ public struct Scenario: Sendable {
   public var portfolioShock: Bool
   /// Whether each path bootstraps the calibration by customer.
   public var parameterUncertainty: Bool
+  /// Whether future billing is a renewal process drawn per path (``Portfolio``'s `renewal`)
+  /// rather than the fixed mean-gap schedule; `arcadence accuracy` turns it on.
+  public var renewalBilling = false
   /// Parameter overrides for every policy.
   public var overrides: [(key: String, value: Double)]
   /// The policies; the first is the baseline of comparisons.

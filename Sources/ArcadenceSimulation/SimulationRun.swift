@@ -70,7 +70,7 @@ public struct SimulationRun: Sendable {
     policies = try scenario.policies.map { try $0.resolve(cal) }
     var book = Portfolio(
       ledger: ledger, links: links, segments: calibration.segments, start: start, horizon: h,
-      newInvoices: scenario.newInvoices)
+      newInvoices: scenario.newInvoices, renewal: scenario.renewalBilling)
     if let n = scenario.openInvoices {
       guard n <= book.openCount else {
         throw ArcadenceError(

@@ -193,6 +193,8 @@ final class EngineCore: @unchecked Sendable {
   /// Per policy, the lifts of recent contacts still running on day 0: reached and unreached
   /// of invoice `i` at `2i` and `2i + 1` (lifts below 0.001 in sum dropped).
   let startLifts: [[Double]]
+  /// Each invoice's hazard multiplier at issue: its customer's frailty (``Frailty``).
+  let multiplier: [Double]
 
   init(_ s: Simulator) {
     sim = s
@@ -202,19 +204,23 @@ final class EngineCore: @unchecked Sendable {
     horizon = Int32(s.settings.horizon)
     segments = s.parameters.hazard.count
     var issued = [[Int32]](repeating: [], count: s.settings.horizon)
-    for i in s.portfolio.openCount..<n {
+    for i in s.portfolio.openCount..<s.portfolio.slotStart {
       let d = Int(s.portfolio.invoiceIssue[i])
       if d >= 0, d < s.settings.horizon { issued[d].append(Int32(i)) }
     }
     issuedOn = issued
     let lo = CompiledPolicy.minDpd
     let hi = CompiledPolicy.maxDpd
-    notPay30 = s.parameters.hazard.map { row in
-      (lo...hi).map { dpd in
+    notPay30 = s.parameters.hazard.map { bucketRow in
+      let row = HazardBand.expand(bucketRow, factors: s.parameters.bandFactor)
+      return (lo...hi).map { dpd in
         var surv = 1.0
-        for k in Int32(0)..<30 { surv *= 1 - row[AgingBucket.of(dpd: dpd + k)] }
+        for k in Int32(0)..<30 { surv *= 1 - row[HazardBand.of(dpd: dpd + k)] }
         return surv
       }
+    }
+    multiplier = s.portfolio.invoiceCustomer.map {
+      s.parameters.multiplier(customer: Int($0))
     }
     terms = s.portfolio.invoiceDue.enumerated().map {
       $0.element - s.portfolio.invoiceIssue[$0.offset]
@@ -261,7 +267,7 @@ struct InvoiceState {
   var due: Int32 = 0
   /// Customer index (fixed).
   var customer: Int32 = 0
-  /// First index in the flat hazard table, `segment × AgingBucket.count` (fixed).
+  /// First index in the flat hazard table, `segment × HazardBand.count` (fixed).
   var row: Int32 = 0
   var anchor: Int32 = 0
   var blocked = Int32.min
@@ -296,6 +302,11 @@ struct Worker {
   let customers: Int
   /// Amounts of the invoices issued in the horizon on the current path.
   let newAmount: UnsafeMutablePointer<Int64>
+  /// Issue day of each invoice on the current path (renewal slots move per path; a slot not
+  /// issued in the horizon has `Int32.max`).
+  let issueDay: UnsafeMutablePointer<Int32>
+  /// Renewal slots issued on each day of the current path.
+  var slotIssued: [[Int32]] = []
   var queue: [Int32] = []
   /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `inv[i].wakeNext`
   /// the next (−1 ends a list). Each open invoice is in at most one list.
@@ -342,12 +353,16 @@ struct Worker {
       if i < core.n {
         state.due = portfolio.invoiceDue[i]
         state.customer = portfolio.invoiceCustomer[i]
-        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(AgingBucket.count)
+        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(HazardBand.count)
       }
       (inv + i).initialize(to: state)
     }
     newAmount = .allocate(capacity: count)
     newAmount.initialize(repeating: 0, count: count)
+    issueDay = .allocate(capacity: count)
+    issueDay.initialize(repeating: 0, count: count)
+    for i in 0..<core.n { issueDay[i] = portfolio.invoiceIssue[i] }
+    slotIssued = [[Int32]](repeating: [], count: Int(core.horizon))
     autopay = .allocate(capacity: max(1, portfolio.customerSegment.count))
     autopay.initialize(repeating: false, count: max(1, portfolio.customerSegment.count))
     wakeHead = .allocate(capacity: Int(core.horizon) + 1)
@@ -361,6 +376,7 @@ struct Worker {
     inv.deinitialize(count: max(1, n))
     UnsafeMutableRawPointer(inv).deallocate()
     newAmount.deallocate()
+    issueDay.deallocate()
     wakeHead.deallocate()
     autopay.deallocate()
   }
@@ -389,14 +405,15 @@ struct Worker {
     hz = []
     lhz = []
     for row in hazard {
-      for v in row {
+      for v in HazardBand.expand(row, factors: base.bandFactor) {
         let x = min(base.hazardCap, v * shock)
         hz.append(x)
         lhz.append(log1p(-x))
       }
     }
-    wo = base.writeOff.map { min(1, $0) }
+    wo = HazardBand.bucket.map { $0 < base.writeOff.count ? min(1, base.writeOff[$0]) : 0 }
     lwo = wo.map { log1p(-$0) }
+    drawRenewals()
     // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
     for i in 0..<n {
       let w = core.philox.draw(path: path, invoice: i, day: 0, decision: .clocks)
@@ -419,6 +436,56 @@ struct Worker {
     }
     for k in core.policies.indices {
       runPolicy(k)
+    }
+  }
+
+  /// Renewal billing on this path (``Portfolio/renewalGaps``): each billed customer's first
+  /// issue day is a gap of its own at least as long as the time since its last invoice (the
+  /// residual of the current gap), uniformly among those, or when none is that long a uniform
+  /// point of a drawn gap; each later gap is drawn uniformly from its gaps. O(slots).
+  mutating func drawRenewals() {
+    let p = portfolio
+    guard p.slotStart < n, p.renewalSlots.count == customers + 1 else { return }
+    for d in slotIssued.indices { slotIssued[d].removeAll(keepingCapacity: true) }
+    let philox = core.philox
+    for c in 0..<customers {
+      let lo = p.slotStart + Int(p.renewalSlots[c])
+      let hi = p.slotStart + Int(p.renewalSlots[c + 1])
+      guard hi > lo else { continue }
+      let gaps = p.renewalGaps[Int(p.renewalGapStart[c])..<Int(p.renewalGapStart[c + 1])]
+      guard !gaps.isEmpty else {
+        for i in lo..<hi { issueDay[i] = Int32.max }
+        continue
+      }
+      let age = p.renewalAge[c]
+      var w = philox.draw(path: path, invoice: lo, day: 0, decision: .billing)
+      let eligible = gaps.filter { $0 >= age }
+      var day: Int32
+      if eligible.isEmpty {
+        let g = gaps[
+          gaps.startIndex + min(gaps.count - 1, Int(Philox4x32.unit(w.0) * Double(gaps.count)))]
+        day = Int32(Philox4x32.unit(w.1) * Double(g))
+      } else {
+        day =
+          eligible[min(eligible.count - 1, Int(Philox4x32.unit(w.0) * Double(eligible.count)))]
+          - age
+      }
+      var i = lo
+      while i < hi {
+        guard day < h else { break }
+        issueDay[i] = day
+        inv[i].due = day + p.invoiceDue[i]
+        slotIssued[Int(day)].append(Int32(i))
+        i += 1
+        w = philox.draw(path: path, invoice: i, day: 0, decision: .billing)
+        day +=
+          gaps[
+            gaps.startIndex + min(gaps.count - 1, Int(Philox4x32.unit(w.0) * Double(gaps.count)))]
+      }
+      while i < hi {
+        issueDay[i] = Int32.max
+        i += 1
+      }
     }
   }
 
@@ -466,7 +533,7 @@ struct Worker {
       inv[i].pending = Int32.max
       inv[i].escalated = 0
       inv[i].agency = false
-      inv[i].mult = 1
+      inv[i].mult = core.multiplier[i]
       inv[i].fee = 0
       inv[i].promise = Int32.max
       inv[i].blocked = Int32.min
@@ -510,6 +577,7 @@ struct Worker {
     for day in 0..<h {
       // New invoices.
       for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
+      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
       // Wakes.
       while wakeHead[Int(day)] >= 0 {
         let i = Int(wakeHead[Int(day)])
@@ -530,7 +598,7 @@ struct Worker {
       if dpd >= 1 { counts[ResultBuffers.Metric.pastDue.rawValue] += b }
       if dpd > 90 { counts[ResultBuffers.Metric.d90Plus.rawValue] += b }
       counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
-        last - max(0, portfolio.invoiceIssue[i]) + 1)
+        last - max(0, issueDay[i]) + 1)
     }
     // Write out.
     let mcount = ResultBuffers.Metric.allCases.count
@@ -612,8 +680,8 @@ struct Worker {
         d = end
         continue
       }
-      let b = AgingBucket.of(dpd: d - due)
-      let next = AgingBucket.nextStart(after: b)
+      let b = HazardBand.of(dpd: d - due)
+      let next = HazardBand.nextStart(after: b)
       let segEnd = next == Int32.max ? limit : min(limit, due + next)
       if r + q > 0 {
         // A lift is running: one step per day until the bucket ends, the lift drops below
@@ -714,7 +782,7 @@ struct Worker {
       add(.writeOffs, b)
       inv[i].status = 3
     }
-    add(.invoiceDays, Int64(day - max(0, portfolio.invoiceIssue[i]) + 1))
+    add(.invoiceDays, Int64(day - max(0, issueDay[i]) + 1))
     inv[i].bal = 0
     if inv[i].pending != Int32.max { inv[i].pending = Int32.max }
   }

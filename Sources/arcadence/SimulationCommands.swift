@@ -58,12 +58,12 @@ struct CalibrateCommand: ParsableCommand {
       }
       let links = try db.loadInvoiceLinks(for: ledger)
       let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
+      // The output file first: a command that cannot write says only why (the thin-hazard
+      // warnings follow once it has).
+      if let out { try writeText(calibration.yaml, to: out) }
       warnCalibration(calibration.warnings)
       Terminal.print(calibration.report, terminator: "")
-      if let out {
-        try writeText(calibration.yaml, to: out)
-        Terminal.print("wrote \(out)")
-      }
+      if let out { Terminal.print("wrote \(out)") }
     }
   }
 }

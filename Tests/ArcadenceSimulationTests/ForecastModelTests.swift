@@ -134,4 +134,143 @@ import Testing
     #expect(c.reps == 2)
     #expect(c.callsPerRepPerDay == 2)
   }
+  /// Customers who pay fast and customers who pay slowly get hazard multipliers either side
+  /// of 1 (``Frailty``), and a customer with one invoice is shrunk towards 1. One segment,
+  /// terms 60 days, no contacts; every payment falls in the first not-due bucket. F1 and F2
+  /// pay each of 5 invoices 4 days after issue (5 days at risk each: O = 5, X = 25), S1 and
+  /// S2 after 19 days (20 days: O = 5, X = 100), N its single invoice after 4 days (O = 1,
+  /// X = 5). Without frailty h = 21 ÷ 255 = 7 ÷ 85, so E = 35 ÷ 17, 140 ÷ 17 and 7 ÷ 17, and
+  /// `Σ((O − E)² − O) = 11150 ÷ 289 − 21 = 5081 ÷ 289`, `ΣE² = 41699 ÷ 289`: α = 41699 ÷ 5081
+  /// ≈ 8.2068. The fixed point of `z = (α + O) ÷ (α + h·X)`, `h = 21 ÷ Σ z·X` (iterated by
+  /// hand, or in five lines of Python) is h ≈ 0.098280, z_F ≈ 1.23847, z_S ≈ 0.73230 and
+  /// z_N ≈ 1.05847: N pays at twice the hazard (O ÷ E = 1 ÷ (5h) ≈ 2.03) but rests on one
+  /// payment, so it stays near 1, below the fast customers with five.
+  @Test func frailtySeparatesFastAndSlowCustomersAndShrinksTheThinOne() throws {
+    var customers =
+      "customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,"
+      + "autopay_cancelled_on\n"
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    var n = 0
+    let plan = [("F1", 5, 4), ("F2", 5, 4), ("S1", 5, 19), ("S2", 5, 19), ("N", 1, 4)]
+    for (id, count, delay) in plan {
+      customers += "\(id),\(id),a,R1,60,2025-12-01,,\n"
+      for k in 0..<count {
+        n += 1
+        let issued = first + 7 * k
+        invoices += "I\(n),\(id),\(issued),\(issued + 60),100\n"
+        payments += "P\(n),\(id),I\(n),\(issued + delay),100,ach\n"
+      }
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let alpha = try #require(c.frailtyShape)
+    #expect(abs(alpha - 41699.0 / 5081.0) < 1e-9)
+    let z = Dictionary(uniqueKeysWithValues: zip(l.customerIds, c.frailty))
+    #expect(abs(z["F1"]! - 1.238469) < 1e-5 && abs(z["F2"]! - 1.238469) < 1e-5)
+    #expect(abs(z["S1"]! - 0.732295) < 1e-5 && abs(z["S2"]! - 0.732295) < 1e-5)
+    #expect(abs(z["N"]! - 1.058471) < 1e-5)
+    let h = c.hazard[0][0].value
+    #expect(abs(h - 0.098280) < 1e-5)
+    // The refitted hazard pays the observed 21 payments on the frailty-weighted exposure.
+    #expect(abs(h * (2 * 25 * z["F1"]! + 2 * 100 * z["S1"]! + 5 * z["N"]!) - 21) < 1e-4)
+    // The analytic median: F's invoice pays sooner than S's, N's in between.
+    let row = c.hazard[0].map(\.value)
+    let median = { (m: Double) in PaymentTiming.median(row: row, due: 60, multiplier: m)! }
+    #expect(median(z["F1"]!) < median(z["N"]!) && median(z["N"]!) < median(z["S1"]!))
+  }
+
+  /// The not-yet-due hazard depends on days to due (``HazardBand``). Forty invoices on
+  /// 30-day terms, each paid 2 days before its due date: 29 days at risk each (due in 30 … 2
+  /// days), 16 of them due in 15+ days, 7 in 8–14 and 6 in 1–7, the payment in the last. The
+  /// not_due hazard is 40 ÷ 1160 = 1 ÷ 29. Due in 1–7: 40 payments in 240 days, 1 ÷ 6, raw
+  /// factor 29 ÷ 6. Due in 15+: 0 payments in 640 days, topped up to 30 at 1 ÷ 29: 30 ÷ (640 +
+  /// 870), factor 870 ÷ 1510; due in 8–14: 30 ÷ (280 + 870), factor 870 ÷ 1150. The three are
+  /// then rescaled by s = 1160 ÷ (640 · 870/1510 + 280 · 870/1150 + 240 · 29/6) ≈ 0.66645 so
+  /// that the bands pay the bucket's 40 payments: 0.38398, 0.50418, 3.22117. A new invoice due
+  /// on day 30 then survives 0.7146 to the end of day 22 and falls to ½ on day 26 (due in 4
+  /// days), where one not-due hazard, (28/29)^(t+1) ≤ ½, put the median on day 19.
+  @Test func theNotDueHazardRisesTowardsTheDueDate() throws {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    for k in 0..<40 {
+      let issued = first + k
+      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
+      payments += "P\(k),C1,I\(k),\(issued + 28),100,ach\n"
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+    let l = try store.loadLedger()
+    let c = Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    #expect(abs(c.hazard[0][0].value - 1.0 / 29) < 1e-12)
+    let f = c.bandFactor.map(\.value)
+    let scale = 1160 / (640 * 870.0 / 1510 + 280 * 870.0 / 1150 + 240 * 29.0 / 6)
+    #expect(abs(f[0] - 870.0 / 1510 * scale) < 1e-9 && c.bandFactor[0].thin)
+    #expect(abs(f[1] - 870.0 / 1150 * scale) < 1e-9)
+    #expect(abs(f[2] - 29.0 / 6 * scale) < 1e-9 && !c.bandFactor[2].thin)
+    let row = c.hazard[0].map(\.value)
+    #expect(PaymentTiming.median(row: row, due: 30, factors: f) == 26)
+    #expect(PaymentTiming.median(row: row, due: 30) == 19)
+    // The factors survive the calibration file.
+    let back = try Calibration.parse(c.yaml, file: "c.yaml")
+    #expect(back.bandFactor.map(\.value) == f)
+  }
+
+  /// Renewal billing draws each path's invoices from the customer's own gaps, given the time
+  /// since its last invoice. C1 was billed on 01-01, 01-11 and 02-10 (gaps 10 and 30) and the
+  /// forecast starts on 03-02, 20 days after the last invoice: the only gap at least 20 long
+  /// is 30, so every path bills on day 30 − 20 = 10; the next gap is 10 or 30 with
+  /// probability ½ each, so the second invoice comes on day 20 (½) or 40 (past the 40-day
+  /// horizon), and after a second on day 20 a third on day 30 (¼ in all). Invoices per path:
+  /// 1 (½), 2 (¼) or 3 (¼), mean 1.75, variance 3.75 − 1.75² = 0.6875. With no payment hazard,
+  /// credit sales are $100 per invoice: P5 $100, P95 $300, mean $175 within 4 standard
+  /// errors (4 · √0.6875 ÷ √4000 · $100 ≈ $5.25). The fixed schedule bills at the mean gap,
+  /// 20 days after the last invoice: on days 0 and 20, the same two invoices on every path.
+  @Test func renewalBillingDrawsGapsPerPath() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps, "customers.csv": Self.customers,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-11,2026-02-10,100
+      I3,C1,2026-02-10,2026-03-12,100
+
+      """,
+      "payments.csv": """
+      payment_id,customer_id,invoice_id,received_on,amount,method
+      P1,C1,I1,2026-01-20,100,ach
+      P2,C1,I2,2026-01-30,100,ach
+      P3,C1,I3,2026-03-01,100,ach
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let links = try store.loadInvoiceLinks(for: l)
+    let start = Day(iso: "2026-03-02")!
+    let params = ModelParameters(segments: ["a"], hazard: [[Double](repeating: 0, count: 7)])
+    func sales(renewal: Bool) -> Summary {
+      let book = Portfolio(
+        ledger: l, links: links, segments: ["a"], start: start, horizon: 40, newInvoices: true,
+        renewal: renewal)
+      return Simulator(
+        portfolio: book, parameters: params, policies: [Policy(name: "none")],
+        settings: SimulationSettings(horizon: 40, paths: 4000, seed: 7, portfolioShock: false)
+      ).run().outcomes[0].creditSales
+    }
+    let renewal = sales(renewal: true)
+    #expect(renewal.p5 == 10_000 && renewal.p95 == 30_000)
+    #expect(abs(renewal.mean - 17_500) < 525)
+    let fixed = sales(renewal: false)
+    #expect(fixed.p5 == 20_000 && fixed.p95 == 20_000)
+  }
 }
