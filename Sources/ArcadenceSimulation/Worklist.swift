@@ -83,7 +83,7 @@ public struct RepWorklist: Sendable, Equatable {
 ///
 /// Expected gain of contacting a customer today = Σ over its open, undisputed invoices of
 /// balance × (P(paid within 30 days | contacted today) − P(paid within 30 days | not)),
-/// computed analytically from the calibrated model (``paidWithin(hazard:dpd:days:lift:cap:)``):
+/// computed analytically from the calibrated model (``paidWithin(hazard:factors:multiplier:dpd:days:lift:cap:)``):
 /// survival through the days-past-due buckets of the segment's hazards, with the lifts of the
 /// customer's recent contacts, and for a contact on channel c, with probability reach(c) the
 /// reached lift and otherwise the unreached lift from tomorrow on. No Monte Carlo.
@@ -101,18 +101,19 @@ public struct Worklist: Sendable {
   public static let hazardCap = 0.95
 
   /// P(paid in full within `days` days from today) for an invoice `dpd` days past due today,
-  /// with daily hazards `hazard` per ``AgingBucket`` multiplied on day t (0 = today) by
-  /// `lift(t)` and capped at `cap`: 1 − Π_{t<days} (1 − min(cap, h(dpd + t) · lift(t))).
-  /// O(days).
+  /// with daily hazards `hazard` per ``AgingBucket``, each band's scaled by its factor in
+  /// `factors` (``HazardBand``; empty: 1) and all by the customer's frailty `multiplier`
+  /// (``Frailty``), as in the simulator; multiplied on day t (0 = today) by `lift(t)` and
+  /// capped at `cap`: 1 − Π_{t<days} (1 − min(cap, h(dpd + t) · lift(t))). O(days).
   public static func paidWithin(
-    hazard: [Double], dpd: Int, days: Int = horizonDays, lift: (Int) -> Double,
-    cap: Double = hazardCap
+    hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int,
+    days: Int = horizonDays, lift: (Int) -> Double, cap: Double = hazardCap
   ) -> Double {
+    let bands = HazardBand.expand(hazard, factors: factors)
     var survive = 1.0
     for t in 0..<max(0, days) {
       let d = Int32(clamping: dpd + t)
-      let b = AgingBucket.of(dpd: d)
-      let h = b < hazard.count ? hazard[b] : 0
+      let h = bands[HazardBand.of(dpd: d)] * multiplier
       survive *= 1 - min(cap, max(0, h * lift(t)))
     }
     return 1 - survive
@@ -121,13 +122,17 @@ public struct Worklist: Sendable {
   /// The two probabilities of one invoice: not contacted today, and contacted today on a
   /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts.
   public static func probabilities(
-    hazard: [Double], dpd: Int, reach: Double, lifts: Lifts, prior: (Int) -> Double
+    hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int, reach: Double,
+    lifts: Lifts, prior: (Int) -> Double
   ) -> (notContacted: Double, contacted: Double) {
-    let none = paidWithin(hazard: hazard, dpd: dpd) { 1 + prior($0) }
-    let reached = paidWithin(hazard: hazard, dpd: dpd) { t in
+    func paid(_ lift: (Int) -> Double) -> Double {
+      paidWithin(hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd, lift: lift)
+    }
+    let none = paid { 1 + prior($0) }
+    let reached = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.reached * exp(-Double(t) / lifts.reachedDecayDays) : 0)
     }
-    let unreached = paidWithin(hazard: hazard, dpd: dpd) { t in
+    let unreached = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.unreached * exp(-Double(t) / lifts.unreachedDecayDays) : 0)
     }
     let r = min(1, max(0, reach))
@@ -213,7 +218,8 @@ struct WorklistContext {
     }
   }
 
-  /// Hazards of customer `c`'s segment.
+  /// Hazards of customer `c`'s segment (per ``AgingBucket``; the customer's frailty and the
+  /// band factors are applied in ``Worklist/paidWithin(hazard:factors:multiplier:dpd:days:lift:cap:)``).
   func hazard(_ c: Int) -> [Double] {
     let s = Int(segmentOf[c])
     guard s < cal.hazard.count else { return [] }
@@ -247,7 +253,9 @@ struct WorklistContext {
     let c = Int(l.invoiceCustomer[i])
     let reach = channel.rawValue < cal.reach.count ? cal.reach[channel.rawValue].value : 0
     return Worklist.probabilities(
-      hazard: hazard(c), dpd: dpd(i), reach: reach, lifts: cal.lifts,
+      hazard: hazard(c), factors: cal.bandFactor.map(\.value),
+      multiplier: c < cal.frailty.count ? cal.frailty[c] : 1, dpd: dpd(i), reach: reach,
+      lifts: cal.lifts,
       prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts))
   }
 }

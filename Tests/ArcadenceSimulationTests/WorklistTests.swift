@@ -135,6 +135,19 @@ enum WorklistFixture {
     #expect(abs(Worklist.paidWithin(hazard: h, dpd: 0, days: 1) { _ in 20 } - 0.95) < 1e-12)
   }
 
+  @Test func paidWithinUsesTheCustomersFrailtyAndTheBandFactors() {
+    // Hazard 0.01 everywhere; due in 1–7 days (band 2) × 3; frailty 2. From dpd −3 over 5
+    // days: −3, −2, −1 at 0.01 · 3 · 2 = 0.06, then 0 (due day) and 1 at 0.01 · 2 = 0.02:
+    // 1 − 0.94³ · 0.98² = 0.2023071264.
+    let h = [Double](repeating: 0.01, count: 7)
+    var factors = [Double](repeating: 1, count: HazardBand.count)
+    factors[2] = 3
+    let p = Worklist.paidWithin(hazard: h, factors: factors, multiplier: 2, dpd: -3, days: 5) {
+      _ in 1
+    }
+    #expect(abs(p - 0.2023071264) < 1e-12)
+  }
+
   @Test func expectedGainsByHand() throws {
     let w = try WorklistFixture.worklist(calls: nil)
     let r1 = try #require(w.reps.first { $0.repId == "R1" })
