@@ -71,8 +71,25 @@ public final class Store: Sendable {
         try Store.migrate(pool)
       }
     } catch let error as DatabaseError {
+      if isReadOnly, error.resultCode.primaryResultCode == .SQLITE_CANTOPEN,
+        Store.hasPendingLog(path), !fm.fileExists(atPath: path + "-shm")
+      {
+        throw ArcadenceError(
+          .database,
+          "cannot read the store \(path): its last changes are in \(path)-wal, which SQLite "
+            + "reads only with a \(path)-shm file, missing and not creatable in a folder you "
+            + "cannot write; run any command on the store once as a user who can write its "
+            + "folder, or copy the store and its -wal file to a folder you can write")
+      }
       throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
     }
+  }
+
+  /// Whether a write-ahead log with content is beside the store at `path` (changes not yet
+  /// copied into the store file).
+  static func hasPendingLog(_ path: String) -> Bool {
+    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size]
+    return ((wal as? NSNumber)?.intValue ?? 0) > 0
   }
 
   /// Brings the store at `pool` to the current schema.
@@ -106,8 +123,7 @@ public final class Store: Sendable {
   /// reads the log's committed pages (it needs the `-shm` file the writer keeps). The path is
   /// percent-encoded, so `?`, `#` and `%` in it stay part of the name.
   static func openingURI(path: String) -> String {
-    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size]
-    let pending = ((wal as? NSNumber)?.intValue ?? 0) > 0
+    let pending = hasPendingLog(path)
     var allowed = CharacterSet.urlPathAllowed
     allowed.remove(charactersIn: "?#%")
     let absolute =

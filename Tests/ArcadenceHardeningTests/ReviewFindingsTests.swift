@@ -91,4 +91,47 @@ import Testing
       }
     }
   }
+
+  /// A store copied with its write-ahead log but without its `-shm` file (a backup taken
+  /// while a command had it open) into a folder this user cannot write: SQLite cannot read
+  /// the log, and the error says why and what to do instead of "unable to open database file".
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+  func aReadOnlyStoreWithAPendingLogAndNoIndexSaysWhy() throws {
+    let original = try HandFixture.store()
+    try original.pool.write { db in
+      try db.execute(sql: "UPDATE reps SET name = name || ' (renamed)'")
+    }
+    let dir = try Hostile.temporaryDirectory("readonly")
+    let path = dir + "/store.sqlite"
+    // Copied while `original` is open: its last write is still in the log.
+    try FileManager.default.copyItem(atPath: original.path, toPath: path)
+    try FileManager.default.copyItem(atPath: original.path + "-wal", toPath: path + "-wal")
+    #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0 > 0)
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir)
+    defer {
+      try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir)
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+    p.arguments =
+      ["--reuid=65534", "--regid=65534", "--clear-groups", Hostile.executable.path]
+      + ["info", "--db", path]
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 1)
+    #expect(
+      message
+        == "error: cannot read the store \(path): its last changes are in \(path)-wal, which "
+        + "SQLite reads only with a \(path)-shm file, missing and not creatable in a folder "
+        + "you cannot write; run any command on the store once as a user who can write its "
+        + "folder, or copy the store and its -wal file to a folder you can write\n")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [
+        "store.sqlite", "store.sqlite-wal",
+      ])
+  }
 }
