@@ -134,4 +134,22 @@ import Testing
         "store.sqlite", "store.sqlite-wal",
       ])
   }
+
+  /// An import into a damaged store names it as damaged, with what to do, like every other
+  /// command (not "refused the import: database disk image is malformed").
+  @Test func anImportIntoADamagedStoreSaysItIsDamaged() throws {
+    let dir = try Hostile.temporaryDirectory("damaged")
+    let path = dir + "/store.sqlite"
+    let data = try Hostile.dataset(ImportFaultTests.generated(customers: 2000))
+    #expect(try Hostile.run(["import", "--db", path, data]).status == 0)
+    let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    // Eight pages in the middle (rows and indices, not the schema) overwritten.
+    try handle.seek(toOffset: UInt64(size / 2 / 4096 * 4096))
+    try handle.write(contentsOf: Data(repeating: 0xA5, count: 8 * 4096))
+    try handle.close()
+    let r = try Hostile.run(["import", "--db", path, data])
+    #expect(r.status == 1)
+    #expect(r.err.hasPrefix("error: the store \(path) is damaged (SQLite: "), "\(r.err)")
+  }
 }
