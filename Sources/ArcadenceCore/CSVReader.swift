@@ -49,8 +49,15 @@ public final class CSVReader {
   private var field: [UInt8] = []
   /// Whether the record being read has a NUL byte.
   private var sawNUL = false
-  /// The first record (the header), to name columns in errors.
+  /// The header, to name columns in errors: the first record unless the caller names
+  /// another (``nameColumns(_:)``).
   private var header: [String]?
+
+  /// Names the columns in errors by `header`: for a file whose header is not its first
+  /// record (a title block above it).
+  public func nameColumns(_ header: [String]) {
+    self.header = header
+  }
 
   /// The longest field read by default, in bytes (1 MiB).
   public static let defaultMaxFieldBytes = 1 << 20

@@ -41,6 +41,7 @@ public final class MappedSource: RecordSource {
     guard let headerRecord else {
       throw ArcadenceError(.invalidData, "\(target.source) has no header row \(target.headerRow)")
     }
+    reader.nameColumns(headerRecord.fields)
     var columns: [String: Int] = [:]
     for (i, name) in headerRecord.fields.enumerated()
     where columns[name.trimmingWhitespace()] == nil {

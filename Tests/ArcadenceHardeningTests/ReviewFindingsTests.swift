@@ -152,4 +152,22 @@ import Testing
     #expect(r.status == 1)
     #expect(r.err.hasPrefix("error: the store \(path) is damaged (SQLite: "), "\(r.err)")
   }
+
+  /// A mapped source whose header is not its first line (QuickBooks' title block): a field
+  /// too long is named by its column in the header row, not by the title's fields.
+  @Test func aTooLongFieldOfAMappedSourceIsNamedByItsHeaderRow() throws {
+    let fixture = Hostile.repoRoot + "/Tests/ArcadenceMappingTests/Fixtures/quickbooks/"
+    let text = try String(contentsOfFile: fixture + "ar_aging_detail.csv", encoding: .utf8)
+    let long = String(repeating: "X", count: 100)
+    let data = try Hostile.dataset([
+      "ar_aging_detail.csv": text.replacingOccurrences(of: "\"Acme Corp\"", with: "\"\(long)\"")
+    ])
+    let r = try Hostile.run([
+      "import", "--db", try Hostile.temporaryDirectory("store") + "/s.sqlite", data,
+      "--mapping", Hostile.repoRoot + "/Data/mappings/quickbooks-ar-aging-detail.yaml",
+      "--max-field-bytes", "50",
+    ])
+    #expect(r.status == 1)
+    #expect(r.err.contains("ar_aging_detail.csv:7: column Customer: field longer than 50 bytes"))
+  }
 }
