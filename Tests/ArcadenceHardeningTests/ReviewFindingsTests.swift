@@ -170,4 +170,22 @@ import Testing
     #expect(r.status == 1)
     #expect(r.err.contains("ar_aging_detail.csv:7: column Customer: field longer than 50 bytes"))
   }
+
+  /// `--max-field-bytes` near `Int.max` (a careless "no limit"): the reader's scan bound
+  /// overflowed and it spun forever on the first byte. Run under `timeout`, so a hang fails.
+  @Test(arguments: [Int.max, Int.max - 1000])
+  func aHugeFieldLimitReadsTheFile(limit: Int) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    p.arguments = [
+      "-s", "KILL", "60", Hostile.executable.path, "import", "--db",
+      try Hostile.temporaryDirectory("store") + "/s.sqlite",
+      try Hostile.dataset(HandFixture.files), "--max-field-bytes", "\(limit)",
+    ]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+  }
 }
