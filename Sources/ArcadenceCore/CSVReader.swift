@@ -49,8 +49,15 @@ public final class CSVReader {
   private var field: [UInt8] = []
   /// Whether the record being read has a NUL byte.
   private var sawNUL = false
-  /// The first record (the header), to name columns in errors.
+  /// The header, to name columns in errors: the first record unless the caller names
+  /// another (``nameColumns(_:)``).
   private var header: [String]?
+
+  /// Names the columns in errors by `header`: for a file whose header is not its first
+  /// record (a title block above it).
+  public func nameColumns(_ header: [String]) {
+    self.header = header
+  }
 
   /// The longest field read by default, in bytes (1 MiB).
   public static let defaultMaxFieldBytes = 1 << 20
@@ -118,6 +125,14 @@ public final class CSVReader {
     fields.append(s)
   }
 
+  /// Where a scan of the current chunk stops: its end, or one byte past the field's length
+  /// limit if that comes first. No overflow when the limit is near `Int.max` (a wrapped sum
+  /// made the scan stop before it started, and the reader spun on the same byte forever).
+  @inline(__always) private func scanEnd() -> Int {
+    let room = maxFieldBytes - field.count  // at least 0: `checkLength` stops a longer field
+    return room < count - pos ? pos + room + 1 : count
+  }
+
   /// Stops at a field longer than ``maxFieldBytes``; `index` is its position in the record.
   @inline(__always) private func checkLength(_ index: Int, line: Int) throws {
     guard field.count > maxFieldBytes else { return }
@@ -163,7 +178,7 @@ public final class CSVReader {
           // Fast scan to the next quote, newline or NUL inside this chunk, no further than
           // one byte past the length limit.
           var i = pos
-          let end = min(count, pos &+ (maxFieldBytes &+ 1 &- field.count))
+          let end = scanEnd()
           while i < end {
             let c = buffer[i]
             if c == 0x22 || c == 0x0A || c == 0 { break }
@@ -211,7 +226,7 @@ public final class CSVReader {
       } else {
         while true {
           var i = pos
-          let end = min(count, pos &+ (maxFieldBytes &+ 1 &- field.count))
+          let end = scanEnd()
           while i < end {
             let c = buffer[i]
             if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 || c == 0 { break }

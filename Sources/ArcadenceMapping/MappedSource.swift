@@ -49,6 +49,7 @@ public final class MappedSource: RecordSource {
         "\(mappingFile): targets.\(target.entity.rawValue).header_row: \(target.source) has "
           + "only \(records) records (value \(target.headerRow))")
     }
+    reader.nameColumns(headerRecord.fields)
     var columns: [String: Int] = [:]
     for (i, name) in headerRecord.fields.enumerated()
     where columns[name.trimmingWhitespace()] == nil {

@@ -156,9 +156,15 @@ public struct Importer: Sendable {
 extension Importer {
   /// The error an import reports when SQLite fails (the transaction is then rolled back).
   ///
-  /// A full disk (or a store at its size limit) says so and names the store; anything else
-  /// quotes SQLite. Either way nothing was imported.
+  /// A full disk (or a store at its size limit) says so and names the store; a damaged
+  /// store is named as such (``Store/failure(_:path:doing:)``); anything else quotes SQLite.
+  /// Either way nothing was imported.
   static func failure(_ error: DatabaseError, store: Store) -> ArcadenceError {
+    switch error.resultCode.primaryResultCode {
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+      return Store.failure(error, path: store.path, doing: "")
+    default: break
+    }
     if error.resultCode == .SQLITE_FULL {
       return ArcadenceError(
         .database,

@@ -1,6 +1,7 @@
 import ArcadenceCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded SQLite store: one file, WAL mode, foreign keys on, versioned migrations.
 ///
@@ -67,10 +68,46 @@ public final class Store: Sendable {
             "the store \(path) was made by an older version and cannot be updated: it is "
               + "read-only")
         }
-        try Store.migrator.migrate(pool)
+        try Store.migrate(pool)
       }
     } catch let error as DatabaseError {
+      if isReadOnly, error.resultCode.primaryResultCode == .SQLITE_CANTOPEN,
+        Store.hasPendingLog(path), !fm.fileExists(atPath: path + "-shm")
+      {
+        throw ArcadenceError(
+          .database,
+          "cannot read the store \(path): its last changes are in \(path)-wal, which SQLite "
+            + "reads only with a \(path)-shm file, missing and not creatable in a folder you "
+            + "cannot write; run any command on the store once as a user who can write its "
+            + "folder, or copy the store and its -wal file to a folder you can write")
+      }
       throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
+    }
+  }
+
+  /// Whether a write-ahead log with content is beside the store at `path` (changes not yet
+  /// copied into the store file).
+  static func hasPendingLog(_ path: String) -> Bool {
+    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size]
+    return ((wal as? NSNumber)?.intValue ?? 0) > 0
+  }
+
+  /// Brings the store at `pool` to the current schema.
+  ///
+  /// GRDB reads which migrations are applied before it takes the write lock, so when two
+  /// processes create the same store at once both run the first migration and the second
+  /// fails ("table reps already exists"). Each migration runs in its own transaction: the
+  /// failed one left nothing, and once another process has applied them all there is
+  /// nothing left to do.
+  static func migrate(_ pool: DatabasePool) throws {
+    for attempt in 1... {
+      do {
+        try migrator.migrate(pool)
+        return
+      } catch let error as DatabaseError {
+        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        if attempt >= 3 { throw error }
+      }
     }
   }
 
@@ -86,8 +123,7 @@ public final class Store: Sendable {
   /// reads the log's committed pages (it needs the `-shm` file the writer keeps). The path is
   /// percent-encoded, so `?`, `#` and `%` in it stay part of the name.
   static func openingURI(path: String) -> String {
-    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size]
-    let pending = ((wal as? NSNumber)?.intValue ?? 0) > 0
+    let pending = hasPendingLog(path)
     var allowed = CharacterSet.urlPathAllowed
     allowed.remove(charactersIn: "?#%")
     let absolute =
@@ -137,15 +173,59 @@ public final class Store: Sendable {
       return try body(try Store(path: path, create: true))
     } catch {
       if !existed {
-        for suffix in ["-wal", "-shm", "-journal", ""] {
-          try? fm.removeItem(atPath: path + suffix)
-        }
+        removeIfEmpty(path)
         if !dirExisted, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
           try? fm.removeItem(atPath: dir)
         }
       }
       throw error
     }
+  }
+
+  /// Removes the store at `path` with its `-wal`, `-shm` and `-journal` files, unless
+  /// another process may be using it: it created the same store meanwhile and imported into
+  /// it, or it has the store open (waiting for the write lock, say: SQLite would let it write
+  /// to the removed file and report success). The checks and the removal happen under the
+  /// store's write lock, so no import commits between them. Through a symlink, the file it
+  /// points to is removed, never the link.
+  static func removeIfEmpty(_ path: String) {
+    guard let resolved = realpath(path, nil) else { return }
+    let file = String(cString: resolved)
+    free(resolved)
+    // Closing a descriptor drops every lock this process holds on the file, SQLite's too:
+    // the one opened on the `-shm` file is closed only once SQLite's connection is.
+    var shm: Int32 = -1
+    defer { if shm >= 0 { close(shm) } }
+    var config = Configuration()
+    config.busyMode = .timeout(busyTimeout)
+    guard let queue = try? DatabaseQueue(path: file, configuration: config) else { return }
+    try? queue.writeWithoutTransaction { db in
+      // Closing this connection must not delete the log and shared-memory files by name:
+      // by then they may be another store's.
+      var persist: Int32 = 1
+      _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+      try db.execute(sql: "BEGIN IMMEDIATE")
+      defer { try? db.execute(sql: "ROLLBACK") }
+      for entity in Entity.allCases where try db.tableExists(entity.table) {
+        if try Int.fetchOne(db, sql: "SELECT 1 FROM \(entity.table) LIMIT 1") != nil { return }
+      }
+      shm = open(file + "-shm", O_RDWR)
+      guard shm >= 0, !Store.isOpenElsewhere(shm: shm) else { return }
+      for suffix in ["-wal", "-shm", "-journal", ""] { unlink(file + suffix) }
+    }
+  }
+
+  /// Whether another process has open the store whose `-shm` file is open as `shm`: each
+  /// SQLite connection in WAL mode holds a read lock on its byte 128 while it is open (the
+  /// unix VFS's "DMS" byte, which tells the first connection to open a store that it is).
+  static func isOpenElsewhere(shm: Int32) -> Bool {
+    var lock = flock()
+    lock.l_type = Int16(F_WRLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    lock.l_start = 128
+    lock.l_len = 1
+    guard fcntl(shm, F_GETLK, &lock) == 0 else { return true }
+    return lock.l_type != Int16(F_UNLCK)
   }
 
   /// How long a writer waits for another to finish, in seconds.
