@@ -49,6 +49,8 @@ public final class CSVReader {
   private var field: [UInt8] = []
   /// Whether the record being read has a NUL byte.
   private var sawNUL = false
+  /// Bytes in the fields of the record being read.
+  private var recordBytes = 0
   /// The header, to name columns in errors: the first record unless the caller names
   /// another (``nameColumns(_:)``).
   private var header: [String]?
@@ -66,6 +68,17 @@ public final class CSVReader {
   /// The most fields a record may have (a line of commas would otherwise fill memory with
   /// empty fields).
   public static let maxFields = 10_000
+  /// How many times ``maxFieldBytes`` a whole record may hold: without it, 10,000 fields
+  /// just under the field limit would hold 10 GB in memory. The widest contract file has
+  /// 14 columns, of which 4 are free text.
+  public static let recordFieldFactor = 8
+  /// The most bytes the fields of one record may hold together: ``recordFieldFactor`` ×
+  /// ``maxFieldBytes`` (8 MiB by default).
+  public var maxRecordBytes: Int {
+    let (product, overflow) = maxFieldBytes.multipliedReportingOverflow(
+      by: CSVReader.recordFieldFactor)
+    return overflow ? Int.max : product
+  }
 
   /// Opens `path` for reading; `fileName` names it in errors (defaults to the last path part).
   public init(path: String, fileName: String? = nil, maxFieldBytes: Int = defaultMaxFieldBytes)
@@ -122,6 +135,15 @@ public final class CSVReader {
     guard fields.count < CSVReader.maxFields else {
       throw fail("more than \(CSVReader.maxFields) fields", line: line)
     }
+    recordBytes += field.count  // each at most maxFieldBytes: no overflow before the check
+    guard recordBytes <= maxRecordBytes else {
+      throw fail(
+        "record longer than \(maxRecordBytes) bytes (\(CSVReader.recordFieldFactor) × the field "
+          + "limit)", line: line,
+        summary:
+          "\(fileName) has a record longer than \(maxRecordBytes) bytes "
+          + "(--max-field-bytes N raises the limit)")
+    }
     fields.append(s)
   }
 
@@ -166,6 +188,7 @@ public final class CSVReader {
     let startLine = line
     var fields: [String] = []
     sawNUL = false
+    recordBytes = 0
     fieldLoop: while true {
       field.removeAll(keepingCapacity: true)
       if peek() == 0x22 {

@@ -405,6 +405,27 @@ import Testing
     #expect(try store.counts()[.reps] == 0)
   }
 
+  @Test func recordLongerThanEightFieldLimitsIsRejected() throws {
+    // Fields of 100 bytes under a 100-byte limit: 8 fit in a record (800 bytes), 9 do not.
+    let dir = try Hostile.temporaryDirectory("record")
+    let path = dir + "/wide.csv"
+    let f = String(repeating: "x", count: 100)
+    let eight = Array(repeating: f, count: 8).joined(separator: ",")
+    try Data("\(eight)\n\(eight),\(f)\n".utf8).write(to: URL(fileURLWithPath: path))
+    let reader = try CSVReader(path: path, maxFieldBytes: 100)
+    #expect(reader.maxRecordBytes == 800)
+    #expect(try reader.next()?.fields.count == 8)
+    do {
+      _ = try reader.next()
+      Issue.record("a 900-byte record was read under an 800-byte limit")
+    } catch let error as ArcadenceError {
+      #expect(
+        error.message
+          == "wide.csv has a record longer than 800 bytes (--max-field-bytes N raises the limit)")
+      #expect(error.details == ["wide.csv:2: record longer than 800 bytes (8 × the field limit)"])
+    }
+  }
+
   @Test func fieldAtTheCapIsRead() throws {
     var files = HandFixture.files
     let long = String(repeating: "y", count: CSVReader.defaultMaxFieldBytes)
