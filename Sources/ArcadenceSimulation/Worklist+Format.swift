@@ -37,15 +37,21 @@ extension RepWorklist {
 }
 
 extension Worklist {
+  /// One rep's counts, as the table and the page head them: "4 of 4 calls (median calls on
+  /// …), 9 more below the cut, 5 emails, 1 case".
+  static func counts(_ r: RepWorklist) -> String {
+    func n(_ k: Int, _ one: String) -> String { "\(k) \(one)\(k == 1 ? "" : "s")" }
+    return "\(r.calls.count) of \(n(r.capacity, "call")) (\(r.capacitySource))"
+      + (r.callsBelowCut.isEmpty ? "" : ", \(r.callsBelowCut.count) more below the cut")
+      + ", \(n(r.emails.count, "email")), \(n(r.cases.count, "case"))"
+  }
+
   /// The terminal table: per rep, the calls (cut at capacity), emails and case work.
   /// Untrusted text goes out through `Terminal.print` (``TerminalText``) in the command.
   public var table: String {
     var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))\n"
     for r in reps {
-      out += "\n\(r.title): \(r.calls.count) of \(r.capacity) calls"
-      out += " (\(r.capacitySource))"
-      if !r.callsBelowCut.isEmpty { out += ", \(r.callsBelowCut.count) more below the cut" }
-      out += ", \(r.emails.count) emails, \(r.cases.count) cases\n"
+      out += "\n\(r.title): \(Worklist.counts(r))\n"
       let header = [
         "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
         "gain", "why",
@@ -169,9 +175,7 @@ extension Worklist {
       let style = n > 0 ? " style=\"page-break-before: always\"" : ""
       body += "<section\(style)>\n<h1>\(e(r.title)): \(e("\(day)"))</h1>\n"
       body +=
-        "<p>\(r.calls.count) of \(r.capacity) calls (\(e(r.capacitySource)))"
-        + (r.callsBelowCut.isEmpty ? "" : ", \(r.callsBelowCut.count) more below the cut")
-        + ", \(r.emails.count) emails, \(r.cases.count) cases. Model calibrated on data to "
+        "<p>\(e(Worklist.counts(r))). Model calibrated on data to "
         + "\(e("\(calibratedUntil)")).</p>\n"
       body +=
         "<table>\n<thead><tr><th>#</th><th>Action</th><th>Customer</th><th>Invoices</th>"
