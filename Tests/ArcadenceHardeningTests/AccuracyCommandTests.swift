@@ -6,13 +6,7 @@ import Testing
 /// naming the option and the value, never a trap.
 @Suite struct AccuracyCommandTests {
   /// HandFixture imported into a fresh store (data from 2025-10-01 to 2026-04-05).
-  static func store() throws -> String {
-    let dir = try Hostile.dataset(HandFixture.files)
-    let db = dir + "/store.sqlite"
-    let r = try Hostile.run(["import", dir, "--db", db])
-    #expect(r.status == 0, "\(r.err)")
-    return db
-  }
+  static func store() throws -> String { try Hostile.handFixtureStore() }
 
   @Test func badHorizonsAreUsageErrors() throws {
     let db = try Self.store()

@@ -143,7 +143,7 @@ import Testing
   /// as root, who may write anything).
   func runAsNobody(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     try Hostile.run(
-      arguments, through: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+      arguments, through: Hostile.asNobody)
   }
 
   func files(_ dir: String) throws -> [String] {

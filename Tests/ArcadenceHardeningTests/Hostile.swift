@@ -1,4 +1,6 @@
+import ArcadenceTestSupport
 import Foundation
+import Testing
 
 /// Helpers shared by the hardening suite.
 ///
@@ -26,6 +28,10 @@ enum Hostile {
     }
     return URL(fileURLWithPath: repoRoot + "/.build/debug/arcadence")
   }
+
+  /// A launcher for ``run(_:environment:input:through:)`` that runs the CLI as user and group
+  /// 65534 (nobody), for whom file modes hold (the tests run as root, who may write anything).
+  static let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
   /// Runs the CLI as a person would; returns its exit status and both streams. With
   /// `through` (a launcher and its arguments, such as `setpriv --reuid=…`), the launcher runs
@@ -78,6 +84,16 @@ enum Hostile {
     let path = NSTemporaryDirectory() + "arcadence-\(label)-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+  }
+
+  /// The hand fixture (HandFixture.files: data from 2025-10-01 to 2026-04-05) imported
+  /// through the CLI into a new store; returns the store's path.
+  static func handFixtureStore() throws -> String {
+    let data = try dataset(HandFixture.files)
+    let db = try temporaryDirectory("db") + "/store.sqlite"
+    let r = try run(["import", data, "--db", db])
+    #expect(r.status == 0, "\(r.err)")
+    return db
   }
 
   /// Writes `files` (name → contents) into a new temporary directory and returns its path.

@@ -26,13 +26,7 @@ import Testing
   }
 
   /// A store holding the hand fixture, imported through the CLI; returns its path.
-  static func fixtureStore() throws -> String {
-    let data = try Hostile.dataset(HandFixture.files)
-    let db = try Hostile.temporaryDirectory("db") + "/store.sqlite"
-    let r = try Hostile.run(["import", data, "--db", db])
-    #expect(r.status == 0, "\(r.err)")
-    return db
-  }
+  static func fixtureStore() throws -> String { try Hostile.handFixtureStore() }
 
   /// The files in `dir`, sorted (to see that no temporary file is left behind).
   static func listing(_ dir: String) throws -> [String] {

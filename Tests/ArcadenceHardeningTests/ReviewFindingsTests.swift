@@ -111,20 +111,12 @@ import Testing
     defer {
       try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir)
     }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    p.arguments =
-      ["--reuid=65534", "--regid=65534", "--clear-groups", Hostile.executable.path]
-      + ["info", "--db", path]
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 1)
+    let r = try Hostile.run(
+      ["info", "--db", path],
+      through: Hostile.asNobody)
+    #expect(r.status == 1)
     #expect(
-      message
+      r.err
         == "error: cannot read the store \(path): its last changes are in \(path)-wal, which "
         + "SQLite reads only with a \(path)-shm file, missing and not creatable in a folder "
         + "you cannot write; run any command on the store once as a user who can write its "
