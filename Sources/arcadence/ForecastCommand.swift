@@ -38,7 +38,8 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "segment, rep, team or invoice.") var by: ForecastBy?
-  @Option(help: "table, csv or json.") var format: ForecastFormat = .table
+  @Option(help: "table, csv or json (--by invoice: csv or json).") var format: ForecastFormat =
+    .table
   @Option(help: "Folder for forecast.json, forecast.csv and the chart.") var out: String?
 
   func run() throws {
