@@ -153,11 +153,14 @@ extension Forecast {
     let sub =
       "\(settings.weeks) weeks from \(start) · calibrated on data up to \(calibratedUntil) · "
       + "\(settings.paths) paths"
+    // Whole weeks on both sides, so the first and last bars are not cut.
+    let first = actualWeeks.first?.start ?? start
+    let domain = first.rawValue...(start + 7 * settings.weeks).rawValue
     let chart = Chart(
       title: "Cash forecast by week", subtitle: sub,
       footnote: "Bars: median forecast cash per week (grey: actual cash in the 8 weeks before). "
         + "Band: P5–P95 of the week's cash over the paths.",
-      xAxis: .time(), yAxis: YAxis(title: "Cash per week", format: .money),
+      xAxis: .time(domain: domain), yAxis: YAxis(title: "Cash per week", format: .money),
       legend: Legend(.visible),
       marks: [
         .bars(
