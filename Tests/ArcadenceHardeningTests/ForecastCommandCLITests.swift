@@ -63,4 +63,28 @@ import Testing
     #expect(inv.status == 0)
     #expect(inv.out.hasPrefix("invoice_id,customer_id,customer_name,amount,balance,due_date,"))
   }
+
+  /// Same seed, same bytes, at 1 and 2 threads; every split runs.
+  @Test func sameSeedSameFiles() throws {
+    let db = try Hostile.handFixtureStore()
+    var files: [Data] = []
+    for threads in ["1", "2"] {
+      let dir = try Hostile.temporaryDirectory("forecast-\(threads)")
+      let r = try Hostile.run([
+        "forecast", "--db", db, "--weeks", "3", "--paths", "30", "--seed", "7", "--threads",
+        threads, "--by", "rep", "--out", dir,
+      ])
+      #expect(r.status == 0)
+      for name in ["forecast.json", "forecast.csv", "forecast.svg"] {
+        files.append(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+      }
+    }
+    #expect(files[0...2] == files[3...5])
+    for by in ["segment", "team", "invoice"] {
+      let r = try Hostile.run(
+        ["forecast", "--db", db, "--weeks", "2", "--paths", "10", "--by", by, "--format", "json"])
+      #expect(r.status == 0)
+      #expect(r.out.hasPrefix("{"))
+    }
+  }
 }
