@@ -224,27 +224,16 @@ public struct Accuracy: Sendable {
     // A forecast's band carries what is not known: which customers' behaviour the history
     // shows (parameter uncertainty, the customer bootstrap), the portfolio shock, and how
     // many invoices each customer sends (renewal billing).
-    var scenario = Scenario(
-      name: "accuracy", start: cutoff, horizonDays: longest, paths: settings.paths,
-      seed: settings.seed, parameterUncertainty: settings.parameterUncertainty,
-      policies: [PolicySpec(name: "observed")])
-    scenario.renewalBilling = settings.renewalBilling
-    let run = try SimulationRun(
-      scenario: scenario, ledger: l, links: links, threads: settings.threads)
+    let run = try SimulationRun.forecast(
+      name: "accuracy", ledger: l, links: links, start: cutoff, horizon: longest,
+      paths: settings.paths, seed: settings.seed, threads: settings.threads,
+      parameterUncertainty: settings.parameterUncertainty,
+      renewalBilling: settings.renewalBilling)
     let result = run.run()
     let book = run.portfolio
-    let params = run.parameters
     var modelMedian: [Int32: Int32] = [:]
     for i in 0..<book.openCount {
-      let c = Int(book.invoiceCustomer[i])
-      let seg = Int(book.customerSegment[c])
-      let row = seg < params.hazard.count ? params.hazard[seg] : []
-      if let m = PaymentTiming.median(
-        row: row, due: book.invoiceDue[i], autopay: book.customerAutopay[c],
-        autopayOnTime: params.autopayOnTime, promiseDay: book.promiseDay[i], pKept: params.pKept,
-        cap: params.hazardCap, multiplier: params.multiplier(customer: c),
-        factors: params.bandFactor)
-      {
+      if let m = run.paymentQuantiles(i, levels: [0.5])[0] {
         modelMedian[book.invoiceLedger[i]] = cutoff.rawValue &+ m
       }
     }

@@ -113,28 +113,47 @@ public enum PaymentTiming {
   /// Days looked ahead before giving up on a median.
   public static let limitDays: Int32 = 3 * 365
 
-  /// The median payment day (offset from the start) of an invoice due on offset `due`, in a
-  /// segment with daily hazards `row` per ``AgingBucket``: the first day on which the
-  /// probability of still being unpaid falls to ½ or below. An auto-pay invoice not yet
-  /// due is paid on its due date when `autopayOnTime` ≥ ½, an open promise on its day when
-  /// `pKept` ≥ ½. Every hazard is scaled by `multiplier`, the customer's frailty
-  /// (``Frailty``), and each band's by its factor in `factors` (``HazardBand``). Contacts,
-  /// disputes and the portfolio shock are left out, so this is the
-  /// median of the base model; nil when no day within ``limitDays`` reaches ½. O(days).
+  /// The median payment day (offset from the start): ``quantiles`` at ½.
   public static func median(
     row: [Double], due: Int32, autopay: Bool = false, autopayOnTime: Double = 0,
     promiseDay: Int32 = Int32.max, pKept: Double = 0, cap: Double = 0.95,
     multiplier: Double = 1, factors: [Double] = []
   ) -> Int32? {
+    quantiles(
+      [0.5], row: row, due: due, autopay: autopay, autopayOnTime: autopayOnTime,
+      promiseDay: promiseDay, pKept: pKept, cap: cap, multiplier: multiplier, factors: factors)[0]
+  }
+
+  /// The payment day (offset from the start) at each probability in `levels` of an invoice
+  /// due on offset `due`, in a segment with daily hazards `row` per ``AgingBucket``: for a
+  /// level q, the first day t on which the probability of still being unpaid at the end of
+  /// day t, S(t) = Π_{d ≤ t} (1 − h_d), falls to 1 − q or below. An auto-pay invoice not yet
+  /// due is paid on its due date (every level) when `autopayOnTime` ≥ ½, an open promise on
+  /// its day (every level not reached before) when `pKept` ≥ ½. Every hazard is scaled by
+  /// `multiplier`, the customer's frailty (``Frailty``), capped at `cap`, and each band's by
+  /// its factor in `factors` (``HazardBand``). Contacts, disputes and the portfolio shock are
+  /// left out: these are the quantiles of the base model. A level not reached within
+  /// ``limitDays`` is nil. Levels are probabilities in (0, 1), in any order. O(days).
+  public static func quantiles(
+    _ levels: [Double], row: [Double], due: Int32, autopay: Bool = false,
+    autopayOnTime: Double = 0, promiseDay: Int32 = Int32.max, pKept: Double = 0,
+    cap: Double = 0.95, multiplier: Double = 1, factors: [Double] = []
+  ) -> [Int32?] {
+    var out = [Int32?](repeating: nil, count: levels.count)
+    if autopay, due >= 0, autopayOnTime >= 0.5 { return levels.map { _ in due } }
     let bands = HazardBand.expand(row, factors: factors)
-    if autopay, due >= 0, autopayOnTime >= 0.5 { return due }
+    var left = levels.count
     var s = 1.0
-    for t in Int32(0)..<limitDays {
-      if t == promiseDay, pKept >= 0.5 { return t }
-      let h = min(cap, max(0, bands[HazardBand.of(dpd: t &- due)] * multiplier))
-      s *= 1 - h
-      if s <= 0.5 { return t }
+    for t in Int32(0)..<limitDays where left > 0 {
+      let kept = t == promiseDay && pKept >= 0.5
+      if !kept {
+        s *= 1 - min(cap, max(0, bands[HazardBand.of(dpd: t &- due)] * multiplier))
+      }
+      for (k, q) in levels.enumerated() where out[k] == nil && (kept || s <= 1 - q) {
+        out[k] = t
+        left -= 1
+      }
     }
-    return nil
+    return out
   }
 }

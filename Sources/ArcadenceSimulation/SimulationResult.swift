@@ -140,6 +140,11 @@ public struct SimulationResult: Sendable {
   public var cash: [[Int64]]
   /// Total cash per policy and path (cents).
   public var totals: [[Int64]]
+  /// With a cash split (``Simulator/cashKey``): the number of keys, and cash per policy,
+  /// path, key and week (cents), `keyedWeekly[policy][(path × keys + key) × weeks + week]`
+  /// with ⌈horizon ÷ 7⌉ weeks (the last one short when the horizon is not whole weeks).
+  public var keys = 0
+  public var keyedWeekly: [[Int64]] = []
 
   init(
     portfolio: Portfolio, policies: [Policy], settings: SimulationSettings,
@@ -161,6 +166,13 @@ public struct SimulationResult: Sendable {
     var outcomes: [PolicyOutcome] = []
     func column(_ k: Int, _ m: M) -> [Double] {
       (0..<paths).map { Double(b.scalar(k, $0, m)) }
+    }
+    keys = b.keys
+    if b.keys > 0 {
+      let per = paths * b.keys * b.weeks
+      keyedWeekly = policies.indices.map {
+        Array(UnsafeBufferPointer(start: b.keyed + $0 * per, count: per))
+      }
     }
     for k in policies.indices {
       let c = Array(UnsafeBufferPointer(start: b.cash + k * paths * h, count: paths * h))

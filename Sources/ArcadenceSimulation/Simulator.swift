@@ -76,6 +76,12 @@ public struct Simulator: Sendable {
   public let sample: CalibrationSample?
   /// Keys fixed by scenario overrides (never bootstrapped).
   public let fixedKeys: Set<String>
+  /// Optional split of cash: each invoice's key in 0..<``cashKeyCount`` (one per invoice of
+  /// the portfolio); when set, the result also holds cash per key, path and week
+  /// (``SimulationResult/keyedWeekly``). Empty: no split.
+  public var cashKey: [Int32] = []
+  /// The number of keys of ``cashKey``.
+  public var cashKeyCount = 0
 
   /// A simulator.
   public init(
@@ -96,8 +102,9 @@ public struct Simulator: Sendable {
     let started = DispatchTime.now()
     let cpuStarted = Simulator.processCPUSeconds()
     let core = EngineCore(self)
+    let keys = cashKey.count == portfolio.invoiceCount ? max(0, cashKeyCount) : 0
     let buffers = ResultBuffers(
-      policies: policies.count, paths: settings.paths, horizon: settings.horizon)
+      policies: policies.count, paths: settings.paths, horizon: settings.horizon, keys: keys)
     let threads = max(1, min(settings.threads, settings.paths))
     let counter = ProgressCounter()
     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -147,6 +154,11 @@ final class ResultBuffers: @unchecked Sendable {
   let scalars: UnsafeMutablePointer<Int64>
   /// Cash per day: `(policy × paths + path) × horizon + day`.
   let cash: UnsafeMutablePointer<Int64>
+  /// Keys of the cash split (0: none) and weeks (⌈horizon ÷ 7⌉).
+  let keys: Int
+  let weeks: Int
+  /// Cash per key and week: `((policy × paths + path) × keys + key) × weeks + week`.
+  let keyed: UnsafeMutablePointer<Int64>
 
   /// The per-path scalar outputs.
   enum Metric: Int, CaseIterable {
@@ -154,10 +166,15 @@ final class ResultBuffers: @unchecked Sendable {
     case autopayEnrollments, agencyFees, writeOffs, promises, disputes, invoiceDays
   }
 
-  init(policies: Int, paths: Int, horizon: Int) {
+  init(policies: Int, paths: Int, horizon: Int, keys: Int = 0) {
     self.policies = policies
     self.paths = paths
     self.horizon = horizon
+    self.keys = keys
+    weeks = (horizon + 6) / 7
+    let nk = policies * paths * keys * weeks
+    keyed = .allocate(capacity: max(1, nk))
+    keyed.initialize(repeating: 0, count: max(1, nk))
     let ns = policies * paths * Metric.allCases.count
     scalars = .allocate(capacity: max(1, ns))
     scalars.initialize(repeating: 0, count: max(1, ns))
@@ -169,6 +186,7 @@ final class ResultBuffers: @unchecked Sendable {
   deinit {
     scalars.deallocate()
     cash.deallocate()
+    keyed.deallocate()
   }
 
   @inline(__always)
@@ -314,6 +332,8 @@ struct Worker {
   var pool: [Int32] = []
   var otherPool: [(Int32, UInt8)] = []
   var cash: [Int64]
+  /// Cash per key and week on the current path and policy (empty without a split).
+  var keyedCash: [Int64]
   var counts = [Int64](repeating: 0, count: ResultBuffers.Metric.allCases.count)
 
   // Path and policy parameters.
@@ -368,6 +388,7 @@ struct Worker {
     wakeHead = .allocate(capacity: Int(core.horizon) + 1)
     wakeHead.initialize(repeating: -1, count: Int(core.horizon) + 1)
     cash = [Int64](repeating: 0, count: Int(core.horizon))
+    keyedCash = [Int64](repeating: 0, count: buffers.keys * buffers.weeks)
     policy = core.policies[0]
   }
 
@@ -524,6 +545,7 @@ struct Worker {
     let startLifts = core.startLifts[k]
     for d in 0...Int(h) { wakeHead[d] = -1 }
     for d in cash.indices { cash[d] = 0 }
+    for k in keyedCash.indices { keyedCash[k] = 0 }
     for m in counts.indices { counts[m] = 0 }
     for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
     let philox = core.philox
@@ -606,6 +628,8 @@ struct Worker {
     for m in 0..<mcount { buffers.scalars[sBase + m] = counts[m] }
     let cBase = (policyIndex * buffers.paths + path) * Int(h)
     for d in 0..<Int(h) { buffers.cash[cBase + d] = cash[d] }
+    let kBase = (policyIndex * buffers.paths + path) * keyedCash.count
+    for k in keyedCash.indices { buffers.keyed[kBase + k] = keyedCash[k] }
   }
 
   @inline(__always)
@@ -775,6 +799,9 @@ struct Worker {
       let f = inv[i].fee
       let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
       cash[Int(day)] += kept
+      if !keyedCash.isEmpty {
+        keyedCash[Int(core.sim.cashKey[i]) * buffers.weeks + Int(day) / 7] += kept
+      }
       add(.cash, kept)
       add(.agencyFees, b - kept)
       inv[i].status = 2

@@ -16,7 +16,8 @@ struct Arcadence: ParsableCommand {
       ImportCommand.self, ExportCommand.self, GenerateCommand.self, InfoCommand.self,
       KPIsCommand.self, AgingCommand.self, ScorecardCommand.self, ReviewCommand.self,
       ChartsCommand.self, DashboardCommand.self, MappingCommand.self, CalibrateCommand.self,
-      SimulateCommand.self, BacktestCommand.self, AccuracyCommand.self, WorklistCommand.self,
+      SimulateCommand.self, BacktestCommand.self, AccuracyCommand.self, ForecastCommand.self,
+      WorklistCommand.self,
     ]
   )
 

@@ -1,0 +1,272 @@
+import ArcadenceCharts
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+extension SimulationRun {
+  /// The forecast model that `accuracy` validates, as one run: calibrated on data strictly
+  /// before `start`, the observed cadence, renewal billing (each path draws its own invoices),
+  /// the customer bootstrap (parameter uncertainty) and the portfolio shock. `accuracy` and
+  /// `forecast` both build their simulation here.
+  public static func forecast(
+    name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
+    seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true
+  ) throws -> SimulationRun {
+    var scenario = Scenario(
+      name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
+      parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
+    scenario.renewalBilling = renewalBilling
+    return try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
+  }
+
+  /// The payment day (offset from the start) at each of `levels` of open invoice `i`
+  /// (below ``Portfolio/openCount``) under the base model (``PaymentTiming/quantiles``):
+  /// its segment's hazards × its customer's frailty, auto-pay and an open promise.
+  public func paymentQuantiles(_ i: Int, levels: [Double]) -> [Int32?] {
+    let book = portfolio
+    let params = parameters
+    let c = Int(book.invoiceCustomer[i])
+    let seg = Int(book.customerSegment[c])
+    return PaymentTiming.quantiles(
+      levels, row: seg < params.hazard.count ? params.hazard[seg] : [], due: book.invoiceDue[i],
+      autopay: book.customerAutopay[c], autopayOnTime: params.autopayOnTime,
+      promiseDay: book.promiseDay[i], pKept: params.pKept, cap: params.hazardCap,
+      multiplier: params.multiplier(customer: c), factors: params.bandFactor)
+  }
+}
+
+/// The rolling cash forecast (`arcadence forecast`): the next weeks' cash collected, P5/P50/P95
+/// over the paths, with the open book (invoices open at the start) and future billing
+/// (invoices issued from the start on) apart, overall or per segment, rep or team; and each
+/// open invoice's predicted payment date.
+public struct Forecast: Sendable {
+  /// How to split the weekly forecast.
+  public enum Grouping: String, Sendable, CaseIterable {
+    case segment, rep, team
+  }
+
+  /// What to forecast.
+  public struct Settings: Sendable, Equatable {
+    /// First forecast day (nil: the day after the last event).
+    public var start: Day?
+    /// Weeks forecast (1 to 104).
+    public var weeks: Int
+    /// Monte Carlo paths.
+    public var paths: Int
+    /// Random seed.
+    public var seed: UInt64
+    /// Worker threads.
+    public var threads: Int
+    /// The split, or nil for the whole book.
+    public var by: Grouping?
+
+    /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
+    public init(
+      start: Day? = nil, weeks: Int = 13, paths: Int = 1000, seed: UInt64 = 1, threads: Int = 1,
+      by: Grouping? = nil
+    ) {
+      self.start = start
+      self.weeks = weeks
+      self.paths = paths
+      self.seed = seed
+      self.threads = threads
+      self.by = by
+    }
+  }
+
+  /// P5, P50 and P95 over the paths, cents.
+  public struct Band: Sendable, Equatable {
+    public var p5: Double
+    public var p50: Double
+    public var p95: Double
+
+    /// The band of `values` (NumPy linear interpolation).
+    init(_ values: [Double]) {
+      let s = values.sorted()
+      p5 = Statistics.quantile(sorted: s, 0.05) ?? 0
+      p50 = Statistics.quantile(sorted: s, 0.5) ?? 0
+      p95 = Statistics.quantile(sorted: s, 0.95) ?? 0
+    }
+  }
+
+  /// One week of one group.
+  public struct Week: Sendable, Equatable {
+    /// First day of the week.
+    public var start: Day
+    /// Cash from invoices open at the start.
+    public var openBook: Band
+    /// Cash from invoices issued in the horizon.
+    public var futureBilling: Band
+    /// All cash (per path, the sum of the two).
+    public var total: Band
+  }
+
+  /// The forecast of one group (or of the whole book).
+  public struct Series: Sendable, Equatable {
+    /// The group's name ("all" for the whole book).
+    public var group: String
+    /// The weeks.
+    public var weeks: [Week]
+    /// The whole horizon.
+    public var horizon: Week
+  }
+
+  /// One open invoice's predicted payment date.
+  public struct InvoicePrediction: Sendable, Equatable {
+    public var invoiceId: String
+    public var customerId: String
+    public var customerName: String
+    /// Amount and balance at the start, cents.
+    public var amount: Int64
+    public var balance: Int64
+    public var due: Day
+    /// Days past due on the start day (negative: due in that many days).
+    public var daysPastDue: Int
+    /// P10, median and P90 of the payment day (nil: not reached within three years).
+    public var p10: Day?
+    public var median: Day?
+    public var p90: Day?
+  }
+
+  /// The settings.
+  public var settings: Settings
+  /// The first forecast day.
+  public var start: Day
+  /// The last day of data the calibration used.
+  public var calibratedUntil: Day
+  /// The whole book first, then each group (sorted by name) when split.
+  public var series: [Series]
+  /// Actual cash received in each of the 8 full weeks before the start (oldest first).
+  public var actualWeeks: [(start: Day, cash: Int64)]
+  /// Invoices open at the start and their balance, cents.
+  public var openInvoices: Int
+  public var openBalance: Int64
+  /// Per path, cash over the horizon: from the open book, from future billing, and the
+  /// simulator's own total (the first two add up to the third).
+  public var pathOpenBook: [Int64]
+  public var pathFutureBilling: [Int64]
+  public var pathTotal: [Int64]
+  /// The open invoices' predicted payment dates, in ledger order.
+  public var invoices: [InvoicePrediction]
+  /// The calibration's warnings.
+  public var warnings: [String]
+
+  /// Runs the forecast on the store.
+  public static func run(
+    ledger l: Ledger, links: InvoiceLinks, settings: Settings,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws -> Forecast {
+    guard let last = l.lastEventDay else {
+      throw ArcadenceError(.usage, "the store is empty: import data first")
+    }
+    guard settings.weeks >= 1, settings.weeks <= 104 else {
+      throw ArcadenceError(.usage, "--weeks: expected 1 to 104 (value \(settings.weeks))")
+    }
+    let start = settings.start ?? last + 1
+    try Span.day(start, after: last, option: "--from")
+    if let first = l.invoiceIssued.min(), start.rawValue <= first {
+      throw ArcadenceError(
+        .usage,
+        "--from: \(start) is not after the first invoice (\(Day(rawValue: first))): the "
+          + "forecast is calibrated on the data before it")
+    }
+    let run = try SimulationRun.forecast(
+      name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
+      paths: settings.paths, seed: settings.seed, threads: settings.threads)
+    let book = run.portfolio
+    // Groups per customer.
+    var names: [String] = ["all"]
+    var customerGroup = [Int32](repeating: 0, count: l.customerIds.count)
+    if let by = settings.by {
+      let label: [String] = l.customerIds.indices.map { c in
+        switch by {
+        case .segment: return l.customerSegments[c] ?? "unassigned"
+        case .rep, .team:
+          let r = Int(l.customerRep[c])
+          guard r >= 0, r < l.repIds.count else { return "unassigned" }
+          return by == .rep ? l.repNames[r] : (l.repTeams[r] ?? "unassigned")
+        }
+      }
+      let sorted = Array(Set(label)).sorted()
+      var index: [String: Int32] = [:]
+      for (k, n) in sorted.enumerated() { index[n] = Int32(k) + 1 }
+      names += sorted
+      customerGroup = label.map { index[$0] ?? 0 }
+    }
+    // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.
+    var sim = run.simulator
+    sim.cashKeyCount = 2 * names.count
+    sim.cashKey = (0..<book.invoiceCount).map { i in
+      let c = Int(book.invoiceCustomer[i])
+      return 2 * (c < customerGroup.count ? customerGroup[c] : 0) + (i < book.openCount ? 0 : 1)
+    }
+    let result = sim.run(progress: progress)
+    let paths = result.settings.paths
+    let weeks = settings.weeks
+    let keyed = result.keyedWeekly[0]
+    let keys = result.keys
+    func cash(_ p: Int, _ key: Int, _ w: Int) -> Int64 { keyed[(p * keys + key) * weeks + w] }
+    var series: [Series] = []
+    var pathOpen = [Int64](repeating: 0, count: paths)
+    var pathFuture = [Int64](repeating: 0, count: paths)
+    for g in names.indices {
+      // Group 0 (the whole book) sums every group's keys.
+      let members = g == 0 && names.count > 1 ? Array(1..<names.count) : [g]
+      var out: [Week] = []
+      var hOpen = [Double](repeating: 0, count: paths)
+      var hFuture = [Double](repeating: 0, count: paths)
+      for w in 0..<weeks {
+        var o = [Double](repeating: 0, count: paths)
+        var f = [Double](repeating: 0, count: paths)
+        for p in 0..<paths {
+          var a: Int64 = 0
+          var b: Int64 = 0
+          for m in members {
+            a += cash(p, 2 * m, w)
+            b += cash(p, 2 * m + 1, w)
+          }
+          o[p] = Double(a)
+          f[p] = Double(b)
+          hOpen[p] += Double(a)
+          hFuture[p] += Double(b)
+          if g == 0 {
+            pathOpen[p] += a
+            pathFuture[p] += b
+          }
+        }
+        out.append(
+          Week(
+            start: start + 7 * w, openBook: Band(o), futureBilling: Band(f),
+            total: Band(zip(o, f).map { $0 + $1 })))
+      }
+      let horizon = Week(
+        start: start, openBook: Band(hOpen), futureBilling: Band(hFuture),
+        total: Band(zip(hOpen, hFuture).map { $0 + $1 }))
+      series.append(Series(group: names[g], weeks: out, horizon: horizon))
+    }
+    let before = Actuals.dailyCash(l, from: start - 56, days: 56)
+    let actualWeeks = (0..<8).map { w in
+      (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
+    }
+    var invoices: [InvoicePrediction] = []
+    for i in 0..<book.openCount {
+      let li = Int(book.invoiceLedger[i])
+      let c = Int(book.invoiceCustomer[i])
+      let q = run.paymentQuantiles(i, levels: [0.1, 0.5, 0.9])
+      invoices.append(
+        InvoicePrediction(
+          invoiceId: l.invoiceIds[li], customerId: l.customerIds[c],
+          customerName: l.customerNames[c], amount: l.invoiceAmount[li],
+          balance: book.invoiceBalance[i], due: start + Int(book.invoiceDue[i]),
+          daysPastDue: -Int(book.invoiceDue[i]), p10: q[0].map { start + Int($0) },
+          median: q[1].map { start + Int($0) }, p90: q[2].map { start + Int($0) }))
+    }
+    return Forecast(
+      settings: settings, start: start,
+      calibratedUntil: Span.clip(start - 1, toLast: last, option: "--from").day,
+      series: series, actualWeeks: actualWeeks, openInvoices: book.openCount,
+      openBalance: book.invoiceBalance.prefix(book.openCount).reduce(0, +),
+      pathOpenBook: pathOpen, pathFutureBilling: pathFuture, pathTotal: result.totals[0],
+      invoices: invoices, warnings: run.calibration.warnings)
+  }
+}
