@@ -42,6 +42,10 @@ public struct Policy: Sendable, Equatable {
 
   /// The order in which calls are made when they exceed capacity.
   public enum Priority: String, Sendable, Equatable, CaseIterable {
+    /// Expected gain of the call first: balance × (P(paid within 30 days | called today) −
+    /// P(… | not)), the worklist's number (``Worklist/probabilities(hazard:factors:multiplier:dpd:reach:lifts:prior:cap:)``),
+    /// looked up in a table per policy (``GainTable``).
+    case expectedGain = "expected_gain"
     /// Balance × days past due, largest first.
     case balanceXDpd = "balance_x_dpd"
     /// Most days past due first.

@@ -187,6 +187,8 @@ public struct PolicySpec: Sendable {
   public var callsPerRepPerDay: Double?
   /// Emails, SMS and letters per day (nil: unlimited).
   public var otherPerDay: Int?
+  /// Multiplies the calls per day that reps × calls per rep give (e.g. 0.6 for 60 %).
+  public var callsScale = 1.0
   /// Priority when calls exceed capacity.
   public var priority: Policy.Priority
   /// Overrides for this policy only.
@@ -243,7 +245,8 @@ public struct PolicySpec: Sendable {
         p.completion = y.isWord(v, "observed") ? nil : try y.double(v, full, 0...1)
       case "capacity":
         for (ck, cv) in try y.mapping(
-          v, full, allowed: ["reps", "reps_change", "calls_per_rep_per_day", "other_per_day"])
+          v, full,
+          allowed: ["reps", "reps_change", "calls_per_rep_per_day", "calls_scale", "other_per_day"])
         {
           let cfull = full + "." + ck
           switch ck {
@@ -257,13 +260,17 @@ public struct PolicySpec: Sendable {
             } else {
               p.callsPerRepPerDay = try y.double(cv, cfull, 0...10_000)
             }
+          case "calls_scale": p.callsScale = try y.double(cv, cfull, 0...100)
           default:
             p.otherPerDay = y.isWord(cv, "unlimited") ? nil : try y.int(cv, cfull, 0...10_000_000)
           }
         }
       case "priority":
-        p.priority = Policy.Priority(
-          rawValue: try y.word(v, full, Policy.Priority.allCases.map(\.rawValue)))!
+        let word = try y.word(v, full, Policy.Priority.allCases.map(\.rawValue))
+        guard let priority = Policy.Priority(rawValue: word) else {
+          throw y.error(v, full, "unknown priority", value: v)
+        }
+        p.priority = priority
       case "overrides":
         p.overrides = try Scenario.parseOverrides(y, v, full, allowed: overrideKeys)
       default: break
@@ -380,7 +387,7 @@ public struct PolicySpec: Sendable {
     let perRep = callsPerRepPerDay ?? c.callsPerRepPerDay
     var calls: Int?
     if perRep.isFinite, (self.reps != nil || c.reps > 0 || repsChange != 0) {
-      calls = Int((Double(reps) * perRep).rounded(.down))
+      calls = Int((Double(reps) * perRep * callsScale).rounded(.down))
     }
     return Policy(
       name: name, steps: steps, repeatRule: rule, escalations: escalations,

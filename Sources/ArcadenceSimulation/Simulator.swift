@@ -213,6 +213,8 @@ final class EngineCore: @unchecked Sendable {
   let startLifts: [[Double]]
   /// Each invoice's hazard multiplier at issue: its customer's frailty (``Frailty``).
   let multiplier: [Double]
+  /// Per policy, the expected-gain table when its priority is `expected_gain` (else nil).
+  let gain: [GainTable?]
 
   init(_ s: Simulator) {
     sim = s
@@ -237,6 +239,7 @@ final class EngineCore: @unchecked Sendable {
         return surv
       }
     }
+    gain = policies.map { $0.policy.priority == .expectedGain ? GainTable($0.parameters) : nil }
     multiplier = s.portfolio.invoiceCustomer.map {
       s.parameters.multiplier(customer: Int($0))
     }
@@ -338,6 +341,8 @@ struct Worker {
 
   // Path and policy parameters.
   var path = 0
+  /// The path's portfolio shock (1 when off).
+  var shock = 1.0
   var hz: [Double] = []
   var lhz: [Double] = []
   var wo: [Double] = []
@@ -416,6 +421,7 @@ struct Worker {
       let z = Philox4x32.normal(Philox4x32.unit(w.0, w.1), Philox4x32.unit(w.2, w.3))
       shock = exp(base.shockSigma * z - base.shockSigma * base.shockSigma / 2)
     }
+    self.shock = shock
     var hazard = base.hazard
     baseRates = [:]
     if sim.settings.parameterUncertainty, let sample = sim.sample {
@@ -955,6 +961,11 @@ struct Worker {
         let idx = Int(
           min(max(dpd, CompiledPolicy.minDpd), CompiledPolicy.maxDpd) - CompiledPolicy.minDpd)
         key = b * core.notPay30[seg][idx]
+      case .expectedGain:
+        let seg = Int(portfolio.customerSegment[Int(inv[i].customer)])
+        let g = core.gain[policyIndex]?.gain(
+          segment: seg, dpd: dpd, multiplier: inv[i].mult * shock)
+        key = b * (g ?? 0)
       }
       return (key, i32)
     }

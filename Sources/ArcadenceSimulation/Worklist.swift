@@ -121,12 +121,15 @@ public struct Worklist: Sendable {
 
   /// The two probabilities of one invoice: not contacted today, and contacted today on a
   /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts.
+  /// The one home of the expected gain: the worklist ranks by it and the simulator's
+  /// `priority: expected_gain` tabulates it (``GainTable``).
   public static func probabilities(
     hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int, reach: Double,
-    lifts: Lifts, prior: (Int) -> Double
+    lifts: Lifts, prior: (Int) -> Double, cap: Double = hazardCap
   ) -> (notContacted: Double, contacted: Double) {
     func paid(_ lift: (Int) -> Double) -> Double {
-      paidWithin(hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd, lift: lift)
+      paidWithin(
+        hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd, lift: lift, cap: cap)
     }
     let none = paid { 1 + prior($0) }
     let reached = paid { t in
