@@ -30,13 +30,15 @@ struct GainTable: Sendable {
     var out: [Double] = []
     out.reserveCapacity(segments * Self.gridCount * Self.dpdCount)
     let reach = p.reach.first ?? 0
+    let promise = Worklist.promiseKeptWithin(
+      pPromise: p.pPromise, pKept: p.pKept, lead: p.promiseLeadDays)
     for row in p.hazard {
       for k in 0..<Self.gridCount {
         let m = exp2(Double(Self.minLog2) + Double(k) / Double(Self.perDoubling))
         for dpd in Self.minDpd...Self.maxDpd {
           let pr = Worklist.probabilities(
             hazard: row, factors: p.bandFactor, multiplier: m, dpd: Int(dpd), reach: reach,
-            lifts: p.lifts, prior: { _ in 0 }, cap: p.hazardCap)
+            lifts: p.lifts, prior: { _ in 0 }, promise: promise, cap: p.hazardCap)
           out.append(pr.contacted - pr.notContacted)
         }
       }

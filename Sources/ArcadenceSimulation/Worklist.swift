@@ -119,22 +119,40 @@ public struct Worklist: Sendable {
     return 1 - survive
   }
 
+  /// P(a contact reached today brings a promise that is kept within `days` days), as the
+  /// simulator draws it: a promise with probability `pPromise`, kept (the whole balance paid
+  /// on its day) with probability `pKept`, due `max(1, lead)` days later with `lead` drawn
+  /// from `lead`; within the window when that day is at most `days − 1`. O(lead values).
+  public static func promiseKeptWithin(
+    pPromise: Double, pKept: Double, lead: DayDistribution, days: Int = horizonDays
+  ) -> Double {
+    let total = lead.total
+    guard total > 0, total.isFinite else { return 0 }
+    var within = 0.0
+    for (d, w) in zip(lead.days, lead.weights) where max(1, d) <= days - 1 { within += w }
+    let p = min(1, max(0, pPromise)) * min(1, max(0, pKept)) * (within / total)
+    return p.isFinite ? p : 0
+  }
+
   /// The two probabilities of one invoice: not contacted today, and contacted today on a
-  /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts.
-  /// The one home of the expected gain: the worklist ranks by it and the simulator's
-  /// `priority: expected_gain` tabulates it (``GainTable``).
+  /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts;
+  /// `promise` is ``promiseKeptWithin(pPromise:pKept:lead:days:)``: a reached contact is
+  /// paid within the window when the lifted hazard pays it or a kept promise does,
+  /// P = 1 − (1 − P_hazard) · (1 − promise). The one home of the expected gain: the worklist
+  /// ranks by it and the simulator's `priority: expected_gain` tabulates it (``GainTable``).
   public static func probabilities(
     hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int, reach: Double,
-    lifts: Lifts, prior: (Int) -> Double, cap: Double = hazardCap
+    lifts: Lifts, prior: (Int) -> Double, promise: Double = 0, cap: Double = hazardCap
   ) -> (notContacted: Double, contacted: Double) {
     func paid(_ lift: (Int) -> Double) -> Double {
       paidWithin(
         hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd, lift: lift, cap: cap)
     }
     let none = paid { 1 + prior($0) }
-    let reached = paid { t in
+    let lifted = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.reached * exp(-Double(t) / lifts.reachedDecayDays) : 0)
     }
+    let reached = 1 - (1 - lifted) * (1 - min(1, max(0, promise)))
     let unreached = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.unreached * exp(-Double(t) / lifts.unreachedDecayDays) : 0)
     }
@@ -259,6 +277,8 @@ struct WorklistContext {
       hazard: hazard(c), factors: cal.bandFactor.map(\.value),
       multiplier: c < cal.frailty.count ? cal.frailty[c] : 1, dpd: dpd(i), reach: reach,
       lifts: cal.lifts,
-      prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts))
+      prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts),
+      promise: Worklist.promiseKeptWithin(
+        pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays))
   }
 }

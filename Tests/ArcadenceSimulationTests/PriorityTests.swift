@@ -13,16 +13,17 @@ import Testing
   ///
   /// | invoice | balance | days past due | daily hazard | balance × dpd | gain per $ | expected gain |
   /// |---------|--------:|--------------:|-------------:|--------------:|-----------:|--------------:|
-  /// | A       | $5,000  | 31            | 0.03         | 155,000       | 0.239765   | $1,198.82     |
+  /// | A       | $5,000  | 31            | 0.03         | 155,000       | 0.401007   | $2,005.04     |
   /// | B       | $3,000  | 61            | 0.20         | 183,000       | 0.001238   | $3.71         |
-  /// | C       | $1,000  | 120           | 0.001        | 120,000       | 0.027779   | $27.78        |
+  /// | C       | $1,000  | 120           | 0.001        | 120,000       | 0.970431   | $970.43       |
   ///
   /// Each 30-day window lies in one hazard band (31–60, 61–90, 91+). A call is always reached
-  /// and doubles the hazard from tomorrow on for good (lift 1, decay 10⁹ days), so the gain
-  /// per dollar is (1 − h)³⁰ − (1 − h)(1 − 2h)²⁹: A 0.401007 − 0.161242, B 0.001238 − 0.000000,
-  /// C 0.970431 − 0.942652. largest_first calls A, balance_x_dpd B, oldest_first C, and
-  /// expected_gain A: B is worth the most by balance × age but pays within 30 days anyway
-  /// (1 − 0.8³⁰ = 99.9 %), so a call adds almost nothing.
+  /// and always brings a promise that is kept the next day (p_promise = p_kept = 1, lead 1),
+  /// so a called invoice is paid within the window for sure and the gain per dollar is
+  /// 1 − P(paid without the call) = (1 − h)³⁰: A 0.401007, B 0.001238, C 0.970431.
+  /// largest_first calls A, balance_x_dpd B, oldest_first C, and expected_gain A: B is worth
+  /// the most by balance × age but pays within 30 days anyway (1 − 0.8³⁰ = 99.9 %), so a call
+  /// adds almost nothing.
   static let balances: [Int64] = [500_000, 300_000, 100_000]
   static let dpds: [Int32] = [31, 61, 120]
 
@@ -50,18 +51,18 @@ import Testing
   /// The gain per dollar on paper, and the same from the table the simulator ranks by, which
   /// holds the worklist's number.
   @Test func gainTableHoldsTheWorklistsNumber() {
-    func paper(_ h: Double) -> Double {
-      pow(1 - h, 30) - (1 - h) * pow(1 - 2 * h, 29)
-    }
+    func paper(_ h: Double) -> Double { pow(1 - h, 30) }
     let table = GainTable(parameters())
-    for (dpd, h, expected) in [(31, 0.03, 0.239765), (61, 0.2, 0.001238), (120, 0.001, 0.027779)] {
+    for (dpd, h, expected) in [(31, 0.03, 0.401007), (61, 0.2, 0.001238), (120, 0.001, 0.970431)] {
       let g = table.gain(segment: 0, dpd: Int32(dpd), multiplier: 1)
       #expect(abs(g - paper(h)) < 1e-6, "dpd \(dpd): table \(g), paper \(paper(h))")
       #expect(abs(g - expected) < 1e-6, "dpd \(dpd): \(g)")
       let p = parameters()
       let w = Worklist.probabilities(
         hazard: p.hazard[0], multiplier: 1, dpd: dpd, reach: 1, lifts: p.lifts,
-        prior: { _ in 0 })
+        prior: { _ in 0 },
+        promise: Worklist.promiseKeptWithin(
+          pPromise: p.pPromise, pKept: p.pKept, lead: p.promiseLeadDays))
       #expect(g == w.contacted - w.notContacted)
     }
     // A multiplier between grid points interpolates between its neighbours; one on a grid

@@ -115,15 +115,19 @@ enum WorklistFixture {
 
 @Suite struct WorklistTests {
   // Contact gains. Without a contact every day has hazard 0.01: P_n = 1 − 0.99^30 =
-  // 1 − 0.739700 = 0.260300. Reached today: 0.01 today, 0.02 on the 29 days after:
-  // P_r = 1 − 0.99 · 0.98^29 = 1 − 0.551050 = 0.448950. Unreached: P_n. A call (reach 0.5):
-  // P_c = 0.5 · 0.448950 + 0.5 · 0.260300 = 0.354625, a gain of
-  // Δ = 0.5 · (0.739700 − 0.551050) = 0.0943249 of the balance.
-  // In cents, rounded: C1 100,000 · Δ = 9,432.49 → 9,432; C2 20,000 · Δ = 1,886.50 (1,886.499)
-  // → 1,886; C3 5,000 · Δ = 471.62 → 472.
+  // 1 − 0.739700 = 0.260300. Reached today: 0.01 today, 0.02 on the 29 days after, so the
+  // hazard alone pays 1 − 0.99 · 0.98^29 = 1 − 0.551050; and a reached contact brings a kept
+  // promise within the window with 0.4 · 0.7 = 0.28 (lead 7 days), so
+  // P_r = 1 − 0.551050 · 0.72 = 1 − 0.396756 = 0.603244. Unreached: P_n. A call (reach 0.5):
+  // P_c = 0.5 · 0.603244 + 0.5 · 0.260300 = 0.431772, a gain of
+  // Δ = 0.5 · (0.603244 − 0.260300) = 0.171472 of the balance.
+  // In cents, rounded: C1 100,000 · Δ = 17,147.20 → 17,147; C2 20,000 · Δ = 3,429.44 → 3,429;
+  // C3 5,000 · Δ = 857.36 → 857.
   // C4 (reached on 02-25: every day already at 2 × 0.01): P_n = 1 − 0.98^30 = 0.454516;
-  // reached today: 0.02 today, 0.03 after: 1 − 0.98 · 0.97^29 = 1 − 0.405141; an email
-  // (reach 0.2): Δ = 0.2 · (0.545484 − 0.405141) = 0.0280686; $300.00 → $8.42 (842.06).
+  // reached today: 0.02 today, 0.03 after: 1 − 0.98 · 0.97^29 = 1 − 0.405141, with the
+  // promise 1 − 0.405141 · 0.72 = 0.708298; an email (reach 0.2): P_c = 0.2 · 0.708298 +
+  // 0.8 · 0.454516 = 0.505272, Δ = 0.2 · (0.708298 − 0.454516) = 0.0507565; $300.00 → $15.23
+  // (1,522.70).
 
   @Test func paidWithinCrossesBuckets() {
     // dpd −2 with 4 days: days at −2, −1 (not due, hazard 0) then 0 and 1 (0–7, hazard 0.1):
@@ -148,19 +152,30 @@ enum WorklistFixture {
     #expect(abs(p - 0.2023071264) < 1e-12)
   }
 
+  @Test func aKeptPromiseCountsWhenItFallsInTheWindow() {
+    // Leads 7 (weight 3) and 40 (weight 1) days: 3/4 fall within 30 days (due on day ≤ 29):
+    // 0.4 · 0.7 · 0.75 = 0.21. A lead of 0 is paid the next day, as the simulator draws it.
+    let lead = DayDistribution(days: [7, 40], weights: [3, 1])
+    #expect(abs(Worklist.promiseKeptWithin(pPromise: 0.4, pKept: 0.7, lead: lead) - 0.21) < 1e-12)
+    let edge = DayDistribution(days: [0, 29, 30], weights: [1, 1, 2])
+    #expect(abs(Worklist.promiseKeptWithin(pPromise: 1, pKept: 1, lead: edge) - 0.5) < 1e-12)
+    #expect(
+      Worklist.promiseKeptWithin(pPromise: 1, pKept: 1, lead: .init(days: [], weights: [])) == 0)
+  }
+
   @Test func expectedGainsByHand() throws {
     let w = try WorklistFixture.worklist(calls: nil)
     let r1 = try #require(w.reps.first { $0.repId == "R1" })
     let all = r1.calls + r1.callsBelowCut + r1.emails
     func item(_ c: String) throws -> WorklistItem { try #require(all.first { $0.customerId == c }) }
-    #expect(try item("C1").expectedGain == 9432)
-    #expect(try item("C2").expectedGain == 1886)
-    #expect(try item("C3").expectedGain == 472)
-    #expect(try item("C4").expectedGain == 842)
+    #expect(try item("C1").expectedGain == 17147)
+    #expect(try item("C2").expectedGain == 3429)
+    #expect(try item("C3").expectedGain == 857)
+    #expect(try item("C4").expectedGain == 1523)
     #expect(abs((try item("C1").pNotContacted ?? 0) - 0.2602996) < 1e-6)
-    #expect(abs((try item("C1").pContacted ?? 0) - 0.3546246) < 1e-6)
+    #expect(abs((try item("C1").pContacted ?? 0) - 0.4317716) < 1e-6)
     #expect(abs((try item("C4").pNotContacted ?? 0) - 0.4545157) < 1e-6)
-    #expect(abs((try item("C4").pContacted ?? 0) - 0.4825843) < 1e-6)
+    #expect(abs((try item("C4").pContacted ?? 0) - 0.5052722) < 1e-6)
     #expect(try item("C1").balance == 100_000)
     #expect(try item("C1").daysPastDue == 9)
     #expect(try item("C3").daysPastDue == -3)
