@@ -159,4 +159,24 @@ import Testing
     #expect(r.status == 2)
     #expect(r.err == "error: --check: --format table or json\n")
   }
+
+  /// The rep-comparison chart of a team called `no-team` and that of the reps with no team
+  /// were both `reps-no-team`: `charts` said 12 files and wrote 11, one team's chart lost.
+  @Test func aTeamCalledNoTeamKeepsItsOwnChart() throws {
+    var files = HandFixture.files
+    files["reps.csv"] =
+      "rep_id,name,team,active\nR1,Ann,A,true\nR2,Bo,no-team,true\nR3,Cy,A,false\n"
+      + "R4,Di,,true\n"
+    let data = try Hostile.dataset(files)
+    let db = try Hostile.temporaryDirectory("db") + "/store.sqlite"
+    #expect(try Hostile.run(["import", data, "--db", db]).status == 0)
+    let out = try Hostile.temporaryDirectory("charts")
+    let r = try Hostile.run([
+      "charts", "--db", db, "--quarter", "2026-Q1", "--format", "svg", "--out", out,
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    let names = try FileManager.default.contentsOfDirectory(atPath: out)
+    #expect(names.filter { $0.hasPrefix("reps-") }.count == 3, "\(names.sorted())")
+    #expect(r.out.hasPrefix("wrote \(names.count) files"), "\(r.out) \(names.sorted())")
+  }
 }
