@@ -179,4 +179,17 @@ import Testing
     #expect(names.filter { $0.hasPrefix("reps-") }.count == 3, "\(names.sorted())")
     #expect(r.out.hasPrefix("wrote \(names.count) files"), "\(r.out) \(names.sorted())")
   }
+
+  /// The temporary file beside the target took the target's first 100 characters: with 80
+  /// three-byte characters (a valid 244-byte name) its name passed the 255-byte limit and
+  /// every write failed with "File name too long". The prefix is cut by bytes now.
+  @Test func aLongMultiByteFileNameCanBeWritten() throws {
+    let db = try Hostile.handFixtureStore()
+    let out =
+      try Hostile.temporaryDirectory("out") + "/" + String(repeating: "売", count: 80)
+      + ".csv"
+    let r = try Hostile.run(["worklist", "--db", db, "--format", "csv", "--out", out])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(FileManager.default.fileExists(atPath: out))
+  }
 }
