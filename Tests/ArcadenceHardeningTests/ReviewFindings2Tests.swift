@@ -1,6 +1,9 @@
+import ArcadenceCore
 import ArcadenceTestSupport
 import Foundation
 import Testing
+
+@testable import ArcadenceSimulation
 
 /// Defects found by the second review (output files, terminal text, the worklist, the
 /// accuracy evaluation): each test failed before its fix.
@@ -191,5 +194,27 @@ import Testing
     let r = try Hostile.run(["worklist", "--db", db, "--format", "csv", "--out", out])
     #expect(r.status == 0, "\(r.err)")
     #expect(FileManager.default.fileExists(atPath: out))
+  }
+
+  /// `accuracy --format json` trapped ("Double value cannot be converted to Int64") after
+  /// two minutes on a store the ledger check accepts: 495,000 unpaid invoices of
+  /// $100,000,000,000 (4.95 × 10^18 cents, within a 64-bit total), all issued in the year
+  /// before the cutoff; baseline B pays the open balances and bills the same again, 9.9 ×
+  /// 10^18 cents. Reproduced here on the value itself (the store takes minutes to evaluate);
+  /// every forecast, band and mean in JSON and tables now goes through one conversion.
+  @Test func aForecastBeyondInt64IsWrittenNotTrapped() throws {
+    let day = try #require(Day(iso: "2025-02-01"))
+    let e = Accuracy.Evaluation(
+      cutoff: day, horizon: 30, method: .customerAverage, actual: 0, forecast: 9.9e18,
+      band: 9.8e18...1e19, weeks: [], invoicesPaid: nil, within3: 0, within7: 0)
+    let a = Accuracy(
+      settings: Accuracy.Settings(cutoffs: 1, horizons: [30]), cutoffs: [day], evaluations: [e])
+    let object = try Self.json(a.json.rendered())
+    let evaluation = try #require((object["evaluations"] as? [[String: Any]])?.first)
+    #expect((evaluation["forecast"] as? Double) == 9.9e16)
+    #expect((evaluation["p95"] as? Double) == 1e17)
+    #expect(Cents.nearest(9.9e18) == Int64.max)
+    #expect(Cents.nearest(-.infinity) == 0)
+    #expect(Cents.nearest(1234.5) == 1235)
   }
 }
