@@ -217,4 +217,40 @@ import Testing
     #expect(Cents.nearest(-.infinity) == 0)
     #expect(Cents.nearest(1234.5) == 1235)
   }
+
+  /// Days at risk per customer were summed in `Float`, which stops growing at 2^24: one
+  /// customer with 100,000 invoices 210 days into 91+ showed "0 payments in 16,777,216 days
+  /// at risk" (21,000,000 in truth, as the write-off line beside it said), so its hazards
+  /// and frailty rested on a wrong exposure. The store is written with the sqlite3 shell.
+  @Test func exposurePastTwoToThe24DaysIsCounted() throws {
+    let data = try Hostile.dataset([
+      "reps.csv": "rep_id,name,team,active\nR1,Rep One,T,true\n",
+      "customers.csv":
+        "customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,"
+        + "autopay_cancelled_on\nC1,Solo,smb,R1,30,2020-01-01,,\n",
+      "invoices.csv":
+        "invoice_id,customer_id,issued_on,due_on,amount\nI0,C1,2020-01-01,2020-01-31,1\n",
+      "payments.csv":
+        "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+        + "P0,C1,,2020-11-26,1,ach\n",
+    ])
+    let db = try Hostile.temporaryDirectory("db") + "/store.sqlite"
+    #expect(try Hostile.run(["import", data, "--db", db]).status == 0)
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    // 99,999 more invoices of C1 issued 2020-01-01 (day 18262), due 2020-01-31.
+    shell.arguments = [
+      db,
+      "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 99999) "
+        + "INSERT INTO invoices SELECT 'B' || k, 'C1', 18262, 18292, 100 FROM n;",
+    ]
+    try shell.run()
+    shell.waitUntilExit()
+    #expect(shell.terminationStatus == 0)
+    let r = try Hostile.run(["calibrate", "--db", db])
+    #expect(r.status == 0, "\(r.err)")
+    let line = try #require(
+      r.out.split(separator: "\n").first { $0.hasPrefix("hazard smb dpd_91_plus") })
+    #expect(line.contains("0 payments in 21,000,000 days at risk"), "\(line)")
+  }
 }
