@@ -130,4 +130,14 @@ public enum Cents {
 
   /// Cents as currency units for JSON (`123456` → `1234.56`); exact for any realistic total.
   public static func units(_ cents: Int64) -> Double { Double(cents) / 100 }
+
+  /// The whole cents nearest a computed amount (a mean, a quantile, a forecast), saturating
+  /// at `Int64`'s ends instead of trapping; 0 when it is not finite. Sums of amounts a store
+  /// may hold (each at most 10^13 cents, all together within `Int64`) can pass `Int64.max`
+  /// once doubled, as a forecast of open balances plus the same billing again does.
+  public static func nearest(_ cents: Double) -> Int64 {
+    guard cents.isFinite else { return 0 }
+    let v = cents.rounded()
+    return Int64(exactly: v) ?? (v > 0 ? .max : .min)
+  }
 }

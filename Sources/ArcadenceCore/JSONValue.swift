@@ -18,6 +18,14 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// An optional number, or null.
   public static func number(_ v: Double?) -> JSONValue { v.map { .number($0) } ?? .null }
+
+  /// A computed amount in cents (a mean, a quantile, a forecast) as money: exact to the cent
+  /// within `Int64`, a number of dollars beyond it (never a trap), null when not finite.
+  public static func money(computed cents: Double) -> JSONValue {
+    guard cents.isFinite else { return .null }
+    if let c = Int64(exactly: cents.rounded()) { return .money(c) }
+    return .number(cents / 100)
+  }
   /// An optional integer, or null.
   public static func int(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
   /// An optional string, or null.

@@ -29,12 +29,15 @@ public final class OutputFile {
     let (target, mode) = try OutputFile.target(of: path)
     self.target = target
     let dir = OutputFile.folder(of: target)
-    let base = String(target.split(separator: "/").last ?? "out")
+    // At most 100 bytes of the target's name (by characters a name of multi-byte letters
+    // pushed the temporary one past the file system's 255 bytes).
+    var base = Substring(target.split(separator: "/").last ?? "out")
+    while base.utf8.count > 100 { base.removeLast() }
     var fd: Int32 = -1
     var name = ""
     for attempt in 0..<100 {
       name =
-        dir + "/." + base.prefix(100)
+        dir + "/." + base
         + ".tmp-\(getpid())-\(attempt)-\(UInt32.random(in: .min ... .max))"
       fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
       if fd >= 0 || errno != EEXIST { break }

@@ -198,7 +198,9 @@ public struct ChartSet: Sendable {
     // 7. Rep comparison, one chart per team in scope.
     let card = Scorecard(engine: engine, period: period)
     let teams = Array(Set(reps.map { l.repTeams[$0] })).sorted { ($0 ?? "~") < ($1 ?? "~") }
-    let teamNames = FileName.distinct(teams.map { $0 ?? "no-team" })
+    // No team is "" (a team name is never empty), read as `no-team`: a team called
+    // `no-team` and the reps with no team get two charts, not one file.
+    let teamNames = FileName.distinct(teams.map { $0 ?? "" }) { $0.isEmpty ? "no-team" : $0 }
     for (t, team) in teams.enumerated() {
       let members = card.lines.filter { $0.team == team }
       entries.append(

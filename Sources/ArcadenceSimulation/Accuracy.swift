@@ -421,7 +421,7 @@ public struct Accuracy: Sendable {
       guard let v, v.isFinite else { return .null }
       return .number((v * 1e4).rounded() / 1e4)
     }
-    func money(_ v: Double) -> JSONValue { .money(Int64(v.rounded())) }
+    func money(_ v: Double) -> JSONValue { .money(computed: v) }
     return .object([
       ("cutoffs", .array(cutoffs.map { .string($0.description) })),
       ("every", .string(settings.every.rawValue)),

@@ -109,7 +109,7 @@ public struct Backtest: Sendable {
 
   /// The comparison as a table.
   public var table: String {
-    func money(_ v: Double) -> String { Cents.displayWhole(Int64(v.rounded())) }
+    func money(_ v: Double) -> String { Cents.displayWhole(Cents.nearest(v)) }
     let t = result.outcomes[0].totalCash
     var out =
       "Backtest · calibrated on data up to \(cutoff - 1) · simulated \(result.settings.horizon) "
@@ -139,7 +139,7 @@ public struct Backtest: Sendable {
 
   /// The comparison as JSON.
   public var json: JSONValue {
-    func money(_ v: Double) -> JSONValue { .money(Int64(v.rounded())) }
+    func money(_ v: Double) -> JSONValue { .money(computed: v) }
     let t = result.outcomes[0].totalCash
     return .object([
       ("cutoff", .string(cutoff.description)), ("horizon_days", .int(result.settings.horizon)),

@@ -418,10 +418,13 @@ extension Calibration {
     var autopayTrials = 0.0
     var autopayHits = 0.0
     var custEvents = [Float](repeating: 0, count: nCust * nb)
-    var custExposure = [Float](repeating: 0, count: nCust * nb)
+    // Days at risk are summed in Double and stored as Float: a Float sum stops growing at
+    // 2^24 (16,777,216 days in one customer's cell, 100,000 invoices 168 days into 91+) and
+    // rounds fractional lift-adjusted days long before.
+    var custExposureSum = [Double](repeating: 0, count: nCust * nb)
     let nk = HazardBand.count
     var bandEvents = [Float](repeating: 0, count: nCust * nk)
-    var bandExposure = [Float](repeating: 0, count: nCust * nk)
+    var bandExposureSum = [Double](repeating: 0, count: nCust * nk)
     // Naive lift: days 1–7 after a reached contact vs days with no contact in 21 days.
     var liftA = [Double](repeating: 0, count: nSeg * nb * 2)  // events, days
     var liftB = [Double](repeating: 0, count: nSeg * nb * 2)
@@ -518,9 +521,9 @@ extension Calibration {
         }
         let m = 1 + r + q
         let hit = paymentToday
-        custExposure[c * nb + b] += Float(m)
+        custExposureSum[c * nb + b] += m
         let k = HazardBand.of(dpd: d - due)
-        bandExposure[c * nk + k] += Float(m)
+        bandExposureSum[c * nk + k] += m
         if hit {
           custEvents[c * nb + b] += 1
           bandEvents[c * nk + k] += 1
@@ -542,6 +545,8 @@ extension Calibration {
     // fewer than `th` payments (one segment: the same thin cell), the prior is the pooled rate
     // of the nearest bucket that has `th` (the younger one on a tie): an empty 61–90 cell
     // then pays like the oldest bucket with data instead of never.
+    let custExposure = custExposureSum.map(Float.init)
+    let bandExposure = bandExposureSum.map(Float.init)
     let pooledPaid = pooledPriors(
       events: allPaid, exposure: allDays, segments: nSeg, threshold: th)
     // Payment hazards with a customer frailty each (Frailty): the segment hazard is refitted

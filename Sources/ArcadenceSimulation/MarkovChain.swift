@@ -157,7 +157,7 @@ public struct MarkovResult: Sendable {
 
   /// The result as a table.
   public var table: String {
-    func money(_ v: Double) -> String { Cents.displayWhole(Int64(v.rounded())) }
+    func money(_ v: Double) -> String { Cents.displayWhole(Cents.nearest(v)) }
     var out =
       "Markov aging chain (Cyert, Davidson & Thompson 1962), closed form · start \(start) · "
       + "\(dailyCash.count) days\n"
@@ -183,7 +183,7 @@ public struct MarkovResult: Sendable {
 
   /// The result as JSON.
   public func json(scenario: String) -> JSONValue {
-    func money(_ v: Double) -> JSONValue { .money(Int64(v.rounded())) }
+    func money(_ v: Double) -> JSONValue { .money(computed: v) }
     return .object([
       (
         "scenario",

@@ -285,7 +285,7 @@ extension SimulationResult {
   /// daily percentile series of cumulative cash, and the paired comparisons. Contains
   /// nothing that depends on the machine or the thread count.
   public func json(scenario: String, calibration: String) -> JSONValue {
-    func money(_ v: Double) -> JSONValue { v.isFinite ? .money(Int64(v.rounded())) : .null }
+    func money(_ v: Double) -> JSONValue { .money(computed: v) }
     func number(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }
     func summary(_ s: Summary, isMoney: Bool, ci: Bool = false) -> JSONValue {
       let f = isMoney ? money : number
@@ -377,7 +377,7 @@ extension SimulationResult {
 
   /// The result as a table for people.
   public func table(scenario: String) -> String {
-    func money(_ v: Double) -> String { Cents.displayWhole(Int64(v.rounded())) }
+    func money(_ v: Double) -> String { Cents.displayWhole(Cents.nearest(v)) }
     func signedMoney(_ v: Double) -> String { (v >= 0 ? "+" : "") + money(v) }
     func count(_ v: Double) -> String { String(format: "%.1f", v) }
     var out =

@@ -5,7 +5,7 @@ import Foundation
 
 extension Worklist {
   /// The worklist of `day` for the reps `reps` (ledger indices), with `calibration` fitted on
-  /// data up to the day before. `calls` overrides every rep's capacity. O(rows + open
+  /// data up to the day before (or to the last day of data, when that is earlier). `calls` overrides every rep's capacity. O(rows + open
   /// invoices · 30).
   ///
   /// Items: a promise due today (a reminder email) or broken yesterday (a follow-up call, by
@@ -28,6 +28,9 @@ extension Worklist {
     let engine = KPIEngine(ledger: l)
     let inScope = Set(reps)
     let nCust = l.customerIds.count
+    // Item ids: file-safe names that are distinct across the store's customers (and cases),
+    // and a suffix that keeps customer items apart from case items.
+    let customerKey = FileName.distinct(l.customerIds)
 
     struct Candidate {
       var reasons: [(WorklistReason, String)] = []
@@ -173,7 +176,7 @@ extension Worklist {
         + String(format: "%.1f%% to %.1f%%", pnv * 100, pcv * 100)
       byRep[rep, default: []].append(
         WorklistItem(
-          id: "\(day)-\(FileName.safe(l.customerIds[c]))-\(action.rawValue)", rep: rep,
+          id: "\(day)-\(customerKey[c])-\(action.rawValue)", rep: rep,
           customer: c, customerId: l.customerIds[c], customerName: l.customerNames[c],
           invoiceIds: invoices.map { l.invoiceIds[$0] }, balance: total, daysPastDue: oldest,
           lastContact: last.map { Day(rawValue: l.activityDay[$0]) },
@@ -184,6 +187,7 @@ extension Worklist {
 
     // Case work.
     var caseItems = [Int: [WorklistItem]]()
+    let caseKey = FileName.distinct(l.caseIds)
     for k in l.caseOpenedAt.indices where l.isCaseOpen(k, atEndOf: Day(rawValue: y)) {
       let rep = Int(l.caseRep[k])
       guard inScope.contains(rep) else { continue }
@@ -205,7 +209,7 @@ extension Worklist {
           + "\(limit + 1 - age) day\(limit + 1 - age == 1 ? "" : "s")"
       caseItems[rep, default: []].append(
         WorklistItem(
-          id: "\(day)-case-\(FileName.safe(l.caseIds[k]))", rep: rep, customer: c,
+          id: "\(day)-\(caseKey[k])-case", rep: rep, customer: c,
           customerId: l.customerIds[c], customerName: l.customerNames[c],
           invoiceIds: invoices.map { l.invoiceIds[$0] }, balance: bal,
           daysPastDue: inv >= 0 ? ctx.dpd(inv) : 0,
@@ -255,7 +259,7 @@ extension Worklist {
             ($0.caseAgeDays ?? 0, $0.balance, $1.id) > ($1.caseAgeDays ?? 0, $1.balance, $0.id)
           }))
     }
-    return Worklist(day: day, calibratedUntil: day - 1, reps: out)
+    return Worklist(day: day, calibratedUntil: calibration.until, reps: out)
   }
 
   /// The latest cadence step at or before `dpd` days past due (the repeat after the last

@@ -47,11 +47,13 @@ extension Worklist {
   }
 
   /// The terminal table: per rep, the calls (cut at capacity), emails and case work.
-  /// Untrusted text goes out through `Terminal.print` (``TerminalText``) in the command.
+  /// Untrusted text is escaped here (``TerminalText``, as `TextTable` does) before it is cut
+  /// and aligned: `Terminal.print` keeps line breaks, so a name's would split a row.
   public var table: String {
+    let safe = { (text: String) in TerminalText.sanitized(text) }
     var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))\n"
     for r in reps {
-      out += "\n\(r.title): \(Worklist.counts(r))\n"
+      out += "\n\(safe(r.title)): \(safe(Worklist.counts(r)))\n"
       let header = [
         "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
         "gain", "why",
@@ -59,9 +61,9 @@ extension Worklist {
       var rows: [[String]] = []
       for (section, rank, it) in r.ordered {
         rows.append([
-          "\(section) \(rank)", it.action.rawValue, Worklist.clip(it.customerName, 28),
-          Worklist.clip(it.invoiceList, 26), Cents.display(it.balance), "\(it.daysPastDue)",
-          it.lastContactText, it.reasonList, it.gainText, it.why,
+          "\(section) \(rank)", it.action.rawValue, Worklist.clip(safe(it.customerName), 28),
+          Worklist.clip(safe(it.invoiceList), 26), Cents.display(it.balance), "\(it.daysPastDue)",
+          safe(it.lastContactText), it.reasonList, it.gainText, safe(it.why),
         ])
       }
       if rows.isEmpty {

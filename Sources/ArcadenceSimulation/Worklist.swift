@@ -28,7 +28,9 @@ public enum WorklistAction: String, Sendable {
 
 /// One item of a rep's day.
 public struct WorklistItem: Sendable, Equatable {
-  /// Stable id: the day, the customer's (file-safe) id and the kind of work.
+  /// Stable id: the day, the customer's file-safe name and the action (`2026-03-01-C1-call`),
+  /// or the day, the case's file-safe name and `case`; names from ``FileName/distinct(_:)``
+  /// over the store's ids, so no two items share an id.
   public var id: String
   /// Rep index in the ledger.
   public var rep: Int
@@ -90,7 +92,8 @@ public struct RepWorklist: Sendable, Equatable {
 public struct Worklist: Sendable {
   /// The day worked.
   public var day: Day
-  /// The last day of data the model was calibrated on (the day before).
+  /// The last day of data the model was calibrated on (the day before, or the last day of
+  /// data when that is earlier).
   public var calibratedUntil: Day
   /// One entry per rep in scope, in rep order.
   public var reps: [RepWorklist]

@@ -41,6 +41,9 @@ struct WorklistCommand: ParsableCommand {
       guard weeks >= 1, weeks <= 104 else {
         throw ArcadenceError(.usage, "--weeks: expected 1 to 104 (value \(weeks))")
       }
+      if check, format == .csv || format == .html {
+        throw ArcadenceError(.usage, "--check: --format table or json")
+      }
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       guard let last = ledger.lastEventDay else {
@@ -55,8 +58,7 @@ struct WorklistCommand: ParsableCommand {
         switch format {
         case .table: text = result.table
         case .json: text = result.json.rendered() + "\n"
-        case .csv, .html:
-          throw ArcadenceError(.usage, "--check: --format table or json")
+        case .csv, .html: return  // refused above
         }
         try emit(text, what: "the predictive check")
         return
@@ -68,14 +70,22 @@ struct WorklistCommand: ParsableCommand {
         }
         day = d
       } else {
-        day = last + 1
+        guard let next = last.offset(by: 1) else {
+          throw ArcadenceError(
+            .usage, "--date: the data ends on \(last), the last day of the calendar: name a day")
+        }
+        day = next
       }
       let first = ledger.invoiceIssued.min() ?? last.rawValue
       guard day.rawValue > first else {
         throw ArcadenceError(
           .usage, "--date: \(day) is not after the first invoice (\(Day(rawValue: first)))")
       }
-      let calibration = Calibration.fit(ledger: ledger, links: links, until: day - 1)
+      // As a scenario's start: at most 100 years after the data, and the model is fitted on
+      // the data there is (days after the last one would be days at risk with no payments).
+      try Span.day(day, after: last, option: "--date")
+      let until = Span.clip(day - 1, toLast: last, option: "--date").day
+      let calibration = Calibration.fit(ledger: ledger, links: links, until: until)
       let list = Worklist.build(
         ledger: ledger, calibration: calibration, day: day, reps: reps, calls: calls)
       let text: String

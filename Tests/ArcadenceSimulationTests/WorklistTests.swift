@@ -215,7 +215,7 @@ enum WorklistFixture {
     #expect(r2.calls.isEmpty && r2.callsBelowCut.isEmpty && r2.emails.isEmpty)
     // K1 15 days (past), K2 14 and K3 13 (near), K4 12 (not listed); oldest first.
     #expect(
-      r2.cases.map(\.id) == ["2026-03-01-case-K1", "2026-03-01-case-K2", "2026-03-01-case-K3"])
+      r2.cases.map(\.id) == ["2026-03-01-K1-case", "2026-03-01-K2-case", "2026-03-01-K3-case"])
     #expect(r2.cases.map(\.caseAgeDays) == [15, 14, 13])
     #expect(r2.cases.map(\.reasons) == [[.caseOverLimit], [.caseNearLimit], [.caseNearLimit]])
     #expect(r2.cases[0].balance == 50_000)
