@@ -19,6 +19,30 @@ import Testing
 
     """
 
+  /// The calibration of `store` with data up to 2026-03-31, as the tests here fit it.
+  static func calibration(_ store: Store) throws -> Calibration {
+    let l = try store.loadLedger()
+    return Calibration.fit(
+      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+  }
+
+  /// Forty invoices of C1, one a day from 2026-01-01, each due 30 days after issue and paid
+  /// in full `paidAfter` days after issue.
+  static func fortyInvoices(paidAfter days: Int) throws -> Store {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    let first = Day(iso: "2026-01-01")!
+    for k in 0..<40 {
+      let issued = first + k
+      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
+      payments += "P\(k),C1,I\(k),\(issued + days),100,ach\n"
+    }
+    return try PaperLedger.store([
+      "reps.csv": reps, "customers.csv": customers, "invoices.csv": invoices,
+      "payments.csv": payments,
+    ])
+  }
+
   /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
   /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
   /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
@@ -76,21 +100,8 @@ import Testing
   /// 10 days after issue (30 days before due): only `not_due` has payments; every past-due
   /// cell has 0 payments in 0 days and so takes the `not_due` rate exactly.
   @Test func emptyHazardCellsFallBackToTheNearestPooledBucket() throws {
-    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
-    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
-    let first = Day(iso: "2026-01-01")!
-    for k in 0..<40 {
-      let issued = first + k
-      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
-      payments += "P\(k),C1,I\(k),\(issued + 10),100,ach\n"
-    }
-    let store = try PaperLedger.store([
-      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
-      "payments.csv": payments,
-    ])
-    let l = try store.loadLedger()
-    let c = Calibration.fit(
-      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let store = try Self.fortyInvoices(paidAfter: 10)
+    let c = try Self.calibration(store)
     let notDue = c.hazard[0][0].value
     #expect(c.hazard[0][0].events == 40 && !c.hazard[0][0].thin)
     for b in 1..<AgingBucket.count {
@@ -128,9 +139,7 @@ import Testing
       """,
       "activities.csv": rows,
     ])
-    let l = try store.loadLedger()
-    let c = Calibration.fit(
-      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let c = try Self.calibration(store)
     #expect(c.reps == 2)
     #expect(c.callsPerRepPerDay == 2)
   }
@@ -197,21 +206,8 @@ import Testing
   /// on day 30 then survives 0.7146 to the end of day 22 and falls to ½ on day 26 (due in 4
   /// days), where one not-due hazard, (28/29)^(t+1) ≤ ½, put the median on day 19.
   @Test func theNotDueHazardRisesTowardsTheDueDate() throws {
-    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
-    var payments = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
-    let first = Day(iso: "2026-01-01")!
-    for k in 0..<40 {
-      let issued = first + k
-      invoices += "I\(k),C1,\(issued),\(issued + 30),100\n"
-      payments += "P\(k),C1,I\(k),\(issued + 28),100,ach\n"
-    }
-    let store = try PaperLedger.store([
-      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
-      "payments.csv": payments,
-    ])
-    let l = try store.loadLedger()
-    let c = Calibration.fit(
-      ledger: l, links: try store.loadInvoiceLinks(for: l), until: Day(iso: "2026-03-31")!)
+    let store = try Self.fortyInvoices(paidAfter: 28)
+    let c = try Self.calibration(store)
     #expect(abs(c.hazard[0][0].value - 1.0 / 29) < 1e-12)
     let f = c.bandFactor.map(\.value)
     let scale = 1160 / (640 * 870.0 / 1510 + 280 * 870.0 / 1150 + 240 * 29.0 / 6)
