@@ -4,6 +4,22 @@ import Foundation
 
 @testable import ArcadenceSimulation
 
+/// Model parameters stated by hand: two segments with every contact behaviour on (reach,
+/// promises, disputes, auto-pay, write-offs, the portfolio shock), for the simulator tests.
+enum ModelFixture {
+  static let contacts =
+    ModelParameters(
+      segments: ["a", "b"],
+      hazard: [
+        [0.01, 0.05, 0.04, 0.03, 0.02, 0.01, 0.005],
+        [0.012, 0.07, 0.04, 0.025, 0.015, 0.008, 0.004],
+      ],
+      writeOff: [0, 0, 0, 0, 0, 0, 0.003], reach: [0.4, 0.06, 0.05, 0.02], lifts: .assumed,
+      pPromise: 0.45, pKept: 0.7, pDispute: 0.1, pAutopayAccept: 0.12, autopayOnTime: 0.97,
+      promiseLeadDays: DayDistribution(days: [3, 7], weights: [1, 1]),
+      resolutionDays: QuantileDistribution(values: [3, 7, 9, 14], fallback: 7), shockSigma: 0.1)
+}
+
 /// A calibration stated by hand, for tests that need one without a store.
 enum CalibrationFixture {
   static func est(_ v: Double) -> Estimate { .assumed(v) }

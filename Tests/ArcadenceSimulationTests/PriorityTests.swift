@@ -108,16 +108,7 @@ import Testing
 
   /// All four rules on common random numbers give the same bytes at one thread and two.
   @Test func deterministicAtOneAndTwoThreads() {
-    let params = ModelParameters(
-      segments: ["a", "b"],
-      hazard: [
-        [0.01, 0.05, 0.04, 0.03, 0.02, 0.01, 0.005],
-        [0.012, 0.07, 0.04, 0.025, 0.015, 0.008, 0.004],
-      ],
-      writeOff: [0, 0, 0, 0, 0, 0, 0.003], reach: [0.4, 0.06, 0.05, 0.02], lifts: .assumed,
-      pPromise: 0.45, pKept: 0.7, pDispute: 0.1, pAutopayAccept: 0.12, autopayOnTime: 0.97,
-      promiseLeadDays: DayDistribution(days: [3, 7], weights: [1, 1]),
-      resolutionDays: QuantileDistribution(values: [3, 7, 9, 14], fallback: 7), shockSigma: 0.1)
+    let params = ModelFixture.contacts
     let policies = [Policy.Priority.expectedGain, .balanceXDpd, .oldestFirst, .largestFirst].map {
       Policy(
         name: $0.rawValue, steps: [CadenceStep(dpd: 1, channel: .call)],

@@ -99,19 +99,6 @@ import Testing
     #expect(r.outcomes[1].callsMade.mean == 1 && r.outcomes[1].callsMissed.mean == 0)
   }
 
-  func contactModel() -> ModelParameters {
-    ModelParameters(
-      segments: ["a", "b"],
-      hazard: [
-        [0.01, 0.05, 0.04, 0.03, 0.02, 0.01, 0.005],
-        [0.012, 0.07, 0.04, 0.025, 0.015, 0.008, 0.004],
-      ],
-      writeOff: [0, 0, 0, 0, 0, 0, 0.003], reach: [0.4, 0.06, 0.05, 0.02], lifts: .assumed,
-      pPromise: 0.45, pKept: 0.7, pDispute: 0.1, pAutopayAccept: 0.12, autopayOnTime: 0.97,
-      promiseLeadDays: DayDistribution(days: [3, 7], weights: [1, 1]),
-      resolutionDays: QuantileDistribution(values: [3, 7, 9, 14], fallback: 7), shockSigma: 0.1)
-  }
-
   func weekly(_ calls: Int?) -> Policy {
     Policy(
       name: "weekly calls", steps: [CadenceStep(dpd: 1, channel: .call)],
@@ -124,7 +111,7 @@ import Testing
   @Test func commonRandomNumbersNarrowTheDifference() {
     let r = Simulator(
       portfolio: PortfolioFixture.spread(count: 300, customers: 40, segments: 2, firstDue: -40),
-      parameters: contactModel(), policies: [.none(), weekly(nil)],
+      parameters: ModelFixture.contacts, policies: [.none(), weekly(nil)],
       settings: SimulationSettings(horizon: 60, paths: 500, seed: 3, threads: 2)
     ).run()
     let c = r.comparisons[0]
@@ -140,7 +127,7 @@ import Testing
     func json(threads: Int, seed: UInt64) -> String {
       Simulator(
         portfolio: PortfolioFixture.spread(count: 200, customers: 30, segments: 2, firstDue: -40),
-        parameters: contactModel(), policies: [.none(), weekly(3)],
+        parameters: ModelFixture.contacts, policies: [.none(), weekly(3)],
         settings: SimulationSettings(horizon: 40, paths: 51, seed: seed, threads: threads)
       ).run().json(scenario: "t", calibration: "hand").rendered()
     }
