@@ -46,31 +46,35 @@ extension Worklist {
       + ", \(n(r.emails.count, "email")), \(n(r.cases.count, "case"))"
   }
 
-  /// The terminal table: per rep, the calls (cut at capacity), emails and case work.
-  /// Untrusted text is escaped here (``TerminalText``, as `TextTable` does) before it is cut
-  /// and aligned: `Terminal.print` keeps line breaks, so a name's would split a row.
+  /// The terminal table: per rep, the calls (cut at capacity), emails and case work, laid
+  /// out by `TextTable` (which shows control and bidi characters as escapes, so a name can
+  /// neither drive the terminal nor split a row).
   public var table: String {
-    let safe = { (text: String) in TerminalText.sanitized(text) }
     var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))\n"
     for r in reps {
-      out += "\n\(safe(r.title)): \(safe(Worklist.counts(r)))\n"
-      let header = [
-        "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
-        "gain", "why",
-      ]
-      var rows: [[String]] = []
+      out += "\n\(TerminalText.sanitized("\(r.title): \(Worklist.counts(r))"))\n"
+      var t = TextTable(
+        header: [
+          "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
+          "gain", "why",
+        ],
+        alignments: [
+          .left, .left, .left, .left, .right, .right, .left, .left, .right, .left,
+        ])
       for (section, rank, it) in r.ordered {
-        rows.append([
-          "\(section) \(rank)", it.action.rawValue, Worklist.clip(safe(it.customerName), 28),
-          Worklist.clip(safe(it.invoiceList), 26), Cents.display(it.balance), "\(it.daysPastDue)",
-          safe(it.lastContactText), it.reasonList, it.gainText, safe(it.why),
+        t.add([
+          "\(section) \(rank)", it.action.rawValue, Worklist.clip(it.customerName, 28),
+          Worklist.clip(it.invoiceList, 26), Cents.display(it.balance), "\(it.daysPastDue)",
+          it.lastContactText, it.reasonList, it.gainText, it.why,
         ])
       }
-      if rows.isEmpty {
+      if t.rows.isEmpty {
         out += "  nothing to work\n"
         continue
       }
-      out += Worklist.align(header: header, rows: rows, rightAligned: [4, 5, 8])
+      for line in t.rendered().split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+        out += "  " + line + "\n"
+      }
     }
     return out
   }
@@ -78,26 +82,6 @@ extension Worklist {
   /// At most `n` characters, with `…` when cut.
   static func clip(_ s: String, _ n: Int) -> String {
     s.count <= n ? s : String(s.prefix(n - 1)) + "…"
-  }
-
-  static func align(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
-    var width = header.map(\.count)
-    for row in rows {
-      for (k, v) in row.enumerated() where k < width.count - 1 { width[k] = max(width[k], v.count) }
-    }
-    func line(_ r: [String]) -> String {
-      var s = "  "
-      for (k, v) in r.enumerated() {
-        if k == r.count - 1 {
-          s += v
-        } else {
-          let pad = String(repeating: " ", count: max(0, width[k] - v.count))
-          s += (rightAligned.contains(k) ? pad + v : v + pad) + "  "
-        }
-      }
-      return s + "\n"
-    }
-    return line(header) + rows.map(line).joined()
   }
 
   /// The CSV columns.
