@@ -57,18 +57,22 @@ public final class Store: Sendable {
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
     }
     do {
-      pool = try DatabasePool(
-        path: isReadOnly ? Store.openingURI(path: path) : path, configuration: config)
-      // Migrating takes the write lock even when there is nothing to do; checking first
-      // lets a report open the store while an import is writing to it.
-      if try !pool.read({ try Store.migrator.hasCompletedMigrations($0) }) {
-        guard !isReadOnly else {
-          throw ArcadenceError(
-            .database,
-            "the store \(path) was made by an older version and cannot be updated: it is "
-              + "read-only")
+      let readOnly = isReadOnly
+      pool = try Store.whileBusy {
+        let pool = try DatabasePool(
+          path: readOnly ? Store.openingURI(path: path) : path, configuration: config)
+        // Migrating takes the write lock even when there is nothing to do; checking first
+        // lets a report open the store while an import is writing to it.
+        if try !pool.read({ try Store.migrator.hasCompletedMigrations($0) }) {
+          guard !readOnly else {
+            throw ArcadenceError(
+              .database,
+              "the store \(path) was made by an older version and cannot be updated: it is "
+                + "read-only")
+          }
+          try Store.migrate(pool)
         }
-        try Store.migrate(pool)
+        return pool
       }
     } catch let error as DatabaseError {
       if isReadOnly, error.resultCode.primaryResultCode == .SQLITE_CANTOPEN,
@@ -82,6 +86,24 @@ public final class Store: Sendable {
             + "folder, or copy the store and its -wal file to a folder you can write")
       }
       throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
+    }
+  }
+
+  /// Runs `open` (open the pool and bring it to the current schema) again while another
+  /// process holds a lock that SQLite reports at once rather than through the busy handler,
+  /// for up to ``busyTimeout``: when several processes create the same new store, one of
+  /// them is switching it to WAL mode or migrating it, and the others' open or first read
+  /// fails meanwhile with "database is locked" (SQLITE_BUSY) before any timeout applies.
+  static func whileBusy(_ open: () throws -> DatabasePool) throws -> DatabasePool {
+    let deadline = Date().addingTimeInterval(busyTimeout)
+    while true {
+      do {
+        return try open()
+      } catch let error as DatabaseError
+        where error.resultCode.primaryResultCode == .SQLITE_BUSY && Date() < deadline
+      {
+        Thread.sleep(forTimeInterval: 0.02)
+      }
     }
   }
 
