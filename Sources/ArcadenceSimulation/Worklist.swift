@@ -62,6 +62,9 @@ public struct WorklistItem: Sendable, Equatable {
   public var caseAgeDays: Int?
   /// One line: why here, why this rank.
   public var why: String
+  /// The aging bucket (an index into ``Worklist/buckets``) of the oldest invoice, when the
+  /// worklist was built with buckets.
+  public var agingBucket: Int? = nil
 }
 
 /// One rep's day: calls up to capacity (ranked by expected gain), then emails and case work.
@@ -97,6 +100,23 @@ public struct Worklist: Sendable {
   public var calibratedUntil: Day
   /// One entry per rep in scope, in rep order.
   public var reps: [RepWorklist]
+  /// The aging buckets items are labelled with (`--buckets`, `--basis`); nil: no bucket
+  /// column, days past due only.
+  public var buckets: AgingBuckets? = nil
+  /// The policy whose cadence replaced the observed one (`--policy`), nil: the observed.
+  public var policyName: String? = nil
+
+  /// The label of an item's bucket, `—` when it has none.
+  func bucketLabel(_ it: WorklistItem) -> String {
+    guard let buckets, let b = it.agingBucket, b < buckets.count else { return "—" }
+    return buckets.labels[b]
+  }
+
+  /// The key of an item's bucket (CSV, JSON), nil when it has none.
+  func bucketKey(_ it: WorklistItem) -> String? {
+    guard let buckets, let b = it.agingBucket, b < buckets.count else { return nil }
+    return buckets.keys[b]
+  }
 
   /// The horizon of "paid within", days (today and the 29 after).
   public static let horizonDays = 30
