@@ -18,7 +18,14 @@ extension Worklist {
   /// within two days (``KPIEngine/caseOverLimit(openedOn:asOf:)``). Contacts are about the
   /// customer's open invoices that are not disputed (an open case links them) and not left
   /// to auto-pay; a customer with none left gets no contact. Calls are ranked by expected
-  /// gain and cut at the rep's capacity; emails ranked the same way; case work oldest first.
+  /// gain and cut at the rep's capacity; emails ranked the same way.
+  ///
+  /// A call offers auto-pay when the policy does (the observed one does when anyone
+  /// enrolled on a call), so its gain counts the enrolment (``probabilities(hazard:factors:multiplier:dpd:reach:lifts:prior:promise:autopay:cap:)``).
+  /// Case work has no gain and is ranked by age (oldest first, then balance): the model
+  /// draws a dispute's resolution time from the calibrated distribution whatever the rep
+  /// does, so it has no number for what a case update is worth; the 14-day limit it guards
+  /// is a rule, not a payment.
   /// With `buckets`, each item also names the aging bucket of its oldest invoice. With
   /// `policy`, its cadence steps and repeat (``Policy/steps``, ``Policy/repeatRule``, up to
   /// its `until_dpd`) replace the observed ones; nothing else of the policy is used.
@@ -167,7 +174,7 @@ extension Worklist {
       var oldest = Int.min
       for i in invoices {
         let b = ctx.balance[i] ?? 0
-        let p = ctx.probabilities(i, channel: channel)
+        let p = ctx.probabilities(i, channel: channel, offerAutopay: cadence.offerAutopay)
         total = add(total, b)
         gain = add(gain, cents(b, times: p.contacted - p.notContacted))
         pn += Double(b) * p.notContacted

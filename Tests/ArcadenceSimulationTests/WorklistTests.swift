@@ -330,6 +330,49 @@ enum WorklistFixture {
     #expect(Worklist.latestStep(steps, repeatRule: open, dpd: 300)?.dpd == 299)
   }
 
+  @Test func aCallThatOffersAutopayCountsTheSwitch() throws {
+    // The fixture's calibration assumes its rates (no enrolment observed), so the observed
+    // cadence offers no auto-pay; a policy that does: a reached call with no promise (0.6)
+    // and no dispute (0.9) enrols with 0.1, and auto-pay pays on the due date with 0.95:
+    // 0.6 · 0.9 · 0.1 · 0.95 = 0.0513. C3's I3 ($50, due in 3 days) gets it: reached,
+    // P = 1 − 0.551050 · (1 − 0.28 − 0.0513) = 0.631513 (0.603244 without); the call
+    // (reach 0.5) P_c = 0.5 · 0.631513 + 0.5 · 0.260300 = 0.445906, a gain of
+    // 5,000 · 0.5 · (0.631513 − 0.260300) = 928.03 → 928 cents (857 without). C1's I1 is past
+    // due: auto-pay would pay only its next invoices, so its gain stays 17,147; C4's email
+    // offers nothing (1,523).
+    #expect(
+      abs(
+        Worklist.autopayPaysDue(pPromise: 0.4, pDispute: 0.1, pAccept: 0.1, onTime: 0.95)
+          - 0.0513) < 1e-12)
+    let l = try WorklistFixture.ledger()
+    let cal = WorklistFixture.calibration
+    let offering = Policy(name: "offer", steps: cal.cadence, offerAutopay: true)
+    let w = Worklist.build(
+      ledger: l, calibration: cal, day: WorklistFixture.day, reps: Array(l.repIds.indices),
+      calls: 5, policy: offering)
+    let r1 = w.reps[0]
+    func item(_ c: String) throws -> WorklistItem {
+      try #require((r1.calls + r1.emails).first { $0.customerId == c })
+    }
+    #expect(try item("C3").expectedGain == 928)
+    #expect(abs((try item("C3").pContacted ?? 0) - 0.4459061) < 1e-6)
+    #expect(try item("C1").expectedGain == 17147)
+    #expect(try item("C4").expectedGain == 1523)
+    // Already enrolled: nothing to switch. Probabilities of one invoice due in 3 days with
+    // and without the offer, and one due in 30 days (outside the window).
+    let h = [Double](repeating: 0.01, count: 7)
+    func p(_ dpd: Int, _ autopay: Double) -> Double {
+      Worklist.probabilities(
+        hazard: h, dpd: dpd, reach: 1, lifts: cal.lifts, prior: { _ in 0 }, promise: 0.28,
+        autopay: autopay
+      ).contacted
+    }
+    #expect(abs(p(-3, 0.0513) - 0.6315125) < 1e-6)
+    #expect(abs(p(-3, 0) - 0.6032437) < 1e-6)
+    #expect(p(-30, 0.0513) == p(-30, 0))
+    #expect(p(0, 0.0513) == p(0, 0))
+  }
+
   // AUC by hand: paid {0.35, 0.8} vs unpaid {0.1, 0.4}: pairs (0.35>0.1) 1, (0.35<0.4) 0,
   // (0.8>0.1) 1, (0.8>0.4) 1 → 3/4. With a tie, paid {0.5, 0.9} vs unpaid {0.5, 0.2}:
   // 0.5 + 1 + 1 + 1 = 3.5 of 4 = 0.875.
