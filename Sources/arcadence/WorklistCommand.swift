@@ -58,6 +58,10 @@ struct WorklistCommand: ParsableCommand {
         throw ArcadenceError(.usage, "--check: --format table or json")
       }
       let buckets = aging.isGiven ? try aging.value : nil
+      if check, aging.isGiven {
+        throw ArcadenceError(
+          .usage, "--check scores probabilities, not buckets: drop --buckets/--basis")
+      }
       let spec = try policySpec()
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()

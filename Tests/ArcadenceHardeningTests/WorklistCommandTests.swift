@@ -25,6 +25,14 @@ import Testing
       (["--calls=-1"], "error: --calls: expected 0 to 10,000 (value -1)\n"),
       (["--check", "--format", "csv"], "error: --check: --format table or json\n"),
       (["--check", "--weeks", "0"], "error: --weeks: expected 1 to 104 (value 0)\n"),
+      (
+        ["--check", "--basis", "issued"],
+        "error: --check scores probabilities, not buckets: drop --buckets/--basis\n"
+      ),
+      (
+        ["--buckets", "30,0"],
+        "error: --buckets: edges must be strictly increasing (value \"30,0\")\n"
+      ),
     ]
     for (args, message) in cases {
       let r = try Hostile.run(["worklist", "--db", db] + args)
