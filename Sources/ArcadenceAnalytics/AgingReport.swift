@@ -1,11 +1,12 @@
 import ArcadenceCore
 import ArcadenceStore
 
-/// The aging report as of any past day: open balances by days-past-due bucket, grouped.
+/// The aging report as of any past day: open balances by aging bucket, grouped.
 ///
-/// Buckets are current (dpd ≤ 0), 1–30, 31–60, 61–90 and 90+ (dpd > 90), from the
-/// balances of data.md at the end of the day; each row's buckets add up to its total, and the
-/// rows add up to the total open balance. Customer rows also name the oldest open invoice and
+/// Buckets are ``AgingBuckets`` (by default kpis.md's current (dpd ≤ 0), 1–30, 31–60, 61–90
+/// and 90+ (dpd > 90)), from the balances of data.md at the end of the day; each row's
+/// buckets add up to its total, and the rows add up to the total open balance. The past-due
+/// column is always the balance of invoices past their due date, whatever the buckets. Customer rows also name the oldest open invoice and
 /// the last contact (activity) on or before the day.
 public struct AgingReport: Sendable {
   /// How rows are grouped.
@@ -17,7 +18,9 @@ public struct AgingReport: Sendable {
   public struct Row: Sendable {
     public var key: String
     public var label: String
-    public var buckets = [Int64](repeating: 0, count: 5)
+    public var buckets: [Int64]
+    /// Balance of the invoices past their due date (dpd ≥ 1).
+    public var pastDue: Int64 = 0
     public var openInvoices = 0
     /// Oldest open invoice (by due date) and its days past due (customer rows).
     public var oldestInvoice: (id: String, dpd: Int)?
@@ -26,27 +29,40 @@ public struct AgingReport: Sendable {
     /// The customer's rep (customer rows).
     public var rep: String?
 
+    /// An empty row with `count` buckets.
+    public init(key: String, label: String, count: Int) {
+      self.key = key
+      self.label = label
+      buckets = [Int64](repeating: 0, count: count)
+    }
+
     public var total: Int64 { buckets.reduce(0, +) }
-    public var pastDue: Int64 { buckets[1...].reduce(0, +) }
   }
 
   public var asOf: Day
   public var grouping: Grouping
   public var scope: Scope
+  /// The buckets.
+  public var buckets: AgingBuckets
   /// Rows sorted by past-due balance, largest first (then total, then key).
   public var rows: [Row]
   /// The sum of every row.
   public var totals: Row
 
   /// Computes the report. O(invoices + their events).
-  public init(ledger l: Ledger, asOf: Day, grouping: Grouping, scope: Scope = .everyone) throws {
+  public init(
+    ledger l: Ledger, asOf: Day, grouping: Grouping, scope: Scope = .everyone,
+    buckets: AgingBuckets = .standard
+  ) throws {
     self.asOf = asOf
     self.grouping = grouping
     self.scope = scope
+    self.buckets = buckets
+    let n = buckets.count
     let inScope = Set(try scope.reps(in: l))
     let d = asOf.rawValue
     var byKey: [Int: Row] = [:]
-    var totals = Row(key: "total", label: "Total")
+    var totals = Row(key: "total", label: "Total", count: n)
     /// The oldest open invoice per customer: earliest due, then issued, then id.
     var oldest: [Int: Int] = [:]
     var segmentIndex: [String: Int] = [:]
@@ -68,13 +84,18 @@ public struct AgingReport: Sendable {
       guard inScope.contains(Int(l.customerRep[c])) else { continue }
       let b = l.balance(i, at: d)
       guard b > 0 else { continue }
-      let bucket = KPIEngine.agingBucket(dpd: d - l.invoiceDue[i])
+      let bucket = buckets.bucket(
+        age: buckets.age(day: d, issued: l.invoiceIssued[i], due: l.invoiceDue[i]))
       let (k, key, label) = groupKey(c)
-      var row = byKey[k] ?? Row(key: key, label: label)
+      var row = byKey[k] ?? Row(key: key, label: label, count: n)
       row.buckets[bucket] += b
       row.openInvoices += 1
       totals.buckets[bucket] += b
       totals.openInvoices += 1
+      if d > l.invoiceDue[i] {
+        row.pastDue += b
+        totals.pastDue += b
+      }
       if grouping == .customer {
         row.rep = l.repIds[Int(l.customerRep[c])]
         if oldest[k].map({ o in
@@ -107,9 +128,11 @@ public struct AgingReport: Sendable {
     self.totals = totals
   }
 
-  /// Buckets as a JSON object with a total.
-  static func bucketsJSON(_ b: [Int64]) -> JSONValue {
-    Format.json(.aging(b))
+  /// Buckets as a JSON object (``AgingBuckets/keys``) with a total.
+  func bucketsJSON(_ b: [Int64]) -> JSONValue {
+    var pairs = zip(buckets.keys, b).map { ($0, JSONValue.money($1)) }
+    pairs.append(("total", .money(b.reduce(0, +))))
+    return .object(pairs)
   }
 
   /// `{"as_of", "group_by", "scope", "total": {…}, "rows": [...]}`.
@@ -117,7 +140,7 @@ public struct AgingReport: Sendable {
     .object([
       ("as_of", .string(asOf.description)), ("group_by", .string(grouping.rawValue)),
       ("scope", scope.json), ("open_invoices", .int(Int64(totals.openInvoices))),
-      ("total", AgingReport.bucketsJSON(totals.buckets)),
+      ("total", bucketsJSON(totals.buckets)),
       (
         "rows",
         .array(
@@ -125,7 +148,7 @@ public struct AgingReport: Sendable {
             var pairs: [(String, JSONValue)] = [
               ("key", .string(r.key)), ("name", .string(r.label)),
               ("open_invoices", .int(Int64(r.openInvoices))),
-              ("buckets", AgingReport.bucketsJSON(r.buckets)), ("past_due", .money(r.pastDue)),
+              ("buckets", bucketsJSON(r.buckets)), ("past_due", .money(r.pastDue)),
             ]
             if grouping == .customer {
               pairs += [
@@ -156,11 +179,12 @@ public struct AgingReport: Sendable {
   /// The report as a table, with a total row.
   public func table(limit: Int? = nil) -> String {
     var out = "Aging as of \(asOf) · \(scope)"
+    if !buckets.isStandard { out += " · buckets \(buckets)" }
     out += grouping == .none ? "\n\n" : " · by \(grouping.rawValue)\n\n"
     var t = TextTable(
-      header: [grouping == .none ? "" : grouping.rawValue.capitalized] + Format.agingLabels
+      header: [grouping == .none ? "" : grouping.rawValue.capitalized] + buckets.labels
         + ["Total", "Past due"] + extraHeader,
-      alignments: [.left] + Array(repeating: .right, count: 7)
+      alignments: [.left] + Array(repeating: .right, count: buckets.count + 2)
         + Array(repeating: .left, count: extraHeader.count))
     let shown = limit.map { Array(rows.prefix($0)) } ?? rows
     func money(_ b: [Int64]) -> [String] { b.map { Cents.display($0) } }
@@ -185,7 +209,7 @@ public struct AgingReport: Sendable {
   /// One row per group plus a total row; money in currency units.
   public var csv: String {
     var out = CSVWriter.reportLine(
-      ["key", "name"] + Format.agingKeys + ["total", "past_due", "open_invoices"]
+      ["key", "name"] + buckets.keys + ["total", "past_due", "open_invoices"]
         + (grouping == .customer
           ? ["rep_id", "oldest_invoice", "oldest_invoice_dpd", "last_contact"] : []))
     for r in rows + [totals] {

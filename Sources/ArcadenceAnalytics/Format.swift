@@ -92,8 +92,8 @@ public enum Format {
     }
   }
 
-  /// JSON keys of the aging buckets.
-  public static let agingKeys = ["current", "d1_30", "d31_60", "d61_90", "d90_plus"]
-  /// Labels of the aging buckets.
-  public static let agingLabels = ["Current", "1–30 days", "31–60 days", "61–90 days", "90+ days"]
+  /// JSON keys of kpis.md's aging buckets (``AgingBuckets/standard``).
+  public static let agingKeys = AgingBuckets.standard.keys
+  /// Labels of kpis.md's aging buckets (``AgingBuckets/standard``).
+  public static let agingLabels = AgingBuckets.standard.labels
 }

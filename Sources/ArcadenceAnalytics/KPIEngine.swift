@@ -13,11 +13,11 @@ public struct KPIEngine: Sendable {
   /// An engine over a loaded ledger.
   public init(ledger: Ledger) { self.ledger = ledger }
 
-  /// Aging bucket of a days-past-due value: 0 current (≤ 0), 1 (1–30), 2 (31–60),
-  /// 3 (61–90), 4 (> 90).
+  /// Aging bucket of a days-past-due value in kpis.md's five (``AgingBuckets/standard``):
+  /// 0 current (≤ 0), 1 (1–30), 2 (31–60), 3 (61–90), 4 (> 90).
   @inline(__always)
   public static func agingBucket(dpd: Int32) -> Int {
-    dpd <= 0 ? 0 : dpd <= 30 ? 1 : dpd <= 60 ? 2 : dpd <= 90 ? 3 : 4
+    AgingBuckets.standard.bucket(age: dpd)
   }
 
   /// The age limit of an open case (kpis.md, `cases_open_over_14d`): a case is over it at

@@ -41,212 +41,19 @@ public struct ChartSet: Sendable {
   public static let caseAgeLimit = Double(KPIEngine.caseAgeLimitDays)
 
   /// Builds the set. With a rep scope, the rep comparison shows that rep's team and only that
-  /// rep's personal chart is made.
-  public init(ledger l: Ledger, period: Period, scope: Scope, source: String = "arcadence store")
-    throws
-  {
-    let engine = KPIEngine(ledger: l)
-    let reps = try scope.reps(in: l)
-    let weekly = WeeklySeries(engine: engine, period: period, reps: reps)
-    let scopeLabel: String
-    switch scope {
-    case .everyone: scopeLabel = "All reps"
-    case .rep(let r): scopeLabel = "Rep \(r) \(l.repNames[l.rep(r)!])"
-    case .team(let t): scopeLabel = "Team \(t)"
-    }
-    let sub = "\(ChartSet.periodLabel(period)) · \(scopeLabel) · Source: \(source)"
-    var entries: [Entry] = []
-
-    // 1. Weekly cash with the cohort collection rate.
-    entries.append(
-      Entry(
-        name: "cash-weekly",
-        caption: "Cash collected per week (bars) and the collection rate of the invoices due "
-          + "that week (line), against the 95% goal.",
-        chart: .dualAxisBarLine(
-          DualAxisBarLineSpec(
-            title: "Weekly cash collected and collection rate", subtitle: sub,
-            footnote: "Collection rate: invoices due in the week, collected by the end of the "
-              + "period (the period's cohort rate broken down by due week). ISO weeks.",
-            periodStarts: weekly.starts, periodLength: 7,
-            bars: NamedSeries(name: "Cash collected", values: weekly.series("collected_amount")),
-            line: NamedSeries(name: "Collection rate", values: weekly.cohortCollectionRate()),
-            barAxis: YAxis(title: "Cash collected", format: .money),
-            lineAxis: YAxis(
-              title: "Collection rate", format: .percent, domain: 0...1, gridlines: false),
-            lineTarget: (ChartSet.collectionRateGoal, "95% goal")))))
-
-    // 2. Aging over time.
-    let bucketNames = Format.agingLabels
-    let agingSeries = (0..<5).map { b in
-      NamedSeries(
-        name: bucketNames[b],
-        values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[b]) / 100 },
-        color: ChartSet.agingColors[b])
-    }
-    entries.append(
-      Entry(
-        name: "aging-weekly",
-        caption: "Open receivables at each week's end, stacked by days-past-due bucket.",
-        chart: .stackedBar(
-          StackedBarSpec(
-            title: "Aging of receivables at each week's end", subtitle: sub,
-            footnote: "Balances at the end of each week's last day, by days past due.",
-            periods: weekly.ends, style: .monthDay, series: agingSeries,
-            valueAxis: YAxis(title: "Open balance", format: .money)))))
-
-    // 3. Past due and 90+.
-    entries.append(
-      Entry(
-        name: "past-due-trend",
-        caption: "Past-due and 90+ day balances at each week's end: aging reduction made visible.",
-        chart: .lineRule(
-          LineRuleSpec(
-            title: "Past-due and 90+ balances", subtitle: sub,
-            footnote: "Past due: days past due ≥ 1. 90+: more than 90 days past due.",
-            days: weekly.ends,
-            series: [
-              NamedSeries(
-                name: "Past due", values: weekly.series("past_due_end"), color: Palette.vermillion),
-              NamedSeries(
-                name: "90+ days",
-                values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[4]) / 100 },
-                color: Palette.reddishPurple),
-            ],
-            valueAxis: YAxis(title: "Balance", format: .money), showsPoints: true))))
-
-    // 4. Auto-pay.
-    entries.append(
-      Entry(
-        name: "autopay",
-        caption: "Auto-pay conversions per week (bars) and the share of active customers "
-          + "enrolled at each week's end (line).",
-        chart: .dualAxisBarLine(
-          DualAxisBarLineSpec(
-            title: "Auto-pay conversions and enrolled share", subtitle: sub,
-            footnote: "Share: enrolled customers among those invoiced in the 365 days to the "
-              + "week's end.",
-            periodStarts: weekly.starts, periodLength: 7,
-            bars: NamedSeries(name: "Conversions", values: weekly.series("autopay_converted")),
-            line: NamedSeries(name: "Enrolled share", values: weekly.series("autopay_share_end")),
-            barAxis: YAxis(title: "Conversions", format: .number),
-            lineAxis: YAxis(
-              title: "Enrolled share", format: .percent, domain: 0...1, gridlines: false)))))
-
-    // 5. Case age and flow.
-    let end = period.to
-    let openAges: [Double] = l.caseOpenedAt.indices.compactMap { k in
-      guard reps.contains(Int(l.caseRep[k])), l.isCaseOpen(k, atEndOf: end) else { return nil }
-      return Double(end - l.caseOpenedOn(k))
-    }
-    entries.append(
-      Entry(
-        name: "case-age",
-        caption: "Ages of the cases open at the end of the period, with the 14-day limit.",
-        chart: .histogram(
-          HistogramSpec(
-            title: "Open cases by age at \(end)", subtitle: sub,
-            footnote: "\(openAges.count) open cases; "
-              + "\(openAges.filter { $0 > ChartSet.caseAgeLimit }.count) older than 14 days.",
-            values: openAges, binWidth: 2, valueAxis: .linear(title: "Age (days)"),
-            countAxis: YAxis(title: "Open cases"), marker: (ChartSet.caseAgeLimit, "14 days")))))
-    let weekLabels = weekly.weeks.map { ChartFormat.date($0.from.rawValue, style: .monthDay) }
-    entries.append(
-      Entry(
-        name: "cases-flow",
-        caption: "Cases opened and closed per week.",
-        chart: .chart(
-          Chart(
-            title: "Cases opened and closed per week", subtitle: sub,
-            xAxis: .categories(weekLabels),
-            yAxis: ChartSet.axis(
-              .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"
-            ),
-            marks: [
-              .bars(
-                BarMark(
-                  x: weekLabels.indices.map(Double.init),
-                  series: [
-                    BarSeries(
-                      name: "Opened", values: weekly.series("cases_opened"), color: Palette.orange),
-                    BarSeries(
-                      name: "Closed", values: weekly.series("cases_closed"), color: Palette.blue),
-                  ], layout: .grouped))
-            ]))))
-
-    // 6. Root-cause Pareto.
-    var causeCounts: [String: Int] = [:]
-    for k in l.caseOpenedAt.indices where reps.contains(Int(l.caseRep[k])) {
-      guard period.contains(Timestamp(seconds: l.caseOpenedAt[k]).day) else { continue }
-      let c = l.caseRootCause[k]?.trimmingWhitespace() ?? ""
-      causeCounts[c.isEmpty ? WeeklyReview.unspecified : c, default: 0] += 1
-    }
-    let causes = causeCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-    entries.append(
-      Entry(
-        name: "root-cause-pareto",
-        caption: "Cases opened in the period by root cause, largest first, with the cumulative "
-          + "share.",
-        chart: .pareto(
-          ParetoSpec(
-            title: "Root causes of billing cases", subtitle: sub,
-            footnote: "\(causes.reduce(0) { $0 + $1.value }) cases opened in the period.",
-            categories: causes.map(\.key), values: causes.map { Double($0.value) },
-            valueName: "Cases",
-            valueAxis: ChartSet.axis(.number, causes.map { Double($0.value) }, title: "Cases")))))
-
-    // 7. Rep comparison, one chart per team in scope.
-    let card = Scorecard(engine: engine, period: period)
-    let teams = Array(Set(reps.map { l.repTeams[$0] })).sorted { ($0 ?? "~") < ($1 ?? "~") }
-    // No team is "" (a team name is never empty), read as `no-team`: a team called
-    // `no-team` and the reps with no team get two charts, not one file.
-    let teamNames = FileName.distinct(teams.map { $0 ?? "" }) { $0.isEmpty ? "no-team" : $0 }
-    for (t, team) in teams.enumerated() {
-      let members = card.lines.filter { $0.team == team }
-      entries.append(
-        Entry(
-          name: "reps-" + teamNames[t],
-          caption: "Each rep of \(team.map { "team \($0)" } ?? "no team") on eight scorecard "
-            + "metrics, with the team median.",
-          chart: .smallMultiples(
-            ChartSet.repComparison(members: members, card: card, team: team, subtitle: sub))))
-    }
-
-    // 8. Personal scorecards.
-    let repNames = ChartSet.repFileNames(l)
-    for r in reps {
-      let team = l.repTeams[r]
-      let mates = l.repIds.indices.filter { l.repTeams[$0] == team }
-      entries.append(
-        Entry(
-          name: "scorecard-" + (repNames[l.repIds[r]] ?? FileName.safe(l.repIds[r])),
-          caption: "\(l.repNames[r])'s weekly numbers against the team median.",
-          chart: .smallMultiples(
-            ChartSet.personal(
-              rep: r, mates: mates, weekly: weekly, ledger: l, period: period, source: source))))
-    }
-
-    // 9. Promises kept and documentation.
-    entries.append(
-      Entry(
-        name: "promises-documentation",
-        caption: "Promise-to-pay kept rate and case documentation completeness per week.",
-        chart: .lineRule(
-          LineRuleSpec(
-            title: "Promise kept rate and documentation completeness", subtitle: sub,
-            footnote: "Kept rate: promises made in the week, judged at the end of the period. "
-              + "Completeness: cases closed in the week with full notes and confirmation.",
-            days: weekly.starts,
-            series: [
-              NamedSeries(
-                name: "Promise kept rate", values: weekly.promiseKeptRate(),
-                color: Palette.bluishGreen),
-              NamedSeries(
-                name: "Documentation completeness",
-                values: weekly.series("documentation_completeness"),
-                color: Palette.blue),
-            ],
-            valueAxis: YAxis(title: "Share", format: .percent, domain: 0...1), showsPoints: true))))
+  /// rep's personal chart is made. `buckets` splits the aging chart (default: kpis.md's five).
+  public init(
+    ledger l: Ledger, period: Period, scope: Scope, source: String = "arcadence store",
+    buckets: AgingBuckets = .standard
+  ) throws {
+    let c = try Context(ledger: l, period: period, scope: scope, source: source)
+    var entries = [ChartSet.cashWeekly(c)]
+    entries.append(try ChartSet.agingWeekly(c, buckets: buckets))
+    entries += [ChartSet.pastDueTrend(c), ChartSet.autopay(c)]
+    entries += [ChartSet.caseAge(c), ChartSet.casesFlow(c), ChartSet.rootCausePareto(c)]
+    entries += ChartSet.repComparisons(c)
+    entries += ChartSet.personalScorecards(c)
+    entries.append(ChartSet.promisesDocumentation(c))
     self.entries = entries
   }
 
@@ -266,10 +73,31 @@ public struct ChartSet: Sendable {
     return false
   }
 
-  /// Aging bucket colours: from calm (current) to alarming (90+), colour-blind safe.
+  /// Aging bucket colours for kpis.md's five buckets: from calm (current) to alarming (90+),
+  /// colour-blind safe.
   static let agingColors = [
     Palette.skyBlue, Palette.blue, Palette.yellow, Palette.orange, Palette.vermillion,
   ]
+
+  /// `count` colours from calm to alarming: ``agingColors`` when there are five, otherwise
+  /// evenly spaced along them (interpolated in RGB).
+  static func agingColors(count: Int) -> [Color] {
+    guard count != agingColors.count else { return agingColors }
+    guard count > 1 else { return Array(agingColors.prefix(max(0, count))) }
+    let last = Double(agingColors.count - 1)
+    return (0..<count).map { j in
+      let x = Double(j) * last / Double(count - 1)
+      let k = min(Int(x), agingColors.count - 2)
+      let f = x - Double(k)
+      let a = agingColors[k]
+      let b = agingColors[k + 1]
+      guard f > 0 else { return a }
+      guard f < 1 else { return b }
+      return Color(
+        red: a.red + (b.red - a.red) * f, green: a.green + (b.green - a.green) * f,
+        blue: a.blue + (b.blue - a.blue) * f)
+    }
+  }
 
   /// The metrics compared across reps.
   static let comparedMetrics: [(key: String, title: String, format: ValueFormat)] = [

@@ -47,9 +47,11 @@ public enum Dashboard {
     public var files: [String]
   }
 
-  /// Writes the site into `directory` for `period` (everyone's numbers).
+  /// Writes the site into `directory` for `period` (everyone's numbers); `buckets` split the
+  /// aging chart and the aging table (default: kpis.md's five).
   public static func write(
-    ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store"
+    ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store",
+    buckets: AgingBuckets = .standard
   ) throws -> Output {
     let chartsDir = directory + "/charts"
     let scorecardDir = directory + "/scorecards"
@@ -75,7 +77,8 @@ public enum Dashboard {
 
     let engine = KPIEngine(ledger: l)
     let report = try KPIReport(engine: engine, period: period, scope: .everyone)
-    let set = try ChartSet(ledger: l, period: period, scope: .everyone, source: source)
+    let set = try ChartSet(
+      ledger: l, period: period, scope: .everyone, source: source, buckets: buckets)
     files += try set.write(to: chartsDir, formats: [.svg, .png], scale: 2)
     let card = Scorecard(engine: engine, period: period)
 
@@ -101,7 +104,7 @@ public enum Dashboard {
 
     let index = indexPage(
       report: report, set: set, card: card, ledger: l, period: period, source: source,
-      reviewFile: reviewFile, reviewLabel: review.weekLabel)
+      reviewFile: reviewFile, reviewLabel: review.weekLabel, buckets: buckets)
     try save(index, directory + "/index.html")
     return Output(
       index: directory + "/index.html", review: directory + "/" + reviewFile,
@@ -147,7 +150,7 @@ public enum Dashboard {
 
   static func indexPage(
     report: KPIReport, set: ChartSet, card: Scorecard, ledger l: Ledger, period: Period,
-    source: String, reviewFile: String, reviewLabel: String
+    source: String, reviewFile: String, reviewLabel: String, buckets: AgingBuckets = .standard
   ) -> String {
     let e = HTML.escape
     var b = "<header class=\"top\"><h1>Collections dashboard</h1>"
@@ -169,7 +172,9 @@ public enum Dashboard {
     b += "</div>"
     // Aging.
     b += "<h2 id=\"aging\">Aging at \(period.to)</h2>"
-    if let bySegment = try? AgingReport(ledger: l, asOf: period.to, grouping: .segment) {
+    if let bySegment = try? AgingReport(
+      ledger: l, asOf: period.to, grouping: .segment, buckets: buckets)
+    {
       b += agingTable(bySegment, first: "Segment")
     }
     if let byCustomer = try? AgingReport(ledger: l, asOf: period.to, grouping: .customer) {
@@ -221,12 +226,12 @@ public enum Dashboard {
 
   static func agingTable(_ r: AgingReport, first: String) -> String {
     HTML.table(
-      header: [first] + Format.agingLabels + ["Total", "Past due"],
+      header: [first] + r.buckets.labels + ["Total", "Past due"],
       rows: r.rows.map {
         [$0.label] + $0.buckets.map { Cents.display($0) } + [
           Cents.display($0.total), Cents.display($0.pastDue),
         ]
-      }, numeric: Set(1...7),
+      }, numeric: Set(1...(r.buckets.count + 2)),
       totalRow: ["Total"] + r.totals.buckets.map { Cents.display($0) }
         + [Cents.display(r.totals.total), Cents.display(r.totals.pastDue)])
   }

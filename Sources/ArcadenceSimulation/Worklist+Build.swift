@@ -18,9 +18,20 @@ extension Worklist {
   /// within two days (``KPIEngine/caseOverLimit(openedOn:asOf:)``). Contacts are about the
   /// customer's open invoices that are not disputed (an open case links them) and not left
   /// to auto-pay; a customer with none left gets no contact. Calls are ranked by expected
-  /// gain and cut at the rep's capacity; emails ranked the same way; case work oldest first.
+  /// gain and cut at the rep's capacity; emails ranked the same way.
+  ///
+  /// A call offers auto-pay when the policy does (the observed one does when anyone
+  /// enrolled on a call), so its gain counts the enrolment (``probabilities(hazard:factors:multiplier:dpd:reach:lifts:prior:promise:autopay:cap:)``).
+  /// Case work has no gain and is ranked by age (oldest first, then balance): the model
+  /// draws a dispute's resolution time from the calibrated distribution whatever the rep
+  /// does, so it has no number for what a case update is worth; the 14-day limit it guards
+  /// is a rule, not a payment.
+  /// With `buckets`, each item also names the aging bucket of its oldest invoice. With
+  /// `policy`, its cadence steps and repeat (``Policy/steps``, ``Policy/repeatRule``, up to
+  /// its `until_dpd`) replace the observed ones; nothing else of the policy is used.
   public static func build(
-    ledger l: Ledger, calibration: Calibration, day: Day, reps: [Int], calls: Int? = nil
+    ledger l: Ledger, calibration: Calibration, day: Day, reps: [Int], calls: Int? = nil,
+    buckets: AgingBuckets? = nil, policy: Policy? = nil
   ) -> Worklist {
     let ctx = WorklistContext(ledger: l, calibration: calibration, day: day)
     let d = day.rawValue
@@ -31,6 +42,12 @@ extension Worklist {
     // Item ids: file-safe names that are distinct across the store's customers (and cases),
     // and a suffix that keeps customer items apart from case items.
     let customerKey = FileName.distinct(l.customerIds)
+    func bucket(_ invoices: [Int]) -> Int? {
+      guard let buckets else { return nil }
+      return invoices.map {
+        buckets.bucket(age: buckets.age(day: d, issued: l.invoiceIssued[$0], due: l.invoiceDue[$0]))
+      }.max()
+    }
 
     struct Candidate {
       var reasons: [(WorklistReason, String)] = []
@@ -69,15 +86,19 @@ extension Worklist {
       }
     }
 
-    // Cadence steps due or overdue.
-    let steps = calibration.cadence.sorted {
+    // Cadence steps due or overdue: the observed cadence, or the policy's.
+    let cadence = policy ?? Policy.observed(calibration)
+    let steps = cadence.steps.sorted {
       ($0.dpd, $0.channel.rawValue) < ($1.dpd, $1.channel.rawValue)
     }
+    let cadenceWord = policy.map { "policy \($0.name): cadence" } ?? "cadence"
     for c in 0..<nCust where !pending[c] {
       var best: (call: Bool, overdue: Int, text: String)?
       for i in ctx.contactInvoices(c) {
         let dpd = ctx.dpd(i)
-        guard let step = latestStep(steps, calibration: calibration, dpd: dpd) else { continue }
+        guard let step = latestStep(steps, repeatRule: cadence.repeatRule, dpd: dpd) else {
+          continue
+        }
         let stepDay = Int64(l.invoiceDue[i]) + Int64(step.dpd)
         let done = ctx.activities[c].contains { k in
           l.activityOutbound[k] && Int64(l.activityDay[k]) >= stepDay
@@ -86,7 +107,7 @@ extension Worklist {
         let overdue = dpd - step.dpd
         let isCall = step.channel == .call
         let text =
-          "cadence \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
+          "\(cadenceWord) \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
           + (overdue > 0 ? " (\(overdue) day\(overdue == 1 ? "" : "s") overdue)" : " (due today)")
         if best == nil || (isCall && !(best?.call ?? false))
           || (isCall == best?.call && overdue > (best?.overdue ?? 0))
@@ -153,7 +174,7 @@ extension Worklist {
       var oldest = Int.min
       for i in invoices {
         let b = ctx.balance[i] ?? 0
-        let p = ctx.probabilities(i, channel: channel)
+        let p = ctx.probabilities(i, channel: channel, offerAutopay: cadence.offerAutopay)
         total = add(total, b)
         gain = add(gain, cents(b, times: p.contacted - p.notContacted))
         pn += Double(b) * p.notContacted
@@ -182,7 +203,7 @@ extension Worklist {
           lastContact: last.map { Day(rawValue: l.activityDay[$0]) },
           lastOutcome: last.map { l.activityOutcome[$0] }, reasons: reasons.map(\.0),
           action: action, pNotContacted: pnv, pContacted: pcv, expectedGain: gain,
-          caseAgeDays: nil, why: why))
+          caseAgeDays: nil, why: why, agingBucket: bucket(invoices)))
     }
 
     // Case work.
@@ -216,7 +237,8 @@ extension Worklist {
           lastContact: last.map { Day(rawValue: l.activityDay[$0]) },
           lastOutcome: last.map { l.activityOutcome[$0] },
           reasons: [over ? .caseOverLimit : .caseNearLimit], action: .caseUpdate,
-          pNotContacted: nil, pContacted: nil, expectedGain: nil, caseAgeDays: age, why: why))
+          pNotContacted: nil, pContacted: nil, expectedGain: nil, caseAgeDays: age, why: why,
+          agingBucket: bucket(invoices)))
     }
 
     // Capacity: the rep's median calls per day over the days with calls in the last 90.
@@ -259,19 +281,24 @@ extension Worklist {
             ($0.caseAgeDays ?? 0, $0.balance, $1.id) > ($1.caseAgeDays ?? 0, $1.balance, $0.id)
           }))
     }
-    return Worklist(day: day, calibratedUntil: calibration.until, reps: out)
+    return Worklist(
+      day: day, calibratedUntil: calibration.until, reps: out, buckets: buckets,
+      policyName: policy?.name)
   }
 
-  /// The latest cadence step at or before `dpd` days past due (the repeat after the last
-  /// step included), or nil before the first.
-  static func latestStep(_ steps: [CadenceStep], calibration: Calibration, dpd: Int)
+  /// The latest cadence step at or before `dpd` days past due of `steps` (sorted by dpd),
+  /// the repeat after the last step included (its occurrences up to `untilDpd`), or nil
+  /// before the first.
+  static func latestStep(_ steps: [CadenceStep], repeatRule: Policy.Repeat?, dpd: Int)
     -> CadenceStep?
   {
-    guard let last = steps.last else { return nil }
-    if dpd > last.dpd, let every = calibration.repeatEveryDays, every > 0 {
-      let k = (dpd - last.dpd) / every
+    // As the simulator reads a policy: the repeat counts from the last step, or from 0.
+    let lastDpd = steps.last?.dpd ?? 0
+    if dpd > lastDpd, let r = repeatRule, r.everyDays > 0 {
+      var k = (dpd - lastDpd) / r.everyDays
+      if let until = r.untilDpd { k = min(k, (until - lastDpd) / r.everyDays) }
       if k >= 1 {
-        return CadenceStep(dpd: last.dpd + k * every, channel: calibration.repeatChannel)
+        return CadenceStep(dpd: lastDpd + k * r.everyDays, channel: r.channel)
       }
     }
     // Of the steps on the latest dpd reached, the call.

@@ -50,23 +50,27 @@ extension Worklist {
   /// out by `TextTable` (which shows control and bidi characters as escapes, so a name can
   /// neither drive the terminal nor split a row).
   public var table: String {
-    var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))\n"
+    var out = "Worklist for \(day) (model calibrated on data to \(calibratedUntil))"
+    if let policyName {
+      out += TerminalText.sanitized(" · cadence of policy \"\(policyName)\"")
+    }
+    out += "\n"
     for r in reps {
       out += "\n\(TerminalText.sanitized("\(r.title): \(Worklist.counts(r))"))\n"
+      let withBucket = buckets != nil
       var t = TextTable(
-        header: [
-          "#", "action", "customer", "invoices", "balance", "dpd", "last contact", "reason",
-          "gain", "why",
-        ],
-        alignments: [
-          .left, .left, .left, .left, .right, .right, .left, .left, .right, .left,
-        ])
+        header: ["#", "action", "customer", "invoices", "balance", "dpd"]
+          + (withBucket ? ["bucket"] : []) + ["last contact", "reason", "gain", "why"],
+        alignments: [.left, .left, .left, .left, .right, .right]
+          + (withBucket ? [.left] : []) + [.left, .left, .right, .left])
       for (section, rank, it) in r.ordered {
-        t.add([
-          "\(section) \(rank)", it.action.rawValue, Worklist.clip(it.customerName, 28),
-          Worklist.clip(it.invoiceList, 26), Cents.display(it.balance), "\(it.daysPastDue)",
-          it.lastContactText, it.reasonList, it.gainText, it.why,
-        ])
+        t.add(
+          [
+            "\(section) \(rank)", it.action.rawValue, Worklist.clip(it.customerName, 28),
+            Worklist.clip(it.invoiceList, 26), Cents.display(it.balance), "\(it.daysPastDue)",
+          ] + (withBucket ? [bucketLabel(it)] : []) + [
+            it.lastContactText, it.reasonList, it.gainText, it.why,
+          ])
       }
       if t.rows.isEmpty {
         out += "  nothing to work\n"
@@ -84,7 +88,7 @@ extension Worklist {
     s.count <= n ? s : String(s.prefix(n - 1)) + "…"
   }
 
-  /// The CSV columns.
+  /// The CSV columns (with buckets, `aging_bucket` follows `days_past_due`).
   public static let csvHeader = [
     "item_id", "date", "rep_id", "rep_name", "section", "rank", "action", "customer_id",
     "customer_name", "invoice_ids", "open_balance", "days_past_due", "last_contact_on",
@@ -95,18 +99,28 @@ extension Worklist {
   /// A report CSV (one row per item, calls below the cut left out): every cell through
   /// `CSVWriter.reportLine`, so a name starting with `=` stays text.
   public var csv: String {
-    var out = CSVWriter.reportLine(Worklist.csvHeader)
+    let withBucket = buckets != nil
+    var header = Worklist.csvHeader
+    if withBucket, let k = header.firstIndex(of: "days_past_due") {
+      header.insert("aging_bucket", at: k + 1)
+    }
+    var out = CSVWriter.reportLine(header)
     for r in reps {
       for (section, rank, it) in r.ordered {
-        out += CSVWriter.reportLine([
+        var cells: [String] = [
           it.id, "\(day)", r.repId, r.repName, section, "\(rank)", it.action.rawValue,
           it.customerId, it.customerName, it.invoiceIds.joined(separator: " "),
-          Cents.plain(it.balance), "\(it.daysPastDue)", it.lastContact.map { "\($0)" } ?? "",
+          Cents.plain(it.balance), "\(it.daysPastDue)",
+        ]
+        if withBucket { cells.append(bucketKey(it) ?? "") }
+        cells += [
+          it.lastContact.map { "\($0)" } ?? "",
           it.lastOutcome ?? "", it.reasons.map(\.rawValue).joined(separator: " "),
           it.pNotContacted.map { String(format: "%.4f", $0) } ?? "",
           it.pContacted.map { String(format: "%.4f", $0) } ?? "",
           it.expectedGain.map(Cents.plain) ?? "", it.caseAgeDays.map { "\($0)" } ?? "", it.why,
-        ])
+        ]
+        out += CSVWriter.reportLine(cells)
       }
     }
     return out
@@ -116,40 +130,44 @@ extension Worklist {
   /// "cases", "calls_below_cut"}]}`.
   public var json: JSONValue {
     func item(_ it: WorklistItem, rank: Int) -> JSONValue {
-      .object([
-        ("item_id", .string(it.id)), ("rank", .int(Int64(rank))),
-        ("action", .string(it.action.rawValue)), ("customer_id", .string(it.customerId)),
-        ("customer_name", .string(it.customerName)),
-        ("invoice_ids", .array(it.invoiceIds.map { .string($0) })),
-        ("open_balance", .money(it.balance)), ("days_past_due", .int(Int64(it.daysPastDue))),
-        ("last_contact_on", .string(it.lastContact.map { "\($0)" })),
-        ("last_outcome", .string(it.lastOutcome)),
-        ("reasons", .array(it.reasons.map { .string($0.rawValue) })),
-        ("p_paid_30d_not_contacted", .number(it.pNotContacted)),
-        ("p_paid_30d_contacted", .number(it.pContacted)),
-        ("expected_gain", it.expectedGain.map { .money($0) } ?? .null),
-        ("case_age_days", .int(it.caseAgeDays)), ("why", .string(it.why)),
-      ])
+      .object(
+        [
+          ("item_id", .string(it.id)), ("rank", .int(Int64(rank))),
+          ("action", .string(it.action.rawValue)), ("customer_id", .string(it.customerId)),
+          ("customer_name", .string(it.customerName)),
+          ("invoice_ids", .array(it.invoiceIds.map { .string($0) })),
+          ("open_balance", .money(it.balance)), ("days_past_due", .int(Int64(it.daysPastDue))),
+        ] + (buckets == nil ? [] : [("aging_bucket", .string(bucketKey(it)))]) + [
+          ("last_contact_on", .string(it.lastContact.map { "\($0)" })),
+          ("last_outcome", .string(it.lastOutcome)),
+          ("reasons", .array(it.reasons.map { .string($0.rawValue) })),
+          ("p_paid_30d_not_contacted", .number(it.pNotContacted)),
+          ("p_paid_30d_contacted", .number(it.pContacted)),
+          ("expected_gain", it.expectedGain.map { .money($0) } ?? .null),
+          ("case_age_days", .int(it.caseAgeDays)), ("why", .string(it.why)),
+        ])
     }
     func list(_ items: [WorklistItem]) -> JSONValue {
       .array(items.enumerated().map { item($0.element, rank: $0.offset + 1) })
     }
-    return .object([
-      ("date", .string("\(day)")), ("calibrated_until", .string("\(calibratedUntil)")),
-      (
-        "reps",
-        .array(
-          reps.map { r in
-            .object([
-              ("rep_id", .string(r.repId)), ("name", .string(r.repName)),
-              ("team", .string(r.team)), ("capacity", .int(Int64(r.capacity))),
-              ("capacity_source", .string(r.capacitySource)), ("calls", list(r.calls)),
-              ("emails", list(r.emails)), ("cases", list(r.cases)),
-              ("calls_below_cut", .int(Int64(r.callsBelowCut.count))),
-            ])
-          })
-      ),
-    ])
+    let policy: [(String, JSONValue)] = policyName.map { [("cadence_policy", .string($0))] } ?? []
+    return .object(
+      [("date", .string("\(day)")), ("calibrated_until", .string("\(calibratedUntil)"))] + policy
+        + [
+          (
+            "reps",
+            .array(
+              reps.map { r in
+                .object([
+                  ("rep_id", .string(r.repId)), ("name", .string(r.repName)),
+                  ("team", .string(r.team)), ("capacity", .int(Int64(r.capacity))),
+                  ("capacity_source", .string(r.capacitySource)), ("calls", list(r.calls)),
+                  ("emails", list(r.emails)), ("cases", list(r.cases)),
+                  ("calls_below_cut", .int(Int64(r.callsBelowCut.count))),
+                ])
+              })
+          )
+        ])
   }
 
   /// A printable page per rep (one HTML document; each rep starts a new printed page).
@@ -162,18 +180,22 @@ extension Worklist {
       body += "<section\(style)>\n<h1>\(e(r.title)): \(e("\(day)"))</h1>\n"
       body +=
         "<p>\(e(Worklist.counts(r))). Model calibrated on data to "
-        + "\(e("\(calibratedUntil)")).</p>\n"
+        + "\(e("\(calibratedUntil)"))."
+        + (policyName.map { " Cadence of policy \(e($0))." } ?? "") + "</p>\n"
       body +=
         "<table>\n<thead><tr><th>#</th><th>Action</th><th>Customer</th><th>Invoices</th>"
-        + "<th>Balance</th><th>DPD</th><th>Last contact</th><th>Reason</th><th>Gain</th>"
+        + "<th>Balance</th><th>DPD</th>" + (buckets == nil ? "" : "<th>Bucket</th>")
+        + "<th>Last contact</th><th>Reason</th><th>Gain</th>"
         + "<th>Why</th><th>Done</th></tr></thead>\n<tbody>\n"
       for (section, rank, it) in r.ordered {
-        let cells = [
-          "\(section) \(rank)", it.action.rawValue,
-          it.customerName + " (" + it.customerId + ")", it.invoiceList,
-          Cents.display(it.balance), "\(it.daysPastDue)", it.lastContactText, it.reasonList,
-          it.gainText, it.why, "☐",
-        ]
+        let cells =
+          [
+            "\(section) \(rank)", it.action.rawValue,
+            it.customerName + " (" + it.customerId + ")", it.invoiceList,
+            Cents.display(it.balance), "\(it.daysPastDue)",
+          ] + (buckets == nil ? [] : [bucketLabel(it)]) + [
+            it.lastContactText, it.reasonList, it.gainText, it.why, "☐",
+          ]
         body +=
           "<tr id=\"\(e(it.id))\">" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
       }

@@ -62,6 +62,9 @@ public struct WorklistItem: Sendable, Equatable {
   public var caseAgeDays: Int?
   /// One line: why here, why this rank.
   public var why: String
+  /// The aging bucket (an index into ``Worklist/buckets``) of the oldest invoice, when the
+  /// worklist was built with buckets.
+  public var agingBucket: Int? = nil
 }
 
 /// One rep's day: calls up to capacity (ranked by expected gain), then emails and case work.
@@ -97,6 +100,23 @@ public struct Worklist: Sendable {
   public var calibratedUntil: Day
   /// One entry per rep in scope, in rep order.
   public var reps: [RepWorklist]
+  /// The aging buckets items are labelled with (`--buckets`, `--basis`); nil: no bucket
+  /// column, days past due only.
+  public var buckets: AgingBuckets? = nil
+  /// The policy whose cadence replaced the observed one (`--policy`), nil: the observed.
+  public var policyName: String? = nil
+
+  /// The label of an item's bucket, `—` when it has none.
+  func bucketLabel(_ it: WorklistItem) -> String {
+    guard let buckets, let b = it.agingBucket, b < buckets.count else { return "—" }
+    return buckets.labels[b]
+  }
+
+  /// The key of an item's bucket (CSV, JSON), nil when it has none.
+  func bucketKey(_ it: WorklistItem) -> String? {
+    guard let buckets, let b = it.agingBucket, b < buckets.count else { return nil }
+    return buckets.keys[b]
+  }
 
   /// The horizon of "paid within", days (today and the 29 after).
   public static let horizonDays = 30
@@ -137,15 +157,35 @@ public struct Worklist: Sendable {
     return p.isFinite ? p : 0
   }
 
+  /// P(a reached call that offers auto-pay ends with the invoice paid by auto-pay on its due
+  /// date): no promise, no dispute, accepted, paid on time:
+  /// (1 − pPromise) · (1 − pDispute) · pAccept · onTime. O(1).
+  public static func autopayPaysDue(
+    pPromise: Double, pDispute: Double, pAccept: Double, onTime: Double
+  ) -> Double {
+    func p(_ x: Double) -> Double { x.isFinite ? min(1, max(0, x)) : 0 }
+    return (1 - p(pPromise)) * (1 - p(pDispute)) * p(pAccept) * p(onTime)
+  }
+
   /// The two probabilities of one invoice: not contacted today, and contacted today on a
   /// channel with reach `reach`. `prior(t)` is the lift on day t left by earlier contacts;
   /// `promise` is ``promiseKeptWithin(pPromise:pKept:lead:days:)``: a reached contact is
   /// paid within the window when the lifted hazard pays it or a kept promise does,
   /// P = 1 − (1 − P_hazard) · (1 − promise). The one home of the expected gain: the worklist
   /// ranks by it and the simulator's `priority: expected_gain` tabulates it (``GainTable``).
+  ///
+  /// `autopay` is ``autopayPaysDue(pPromise:pDispute:pAccept:onTime:)`` for a call that offers
+  /// auto-pay to a customer not enrolled: a reached call that brings no promise and no
+  /// dispute enrols the customer with the acceptance rate, and auto-pay then pays the invoice
+  /// on its due date with the on-time rate, as the simulator draws it. Auto-pay pays on the
+  /// due date only, so switching is worth something within the window only for an invoice
+  /// due in 1 to `days − 1` days; there P = 1 − (1 − P_hazard) · (1 − promise − autopay)
+  /// (the promise and the enrolment exclude each other). A past-due invoice gains nothing
+  /// from it (its next invoices would, but they are not part of the open balance).
   public static func probabilities(
     hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int, reach: Double,
-    lifts: Lifts, prior: (Int) -> Double, promise: Double = 0, cap: Double = hazardCap
+    lifts: Lifts, prior: (Int) -> Double, promise: Double = 0, autopay: Double = 0,
+    cap: Double = hazardCap
   ) -> (notContacted: Double, contacted: Double) {
     func paid(_ lift: (Int) -> Double) -> Double {
       paidWithin(
@@ -155,7 +195,9 @@ public struct Worklist: Sendable {
     let lifted = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.reached * exp(-Double(t) / lifts.reachedDecayDays) : 0)
     }
-    let reached = 1 - (1 - lifted) * (1 - min(1, max(0, promise)))
+    let dueInWindow = dpd <= -1 && dpd >= -(horizonDays - 1)
+    let switched = dueInWindow ? min(1, max(0, autopay)) : 0
+    let reached = 1 - (1 - lifted) * max(0, 1 - min(1, max(0, promise)) - switched)
     let unreached = paid { t in
       1 + prior(t) + (t >= 1 ? lifts.unreached * exp(-Double(t) / lifts.unreachedDecayDays) : 0)
     }
@@ -272,16 +314,26 @@ struct WorklistContext {
     openInvoices[c].filter { !disputed.contains($0) && !leftToAutopay($0) }
   }
 
-  /// P(paid within 30 days) of invoice `i` without and with a contact today on `channel`.
-  func probabilities(_ i: Int, channel: Channel) -> (notContacted: Double, contacted: Double) {
+  /// P(paid within 30 days) of invoice `i` without and with a contact today on `channel`;
+  /// a call offers auto-pay (when `offerAutopay`) to a customer not enrolled.
+  func probabilities(_ i: Int, channel: Channel, offerAutopay: Bool = false)
+    -> (notContacted: Double, contacted: Double)
+  {
     let c = Int(l.invoiceCustomer[i])
     let reach = channel.rawValue < cal.reach.count ? cal.reach[channel.rawValue].value : 0
+    let offers = offerAutopay && channel == .call && !l.autopayEnrolled(c, at: day - 1)
+    let autopay =
+      offers
+      ? Worklist.autopayPaysDue(
+        pPromise: cal.pPromise.value, pDispute: cal.pDispute.value,
+        pAccept: cal.pAutopayAccept.value, onTime: cal.autopayOnTime.value) : 0
     return Worklist.probabilities(
       hazard: hazard(c), factors: cal.bandFactor.map(\.value),
       multiplier: c < cal.frailty.count ? cal.frailty[c] : 1, dpd: dpd(i), reach: reach,
       lifts: cal.lifts,
       prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts),
       promise: Worklist.promiseKeptWithin(
-        pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays))
+        pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays),
+      autopay: autopay)
   }
 }

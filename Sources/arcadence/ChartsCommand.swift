@@ -29,6 +29,7 @@ struct ChartsCommand: ParsableCommand {
   var dataOut: String?
   @Option(help: "Draw the charts from this JSON file (from --data-out) instead of the store.")
   var fromData: String?
+  @OptionGroup var aging: AgingOptions
 
   func run() throws {
     try guarded {
@@ -47,12 +48,16 @@ struct ChartsCommand: ParsableCommand {
       guard out != nil || dataOut != nil else {
         throw ArcadenceError(.usage, "name --out for the chart files or --data-out for the data")
       }
+      let buckets = try aging.value
       let set: ChartSet
       let source: String
       if let fromData {
-        guard store.db == nil, !period.isGiven, scope.rep == nil, scope.team == nil else {
+        guard store.db == nil, !period.isGiven, scope.rep == nil, scope.team == nil,
+          !aging.isGiven
+        else {
           throw ArcadenceError(
-            .usage, "--from-data draws the file as it is: --db, period and scope do not apply")
+            .usage,
+            "--from-data draws the file as it is: --db, period, scope and buckets do not apply")
         }
         set = try ChartSet(dataFile: fromData)
         source = "from \(fromData)"
@@ -60,7 +65,7 @@ struct ChartsCommand: ParsableCommand {
         let db = try store.open(create: false)
         let ledger = try db.loadLedger()
         let p = try period.resolve(ledger: ledger)
-        set = try ChartSet(ledger: ledger, period: p, scope: scope.scope)
+        set = try ChartSet(ledger: ledger, period: p, scope: scope.scope, buckets: buckets)
         source = "\(p)"
       }
       if let dataOut {

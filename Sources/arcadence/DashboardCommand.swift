@@ -17,13 +17,15 @@ struct DashboardCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @OptionGroup var period: PeriodOptions
   @Option(help: "The folder to write into.") var out: String
+  @OptionGroup var aging: AgingOptions
 
   func run() throws {
     try guarded {
+      let buckets = try aging.value
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let p = try period.resolve(ledger: ledger)
-      let output = try Dashboard.write(ledger: ledger, period: p, to: out)
+      let output = try Dashboard.write(ledger: ledger, period: p, to: out, buckets: buckets)
       Terminal.print(
         "wrote the dashboard for \(p) to \(output.index) (\(output.files.count) files, "
           + "\(output.scorecards.count) scorecards)")

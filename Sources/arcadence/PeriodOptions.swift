@@ -79,3 +79,22 @@ struct ScopeOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table, json, csv
 }
+
+/// `--buckets` and `--basis`: how balances are aged (``AgingBuckets``).
+struct AgingOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Aging bucket edges in days, comma-separated (default 0,30,60,90).",
+      discussion: "1 to 20 strictly increasing whole numbers from 0 to 36,500; buckets are "
+        + "age ≤ first edge, each next edge, and over the last."))
+  var buckets: String?
+  @Option(
+    help: "Age from the due date (days past due, default) or the invoice date: due or issued.")
+  var basis: String?
+
+  /// Whether either option was given.
+  var isGiven: Bool { buckets != nil || basis != nil }
+
+  /// The buckets; usage errors name the option and its value.
+  var value: AgingBuckets { get throws { try AgingBuckets.parse(buckets: buckets, basis: basis) } }
+}

@@ -53,17 +53,23 @@ struct AgingCommand: ParsableCommand {
       Buckets: current (not yet past due), 1–30, 31–60, 61–90 and 90+ days past due, at the
       end of the --as-of day (default: the last day of the data). Rows are sorted by past-due
       balance. --by customer also shows the oldest open invoice and the last contact.
+
+      --buckets 0,30,60,90,120 sets the edges (the last bucket is over the last edge);
+      --basis issued ages invoices from their invoice date instead of their due date
+      (default edges then 30,60,90). The past-due column is always past the due date.
       """)
 
   @OptionGroup var store: StoreOptions
   @Option(help: "The day (YYYY-MM-DD); default: the last day of the data.") var asOf: String?
   @Option(help: "none, customer, rep or segment.") var by: AgingReport.Grouping = .none
   @OptionGroup var scope: ScopeOptions
+  @OptionGroup var aging: AgingOptions
   @Option(help: "Rows shown in the table (0 = all).") var limit = 25
   @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
   func run() throws {
     try guarded {
+      let buckets = try aging.value
       let db = try store.open(create: false)
       let day: Day
       if let asOf {
@@ -83,7 +89,8 @@ struct AgingCommand: ParsableCommand {
         LedgerSelection(
           activities: by == .customer ? DayWindow(from: .min, to: day.rawValue) : .none,
           promises: .none, tasks: .none))
-      let report = try AgingReport(ledger: ledger, asOf: day, grouping: by, scope: scope.scope)
+      let report = try AgingReport(
+        ledger: ledger, asOf: day, grouping: by, scope: scope.scope, buckets: buckets)
       switch format {
       case .table: Terminal.print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
       case .json: Terminal.printJSON(report.json)

@@ -17,6 +17,14 @@ struct WorklistCommand: ParsableCommand {
       calibrated on data before the day. Calls are cut at the rep's median calls per day
       (or --calls); emails and case work follow. --check scores the probabilities out of
       sample over the last 8 weeks with outcomes (a calibration table by decile and the AUC).
+
+      --policy FILE.yaml takes the cadence steps (and repeat) from a scenario file's policy,
+      the same file `simulate` reads, instead of the observed cadence; --policy-name picks
+      the policy when the file has several. Only the cadence is used: capacity stays the
+      rep's own.
+
+      With --buckets or --basis, each item also shows the aging bucket of its oldest invoice
+      (a bucket column after dpd; aging_bucket in CSV and JSON, as the bucket's key).
       """)
 
   enum WorklistFormat: String, ExpressibleByArgument { case table, csv, json, html }
@@ -32,6 +40,11 @@ struct WorklistCommand: ParsableCommand {
   @Flag(help: "The predictive check over the last 8 weeks with outcomes (table or json).")
   var check = false
   @Option(help: "Weeks the check covers (1 to 104).") var weeks = 8
+  @OptionGroup var aging: AgingOptions
+  @Option(help: "Cadence steps from this scenario file's policy instead of the observed ones.")
+  var policy: String?
+  @Option(help: "The policy of the --policy file to use (needed when it has several).")
+  var policyName: String?
 
   func run() throws {
     try guarded {
@@ -44,6 +57,12 @@ struct WorklistCommand: ParsableCommand {
       if check, format == .csv || format == .html {
         throw ArcadenceError(.usage, "--check: --format table or json")
       }
+      let buckets = aging.isGiven ? try aging.value : nil
+      if check, aging.isGiven {
+        throw ArcadenceError(
+          .usage, "--check scores probabilities, not buckets: drop --buckets/--basis")
+      }
+      let spec = try policySpec()
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       guard let last = ledger.lastEventDay else {
@@ -87,7 +106,8 @@ struct WorklistCommand: ParsableCommand {
       let until = Span.clip(day - 1, toLast: last, option: "--date").day
       let calibration = Calibration.fit(ledger: ledger, links: links, until: until)
       let list = Worklist.build(
-        ledger: ledger, calibration: calibration, day: day, reps: reps, calls: calls)
+        ledger: ledger, calibration: calibration, day: day, reps: reps, calls: calls,
+        buckets: buckets, policy: try spec?.resolve(calibration))
       let text: String
       switch format {
       case .table: text = list.table
@@ -97,6 +117,36 @@ struct WorklistCommand: ParsableCommand {
       }
       try emit(text, what: "the worklist of \(day)")
     }
+  }
+
+  /// The policy of `--policy` (read and checked as `simulate` reads it), or nil.
+  func policySpec() throws -> PolicySpec? {
+    guard let policy else {
+      if let policyName {
+        throw ArcadenceError(
+          .usage, "--policy-name: name the scenario file with --policy (value \"\(policyName)\")")
+      }
+      return nil
+    }
+    if check { throw ArcadenceError(.usage, "--check scores the observed cadence: drop --policy") }
+    let scenario = try Scenario.load(path: policy)
+    let names = scenario.policies.map(\.name)
+    if let policyName {
+      guard let p = scenario.policies.first(where: { $0.name == policyName }) else {
+        throw ArcadenceError(
+          .usage,
+          "--policy-name: \(policy) has no policy \"\(policyName)\" (policies: "
+            + names.joined(separator: ", ") + ")")
+      }
+      return p
+    }
+    guard scenario.policies.count == 1 else {
+      throw ArcadenceError(
+        .usage,
+        "--policy: \(policy) has \(names.count) policies (\(names.joined(separator: ", "))): "
+          + "name one with --policy-name")
+    }
+    return scenario.policies.first
   }
 
   func emit(_ text: String, what: String) throws {

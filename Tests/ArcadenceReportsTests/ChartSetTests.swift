@@ -104,4 +104,31 @@ import Testing
     #expect(FileName.safe("Zürich") == "Z_rich-d7007f20")
     #expect(FileName.safe("") == "_-811c9dc5")
   }
+
+  @Test func agingChartTakesOtherBuckets() throws {
+    // Edges 0 by due date: current and past due at each week's end. 03-08: current I2 500 +
+    // I4 600 = 1100; past due I1 1000 − 300 = 700, I3 800, I6 2000 = 3500 (I7 credited in
+    // full on 03-02, I5 not yet issued).
+    let two = try ChartSet(
+      ledger: ledger, period: HandFixture.march, scope: .everyone,
+      buckets: try AgingBuckets(edges: [0], basis: .due))
+    let spec = try #require(
+      two.entries.first { $0.name == "aging-weekly" }?.chart.drawable as? StackedBarSpec)
+    #expect(spec.series.map(\.name) == ["Current", "0+ days"])
+    #expect(spec.series.map(\.color) == [Palette.skyBlue, Palette.vermillion])
+    #expect(spec.series[0].values[0] == 1100 && spec.series[1].values[0] == 3500)
+    // Every week: the past-due series is the past_due_end KPI, and the two add up to the
+    // five standard buckets.
+    let standard = try #require(entry("aging-weekly").chart.drawable as? StackedBarSpec)
+    let weekly = WeeklySeries(
+      engine: KPIEngine(ledger: ledger), period: HandFixture.march, reps: [0, 1, 2, 3])
+    let pastDue = weekly.series("past_due_end")
+    for w in 0..<4 {
+      #expect(abs(spec.series[1].values[w] - pastDue[w]) < 1e-6)
+      let sum = standard.series.map { $0.values[w] }.reduce(0, +)
+      #expect(abs(spec.series[0].values[w] + spec.series[1].values[w] - sum) < 1e-6)
+    }
+    #expect(spec.footnote?.hasSuffix("by days past due.") == true)
+  }
+
 }

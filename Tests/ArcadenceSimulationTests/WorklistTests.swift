@@ -1,3 +1,4 @@
+import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceStore
 import Foundation
@@ -240,6 +241,136 @@ enum WorklistFixture {
     let json = w.json.rendered()
     #expect(!json.contains("\u{202E}"))
     #expect(json.contains("\\u202e") || json.contains("\\u202E"))
+  }
+
+  @Test func itemsNameTheBucketOfTheirOldestInvoice() throws {
+    let l = try WorklistFixture.ledger()
+    func build(_ b: AgingBuckets?) -> Worklist {
+      Worklist.build(
+        ledger: l, calibration: WorklistFixture.calibration, day: WorklistFixture.day,
+        reps: Array(l.repIds.indices), calls: 5, buckets: b)
+    }
+    // Edges 0, 7 by due date on 03-01: C1 (I1, 9 dpd) "7+ days", C2 (I2, 5) and C4 (I4, 2)
+    // "1–7 days", C3 (I3, −3) "Current"; K1's I5 (20 dpd) "7+ days", K2 and K3 no invoice.
+    let w = build(try AgingBuckets(edges: [0, 7], basis: .due))
+    let r1 = w.reps[0]
+    let r2 = w.reps[1]
+    let items = r1.calls + r1.emails
+    func label(_ c: String) -> String? {
+      items.first { $0.customerId == c }.map { w.bucketLabel($0) }
+    }
+    #expect(label("C1") == "7+ days" && label("C2") == "1–7 days")
+    #expect(label("C3") == "Current" && label("C4") == "1–7 days")
+    #expect(r2.cases.map { w.bucketKey($0) } == ["d7_plus", nil, nil])
+    #expect(w.table.contains("  bucket  "))
+    #expect(
+      w.csv.hasPrefix(
+        "item_id,date,rep_id,rep_name,section,rank,action,customer_id,"
+          + "customer_name,invoice_ids,open_balance,days_past_due,aging_bucket,last_contact_on,"))
+    #expect(w.csv.contains(",100000.00,9,d7_plus,") == false)
+    #expect(w.csv.contains(",1000.00,9,d7_plus,"))
+    // By invoice date, edge 30: I1 issued 01-21 is 10 + 28 + 1 = 39 days old on 03-01
+    // ("30+ days"), I3 issued 02-02 is 27 ("0–30 days").
+    let issued = build(try AgingBuckets(edges: [30], basis: .issued))
+    let all = issued.reps[0].calls
+    #expect(all.first { $0.customerId == "C1" }.map { issued.bucketLabel($0) } == "30+ days")
+    #expect(all.first { $0.customerId == "C3" }.map { issued.bucketLabel($0) } == "0–30 days")
+    // Without buckets, no column.
+    let plain = build(nil)
+    #expect(!plain.csv.contains("aging_bucket") && !plain.table.contains("bucket"))
+    #expect(plain.reps[0].calls.allSatisfy { $0.agingBucket == nil })
+  }
+
+  @Test func aPolicysStepDueTodayPutsTheCustomerOnTheList() throws {
+    // On 02-24, C3's I3 (due 03-04) is 8 days before its due date: the observed cadence's
+    // first step is at −5, so C3 is not on the list. A policy with a call at −8 puts it on
+    // as due today; its repeat (every 7 days to dpd 20: −1, 6, 13, 20) makes C1's I1 (due
+    // 02-20, 4 dpd) due the step at −1, 5 days overdue.
+    let l = try WorklistFixture.ledger()
+    let day = Day(iso: "2026-02-24")!
+    let scenario = try Scenario.parse(
+      """
+      policies:
+        - name: early calls
+          cadence:
+            steps: [{dpd: -8, channel: call}]
+            repeat: {every_days: 7, channel: call, until_dpd: 20}
+      """, file: "early.yaml")
+    let policy = try scenario.policies[0].resolve(WorklistFixture.calibration)
+    func items(_ p: Policy?) -> [WorklistItem] {
+      let w = Worklist.build(
+        ledger: l, calibration: WorklistFixture.calibration, day: day,
+        reps: Array(l.repIds.indices), calls: 10, policy: p)
+      return w.reps.flatMap { $0.calls + $0.callsBelowCut + $0.emails }
+    }
+    #expect(!items(nil).contains { $0.customerId == "C3" })
+    let with = items(policy)
+    let c3 = try #require(with.first { $0.customerId == "C3" })
+    #expect(c3.reasons == [.cadence] && c3.action == .call)
+    #expect(c3.why.hasPrefix("policy early calls: cadence call at dpd -8 on I3 (due today)"))
+    let c1 = try #require(with.first { $0.customerId == "C1" })
+    #expect(c1.why.hasPrefix("policy early calls: cadence call at dpd -1 on I1 (5 days overdue)"))
+  }
+
+  @Test func theRepeatStopsAtItsLastDpd() {
+    // A call at 5, then every 7 days to dpd 20: occurrences 12 and 19.
+    let steps = [CadenceStep(dpd: 5, channel: .call)]
+    let r = Policy.Repeat(everyDays: 7, channel: .email, untilDpd: 20)
+    func latest(_ dpd: Int) -> Int? {
+      Worklist.latestStep(steps, repeatRule: r, dpd: dpd)?.dpd
+    }
+    #expect(latest(4) == nil)
+    #expect(latest(11) == 5)
+    #expect(latest(12) == 12)
+    #expect(Worklist.latestStep(steps, repeatRule: r, dpd: 12)?.channel == .email)
+    #expect(latest(25) == 19)
+    #expect(latest(300) == 19)
+    // Without an end, the repeat goes on: 5 + 42 · 7 = 299.
+    let open = Policy.Repeat(everyDays: 7, channel: .call)
+    #expect(Worklist.latestStep(steps, repeatRule: open, dpd: 300)?.dpd == 299)
+  }
+
+  @Test func aCallThatOffersAutopayCountsTheSwitch() throws {
+    // The fixture's calibration assumes its rates (no enrolment observed), so the observed
+    // cadence offers no auto-pay; a policy that does: a reached call with no promise (0.6)
+    // and no dispute (0.9) enrols with 0.1, and auto-pay pays on the due date with 0.95:
+    // 0.6 · 0.9 · 0.1 · 0.95 = 0.0513. C3's I3 ($50, due in 3 days) gets it: reached,
+    // P = 1 − 0.551050 · (1 − 0.28 − 0.0513) = 0.631513 (0.603244 without); the call
+    // (reach 0.5) P_c = 0.5 · 0.631513 + 0.5 · 0.260300 = 0.445906, a gain of
+    // 5,000 · 0.5 · (0.631513 − 0.260300) = 928.03 → 928 cents (857 without). C1's I1 is past
+    // due: auto-pay would pay only its next invoices, so its gain stays 17,147; C4's email
+    // offers nothing (1,523).
+    #expect(
+      abs(
+        Worklist.autopayPaysDue(pPromise: 0.4, pDispute: 0.1, pAccept: 0.1, onTime: 0.95)
+          - 0.0513) < 1e-12)
+    let l = try WorklistFixture.ledger()
+    let cal = WorklistFixture.calibration
+    let offering = Policy(name: "offer", steps: cal.cadence, offerAutopay: true)
+    let w = Worklist.build(
+      ledger: l, calibration: cal, day: WorklistFixture.day, reps: Array(l.repIds.indices),
+      calls: 5, policy: offering)
+    let r1 = w.reps[0]
+    func item(_ c: String) throws -> WorklistItem {
+      try #require((r1.calls + r1.emails).first { $0.customerId == c })
+    }
+    #expect(try item("C3").expectedGain == 928)
+    #expect(abs((try item("C3").pContacted ?? 0) - 0.4459061) < 1e-6)
+    #expect(try item("C1").expectedGain == 17147)
+    #expect(try item("C4").expectedGain == 1523)
+    // Already enrolled: nothing to switch. Probabilities of one invoice due in 3 days with
+    // and without the offer, and one due in 30 days (outside the window).
+    let h = [Double](repeating: 0.01, count: 7)
+    func p(_ dpd: Int, _ autopay: Double) -> Double {
+      Worklist.probabilities(
+        hazard: h, dpd: dpd, reach: 1, lifts: cal.lifts, prior: { _ in 0 }, promise: 0.28,
+        autopay: autopay
+      ).contacted
+    }
+    #expect(abs(p(-3, 0.0513) - 0.6315125) < 1e-6)
+    #expect(abs(p(-3, 0) - 0.6032437) < 1e-6)
+    #expect(p(-30, 0.0513) == p(-30, 0))
+    #expect(p(0, 0.0513) == p(0, 0))
   }
 
   // AUC by hand: paid {0.35, 0.8} vs unpaid {0.1, 0.4}: pairs (0.35>0.1) 1, (0.35<0.4) 0,
