@@ -19,6 +19,12 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Number of reps.") var reps = 12
   @Option(help: "Number of teams.") var teams = 2
   @Option(help: "First day of the data (YYYY-MM-DD).") var start = "2025-05-01"
+  @Option(
+    help: """
+      standard (the sample's model) or market (a world not written from the simulator's \
+      model: lognormal days-to-pay, payment runs, irregular billing, churn).
+      """)
+  var world: World = .standard
 
   func run() throws {
     try guarded {
@@ -28,7 +34,7 @@ struct GenerateCommand: ParsableCommand {
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
         start: startDay)
-      let summary = try Generator.run(options, into: out)
+      let summary = try world.generate(options, into: out)
       Terminal.print(
         "generated "
           + summary.rows.map { "\(Cents.grouped(UInt64($0.count))) \($0.entity.rawValue)" }
@@ -38,3 +44,4 @@ struct GenerateCommand: ParsableCommand {
     }
   }
 }
+extension World: ExpressibleByArgument {}
