@@ -320,7 +320,8 @@ struct MarketLedger {
     let median =
       Double(terms) * spec.delayFactor * exp(s.customerSpread * rng.normal())
       * (chronic ? s.chronicLateFactor : 1)
-    let sigma = s.invoiceSigma.lowerBound
+    let sigma =
+      s.invoiceSigma.lowerBound
       + (s.invoiceSigma.upperBound - s.invoiceSigma.lowerBound) * rng.uniform()
     let u = rng.uniform()
     let run: PaymentRun =
@@ -614,7 +615,10 @@ struct MarketLedger {
       for (day, cents) in c.unapplied {
         try sink.emit(
           .payments,
-          [sink.nextId(.payments), Self.id("C", i + 1, 6), "", day.description, Cents.plain(cents), "check"])
+          [
+            sink.nextId(.payments), Self.id("C", i + 1, 6), "", day.description, Cents.plain(cents),
+            "check",
+          ])
       }
     }
     for (i, inv) in invoices.enumerated() { try emit(inv, id: Self.id("INV-", i + 1, 8), &sink) }
@@ -640,12 +644,16 @@ struct MarketLedger {
     if let cr = inv.credit, cr.day <= writeOff, cr.day <= end {
       paid += cr.cents
       try sink.emit(
-        .adjustments, [sink.nextId(.adjustments), id, cr.day.description, Cents.plain(cr.cents), "credit_memo"])
+        .adjustments,
+        [sink.nextId(.adjustments), id, cr.day.description, Cents.plain(cr.cents), "credit_memo"])
     }
     if writeOff <= end, inv.amount - paid > 0 {
       try sink.emit(
         .adjustments,
-        [sink.nextId(.adjustments), id, writeOff.description, Cents.plain(inv.amount - paid), "write_off"])
+        [
+          sink.nextId(.adjustments), id, writeOff.description, Cents.plain(inv.amount - paid),
+          "write_off",
+        ])
     }
     guard !inv.autopay else { return }
     // Dunning e-mails at 1 and 30 days past due while a balance is open.
@@ -663,7 +671,10 @@ struct MarketLedger {
     for call in inv.calls where call.at.day <= end {
       try sink.emit(
         .activities,
-        [sink.nextId(.activities), cid, id, rid, call.at.description, "call", "outbound", call.outcome])
+        [
+          sink.nextId(.activities), cid, id, rid, call.at.description, "call", "outbound",
+          call.outcome,
+        ])
     }
     for p in inv.promises where p.made <= end && p.cents > 0 {
       try sink.emit(
@@ -684,7 +695,8 @@ struct MarketLedger {
           done.flatMap { $0 <= end ? $0.description : nil } ?? "",
         ])
     }
-    for p in inv.promises where p.promised + 1 <= end && Self.balance(inv, before: p.promised + 1) > 0 {
+    for p in inv.promises
+    where p.promised + 1 <= end && Self.balance(inv, before: p.promised + 1) > 0 {
       let done = inv.calls.first { $0.at.day > p.promised }?.at.day
       try sink.emit(
         .tasks,
@@ -703,7 +715,10 @@ struct MarketLedger {
       }
       let summary = Names.summaries[d.cause]?.first ?? ""
       let resolution =
-        !isClosed ? "" : d.credit > 0 ? "Credit memo issued for \(Cents.plain(d.credit))" : "Invoice confirmed correct"
+        !isClosed
+        ? ""
+        : d.credit > 0
+          ? "Credit memo issued for \(Cents.plain(d.credit))" : "Invoice confirmed correct"
       try sink.emit(
         .cases,
         [
