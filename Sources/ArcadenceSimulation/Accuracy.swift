@@ -53,9 +53,6 @@ public struct Accuracy: Sendable {
     /// Whether future billing is a renewal process drawn per path (on) or the fixed mean-gap
     /// schedule.
     public var renewalBilling = true
-    /// Whether each path's daily cash is reshaped by the payment calendar (``PaymentCalendar``)
-    /// fitted before the cutoff.
-    public var paymentCalendar = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -233,7 +230,6 @@ public struct Accuracy: Sendable {
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling)
     let result = run.run()
-    let calendar = settings.paymentCalendar ? PaymentCalendar.fit(l, before: cutoff) : .flat
     let book = run.portfolio
     var modelMedian: [Int32: Int32] = [:]
     for i in 0..<book.openCount {
@@ -259,10 +255,8 @@ public struct Accuracy: Sendable {
       var weekly = [[Double]](
         repeating: [Double](repeating: 0, count: paths), count: h / 7)
       for p in 0..<paths {
-        var daily = (0..<longest).map { Double(result.cash[0][p * longest + $0]) }
-        calendar.apply(&daily, start: cutoff)
         for d in 0..<h {
-          let v = daily[d]
+          let v = Double(result.cash[0][p * longest + d])
           totals[p] += v
           if d / 7 < weekly.count { weekly[d / 7][p] += v }
         }
