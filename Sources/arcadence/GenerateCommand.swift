@@ -24,7 +24,7 @@ struct GenerateCommand: ParsableCommand {
       standard (the sample's model) or market (a world not written from the simulator's \
       model: lognormal days-to-pay, payment runs, irregular billing, churn).
       """)
-  var world: World = .standard
+  var world = "standard"
 
   func run() throws {
     try guarded {
@@ -34,7 +34,14 @@ struct GenerateCommand: ParsableCommand {
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
         start: startDay)
-      let summary = try world.generate(options, into: out)
+      guard let kind = World(rawValue: world) else {
+        throw ArcadenceError(
+          .usage,
+          "--world: expected "
+            + World.allCases.map(\.rawValue).joined(separator: " or ")
+            + " (value \"\(world)\")")
+      }
+      let summary = try kind.generate(options, into: out)
       Terminal.print(
         "generated "
           + summary.rows.map { "\(Cents.grouped(UInt64($0.count))) \($0.entity.rawValue)" }
@@ -44,4 +51,3 @@ struct GenerateCommand: ParsableCommand {
     }
   }
 }
-extension World: ExpressibleByArgument {}
