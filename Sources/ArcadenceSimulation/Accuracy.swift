@@ -53,8 +53,6 @@ public struct Accuracy: Sendable {
     /// Whether future billing is a renewal process drawn per path (on) or the fixed mean-gap
     /// schedule.
     public var renewalBilling = true
-    /// Whether the cash of customers arriving in the horizon (``NewCustomers``) is added.
-    public var newCustomers = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -232,10 +230,6 @@ public struct Accuracy: Sendable {
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling)
     let result = run.run()
-    let arrivals =
-      settings.newCustomers
-      ? NewCustomers.expectedCash(l, cutoff: cutoff, horizon: longest)
-      : [Double](repeating: 0, count: longest)
     let book = run.portfolio
     var modelMedian: [Int32: Int32] = [:]
     for i in 0..<book.openCount {
@@ -262,7 +256,7 @@ public struct Accuracy: Sendable {
         repeating: [Double](repeating: 0, count: paths), count: h / 7)
       for p in 0..<paths {
         for d in 0..<h {
-          let v = Double(result.cash[0][p * longest + d]) + arrivals[d]
+          let v = Double(result.cash[0][p * longest + d])
           totals[p] += v
           if d / 7 < weekly.count { weekly[d / 7][p] += v }
         }
