@@ -20,7 +20,8 @@ import Foundation
 /// first); a reached customer may promise, and a kept promise brings the payment forward.
 ///
 /// Deterministic per seed: customers are drawn from their own xoshiro streams, the reps'
-/// days from theirs. Memory holds the whole ledger (O(invoices)).
+/// days from theirs. Memory holds the whole ledger (O(invoices): about 320 bytes per customer-month, hence
+/// at most 100,000 customers and 2,400,000 customer-months).
 public enum MarketWorld {
   /// The world's constants; the defaults are what `generate --world market` uses.
   public struct Settings: Sendable {
@@ -116,10 +117,15 @@ public enum MarketWorld {
       throw ArcadenceError(
         .usage, "customers, months and reps must be positive, with at most one team per rep")
     }
-    guard options.customers <= 1_000_000 else {
+    // The world is drawn in memory: about 320 bytes per customer-month (155 MB for 20,000
+    // customers × 24 months).
+    guard options.customers <= 100_000, options.months <= 1200,
+      options.customers * options.months <= 2_400_000
+    else {
       throw ArcadenceError(
         .usage,
-        "--customers: expected 1 to 1,000,000 with --world market (value \(options.customers))")
+        "--customers × --months: at most 100,000 customers and 2,400,000 customer-months "
+          + "with --world market (value \(options.customers) × \(options.months))")
     }
     guard options.reps <= 100_000 else {
       throw ArcadenceError(.usage, "--reps: expected 1 to 100,000 (value \(options.reps))")
@@ -298,7 +304,10 @@ struct MarketLedger {
       buysFrom = created
     }
     let dailyChurn = 1 - pow(1 - s.monthlyChurn, 1 / 30.44)
-    var stops = buysFrom + min(rng.geometric(dailyChurn), 40_000)
+    // Geometric days until churn (a rate outside (0, 1) means never: the data ends first).
+    var stops =
+      buysFrom
+      + (dailyChurn > 0 && dailyChurn < 1 ? min(rng.geometric(dailyChurn), 40_000) : 40_000)
     var goesBad: Day?
     if rng.chance(s.goBadShare) {
       let bad = buysFrom + rng.int(0...max(0, end - buysFrom))
