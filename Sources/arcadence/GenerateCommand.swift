@@ -19,6 +19,12 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Number of reps.") var reps = 12
   @Option(help: "Number of teams.") var teams = 2
   @Option(help: "First day of the data (YYYY-MM-DD).") var start = "2025-05-01"
+  @Option(
+    help: """
+      standard (the sample's model) or market (a world not written from the simulator's \
+      model: lognormal days-to-pay, payment runs, irregular billing, churn).
+      """)
+  var world = "standard"
 
   func run() throws {
     try guarded {
@@ -28,7 +34,14 @@ struct GenerateCommand: ParsableCommand {
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
         start: startDay)
-      let summary = try Generator.run(options, into: out)
+      guard let kind = World(rawValue: world) else {
+        throw ArcadenceError(
+          .usage,
+          "--world: expected "
+            + World.allCases.map(\.rawValue).joined(separator: " or ")
+            + " (value \"\(world)\")")
+      }
+      let summary = try kind.generate(options, into: out)
       Terminal.print(
         "generated "
           + summary.rows.map { "\(Cents.grouped(UInt64($0.count))) \($0.entity.rawValue)" }
