@@ -69,7 +69,7 @@ public struct ChartSet: Sendable {
             footnote: "Collection rate: invoices due in the week, collected by the end of the "
               + "period (the period's cohort rate broken down by due week). ISO weeks.",
             periodStarts: weekly.starts, periodLength: 7,
-            bars: NamedSeries(name: "Cash collected", values: weekly.series("collected_amount")),
+            bars: NamedSeries(name: "Cash collected", values: weekly.series(.collectedAmount)),
             line: NamedSeries(name: "Collection rate", values: weekly.cohortCollectionRate()),
             barAxis: YAxis(title: "Cash collected", format: .money),
             lineAxis: YAxis(
@@ -107,7 +107,7 @@ public struct ChartSet: Sendable {
             days: weekly.ends,
             series: [
               NamedSeries(
-                name: "Past due", values: weekly.series("past_due_end"), color: Palette.vermillion),
+                name: "Past due", values: weekly.series(.pastDueEnd), color: Palette.vermillion),
               NamedSeries(
                 name: "90+ days",
                 values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[4]) / 100 },
@@ -127,8 +127,8 @@ public struct ChartSet: Sendable {
             footnote: "Share: enrolled customers among those invoiced in the 365 days to the "
               + "week's end.",
             periodStarts: weekly.starts, periodLength: 7,
-            bars: NamedSeries(name: "Conversions", values: weekly.series("autopay_converted")),
-            line: NamedSeries(name: "Enrolled share", values: weekly.series("autopay_share_end")),
+            bars: NamedSeries(name: "Conversions", values: weekly.series(.autopayConverted)),
+            line: NamedSeries(name: "Enrolled share", values: weekly.series(.autopayShareEnd)),
             barAxis: YAxis(title: "Conversions", format: .number),
             lineAxis: YAxis(
               title: "Enrolled share", format: .percent, domain: 0...1, gridlines: false)))))
@@ -160,7 +160,7 @@ public struct ChartSet: Sendable {
             title: "Cases opened and closed per week", subtitle: sub,
             xAxis: .categories(weekLabels),
             yAxis: ChartSet.axis(
-              .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"
+              .number, weekly.series(.casesOpened) + weekly.series(.casesClosed), title: "Cases"
             ),
             marks: [
               .bars(
@@ -168,9 +168,9 @@ public struct ChartSet: Sendable {
                   x: weekLabels.indices.map(Double.init),
                   series: [
                     BarSeries(
-                      name: "Opened", values: weekly.series("cases_opened"), color: Palette.orange),
+                      name: "Opened", values: weekly.series(.casesOpened), color: Palette.orange),
                     BarSeries(
-                      name: "Closed", values: weekly.series("cases_closed"), color: Palette.blue),
+                      name: "Closed", values: weekly.series(.casesClosed), color: Palette.blue),
                   ], layout: .grouped))
             ]))))
 
@@ -243,7 +243,7 @@ public struct ChartSet: Sendable {
                 color: Palette.bluishGreen),
               NamedSeries(
                 name: "Documentation completeness",
-                values: weekly.series("documentation_completeness"),
+                values: weekly.series(.documentationCompleteness),
                 color: Palette.blue),
             ],
             valueAxis: YAxis(title: "Share", format: .percent, domain: 0...1), showsPoints: true))))
@@ -272,14 +272,14 @@ public struct ChartSet: Sendable {
   ]
 
   /// The metrics compared across reps.
-  static let comparedMetrics: [(key: String, title: String, format: ValueFormat)] = [
-    ("collected_amount", "Cash collected", .money), ("calls", "Calls", .number),
-    ("contacts_reached", "Contacts reached", .number),
-    ("promise_kept_rate", "Promise kept rate", .percent),
-    ("task_completion_rate", "Task completion", .percent),
-    ("tasks_on_time_rate", "Tasks on time", .percent),
-    ("documentation_completeness", "Documentation", .percent),
-    ("cases_open_over_14d", "Cases open > 14 days", .number),
+  static let comparedMetrics: [(key: MetricKey, title: String, format: ValueFormat)] = [
+    (.collectedAmount, "Cash collected", .money), (.calls, "Calls", .number),
+    (.contactsReached, "Contacts reached", .number),
+    (.promiseKeptRate, "Promise kept rate", .percent),
+    (.taskCompletionRate, "Task completion", .percent),
+    (.tasksOnTimeRate, "Tasks on time", .percent),
+    (.documentationCompleteness, "Documentation", .percent),
+    (.casesOpenOver14d, "Cases open > 14 days", .number),
   ]
 
   static func repComparison(
@@ -287,8 +287,7 @@ public struct ChartSet: Sendable {
   ) -> SmallMultiples {
     let ids = members.map(\.repId)
     let panels = comparedMetrics.map { key, title, format -> Chart in
-      let m = Metrics.all.firstIndex { $0.key == key }!
-      let values = members.map { $0.values[m].number ?? .nan }
+      let values = members.map { $0[key].number ?? .nan }
       var marks: [Mark] = [.bars(BarMark(name: title, values: values, color: Palette.blue))]
       if let median = card.teamMedian(key, team: team) {
         marks.append(.rule(.horizontal(y: median, label: "median")))
@@ -307,10 +306,10 @@ public struct ChartSet: Sendable {
     rep r: Int, mates: [Int], weekly: WeeklySeries, ledger l: Ledger, period: Period,
     source: String
   ) -> SmallMultiples {
-    let metrics: [(String, String, ValueFormat)] = [
-      ("collected_amount", "Cash collected", .money),
-      ("contacts_reached", "Contacts reached", .number),
-      ("calls", "Calls", .number), ("tasks_on_time_rate", "Tasks on time", .percent),
+    let metrics: [(MetricKey, String, ValueFormat)] = [
+      (.collectedAmount, "Cash collected", .money),
+      (.contactsReached, "Contacts reached", .number),
+      (.calls, "Calls", .number), (.tasksOnTimeRate, "Tasks on time", .percent),
     ]
     let panels = metrics.map { key, title, format -> Chart in
       let own = weekly.series(key, reps: [r])

@@ -73,13 +73,12 @@ public enum ScorecardPage {
     b += " · \(card.period.from) to \(card.period.to)</p></header>"
     b += "<nav><a href=\"\(e(backLink))\">← Dashboard</a></nav><main>"
     b += "<h2>Your numbers</h2>"
-    let rows = (Scorecard.rankedMetrics.map(\.key) + ["promises_kept", "tasks_completed"])
-      .compactMap { key -> [String]? in
-        guard let m = Metrics.all.firstIndex(where: { $0.key == key }) else { return nil }
-        let v = line.values[m]
+    let rows = Scorecard.cardMetrics
+      .map { key -> [String] in
+        let v = line[key]
         let rank = (line.ranks[key] ?? nil).map { "\($0) of \(card.teamSize(line.team))" }
         return [
-          Metrics.all[m].label, Scorecard.cell(v, key: key),
+          Metrics[key].label, Scorecard.cell(v, key: key),
           Scorecard.medianCell(card.teamMedian(key, team: line.team), like: v),
           line.ranks[key] == nil ? "" : rank ?? "—",
         ]

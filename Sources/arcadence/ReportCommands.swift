@@ -28,17 +28,7 @@ struct ScorecardCommand: ParsableCommand {
       let card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
       switch format {
       case .table: Terminal.print(card.table(rep: rep), terminator: "")
-      case .json:
-        var json = card.json
-        if let rep, case .object(var pairs) = json, case .array(let reps) = pairs[1].1 {
-          pairs[1].1 = .array(
-            reps.filter { r in
-              if case .object(let p) = r { return p.first?.1 == .string(rep) }
-              return false
-            })
-          json = .object(pairs)
-        }
-        Terminal.printJSON(json)
+      case .json: Terminal.printJSON(card.json(rep: rep))
       case .csv: Terminal.print(card.csv, terminator: "")
       }
     }
