@@ -65,7 +65,10 @@ extension ChartSet: Codable {
     do {
       return try encoder.encode(self)
     } catch let error as EncodingError {
-      throw ArcadenceError(.invalidData, "cannot write the chart data: \(Self.describe(error))")
+      var failure = ArcadenceError(
+        .invalidData, "cannot write the chart data: \(Self.describe(error))")
+      failure.cause = error
+      throw failure
     }
   }
 

@@ -365,27 +365,19 @@ extension ChartSet {
   public func write(to directory: String, formats: [FileFormat], scale: Double = 2) throws
     -> [String]
   {
-    try OutputFile.createDirectory(directory)
+    let folder = try OutputFolder(directory)
     let renderer = CairoRenderer()
     var written: [String] = []
     for entry in entries {
       for format in formats {
-        let path = (directory as NSString).appendingPathComponent(
-          "\(entry.name).\(format.rawValue)")
         let cairoFormat: CairoRenderer.Format
         switch format {
         case .png: cairoFormat = .png(scale: scale)
         case .svg: cairoFormat = .svg
         case .pdf: cairoFormat = .pdf
         }
-        let bytes: [UInt8]
-        do {
-          bytes = try renderer.render(entry.chart, format: cairoFormat)
-        } catch let error as ChartError {
-          throw ArcadenceError(.io, "cannot draw \(entry.name).\(format.rawValue): \(error)")
-        }
-        try OutputFile.write(bytes, to: path)
-        written.append(path)
+        written.append(
+          try folder.draw(entry.chart, name: entry.name, format: cairoFormat, with: renderer))
       }
     }
     return written

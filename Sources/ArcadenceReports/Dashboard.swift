@@ -50,32 +50,25 @@ public enum Dashboard {
   public static func write(
     ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store"
   ) throws -> Output {
-    let chartsDir = directory + "/charts"
-    let scorecardDir = directory + "/scorecards"
-    for dir in [directory, chartsDir, scorecardDir] { try OutputFile.createDirectory(dir) }
+    let site = try OutputFolder(directory)
+    let chartsFolder = try site.folder("charts")
+    let scorecardFolder = try site.folder("scorecards")
     var files: [String] = []
-    func save(_ text: String, _ path: String) throws {
-      try OutputFile.write(text, to: path)
+    func save(_ text: String, _ name: String, in folder: OutputFolder) throws -> String {
+      let path = try folder.write(text, as: name)
       files.append(path)
+      return path
     }
     let renderer = CairoRenderer()
     func drawSVG(_ name: String, _ chart: any ChartDrawable) throws -> String {
-      let path = chartsDir + "/\(name).svg"
-      let bytes: [UInt8]
-      do {
-        bytes = try renderer.render(chart, format: .svg)
-      } catch {
-        throw ArcadenceError(.io, "cannot draw \(name).svg: \(error)")
-      }
-      try OutputFile.write(bytes, to: path)
-      files.append(path)
+      files.append(try chartsFolder.draw(chart, name: name, format: .svg, with: renderer))
       return "charts/\(name).svg"
     }
 
     let engine = KPIEngine(ledger: l)
     let report = try KPIReport(engine: engine, period: period, scope: .everyone)
     let set = try ChartSet(ledger: l, period: period, scope: .everyone, source: source)
-    files += try set.write(to: chartsDir, formats: [.svg, .png], scale: 2)
+    files += try set.write(to: chartsFolder.path, formats: [.svg, .png], scale: 2)
     let card = Scorecard(engine: engine, period: period)
 
     // The weekly review of the period's last full ISO week.
@@ -83,7 +76,7 @@ public enum Dashboard {
     let reviewFile = "review-\(review.weekLabel).html"
     let reviewHTML = try ReviewPage.html(
       review, image: { name, chart in try drawSVG(name, chart) }, backLink: "index.html")
-    try save(reviewHTML, directory + "/" + reviewFile)
+    let reviewPath = try save(reviewHTML, reviewFile, in: site)
 
     // One page per rep.
     var scorecardFiles: [String] = []
@@ -94,17 +87,14 @@ public enum Dashboard {
       let page = ScorecardPage.html(
         line: line, card: card, ledger: l,
         chart: hasChart ? "../charts/scorecard-\(safe).svg" : nil, backLink: "../index.html")
-      try save(page, scorecardDir + "/\(safe).html")
-      scorecardFiles.append("scorecards/\(safe).html")
+      scorecardFiles.append(try save(page, "\(safe).html", in: scorecardFolder))
     }
 
     let index = indexPage(
       report: report, set: set, card: card, ledger: l, period: period, source: source,
       reviewFile: reviewFile, reviewLabel: review.weekLabel)
-    try save(index, directory + "/index.html")
-    return Output(
-      index: directory + "/index.html", review: directory + "/" + reviewFile,
-      scorecards: scorecardFiles.map { directory + "/" + $0 }, files: files)
+    let indexPath = try save(index, "index.html", in: site)
+    return Output(index: indexPath, review: reviewPath, scorecards: scorecardFiles, files: files)
   }
 
   /// The value of a tile for tests and pages: the CSV form of the engine's number.

@@ -36,11 +36,8 @@ public final class Store: Sendable {
       }
       let dir = (path as NSString).deletingLastPathComponent
       if !dir.isEmpty, !fm.fileExists(atPath: dir) {
-        do {
-          try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-          throw ArcadenceError(.io, "cannot create the folder \(dir) for the store")
-        }
+        // `cannot create the folder DIR: REASON`, the system's reason kept.
+        try OutputFile.createDirectory(dir)
       }
     }
     isReadOnly = exists && (readOnly || !Store.canWrite(path))
@@ -161,12 +158,16 @@ public final class Store: Sendable {
     let message = error.message ?? "\(error)"
     switch error.resultCode.primaryResultCode {
     case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-      return ArcadenceError(
+      var failure = ArcadenceError(
         .database,
         "the store \(path) is damaged (SQLite: \(message)); restore it from a backup or "
           + "re-import its data")
+      failure.cause = error
+      return failure
     default:
-      return ArcadenceError(.database, "\(doing): \(message)")
+      var failure = ArcadenceError(.database, "\(doing): \(message)")
+      failure.cause = error
+      return failure
     }
   }
 

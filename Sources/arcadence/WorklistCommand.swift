@@ -33,7 +33,7 @@ struct WorklistCommand: ParsableCommand {
   var check = false
   @Option(help: "Weeks the check covers (1 to 104).") var weeks = 8
 
-  func run() throws {
+  func validate() throws {
     try guarded {
       if let calls, calls < 0 || calls > 10_000 {
         throw ArcadenceError(.usage, "--calls: expected 0 to 10,000 (value \(calls))")
@@ -44,6 +44,14 @@ struct WorklistCommand: ParsableCommand {
       if check, format == .csv || format == .html {
         throw ArcadenceError(.usage, "--check: --format table or json")
       }
+      if let date, Day(iso: date) == nil {
+        throw ArcadenceError(.usage, "--date: not a valid date (YYYY-MM-DD) (value \"\(date)\")")
+      }
+    }
+  }
+
+  func run() throws {
+    try guarded {
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       guard let last = ledger.lastEventDay else {
