@@ -14,7 +14,11 @@ public final class Store: Sendable {
   /// The path of the SQLite file.
   public let path: String
   /// The GRDB connection pool (one writer, concurrent readers).
-  public let pool: DatabasePool
+  ///
+  /// `package`, not `public`: GRDB stays out of the library's API. Other targets read the
+  /// store through `Store`'s own methods (``loadLedger(_:useCache:)``, ``loadInvoiceLinks(for:)``,
+  /// ``lastEventDay()``, the importer and exporter); the package's tests may query it with SQL.
+  package let pool: DatabasePool
 
   /// Whether this store was opened read-only (its file or folder cannot be written): every
   /// read works, nothing is written (no ledger cache), and no file is left beside it.
