@@ -28,7 +28,7 @@ public enum ScorecardPage {
     let d = asOf.rawValue
     return l.promiseMade.indices.compactMap { k -> UpcomingPromise? in
       guard Int(l.promiseRep[k]) == r, l.promiseMade[k] <= d else { return nil }
-      let windowEnds = l.promisePromised[k] + 3
+      let windowEnds = KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k])
       guard windowEnds >= d else { return nil }
       let c = Int(l.promiseCustomer[k])
       let paid = l.customerPayments(c, from: l.promiseMade[k], to: d)
