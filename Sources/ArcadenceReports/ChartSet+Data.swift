@@ -91,10 +91,8 @@ extension ChartSet: Codable {
 
   /// Reads a chart set from a chart data file.
   public init(dataFile path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ArcadenceError(.io, "cannot read \(path)")
-    }
-    try self.init(data: data, source: path)
+    let bytes = try InputFile.bytes(at: path, describing: path)
+    try self.init(data: Data(bytes), source: path)
   }
 
   // MARK: Error messages

@@ -184,6 +184,16 @@ import Testing
     #expect(throws: ArcadenceError.self) { try Scope.from(rep: "R1", team: "A") }
   }
 
+  @Test func thePromiseRulesLiveInTheEngine() {
+    // kpis.md: a promise for 2026-03-10 is judged at the end of 2026-03-13.
+    let promised = Day(iso: "2026-03-10")!.rawValue
+    #expect(KPIEngine.promiseWindowEnd(promisedOn: promised) == Day(iso: "2026-03-13")!.rawValue)
+    // A case opened on 03-01 is over the limit at the end of 03-16 (15 days), not of 03-15.
+    let opened = Day(iso: "2026-03-01")!.rawValue
+    #expect(!KPIEngine.caseOverLimit(openedOn: opened, asOf: Day(iso: "2026-03-15")!.rawValue))
+    #expect(KPIEngine.caseOverLimit(openedOn: opened, asOf: Day(iso: "2026-03-16")!.rawValue))
+  }
+
   @Test func anEmptyPeriodGivesNullsNotZerosOrNaN() throws {
     let empty = Period(from: Day(iso: "2020-01-01")!, to: Day(iso: "2020-01-31")!)
     let r = try KPIReport(engine: KPIEngine(ledger: ledger), period: empty, scope: .everyone)

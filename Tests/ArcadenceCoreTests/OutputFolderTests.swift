@@ -127,4 +127,31 @@ import Testing
     #expect(ArcadenceError.reported(usage) == usage)
     #expect(ArcadenceError.reported(usage).exitStatus == 2)
   }
+
+  // MARK: Reading
+
+  @Test func aReadErrorEndsWithTheSystemsReason() throws {
+    let root = try Self.temporaryFolder()
+    do {
+      _ = try InputFile.text(at: root + "/none.yaml", describing: "the scenario file none.yaml")
+      Issue.record("read a missing file")
+    } catch let error as ArcadenceError {
+      #expect(error.message == "cannot read the scenario file none.yaml: No such file or directory")
+      #expect((error.cause as? SystemError)?.code == ENOENT)
+    }
+    do {
+      _ = try InputFile.bytes(at: root, describing: "the folder")
+      Issue.record("read a folder as a file")
+    } catch let error as ArcadenceError {
+      #expect(error.message == "cannot read the folder: Is a directory")
+    }
+    // A byte-order mark is dropped; other bytes come back as they are.
+    try Data([0xEF, 0xBB, 0xBF, 0x61, 0x0A]).write(to: URL(fileURLWithPath: root + "/bom.yaml"))
+    #expect(try InputFile.text(at: root + "/bom.yaml", describing: "x") == "a\n")
+    #expect(try InputFile.bytes(at: root + "/bom.yaml", describing: "x").count == 5)
+    try Data([0x61, 0xFF]).write(to: URL(fileURLWithPath: root + "/bad.yaml"))
+    #expect(throws: ArcadenceError(.io, "cannot read bad: not UTF-8 text")) {
+      try InputFile.text(at: root + "/bad.yaml", describing: "bad")
+    }
+  }
 }
