@@ -78,7 +78,8 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "ArcadenceChartsTests", dependencies: ["ArcadenceCharts", "CCairo"]),
+    .testTarget(
+      name: "ArcadenceChartsTests", dependencies: ["ArcadenceCharts", "ArcadenceCore", "CCairo"]),
     .testTarget(
       name: "ArcadenceStoreTests",
       dependencies: ["ArcadenceStore", .product(name: "GRDB", package: "GRDB.swift")]

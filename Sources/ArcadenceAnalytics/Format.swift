@@ -31,12 +31,12 @@ public enum Format {
   }
 
   /// The value as a person reads it.
-  public static func human(_ v: MetricValue, key: String = "") -> String {
+  public static func human(_ v: MetricValue, key: MetricKey? = nil) -> String {
     switch v {
     case .money(let c): return money(c)
     case .count(let n): return count(n)
     case .ratio(let r):
-      return key.hasSuffix("_reduction") ? signedPercent(r) : percent(r)
+      return key?.isReduction == true ? signedPercent(r) : percent(r)
     case .days(let d): return days(d)
     case .aging(let b): return money(b.reduce(0, +))
     case .byReason(let r): return count(r.reduce(0, +))

@@ -32,14 +32,15 @@ public struct KPIReport: Sendable {
     previous = Metrics.all.map { $0.value(previousTotals, period.previous) }
   }
 
-  /// The value of a metric by its JSON key.
-  public func value(_ key: String) -> MetricValue? {
-    Metrics.all.firstIndex { $0.key == key }.map { values[$0] }
-  }
+  /// The value of a metric: `report[.collectionRate]`.
+  public subscript(key: MetricKey) -> MetricValue { values[key.index] }
+
+  /// The value of a metric in the previous period.
+  public func previous(_ key: MetricKey) -> MetricValue { previous[key.index] }
 
   /// The metrics object of the JSON contract.
   public var metricsJSON: JSONValue {
-    .object(zip(Metrics.all, values).map { ($0.key, Format.json($1)) })
+    .object(zip(Metrics.all, values).map { ($0.key.rawValue, Format.json($1)) })
   }
 
   /// `{"period": {"from", "to"}, "scope": {"rep", "team"}, "metrics": {…}}` (kpis.md).
@@ -93,20 +94,22 @@ public struct KPIReport: Sendable {
       case (.aging(let a), .aging(let b)):
         for k in 0..<5 {
           out += CSVWriter.reportLine([
-            "\(d.key).\(Format.agingKeys[k])", Cents.plain(a[k]), Cents.plain(b[k]),
+            "\(d.key.rawValue).\(Format.agingKeys[k])", Cents.plain(a[k]), Cents.plain(b[k]),
           ])
         }
         out += CSVWriter.reportLine([
-          "\(d.key).total", Cents.plain(a.reduce(0, +)), Cents.plain(b.reduce(0, +)),
+          "\(d.key.rawValue).total", Cents.plain(a.reduce(0, +)), Cents.plain(b.reduce(0, +)),
         ])
       case (.byReason(let a), .byReason(let b)):
         for k in 0..<5 {
           out += CSVWriter.reportLine([
-            "\(d.key).\(Vocabulary.escalationReasons[k])", String(a[k]), String(b[k]),
+            "\(d.key.rawValue).\(Vocabulary.escalationReasons[k])", String(a[k]), String(b[k]),
           ])
         }
       default:
-        out += CSVWriter.reportLine([d.key, Format.csv(values[i]), Format.csv(previous[i])])
+        out += CSVWriter.reportLine([
+          d.key.rawValue, Format.csv(values[i]), Format.csv(previous[i]),
+        ])
       }
     }
     return out

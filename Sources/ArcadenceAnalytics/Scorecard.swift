@@ -12,26 +12,33 @@ public struct Scorecard: Sendable {
     public var team: String?
     /// Every metric in this rep's scope, in the order of ``Metrics/all``.
     public var values: [MetricValue]
-    /// Rank in the team per ranked metric key (nil for a nil value).
-    public var ranks: [String: Int?]
+    /// Rank in the team per ranked metric (nil for a nil value).
+    public var ranks: [MetricKey: Int?]
+
+    /// The rep's value of a metric: `line[.calls]`.
+    public subscript(key: MetricKey) -> MetricValue { values[key.index] }
   }
 
   /// Metrics ranked, and whether higher is better (kpis.md).
-  public static let rankedMetrics: [(key: String, higherIsBetter: Bool)] = [
-    ("collected_amount", true), ("calls", true), ("emails", true), ("contacts_reached", true),
-    ("promises_made", true), ("promise_kept_rate", true), ("cases_closed", true),
-    ("autopay_converted", true), ("task_completion_rate", true), ("tasks_on_time_rate", true),
-    ("documentation_completeness", true), ("cases_open_over_14d", false),
-    ("case_resolution_median_days", false),
+  public static let rankedMetrics: [(key: MetricKey, higherIsBetter: Bool)] = [
+    (.collectedAmount, true), (.calls, true), (.emails, true), (.contactsReached, true),
+    (.promisesMade, true), (.promiseKeptRate, true), (.casesClosed, true),
+    (.autopayConverted, true), (.taskCompletionRate, true), (.tasksOnTimeRate, true),
+    (.documentationCompleteness, true), (.casesOpenOver14d, false),
+    (.caseResolutionMedianDays, false),
   ]
 
+  /// The rows of one rep's card: the ranked metrics, then two counts shown without a rank.
+  public static let cardMetrics: [MetricKey] =
+    rankedMetrics.map(\.key) + [.promisesKept, .tasksCompleted]
+
   /// The metrics a scorecard table shows, with short column titles.
-  public static let columns: [(key: String, title: String)] = [
-    ("calls", "Calls"), ("emails", "Emails"), ("contacts_reached", "Reached"),
-    ("promises_made", "Promises"), ("promise_kept_rate", "Kept"),
-    ("collected_amount", "Collected"), ("cases_closed", "Closed"),
-    ("autopay_converted", "Auto-pay"), ("task_completion_rate", "Tasks done"),
-    ("tasks_on_time_rate", "On time"), ("cases_open_over_14d", ">14d"),
+  public static let columns: [(key: MetricKey, title: String)] = [
+    (.calls, "Calls"), (.emails, "Emails"), (.contactsReached, "Reached"),
+    (.promisesMade, "Promises"), (.promiseKeptRate, "Kept"),
+    (.collectedAmount, "Collected"), (.casesClosed, "Closed"),
+    (.autopayConverted, "Auto-pay"), (.taskCompletionRate, "Tasks done"),
+    (.tasksOnTimeRate, "On time"), (.casesOpenOver14d, ">14d"),
   ]
 
   public var period: Period
@@ -52,9 +59,8 @@ public struct Scorecard: Sendable {
     let groups = Dictionary(grouping: lines.indices, by: { lines[$0].team })
     for (_, members) in groups {
       for (key, higher) in Scorecard.rankedMetrics {
-        let m = Metrics.all.firstIndex { $0.key == key }!
         let ranks = Statistics.competitionRanks(
-          members.map { lines[$0].values[m].number }, higherIsBetter: higher)
+          members.map { lines[$0][key].number }, higherIsBetter: higher)
         for (i, member) in members.enumerated() { lines[member].ranks[key] = ranks[i] }
       }
     }
@@ -62,32 +68,36 @@ public struct Scorecard: Sendable {
   }
 
   /// The team's median of a metric (nil values left out), for the team of `line`.
-  public func teamMedian(_ key: String, team: String?) -> Double? {
-    guard let m = Metrics.all.firstIndex(where: { $0.key == key }) else { return nil }
-    return Statistics.median(lines.filter { $0.team == team }.compactMap { $0.values[m].number })
+  public func teamMedian(_ key: MetricKey, team: String?) -> Double? {
+    Statistics.median(lines.filter { $0.team == team }.compactMap { $0[key].number })
   }
 
   /// Size of a team.
   public func teamSize(_ team: String?) -> Int { lines.filter { $0.team == team }.count }
 
   /// `{"period", "reps": [{rep_id, name, team, metrics, rank}]}` (kpis.md).
-  public var json: JSONValue {
+  public var json: JSONValue { json(rep: nil) }
+
+  /// The JSON of the contract with every rep, or only the rep `rep` (rep_id) when given.
+  public func json(rep: String?) -> JSONValue {
     .object([
       ("period", period.json),
       (
         "reps",
         .array(
-          lines.map { line in
+          lines.filter { rep == nil || $0.repId == rep }.map { line in
             .object([
               ("rep_id", .string(line.repId)), ("name", .string(line.name)),
               ("team", .string(line.team)),
               (
                 "metrics",
-                .object(zip(Metrics.all, line.values).map { ($0.key, Format.json($1)) })
+                .object(zip(Metrics.all, line.values).map { ($0.key.rawValue, Format.json($1)) })
               ),
               (
                 "rank",
-                .object(Scorecard.rankedMetrics.map { ($0.key, .int(line.ranks[$0.key] ?? nil)) })
+                .object(
+                  Scorecard.rankedMetrics.map { ($0.key.rawValue, .int(line.ranks[$0.key] ?? nil)) }
+                )
               ),
             ])
           })
@@ -103,8 +113,8 @@ public struct Scorecard: Sendable {
       return true
     }
     var out = CSVWriter.reportLine(
-      ["rep_id", "name", "team"] + scalar.map { Metrics.all[$0].key }
-        + Scorecard.rankedMetrics.map { "rank_\($0.key)" })
+      ["rep_id", "name", "team"] + scalar.map { Metrics.all[$0].key.rawValue }
+        + Scorecard.rankedMetrics.map { "rank_\($0.key.rawValue)" })
     for line in lines {
       out += CSVWriter.reportLine(
         [line.repId, line.name, line.team ?? ""] + scalar.map { Format.csv(line.values[$0]) }
@@ -114,7 +124,7 @@ public struct Scorecard: Sendable {
   }
 
   /// A table cell: money in whole currency units, other values as people read them.
-  public static func cell(_ v: MetricValue, key: String) -> String {
+  public static func cell(_ v: MetricValue, key: MetricKey) -> String {
     if case .money(let c) = v { return Cents.displayWhole(c) }
     return Format.human(v, key: key)
   }
@@ -139,14 +149,11 @@ public struct Scorecard: Sendable {
       out += line.team.map { " · team \($0) (\(teamSize($0)) reps)" } ?? " · no team"
       out += "\n\n"
       var t = TextTable(header: ["Metric", "Value", "Team median", "Rank"])
-      for (key, _) in Scorecard.rankedMetrics + [
-        ("promises_kept", true), ("tasks_completed", true),
-      ] {
-        guard let m = Metrics.all.firstIndex(where: { $0.key == key }) else { continue }
-        let v = line.values[m]
+      for key in Scorecard.cardMetrics {
+        let v = line[key]
         let rank = (line.ranks[key] ?? nil).map { "\($0) of \(teamSize(line.team))" } ?? "—"
         t.add([
-          Metrics.all[m].label, Scorecard.cell(v, key: key),
+          Metrics[key].label, Scorecard.cell(v, key: key),
           Scorecard.medianCell(teamMedian(key, team: line.team), like: v),
           line.ranks[key] == nil ? "" : rank,
         ])
@@ -162,17 +169,15 @@ public struct Scorecard: Sendable {
         t.add(
           ["\(line.repId) \(line.name)"]
             + Scorecard.columns.map { key, _ in
-              let m = Metrics.all.firstIndex { $0.key == key }!
               let rank = (line.ranks[key] ?? nil).map { " #\($0)" } ?? ""
-              return Scorecard.cell(line.values[m], key: key) + rank
+              return Scorecard.cell(line[key], key: key) + rank
             })
       }
       if let sample = lines.first(where: { $0.team == team }) {
         t.add(
           ["team median"]
             + Scorecard.columns.map { key, _ in
-              let m = Metrics.all.firstIndex { $0.key == key }!
-              return Scorecard.medianCell(teamMedian(key, team: team), like: sample.values[m])
+              Scorecard.medianCell(teamMedian(key, team: team), like: sample[key])
             })
       }
       out += t.rendered()

@@ -1,7 +1,15 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// An error a person can act on: a code, a message, and the context lines that locate it.
 ///
 /// The CLI prints `error: MESSAGE` and each detail line, with no stack trace, and exits
-/// with ``exitStatus``.
+/// with ``exitStatus``. An error that comes from another one keeps it as ``cause`` (as
+/// swift-nio's `IOError` keeps its `errno` and GRDB's `DatabaseError` SQLite's code), and its
+/// message ends with the cause's reason: `cannot write out.csv: No space left on device`.
 public struct ArcadenceError: Error, CustomStringConvertible, Sendable, Equatable {
   /// What kind of mistake this is; decides the exit status.
   public enum Code: String, Sendable {
@@ -15,6 +23,8 @@ public struct ArcadenceError: Error, CustomStringConvertible, Sendable, Equatabl
     case database
     /// A scenario or configuration file that is not valid (exit 1).
     case invalidConfiguration
+    /// Any other failure, reported with the words of the error underneath (exit 1).
+    case failure
   }
 
   /// The kind of error.
@@ -23,12 +33,41 @@ public struct ArcadenceError: Error, CustomStringConvertible, Sendable, Equatabl
   public var message: String
   /// Lines that locate the problem, e.g. `invoices.csv:12: column due_on: …`.
   public var details: [String]
+  /// The error underneath, if any: a ``SystemError`` (the `errno` of a failed system call),
+  /// a chart kit or SQLite error. Its reason is already at the end of ``message``.
+  public var cause: (any Error)?
 
-  /// Creates an error.
-  public init(_ code: Code, _ message: String, details: [String] = []) {
+  /// Creates an error; with a `cause`, the message is `message: REASON`, where the reason is
+  /// the cause's own words (``reason(of:)``).
+  public init(
+    _ code: Code, _ message: String, details: [String] = [], cause: (any Error)? = nil
+  ) {
     self.code = code
-    self.message = message
+    self.message = cause.map { "\(message): \(ArcadenceError.reason(of: $0))" } ?? message
     self.details = details
+    self.cause = cause
+  }
+
+  /// The words an error gives for itself: an ``ArcadenceError``'s message, the system's
+  /// reason for a ``SystemError``, else the error's description.
+  public static func reason(of error: any Error) -> String {
+    if let error = error as? ArcadenceError { return error.message }
+    return String(describing: error)
+  }
+
+  /// Any error as the one a person reads: an ``ArcadenceError`` as it is; any other (a chart
+  /// kit `ChartError`, a SQLite error, a system error) as a failure (exit 1) whose message
+  /// is the error's own words, kept as the ``cause``.
+  public static func reported(_ error: any Error) -> ArcadenceError {
+    if let error = error as? ArcadenceError { return error }
+    var failure = ArcadenceError(.failure, reason(of: error))
+    failure.cause = error
+    return failure
+  }
+
+  /// Equal code, message and details (the cause's reason is part of the message).
+  public static func == (a: ArcadenceError, b: ArcadenceError) -> Bool {
+    a.code == b.code && a.message == b.message && a.details == b.details
   }
 
   /// The process exit status for this error.
@@ -38,6 +77,21 @@ public struct ArcadenceError: Error, CustomStringConvertible, Sendable, Equatabl
   public var description: String {
     ([message] + details).joined(separator: "\n")
   }
+}
+
+/// A failed system call: its `errno`, described by the system (`No space left on device`).
+public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// The `errno` value.
+  public var code: Int32
+
+  /// The error for an `errno` value.
+  public init(code: Int32) { self.code = code }
+
+  /// The error of the last failed system call of this thread (`errno` now).
+  public static var last: SystemError { SystemError(code: errno) }
+
+  /// The system's words for the error (`strerror`).
+  public var description: String { String(cString: strerror(code)) }
 }
 
 /// One problem with one value of an input file, in the data contract's format:

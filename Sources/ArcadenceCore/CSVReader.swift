@@ -86,7 +86,7 @@ public final class CSVReader {
   {
     self.maxFieldBytes = max(1, maxFieldBytes)
     guard let f = fopen(path, "rb") else {
-      throw ArcadenceError(.io, "cannot open \(path) for reading")
+      throw ArcadenceError(.io, "cannot open \(path) for reading", cause: SystemError.last)
     }
     file = f
     self.fileName = fileName ?? String(path.split(separator: "/").last ?? Substring(path))

@@ -98,7 +98,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
   }
 
-  static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+  /// Days since 1970-01-01 of a proleptic Gregorian date, for any year and without
+  /// validation (Hinnant's `days_from_civil`); ``init(year:month:day:)`` checks the date.
+  /// The chart kit's time scales use it for month boundaries beyond the supported years.
+  public static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400
@@ -107,7 +110,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     return era * 146_097 + doe - 719_468
   }
 
-  static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+  /// The proleptic Gregorian date of a day count since 1970-01-01, for any count (Hinnant's
+  /// `civil_from_days`); ``civil`` is the same for a `Day`.
+  public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
     let z = days + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097

@@ -17,6 +17,21 @@ public enum FileName {
     return !u.isEmpty && u.count <= maxLength && u.allSatisfy(isSafeByte)
   }
 
+  /// The longest file name an ``OutputFolder`` writes (a safe name, a prefix such as
+  /// `scorecard-` and an extension fit well inside the file system's 255 bytes).
+  public static let maxFileNameLength = 200
+
+  /// Whether `name` may be a file written into a folder: 1 to 200 bytes of ASCII letters,
+  /// digits, `-`, `_` and `.`, not starting with `.` (so never `.`, `..` or a hidden file)
+  /// and holding no `/`. Every name ``safe(_:)`` gives, with a prefix and an extension, is one.
+  public static func isFileName(_ name: String) -> Bool {
+    let u = name.utf8
+    guard let first = u.first, first != UInt8(ascii: "."), u.count <= maxFileNameLength else {
+      return false
+    }
+    return u.allSatisfy { isSafeByte($0) || $0 == UInt8(ascii: ".") }
+  }
+
   /// The name of one id: the id itself when it is safe, else its safe form and a hash.
   public static func safe(_ id: String) -> String {
     isSafe(id) ? id : hashed(id)

@@ -135,7 +135,7 @@ public final class OutputFile {
     let parent = folder(of: path)
     if parent != path, parent != "." { try createDirectory(parent) }
     guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
-      throw ArcadenceError(.io, "cannot create the folder \(path): \(reason())")
+      throw ArcadenceError(.io, "cannot create the folder \(path)", cause: SystemError.last)
     }
   }
 
@@ -198,11 +198,9 @@ public final class OutputFile {
     return dir.isEmpty ? "/" : dir
   }
 
-  /// The system's reason for the last failure (`No space left on device`).
-  static func reason() -> String { String(cString: strerror(errno)) }
-
+  /// `cannot write PATH: REASON`, with the last failed system call's `errno` as the cause.
   static func failure(_ path: String) -> ArcadenceError {
-    ArcadenceError(.io, "cannot write \(path): \(reason())")
+    ArcadenceError(.io, "cannot write \(path)", cause: SystemError.last)
   }
 }
 

@@ -93,10 +93,10 @@ public enum Generator {
         "--start \(options.start) with --months \(options.months) ends after \(Day.maximum)")
     }
     let started = Date()
-    try OutputFile.createDirectory(directory)
+    let folder = try OutputFolder(directory)
     var writers: [Entity: CSVWriter] = [:]
     for e in Entity.allCases {
-      let w = try CSVWriter(path: (directory as NSString).appendingPathComponent(e.fileName))
+      let w = try CSVWriter(path: try folder.path(of: e.fileName))
       try w.write(e.columns.map(\.name))
       writers[e] = w
     }
@@ -119,7 +119,7 @@ public enum Generator {
       "# Ground truth of the synthetic data in this folder (arcadence generate).\n"
       + "# Hazards are daily probabilities of paying in full, per segment and bucket.\n"
       + (try YAMLEncoder().encode(truth))
-    try OutputFile.write(yaml, to: (directory as NSString).appendingPathComponent("generator.yaml"))
+    try folder.write(yaml, as: "generator.yaml")
     return GenerateSummary(
       rows: Entity.allCases.map { ($0, sink.counts[$0] ?? 0) }, truth: truth,
       seconds: Date().timeIntervalSince(started))

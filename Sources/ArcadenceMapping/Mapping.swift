@@ -85,9 +85,7 @@ public struct Mapping: Sendable {
   /// Reads and validates a mapping file; every problem names the file, line and key.
   public init(path: String) throws {
     let name = (path as NSString).lastPathComponent
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw ArcadenceError(.io, "cannot read the mapping \(path)")
-    }
+    let text = try InputFile.text(at: path, describing: "the mapping \(path)")
     try self.init(yaml: text, fileName: name)
   }
 

@@ -49,7 +49,7 @@ extension ChartSet {
           footnote: "Collection rate: invoices due in the week, collected by the end of the "
             + "period (the period's cohort rate broken down by due week). ISO weeks.",
           periodStarts: weekly.starts, periodLength: 7,
-          bars: NamedSeries(name: "Cash collected", values: weekly.series("collected_amount")),
+          bars: NamedSeries(name: "Cash collected", values: weekly.series(.collectedAmount)),
           line: NamedSeries(name: "Collection rate", values: weekly.cohortCollectionRate()),
           barAxis: YAxis(title: "Cash collected", format: .money),
           lineAxis: YAxis(
@@ -98,7 +98,7 @@ extension ChartSet {
           days: weekly.ends,
           series: [
             NamedSeries(
-              name: "Past due", values: weekly.series("past_due_end"), color: Palette.vermillion),
+              name: "Past due", values: weekly.series(.pastDueEnd), color: Palette.vermillion),
             NamedSeries(
               name: "90+ days",
               values: weekly.weeks.indices.map { Double(weekly.totals($0).agingEnd[4]) / 100 },
@@ -120,8 +120,8 @@ extension ChartSet {
           footnote: "Share: enrolled customers among those invoiced in the 365 days to the "
             + "week's end.",
           periodStarts: weekly.starts, periodLength: 7,
-          bars: NamedSeries(name: "Conversions", values: weekly.series("autopay_converted")),
-          line: NamedSeries(name: "Enrolled share", values: weekly.series("autopay_share_end")),
+          bars: NamedSeries(name: "Conversions", values: weekly.series(.autopayConverted)),
+          line: NamedSeries(name: "Enrolled share", values: weekly.series(.autopayShareEnd)),
           barAxis: YAxis(title: "Conversions", format: .number),
           lineAxis: YAxis(
             title: "Enrolled share", format: .percent, domain: 0...1, gridlines: false))))
@@ -159,7 +159,7 @@ extension ChartSet {
           title: "Cases opened and closed per week", subtitle: c.sub,
           xAxis: .categories(weekLabels),
           yAxis: ChartSet.axis(
-            .number, weekly.series("cases_opened") + weekly.series("cases_closed"), title: "Cases"
+            .number, weekly.series(.casesOpened) + weekly.series(.casesClosed), title: "Cases"
           ),
           marks: [
             .bars(
@@ -167,9 +167,9 @@ extension ChartSet {
                 x: weekLabels.indices.map(Double.init),
                 series: [
                   BarSeries(
-                    name: "Opened", values: weekly.series("cases_opened"), color: Palette.orange),
+                    name: "Opened", values: weekly.series(.casesOpened), color: Palette.orange),
                   BarSeries(
-                    name: "Closed", values: weekly.series("cases_closed"), color: Palette.blue),
+                    name: "Closed", values: weekly.series(.casesClosed), color: Palette.blue),
                 ], layout: .grouped))
           ])))
   }
@@ -251,7 +251,7 @@ extension ChartSet {
               color: Palette.bluishGreen),
             NamedSeries(
               name: "Documentation completeness",
-              values: weekly.series("documentation_completeness"),
+              values: weekly.series(.documentationCompleteness),
               color: Palette.blue),
           ],
           valueAxis: YAxis(title: "Share", format: .percent, domain: 0...1), showsPoints: true)))

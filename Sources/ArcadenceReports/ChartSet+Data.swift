@@ -65,7 +65,10 @@ extension ChartSet: Codable {
     do {
       return try encoder.encode(self)
     } catch let error as EncodingError {
-      throw ArcadenceError(.invalidData, "cannot write the chart data: \(Self.describe(error))")
+      var failure = ArcadenceError(
+        .invalidData, "cannot write the chart data: \(Self.describe(error))")
+      failure.cause = error
+      throw failure
     }
   }
 
@@ -88,10 +91,8 @@ extension ChartSet: Codable {
 
   /// Reads a chart set from a chart data file.
   public init(dataFile path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ArcadenceError(.io, "cannot read \(path)")
-    }
-    try self.init(data: data, source: path)
+    let bytes = try InputFile.bytes(at: path, describing: path)
+    try self.init(data: Data(bytes), source: path)
   }
 
   // MARK: Error messages

@@ -100,14 +100,14 @@ public struct ChartSet: Sendable {
   }
 
   /// The metrics compared across reps.
-  static let comparedMetrics: [(key: String, title: String, format: ValueFormat)] = [
-    ("collected_amount", "Cash collected", .money), ("calls", "Calls", .number),
-    ("contacts_reached", "Contacts reached", .number),
-    ("promise_kept_rate", "Promise kept rate", .percent),
-    ("task_completion_rate", "Task completion", .percent),
-    ("tasks_on_time_rate", "Tasks on time", .percent),
-    ("documentation_completeness", "Documentation", .percent),
-    ("cases_open_over_14d", "Cases open > 14 days", .number),
+  static let comparedMetrics: [(key: MetricKey, title: String, format: ValueFormat)] = [
+    (.collectedAmount, "Cash collected", .money), (.calls, "Calls", .number),
+    (.contactsReached, "Contacts reached", .number),
+    (.promiseKeptRate, "Promise kept rate", .percent),
+    (.taskCompletionRate, "Task completion", .percent),
+    (.tasksOnTimeRate, "Tasks on time", .percent),
+    (.documentationCompleteness, "Documentation", .percent),
+    (.casesOpenOver14d, "Cases open > 14 days", .number),
   ]
 
   static func repComparison(
@@ -115,8 +115,7 @@ public struct ChartSet: Sendable {
   ) -> SmallMultiples {
     let ids = members.map(\.repId)
     let panels = comparedMetrics.map { key, title, format -> Chart in
-      let m = Metrics.all.firstIndex { $0.key == key }!
-      let values = members.map { $0.values[m].number ?? .nan }
+      let values = members.map { $0[key].number ?? .nan }
       var marks: [Mark] = [.bars(BarMark(name: title, values: values, color: Palette.blue))]
       if let median = card.teamMedian(key, team: team) {
         marks.append(.rule(.horizontal(y: median, label: "median")))
@@ -135,10 +134,10 @@ public struct ChartSet: Sendable {
     rep r: Int, mates: [Int], weekly: WeeklySeries, ledger l: Ledger, period: Period,
     source: String
   ) -> SmallMultiples {
-    let metrics: [(String, String, ValueFormat)] = [
-      ("collected_amount", "Cash collected", .money),
-      ("contacts_reached", "Contacts reached", .number),
-      ("calls", "Calls", .number), ("tasks_on_time_rate", "Tasks on time", .percent),
+    let metrics: [(MetricKey, String, ValueFormat)] = [
+      (.collectedAmount, "Cash collected", .money),
+      (.contactsReached, "Contacts reached", .number),
+      (.calls, "Calls", .number), (.tasksOnTimeRate, "Tasks on time", .percent),
     ]
     let panels = metrics.map { key, title, format -> Chart in
       let own = weekly.series(key, reps: [r])
@@ -194,27 +193,19 @@ extension ChartSet {
   public func write(to directory: String, formats: [FileFormat], scale: Double = 2) throws
     -> [String]
   {
-    try OutputFile.createDirectory(directory)
+    let folder = try OutputFolder(directory)
     let renderer = CairoRenderer()
     var written: [String] = []
     for entry in entries {
       for format in formats {
-        let path = (directory as NSString).appendingPathComponent(
-          "\(entry.name).\(format.rawValue)")
         let cairoFormat: CairoRenderer.Format
         switch format {
         case .png: cairoFormat = .png(scale: scale)
         case .svg: cairoFormat = .svg
         case .pdf: cairoFormat = .pdf
         }
-        let bytes: [UInt8]
-        do {
-          bytes = try renderer.render(entry.chart, format: cairoFormat)
-        } catch let error as ChartError {
-          throw ArcadenceError(.io, "cannot draw \(entry.name).\(format.rawValue): \(error)")
-        }
-        try OutputFile.write(bytes, to: path)
-        written.append(path)
+        written.append(
+          try folder.draw(entry.chart, name: entry.name, format: cairoFormat, with: renderer))
       }
     }
     return written

@@ -13,7 +13,7 @@ import Foundation
 public enum Dashboard {
   /// A KPI tile: a metric, and optionally a target.
   public struct Tile: Sendable {
-    public var key: String
+    public var key: MetricKey
     public var label: String
     /// The target as a number, its label, and whether it is a floor (≥) or a ceiling (≤).
     public var target: (value: Double, label: String, isFloor: Bool)?
@@ -22,21 +22,20 @@ public enum Dashboard {
   /// The tiles, in order. Targets: 95 % collection rate, no case open over 14 days, every
   /// cadence task completed.
   public static let tiles: [Tile] = [
-    Tile(key: "collected_amount", label: "Cash collected"),
-    Tile(key: "collection_rate", label: "Collection rate", target: (0.95, "target 95%", true)),
-    Tile(key: "past_due_end", label: "Past due at end"),
-    Tile(key: "aging_reduction", label: "Past-due reduction"),
-    Tile(key: "dso", label: "DSO (days)"),
-    Tile(key: "cei", label: "Collection effectiveness"),
-    Tile(key: "autopay_conversion_rate", label: "Auto-pay conversion"),
-    Tile(key: "autopay_share_end", label: "Auto-pay share"),
-    Tile(key: "cases_open_over_14d", label: "Cases open > 14 days", target: (0, "target 0", false)),
-    Tile(
-      key: "task_completion_rate", label: "Cadence completion", target: (1, "target 100%", true)),
-    Tile(key: "tasks_on_time_rate", label: "Tasks on time"),
-    Tile(key: "promise_kept_rate", label: "Promise kept rate"),
-    Tile(key: "documentation_completeness", label: "Documentation complete"),
-    Tile(key: "contacts_reached", label: "Contacts reached"),
+    Tile(key: .collectedAmount, label: "Cash collected"),
+    Tile(key: .collectionRate, label: "Collection rate", target: (0.95, "target 95%", true)),
+    Tile(key: .pastDueEnd, label: "Past due at end"),
+    Tile(key: .agingReduction, label: "Past-due reduction"),
+    Tile(key: .dso, label: "DSO (days)"),
+    Tile(key: .cei, label: "Collection effectiveness"),
+    Tile(key: .autopayConversionRate, label: "Auto-pay conversion"),
+    Tile(key: .autopayShareEnd, label: "Auto-pay share"),
+    Tile(key: .casesOpenOver14d, label: "Cases open > 14 days", target: (0, "target 0", false)),
+    Tile(key: .taskCompletionRate, label: "Cadence completion", target: (1, "target 100%", true)),
+    Tile(key: .tasksOnTimeRate, label: "Tasks on time"),
+    Tile(key: .promiseKeptRate, label: "Promise kept rate"),
+    Tile(key: .documentationCompleteness, label: "Documentation complete"),
+    Tile(key: .contactsReached, label: "Contacts reached"),
   ]
 
   /// What was written.
@@ -53,25 +52,18 @@ public enum Dashboard {
     ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store",
     buckets: AgingBuckets = .standard
   ) throws -> Output {
-    let chartsDir = directory + "/charts"
-    let scorecardDir = directory + "/scorecards"
-    for dir in [directory, chartsDir, scorecardDir] { try OutputFile.createDirectory(dir) }
+    let site = try OutputFolder(directory)
+    let chartsFolder = try site.folder("charts")
+    let scorecardFolder = try site.folder("scorecards")
     var files: [String] = []
-    func save(_ text: String, _ path: String) throws {
-      try OutputFile.write(text, to: path)
+    func save(_ text: String, _ name: String, in folder: OutputFolder) throws -> String {
+      let path = try folder.write(text, as: name)
       files.append(path)
+      return path
     }
     let renderer = CairoRenderer()
     func drawSVG(_ name: String, _ chart: any ChartDrawable) throws -> String {
-      let path = chartsDir + "/\(name).svg"
-      let bytes: [UInt8]
-      do {
-        bytes = try renderer.render(chart, format: .svg)
-      } catch {
-        throw ArcadenceError(.io, "cannot draw \(name).svg: \(error)")
-      }
-      try OutputFile.write(bytes, to: path)
-      files.append(path)
+      files.append(try chartsFolder.draw(chart, name: name, format: .svg, with: renderer))
       return "charts/\(name).svg"
     }
 
@@ -79,7 +71,7 @@ public enum Dashboard {
     let report = try KPIReport(engine: engine, period: period, scope: .everyone)
     let set = try ChartSet(
       ledger: l, period: period, scope: .everyone, source: source, buckets: buckets)
-    files += try set.write(to: chartsDir, formats: [.svg, .png], scale: 2)
+    files += try set.write(to: chartsFolder.path, formats: [.svg, .png], scale: 2)
     let card = Scorecard(engine: engine, period: period)
 
     // The weekly review of the period's last full ISO week.
@@ -87,7 +79,7 @@ public enum Dashboard {
     let reviewFile = "review-\(review.weekLabel).html"
     let reviewHTML = try ReviewPage.html(
       review, image: { name, chart in try drawSVG(name, chart) }, backLink: "index.html")
-    try save(reviewHTML, directory + "/" + reviewFile)
+    let reviewPath = try save(reviewHTML, reviewFile, in: site)
 
     // One page per rep.
     var scorecardFiles: [String] = []
@@ -98,32 +90,28 @@ public enum Dashboard {
       let page = ScorecardPage.html(
         line: line, card: card, ledger: l,
         chart: hasChart ? "../charts/scorecard-\(safe).svg" : nil, backLink: "../index.html")
-      try save(page, scorecardDir + "/\(safe).html")
-      scorecardFiles.append("scorecards/\(safe).html")
+      scorecardFiles.append(try save(page, "\(safe).html", in: scorecardFolder))
     }
 
     let index = indexPage(
       report: report, set: set, card: card, ledger: l, period: period, source: source,
       reviewFile: reviewFile, reviewLabel: review.weekLabel, buckets: buckets)
-    try save(index, directory + "/index.html")
-    return Output(
-      index: directory + "/index.html", review: directory + "/" + reviewFile,
-      scorecards: scorecardFiles.map { directory + "/" + $0 }, files: files)
+    let indexPath = try save(index, "index.html", in: site)
+    return Output(index: indexPath, review: reviewPath, scorecards: scorecardFiles, files: files)
   }
 
   /// The value of a tile for tests and pages: the CSV form of the engine's number.
   static func tileHTML(_ tile: Tile, report: KPIReport) -> String {
     let e = HTML.escape
-    guard let i = Metrics.all.firstIndex(where: { $0.key == tile.key }) else { return "" }
-    let value = report.values[i]
-    let previous = report.previous[i]
-    let better = Metrics.all[i].higherIsBetter
+    let value = report[tile.key]
+    let previous = report.previous(tile.key)
+    let better = Metrics[tile.key].higherIsBetter
     let change = Format.change(value, previous)
     var tone = "neutral"
     if let better, let a = value.number, let b = previous.number, a != b {
       tone = (a > b) == better ? "good" : "bad"
     }
-    var html = "<div class=\"tile\" data-metric=\"\(e(tile.key))\" "
+    var html = "<div class=\"tile\" data-metric=\"\(e(tile.key.rawValue))\" "
     html += "data-value=\"\(e(Format.csv(value)))\">"
     html += "<div class=\"label\">\(e(tile.label))</div>"
     html += "<div class=\"value\">\(e(displayValue(value, key: tile.key)))</div>"
@@ -142,9 +130,9 @@ public enum Dashboard {
     return html + "</div>"
   }
 
-  static func displayValue(_ v: MetricValue, key: String) -> String {
+  static func displayValue(_ v: MetricValue, key: MetricKey) -> String {
     if case .money(let c) = v { return Cents.displayWhole(c) }
-    if key == "cei", case .ratio(let r) = v { return Format.percent(r) }
+    if key == .cei, case .ratio(let r) = v { return Format.percent(r) }
     return Format.human(v, key: key)
   }
 
@@ -192,9 +180,8 @@ public enum Dashboard {
     }
     // Reps.
     b += "<h2 id=\"reps\">Scorecards</h2>"
-    func metric(_ line: Scorecard.Line, _ key: String) -> String {
-      let m = Metrics.all.firstIndex { $0.key == key }!
-      return Scorecard.cell(line.values[m], key: key)
+    func metric(_ line: Scorecard.Line, _ key: MetricKey) -> String {
+      Scorecard.cell(line[key], key: key)
     }
     let names = ChartSet.repFileNames(l)
     var rows = "<div class=\"table-wrap\"><table><thead><tr>"
@@ -208,9 +195,8 @@ public enum Dashboard {
       let file = names[line.repId] ?? FileName.safe(line.repId)
       rows += "<tr><td><a href=\"scorecards/\(e(file)).html\">"
       rows += "\(e(line.repId)) \(e(line.name))</a></td><td>\(e(line.team ?? "—"))</td>"
-      for key in [
-        "collected_amount", "calls", "promise_kept_rate", "tasks_on_time_rate",
-        "cases_open_over_14d",
+      for key: MetricKey in [
+        .collectedAmount, .calls, .promiseKeptRate, .tasksOnTimeRate, .casesOpenOver14d,
       ] {
         rows += "<td class=\"num\">\(e(metric(line, key)))</td>"
       }

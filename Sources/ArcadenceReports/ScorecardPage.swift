@@ -28,7 +28,7 @@ public enum ScorecardPage {
     let d = asOf.rawValue
     return l.promiseMade.indices.compactMap { k -> UpcomingPromise? in
       guard Int(l.promiseRep[k]) == r, l.promiseMade[k] <= d else { return nil }
-      let windowEnds = l.promisePromised[k] + 3
+      let windowEnds = KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k])
       guard windowEnds >= d else { return nil }
       let c = Int(l.promiseCustomer[k])
       let paid = l.customerPayments(c, from: l.promiseMade[k], to: d)
@@ -73,13 +73,12 @@ public enum ScorecardPage {
     b += " · \(card.period.from) to \(card.period.to)</p></header>"
     b += "<nav><a href=\"\(e(backLink))\">← Dashboard</a></nav><main>"
     b += "<h2>Your numbers</h2>"
-    let rows = (Scorecard.rankedMetrics.map(\.key) + ["promises_kept", "tasks_completed"])
-      .compactMap { key -> [String]? in
-        guard let m = Metrics.all.firstIndex(where: { $0.key == key }) else { return nil }
-        let v = line.values[m]
+    let rows = Scorecard.cardMetrics
+      .map { key -> [String] in
+        let v = line[key]
         let rank = (line.ranks[key] ?? nil).map { "\($0) of \(card.teamSize(line.team))" }
         return [
-          Metrics.all[m].label, Scorecard.cell(v, key: key),
+          Metrics[key].label, Scorecard.cell(v, key: key),
           Scorecard.medianCell(card.teamMedian(key, team: line.team), like: v),
           line.ranks[key] == nil ? "" : rank ?? "—",
         ]

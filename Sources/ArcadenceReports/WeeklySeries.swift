@@ -93,14 +93,14 @@ public struct WeeklySeries: Sendable {
   }
 
   /// A metric per week for the scope (or a subset of reps), as numbers; NaN where undefined.
-  public func series(_ key: String, reps subset: [Int]? = nil) -> [Double] {
-    guard let d = Metrics.definition(key) else { return [] }
+  public func series(_ key: MetricKey, reps subset: [Int]? = nil) -> [Double] {
+    let d = Metrics[key]
     return weeks.indices.map { w in d.value(totals(w, reps: subset), weeks[w]).number ?? .nan }
   }
 
   /// The median over `reps` of a metric, week by week (NaN where no rep has a value).
-  public func medianSeries(_ key: String, over reps: [Int]) -> [Double] {
-    guard let d = Metrics.definition(key) else { return [] }
+  public func medianSeries(_ key: MetricKey, over reps: [Int]) -> [Double] {
+    let d = Metrics[key]
     return weeks.indices.map { w in
       Statistics.median(reps.compactMap { d.value(repTotals[w][$0], weeks[w]).number }) ?? .nan
     }

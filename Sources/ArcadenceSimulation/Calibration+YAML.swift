@@ -289,9 +289,7 @@ extension Calibration {
 
   /// Reads a calibration file.
   public static func load(path: String) throws -> Calibration {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw ArcadenceError(.io, "cannot read the calibration file \(path)")
-    }
+    let text = try InputFile.text(at: path, describing: "the calibration file \(path)")
     return try parse(text, file: path)
   }
 

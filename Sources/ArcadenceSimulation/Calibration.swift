@@ -1,3 +1,4 @@
+import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceStore
 import Foundation
@@ -451,7 +452,12 @@ extension Calibration {
       }
       let last = min(closeDay, u)
       // Promise windows (made + 1 … promised + 3) belong to the promise process.
-      let windows = proIdx[i].map { (links.promiseMade[$0] + 1, links.promisePromised[$0] + 3) }
+      let windows = proIdx[i].map {
+        (
+          links.promiseMade[$0] + 1,
+          KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[$0])
+        )
+      }
       var ek = Int(l.invoiceEventStart[i])
       let eEnd = Int(l.invoiceEventStart[i + 1])
       let spans = caseSpans[i]
@@ -580,13 +586,15 @@ extension Calibration {
     var qSum = 0.0
     var qCount = 0.0
     for k in links.promiseInvoice.indices
-    where links.promiseMade[k] <= u && links.promisePromised[k] + 3 <= u {
+    where links.promiseMade[k] <= u
+      && KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k]) <= u
+    {
       let i = Int(links.promiseInvoice[k])
       let s = Int(segs.ofCustomer[Int(l.invoiceCustomer[i])])
       let due = l.invoiceDue[i]
       var survive = 1.0
       var d = links.promiseMade[k] + 1
-      while d <= links.promisePromised[k] + 3 {
+      while d <= KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k]) {
         var m = 1.0
         for a in actIdx[i] where links.activityOutbound[a] && links.activityDay[a] < d {
           let age = Double(d - links.activityDay[a])
@@ -688,9 +696,10 @@ extension Calibration {
     for k in l.promiseMade.indices where l.promiseMade[k] <= u {
       let lead = Int(l.promisePromised[k] - l.promiseMade[k])
       leadCounts[min(lead, 90), default: 0] += 1
-      guard l.promisePromised[k] + 3 <= u else { continue }
+      guard KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k]) <= u else { continue }
       let c = Int(l.promiseCustomer[k])
-      let paid = l.customerPayments(c, from: l.promiseMade[k], to: l.promisePromised[k] + 3)
+      let paid = l.customerPayments(
+        c, from: l.promiseMade[k], to: KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k]))
       keptTrials += 1
       trials[c * nr + 3] += 1
       if paid >= l.promiseAmount[k] {

@@ -86,9 +86,7 @@ public struct Scenario: Sendable {
 
   /// Reads and validates a scenario file.
   public static func load(path: String) throws -> Scenario {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw ArcadenceError(.io, "cannot read the scenario file \(path)")
-    }
+    let text = try InputFile.text(at: path, describing: "the scenario file \(path)")
     return try parse(text, file: path)
   }
 

@@ -132,20 +132,12 @@ public enum SimulationCharts {
   public static func write(_ entries: [Entry], to directory: String, scale: Double = 2) throws
     -> [String]
   {
-    try OutputFile.createDirectory(directory)
+    let folder = try OutputFolder(directory)
     let renderer = CairoRenderer()
     var written: [String] = []
     for e in entries {
-      for (ext, format) in [("png", CairoRenderer.Format.png(scale: scale)), ("svg", .svg)] {
-        let path = (directory as NSString).appendingPathComponent("\(e.name).\(ext)")
-        let bytes: [UInt8]
-        do {
-          bytes = try renderer.render(e.chart, format: format)
-        } catch {
-          throw ArcadenceError(.io, "cannot draw \(e.name).\(ext): \(error)")
-        }
-        try OutputFile.write(bytes, to: path)
-        written.append(path)
+      for format in [CairoRenderer.Format.png(scale: scale), .svg] {
+        written.append(try folder.draw(e.chart, name: e.name, format: format, with: renderer))
       }
     }
     return written

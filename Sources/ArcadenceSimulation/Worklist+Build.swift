@@ -62,7 +62,7 @@ extension Worklist {
       let c = Int(l.promiseCustomer[k])
       let promised = l.promisePromised[k]
       let amount = Cents.display(l.promiseAmount[k])
-      let windowEnd = Int64(promised) + 3
+      let windowEnd = Int64(KPIEngine.promiseWindowEnd(promisedOn: promised))
       if promised == d {
         cand[c, default: Candidate()].reasons.append(
           (.promiseDue, "promise of \(amount) due today (made \(Day(rawValue: l.promiseMade[k])))"))

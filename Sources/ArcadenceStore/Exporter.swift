@@ -10,13 +10,12 @@ public enum Exporter {
   /// Writes one CSV per entity into `directory` (created if missing); returns rows per entity.
   @discardableResult
   public static func run(store: Store, directory: String) throws -> [(Entity, Int)] {
-    try OutputFile.createDirectory(directory)
+    let folder = try OutputFolder(directory)
     return try store.pool.read { db in
       var out: [(Entity, Int)] = []
       for entity in Entity.allCases {
         let columns = entity.columns
-        let path = (directory as NSString).appendingPathComponent(entity.fileName)
-        let writer = try CSVWriter(path: path)
+        let writer = try CSVWriter(path: try folder.path(of: entity.fileName))
         try writer.write(columns.map(\.name))
         let cursor = try Row.fetchCursor(
           db,

@@ -165,16 +165,20 @@ extension Importer {
       return Store.failure(error, path: store.path, doing: "")
     default: break
     }
+    var failure: ArcadenceError
     if error.resultCode == .SQLITE_FULL {
-      return ArcadenceError(
+      failure = ArcadenceError(
         .database,
         "cannot import: the store \(store.path) is full (no space left on its disk, or its size "
           + "limit reached); nothing was imported")
+    } else {
+      failure = ArcadenceError(
+        .database,
+        "the store \(store.path) refused the import: \(error.message ?? "\(error)"); nothing "
+          + "was imported")
     }
-    return ArcadenceError(
-      .database,
-      "the store \(store.path) refused the import: \(error.message ?? "\(error)"); nothing was "
-        + "imported")
+    failure.cause = error
+    return failure
   }
 
   /// Whether a failed write is a row the store refuses (a constraint), which the import

@@ -14,7 +14,11 @@ public final class Store: Sendable {
   /// The path of the SQLite file.
   public let path: String
   /// The GRDB connection pool (one writer, concurrent readers).
-  public let pool: DatabasePool
+  ///
+  /// `package`, not `public`: GRDB stays out of the library's API. Other targets read the
+  /// store through `Store`'s own methods (``loadLedger(_:useCache:)``, ``loadInvoiceLinks(for:)``,
+  /// ``lastEventDay()``, the importer and exporter); the package's tests may query it with SQL.
+  package let pool: DatabasePool
 
   /// Whether this store was opened read-only (its file or folder cannot be written): every
   /// read works, nothing is written (no ledger cache), and no file is left beside it.
@@ -36,11 +40,8 @@ public final class Store: Sendable {
       }
       let dir = (path as NSString).deletingLastPathComponent
       if !dir.isEmpty, !fm.fileExists(atPath: dir) {
-        do {
-          try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-          throw ArcadenceError(.io, "cannot create the folder \(dir) for the store")
-        }
+        // `cannot create the folder DIR: REASON`, the system's reason kept.
+        try OutputFile.createDirectory(dir)
       }
     }
     isReadOnly = exists && (readOnly || !Store.canWrite(path))
@@ -161,12 +162,16 @@ public final class Store: Sendable {
     let message = error.message ?? "\(error)"
     switch error.resultCode.primaryResultCode {
     case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-      return ArcadenceError(
+      var failure = ArcadenceError(
         .database,
         "the store \(path) is damaged (SQLite: \(message)); restore it from a backup or "
           + "re-import its data")
+      failure.cause = error
+      return failure
     default:
-      return ArcadenceError(.database, "\(doing): \(message)")
+      var failure = ArcadenceError(.database, "\(doing): \(message)")
+      failure.cause = error
+      return failure
     }
   }
 

@@ -30,7 +30,7 @@ struct AccuracyCommand: ParsableCommand {
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "table or json.") var format: SimulationFormat = .table
 
-  func run() throws {
+  func validate() throws {
     try guarded {
       guard cutoffs >= 1, cutoffs <= 120 else {
         throw ArcadenceError(.usage, "--cutoffs: expected 1 to 120 (value \(cutoffs))")
@@ -41,17 +41,28 @@ struct AccuracyCommand: ParsableCommand {
       if let threads, threads < 1 || threads > 1024 {
         throw ArcadenceError(.usage, "--threads: expected 1 to 1024 (value \(threads))")
       }
-      var list: [Int] = []
-      for part in horizons.split(separator: ",", omittingEmptySubsequences: false) {
-        let text = part.trimmingCharacters(in: .whitespaces)
-        guard let h = Int(text), h >= 7, h <= 366 else {
-          throw ArcadenceError(
-            .usage, "--horizons: expected whole days from 7 to 366 (value \"\(text)\")")
-        }
-        if !list.contains(h) { list.append(h) }
+      _ = try horizonList()
+    }
+  }
+
+  /// The days of `--horizons`, each once, in order.
+  func horizonList() throws -> [Int] {
+    var list: [Int] = []
+    for part in horizons.split(separator: ",", omittingEmptySubsequences: false) {
+      let text = part.trimmingCharacters(in: .whitespaces)
+      guard let h = Int(text), h >= 7, h <= 366 else {
+        throw ArcadenceError(
+          .usage, "--horizons: expected whole days from 7 to 366 (value \"\(text)\")")
       }
+      if !list.contains(h) { list.append(h) }
+    }
+    return list.sorted()
+  }
+
+  func run() throws {
+    try guarded {
       let settings = Accuracy.Settings(
-        cutoffs: cutoffs, every: every, horizons: list.sorted(), paths: paths, seed: seed,
+        cutoffs: cutoffs, every: every, horizons: try horizonList(), paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()

@@ -31,27 +31,31 @@ struct ChartsCommand: ParsableCommand {
   var fromData: String?
   @OptionGroup var aging: AgingOptions
 
-  func run() throws {
-    try guarded {
-      var formats: [ChartSet.FileFormat] = []
-      for word in format.split(separator: ",") {
-        let w = word.trimmingWhitespace().lowercased()
-        guard let f = ChartSet.FileFormat(rawValue: w) else {
-          throw ArcadenceError(.usage, "--format: expected png, svg or pdf (value \"\(w)\")")
-        }
-        formats.append(f)
+  /// The formats of `--format`.
+  func formats() throws -> [ChartSet.FileFormat] {
+    var formats: [ChartSet.FileFormat] = []
+    for word in format.split(separator: ",") {
+      let w = word.trimmingWhitespace().lowercased()
+      guard let f = ChartSet.FileFormat(rawValue: w) else {
+        throw ArcadenceError(.usage, "--format: expected png, svg or pdf (value \"\(w)\")")
       }
-      guard !formats.isEmpty else { throw ArcadenceError(.usage, "--format: name a format") }
+      formats.append(f)
+    }
+    guard !formats.isEmpty else { throw ArcadenceError(.usage, "--format: name a format") }
+    return formats
+  }
+
+  func validate() throws {
+    try guarded {
+      _ = try formats()
       guard scale > 0, scale <= 8 else {
         throw ArcadenceError(.usage, "--scale: expected a number from 0 to 8 (value \(scale))")
       }
       guard out != nil || dataOut != nil else {
         throw ArcadenceError(.usage, "name --out for the chart files or --data-out for the data")
       }
-      let buckets = try aging.value
-      let set: ChartSet
-      let source: String
-      if let fromData {
+      _ = try aging.value
+      if fromData != nil {
         guard store.db == nil, !period.isGiven, scope.rep == nil, scope.team == nil,
           !aging.isGiven
         else {
@@ -59,6 +63,17 @@ struct ChartsCommand: ParsableCommand {
             .usage,
             "--from-data draws the file as it is: --db, period, scope and buckets do not apply")
         }
+      }
+    }
+  }
+
+  func run() throws {
+    try guarded {
+      let formats = try formats()
+      let buckets = try aging.value
+      let set: ChartSet
+      let source: String
+      if let fromData {
         set = try ChartSet(dataFile: fromData)
         source = "from \(fromData)"
       } else {

@@ -42,19 +42,28 @@ struct ForecastCommand: ParsableCommand {
     .table
   @Option(help: "Folder for forecast.json, forecast.csv and the chart.") var out: String?
 
-  func run() throws {
+  func validate() throws {
     try guarded {
       guard weeks >= 1, weeks <= 104 else {
         throw ArcadenceError(.usage, "--weeks: expected 1 to 104 (value \(weeks))")
       }
       try SimulationSettings.check(paths: paths, threads: threads)
-      var start: Day?
-      if let from {
-        guard let d = Day(iso: from) else {
-          throw ArcadenceError(.usage, "--from: not a valid date (YYYY-MM-DD): \(from)")
-        }
-        start = d
-      }
+      _ = try startDay()
+    }
+  }
+
+  /// The day of `--from`, if given.
+  func startDay() throws -> Day? {
+    guard let from else { return nil }
+    guard let d = Day(iso: from) else {
+      throw ArcadenceError(.usage, "--from: not a valid date (YYYY-MM-DD): \(from)")
+    }
+    return d
+  }
+
+  func run() throws {
+    try guarded {
+      let start = try startDay()
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
@@ -67,14 +76,13 @@ struct ForecastCommand: ParsableCommand {
       Terminal.endProgress()
       // Files first: a command that cannot write says only why.
       if let out {
-        try OutputFile.createDirectory(out)
-        func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+        let folder = try OutputFolder(out)
         if by == .invoice {
-          try writeText(f.invoiceJSON.rendered() + "\n", to: path("forecast.json"))
-          try writeText(f.invoiceCSV, to: path("forecast.csv"))
+          try folder.write(f.invoiceJSON.rendered() + "\n", as: "forecast.json")
+          try folder.write(f.invoiceCSV, as: "forecast.csv")
         } else {
-          try writeText(f.json.rendered() + "\n", to: path("forecast.json"))
-          try writeText(f.csv, to: path("forecast.csv"))
+          try folder.write(f.json.rendered() + "\n", as: "forecast.json")
+          try folder.write(f.csv, as: "forecast.csv")
         }
       }
       warnCalibration(f.warnings)

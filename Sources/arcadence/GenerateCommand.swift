@@ -26,11 +26,19 @@ struct GenerateCommand: ParsableCommand {
       """)
   var world = "standard"
 
+  /// The day of `--start`.
+  func startDay() throws -> Day {
+    guard let day = Day(iso: start) else {
+      throw ArcadenceError(.usage, "--start: not a valid date (YYYY-MM-DD): \(start)")
+    }
+    return day
+  }
+
+  func validate() throws { try guarded { _ = try startDay() } }
+
   func run() throws {
     try guarded {
-      guard let startDay = Day(iso: start) else {
-        throw ArcadenceError(.usage, "--start: not a valid date (YYYY-MM-DD): \(start)")
-      }
+      let startDay = try startDay()
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
         start: startDay)

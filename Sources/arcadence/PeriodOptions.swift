@@ -19,9 +19,21 @@ struct PeriodOptions: ParsableArguments {
     try resolve(lastDay: { ledger.lastEventDay })
   }
 
+  /// A malformed period is a usage error before the store is opened.
+  func validate() throws { try guarded { _ = try named() } }
+
   /// The period named, or the latest full quarter ending by `lastDay()` (the last day of the
   /// data, asked for only when no period is named).
   func resolve(lastDay: () throws -> Day?) throws -> Period {
+    if let period = try named() { return period }
+    guard let last = try lastDay() else {
+      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
+    }
+    return Period.latestFullQuarter(endingBy: last)
+  }
+
+  /// The period the options name, nil when none is.
+  func named() throws -> Period? {
     let given = [from != nil || to != nil, quarter != nil, month != nil, week != nil]
       .filter { $0 }.count
     guard given <= 1 else {
@@ -60,10 +72,7 @@ struct PeriodOptions: ParsableArguments {
       guard a <= b else { throw ArcadenceError(.usage, "--to (\(t)) is before --from (\(f))") }
       return try Span.period(Period(from: a, to: b), option: "--from/--to")
     }
-    guard let last = try lastDay() else {
-      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
-    }
-    return Period.latestFullQuarter(endingBy: last)
+    return nil
   }
 }
 

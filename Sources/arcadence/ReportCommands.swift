@@ -28,17 +28,7 @@ struct ScorecardCommand: ParsableCommand {
       let card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
       switch format {
       case .table: Terminal.print(card.table(rep: rep), terminator: "")
-      case .json:
-        var json = card.json
-        if let rep, case .object(var pairs) = json, case .array(let reps) = pairs[1].1 {
-          pairs[1].1 = .array(
-            reps.filter { r in
-              if case .object(let p) = r { return p.first?.1 == .string(rep) }
-              return false
-            })
-          json = .object(pairs)
-        }
-        Terminal.printJSON(json)
+      case .json: Terminal.printJSON(card.json(rep: rep))
       case .csv: Terminal.print(card.csv, terminator: "")
       }
     }
@@ -67,15 +57,23 @@ struct AgingCommand: ParsableCommand {
   @Option(help: "Rows shown in the table (0 = all).") var limit = 25
   @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
+  /// The day of `--as-of`, if given.
+  func asOfDay() throws -> Day? {
+    guard let asOf else { return nil }
+    guard let d = Day(iso: asOf) else {
+      throw ArcadenceError(.usage, "--as-of: not a valid date (YYYY-MM-DD) (value \"\(asOf)\")")
+    }
+    return d
+  }
+
+  func validate() throws { try guarded { _ = try asOfDay() } }
+
   func run() throws {
     try guarded {
       let buckets = try aging.value
       let db = try store.open(create: false)
       let day: Day
-      if let asOf {
-        guard let d = Day(iso: asOf) else {
-          throw ArcadenceError(.usage, "--as-of: not a valid date (YYYY-MM-DD) (value \"\(asOf)\")")
-        }
+      if let d = try asOfDay() {
         day = d
       } else {
         guard let last = try db.lastEventDay() else {
@@ -117,15 +115,23 @@ struct ReviewCommand: ParsableCommand {
     .markdown
   @Option(help: "Write to this file instead of standard output.") var out: String?
 
+  /// The week of `--week`, if given.
+  func namedWeek() throws -> Period? {
+    guard let week else { return nil }
+    guard let p = Period.parseISOWeek(week) else {
+      throw ArcadenceError(
+        .usage, "--week: expected an ISO week YYYY-Www such as 2026-W14 (value \"\(week)\")")
+    }
+    return p
+  }
+
+  func validate() throws { try guarded { _ = try namedWeek() } }
+
   func run() throws {
     try guarded {
       let ledger = try store.open(create: false).loadLedger()
       let period: Period
-      if let week {
-        guard let p = Period.parseISOWeek(week) else {
-          throw ArcadenceError(
-            .usage, "--week: expected an ISO week YYYY-Www such as 2026-W14 (value \"\(week)\")")
-        }
+      if let p = try namedWeek() {
         period = p
       } else {
         guard let last = ledger.lastEventDay else {

@@ -40,6 +40,17 @@ struct CalibrateCommand: ParsableCommand {
   var until: String?
   @Option(help: "Write the calibration to this YAML file.") var out: String?
 
+  /// The day of `--until`, if given.
+  func untilDay() throws -> Day? {
+    guard let until else { return nil }
+    guard let d = Day(iso: until) else {
+      throw ArcadenceError(.usage, "--until: not a valid date (YYYY-MM-DD): \(until)")
+    }
+    return d
+  }
+
+  func validate() throws { try guarded { _ = try untilDay() } }
+
   func run() throws {
     try guarded {
       let db = try store.open(create: false)
@@ -48,10 +59,7 @@ struct CalibrateCommand: ParsableCommand {
         throw ArcadenceError(.usage, "the store is empty: import data first")
       }
       var day = last
-      if let until {
-        guard let d = Day(iso: until) else {
-          throw ArcadenceError(.usage, "--until: not a valid date (YYYY-MM-DD): \(until)")
-        }
+      if let d = try untilDay() {
         let clipped = Span.clip(d, toLast: last, option: "--until")
         if let note = clipped.note { Terminal.note(note) }
         day = clipped.day
@@ -97,12 +105,17 @@ struct SimulateCommand: ParsableCommand {
         + "what the model uses about each; read by Benchmarks/numpy/simulate.py."))
   var portfolioOut: String?
 
-  func run() throws {
+  func validate() throws {
     try guarded {
       try SimulationSettings.check(paths: paths, threads: threads)
       if method == .markov, dataOut != nil {
         throw ArcadenceError(.usage, "--data-out: the Markov method draws no charts")
       }
+    }
+  }
+
+  func run() throws {
+    try guarded {
       let file = try Scenario.load(path: scenario)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
@@ -121,7 +134,8 @@ struct SimulateCommand: ParsableCommand {
         case .json: Terminal.printJSON(m.json(scenario: file.name))
         }
         if let out {
-          try write(m.json(scenario: file.name).rendered() + "\n", to: out, name: "markov.json")
+          try OutputFolder(out).write(
+            m.json(scenario: file.name).rendered() + "\n", as: "markov.json")
         }
         return
       }
@@ -139,7 +153,7 @@ struct SimulateCommand: ParsableCommand {
           result.invoiceDaysPerSecond / 1e6, run.settings.threads))
       let charts = SimulationCharts.charts(result, scenario: file.name)
       if let out {
-        try write(json.rendered() + "\n", to: out, name: "simulation.json")
+        try OutputFolder(out).write(json.rendered() + "\n", as: "simulation.json")
         let files = try SimulationCharts.write(charts, to: out)
         Terminal.note("wrote simulation.json and \(files.count) chart files to \(out)")
       }
@@ -171,12 +185,24 @@ struct BacktestCommand: ParsableCommand {
   @Option(help: "Also write the numbers behind the charts to this JSON file.")
   var dataOut: String?
 
+  /// The day of `--cutoff`.
+  func cutoffDay() throws -> Day {
+    guard let day = Day(iso: cutoff) else {
+      throw ArcadenceError(.usage, "--cutoff: not a valid date (YYYY-MM-DD): \(cutoff)")
+    }
+    return day
+  }
+
+  func validate() throws {
+    try guarded {
+      _ = try cutoffDay()
+      try SimulationSettings.check(paths: paths, threads: threads)
+    }
+  }
+
   func run() throws {
     try guarded {
-      guard let day = Day(iso: cutoff) else {
-        throw ArcadenceError(.usage, "--cutoff: not a valid date (YYYY-MM-DD): \(cutoff)")
-      }
-      try SimulationSettings.check(paths: paths, threads: threads)
+      let day = try cutoffDay()
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
@@ -191,7 +217,7 @@ struct BacktestCommand: ParsableCommand {
       }
       let charts = SimulationCharts.charts(b)
       if let out {
-        try write(b.json.rendered() + "\n", to: out, name: "backtest.json")
+        try OutputFolder(out).write(b.json.rendered() + "\n", as: "backtest.json")
         let files = try SimulationCharts.write(charts, to: out)
         Terminal.note("wrote backtest.json and \(files.count) chart files to \(out)")
       }
@@ -211,10 +237,4 @@ private func writeChartData(_ charts: [SimulationCharts.Entry], to path: String)
     entries: charts.map { ChartSet.Entry(name: $0.name, caption: $0.chart.title, chart: $0.chart) })
   try set.writeData(to: path)
   Terminal.note("wrote the data of \(charts.count) charts to \(path)")
-}
-
-/// Writes `text` to `directory/name`, creating the folder.
-private func write(_ text: String, to directory: String, name: String) throws {
-  try OutputFile.createDirectory(directory)
-  try writeText(text, to: (directory as NSString).appendingPathComponent(name))
 }

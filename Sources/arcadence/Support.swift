@@ -22,14 +22,18 @@ struct StoreOptions: ParsableArguments {
   func open(create: Bool) throws -> Store { try Store(path: path, create: create) }
 }
 
-/// Runs a command body; a user mistake becomes `error: …` on stderr and a non-zero exit,
-/// never a stack trace.
+/// Runs a command body (or a `validate()`); any error becomes one `error: …` message on
+/// stderr and a non-zero exit (``ArcadenceError/reported(_:)``), never a stack trace or
+/// ArgumentParser's generic handler. An `ExitCode` already chosen passes through.
 func guarded(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let error as ArcadenceError {
-    Terminal.error(error.description)
-    throw ExitCode(error.exitStatus)
+  } catch let exit as ExitCode {
+    throw exit
+  } catch {
+    let reported = ArcadenceError.reported(error)
+    Terminal.error(reported.description)
+    throw ExitCode(reported.exitStatus)
   }
 }
 

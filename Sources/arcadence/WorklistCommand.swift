@@ -46,7 +46,7 @@ struct WorklistCommand: ParsableCommand {
   @Option(help: "The policy of the --policy file to use (needed when it has several).")
   var policyName: String?
 
-  func run() throws {
+  func validate() throws {
     try guarded {
       if let calls, calls < 0 || calls > 10_000 {
         throw ArcadenceError(.usage, "--calls: expected 0 to 10,000 (value \(calls))")
@@ -57,11 +57,20 @@ struct WorklistCommand: ParsableCommand {
       if check, format == .csv || format == .html {
         throw ArcadenceError(.usage, "--check: --format table or json")
       }
-      let buckets = aging.isGiven ? try aging.value : nil
+      if aging.isGiven { _ = try aging.value }
       if check, aging.isGiven {
         throw ArcadenceError(
           .usage, "--check scores probabilities, not buckets: drop --buckets/--basis")
       }
+      if let date, Day(iso: date) == nil {
+        throw ArcadenceError(.usage, "--date: not a valid date (YYYY-MM-DD) (value \"\(date)\")")
+      }
+    }
+  }
+
+  func run() throws {
+    try guarded {
+      let buckets = aging.isGiven ? try aging.value : nil
       let spec = try policySpec()
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()

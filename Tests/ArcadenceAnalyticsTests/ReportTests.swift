@@ -21,32 +21,53 @@ import Testing
 
   @Test func competitionRanksWithinTheTeam() {
     // Team A = R1, R2, R3. Collected: R1 775, R2 300 (C3's P5 + P6), R3 0 → 1, 2, 3.
-    #expect(line("R1").ranks["collected_amount"] == 1)
-    #expect(line("R2").ranks["collected_amount"] == 2)
-    #expect(line("R3").ranks["collected_amount"] == 3)
+    #expect(line("R1").ranks[.collectedAmount] == 1)
+    #expect(line("R2").ranks[.collectedAmount] == 2)
+    #expect(line("R3").ranks[.collectedAmount] == 3)
     // Calls: R1 2, R2 0, R3 0 → 1, 2, 2 (ties share the better rank).
-    #expect(line("R2").ranks["calls"] == 2)
-    #expect(line("R3").ranks["calls"] == 2)
+    #expect(line("R2").ranks[.calls] == 2)
+    #expect(line("R3").ranks[.calls] == 2)
     // Contacts reached: R1 1 (X1), R2 2 (X4, X7), R3 0 → 2, 1, 3.
-    #expect(line("R1").ranks["contacts_reached"] == 2)
-    #expect(line("R2").ranks["contacts_reached"] == 1)
+    #expect(line("R1").ranks[.contactsReached] == 2)
+    #expect(line("R2").ranks[.contactsReached] == 1)
     // Promise kept rate: R1 1/2, R2 1/1 (PR5), R3 null → 2, 1, null.
-    #expect(line("R1").ranks["promise_kept_rate"] == 2)
-    #expect(line("R2").ranks["promise_kept_rate"] == 1)
-    #expect(line("R3").ranks["promise_kept_rate"] == .some(nil))
+    #expect(line("R1").ranks[.promiseKeptRate] == 2)
+    #expect(line("R2").ranks[.promiseKeptRate] == 1)
+    #expect(line("R3").ranks[.promiseKeptRate] == .some(nil))
     // Lower is better: cases over 14 days R1 1 (K5), R2 1 (K3), R3 0 → R3 first, then 2, 2.
-    #expect(line("R3").ranks["cases_open_over_14d"] == 1)
-    #expect(line("R1").ranks["cases_open_over_14d"] == 2)
-    #expect(line("R2").ranks["cases_open_over_14d"] == 2)
+    #expect(line("R3").ranks[.casesOpenOver14d] == 1)
+    #expect(line("R1").ranks[.casesOpenOver14d] == 2)
+    #expect(line("R2").ranks[.casesOpenOver14d] == 2)
     // R4 has no team: ranked alone.
-    #expect(line("R4").ranks["collected_amount"] == 1)
+    #expect(line("R4").ranks[.collectedAmount] == 1)
   }
 
   @Test func teamMedians() {
     // Collected in team A: 775, 300, 0 → median 300.
-    #expect(card.teamMedian("collected_amount", team: "A") == 300)
+    #expect(card.teamMedian(.collectedAmount, team: "A") == 300)
     // Task completion: R1 2/2 = 1.0, R2 1/3, R3 null → median of [1.0, 1/3] = 2/3.
-    #expect(abs(card.teamMedian("task_completion_rate", team: "A")! - 2.0 / 3.0) < 1e-12)
+    #expect(abs(card.teamMedian(.taskCompletionRate, team: "A")! - 2.0 / 3.0) < 1e-12)
+  }
+
+  @Test func jsonForOneRepHoldsThatRepAlone() throws {
+    let text = card.json(rep: "R2").rendered()
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    let reps = object["reps"] as! [[String: Any]]
+    #expect(reps.map { $0["rep_id"] as? String } == ["R2"])
+    // R2 collected C3's P5 + P6 = 300.00, second in team A (775, 300, 0).
+    #expect((reps[0]["metrics"] as! [String: Any])["collected_amount"] as? Double == 300)
+    #expect((reps[0]["rank"] as! [String: Any])["collected_amount"] as? Int == 2)
+    #expect(card.json(rep: nil) == card.json)
+    // A rep that is not in the store: the contract's shape, no reps.
+    #expect(card.json(rep: "NOPE").rendered().contains("\"reps\": []"))
+  }
+
+  @Test func metricKeysNameTheDefinitionsInContractOrder() {
+    #expect(Metrics.all.map(\.key) == MetricKey.allCases)
+    for key in MetricKey.allCases { #expect(Metrics[key].key == key) }
+    #expect(MetricKey.collectionRate.rawValue == "collection_rate")
+    #expect(MetricKey.averageDaysDelinquent.rawValue == "add")
+    #expect(line("R1")[.calls] == .count(2))  // X1 and X2, both R1's calls
   }
 
   @Test func jsonCarriesTheContract() throws {

@@ -1,3 +1,4 @@
+import ArcadenceCore
 import CCairo
 import Foundation
 import Testing
@@ -149,6 +150,30 @@ struct CairoRendererTests {
       #expect(error.kind == .io)
       #expect(error.message.contains("/nonexistent-dir/chart.png"))
     }
+  }
+
+  /// Issue 14: a chart kit error keeps its words and becomes the cause of the error a
+  /// person reads, whether a folder writer wraps it or it reaches the CLI as it is.
+  @Test func aChartErrorIsReportedInOneClearLine() throws {
+    let folder = try OutputFolder(
+      FileManager.default.temporaryDirectory.path
+        + "/arcadence-\(UInt64.random(in: 0...UInt64.max))")
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    let wide = Chart(
+      width: 40_000, height: 500, title: "Too wide", xAxis: .categories(["a"]),
+      marks: [.bars(BarMark(name: "n", values: [1], color: Self.barColor))])
+    do {
+      try folder.draw(wide, name: "wide", format: .png(scale: 2), with: CairoRenderer())
+      Issue.record("drew an 80,000-pixel-wide PNG")
+    } catch let error as ArcadenceError {
+      // Cairo's image surfaces stop at 32,767 pixels a side; 40,000 × 2 is past that.
+      #expect(error.message == "cannot draw wide.png: Image size 80000×1000 px is out of range")
+      #expect((error.cause as? ChartError)?.kind == .invalidUsage)
+    }
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/wide.png"))
+    let reported = ArcadenceError.reported(ChartError(.cairo, "Cairo error in fill: out of memory"))
+    #expect(reported.description == "Cairo error in fill: out of memory")
+    #expect(reported.exitStatus == 1)
   }
 
   @Test func cairoFailuresBecomeTypedErrors() throws {

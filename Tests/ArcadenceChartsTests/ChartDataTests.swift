@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Foundation
 import Testing
 
@@ -106,7 +107,7 @@ import Testing
       Issue.record("expected a dual-axis chart, got \(chart.kind)")
       return
     }
-    #expect(spec.periodStarts == [CivilDate(year: 2026, month: 7, day: 6).daysSinceEpoch, 20_647])
+    #expect(spec.periodStarts == [Int32(Day.daysFromCivil(2026, 7, 6)), 20_647])
     #expect(spec.bars.values[0] == 10 && spec.bars.values[1].isNaN)
     #expect(spec.periodLength == 7 && spec.width == 800 && spec.lineTarget == nil)
     #expect(spec.lineAxis.domain == 0...1)

@@ -1,4 +1,5 @@
 import ArcadenceCharts
+import ArcadenceCore
 import Testing
 
 struct FormatTests {
@@ -53,7 +54,7 @@ struct FormatTests {
   }
 
   @Test func dates() {
-    let day = CivilDate(year: 2026, month: 7, day: 6).daysSinceEpoch
+    let day = Int32(Day.daysFromCivil(2026, 7, 6))
     #expect(ChartFormat.date(day, style: .monthYear) == "Jul 2026")
     #expect(ChartFormat.date(day, style: .quarter) == "2026-Q3")
     #expect(ChartFormat.date(day, style: .monthDay) == "Jul 6")

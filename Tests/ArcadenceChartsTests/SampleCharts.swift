@@ -1,4 +1,5 @@
 import ArcadenceCharts
+import ArcadenceCore
 
 /// Deterministic sample data and charts shared by the tests and the sample-image writer.
 enum SampleCharts {
@@ -18,7 +19,7 @@ enum SampleCharts {
   }
 
   static func day(_ year: Int, _ month: Int, _ day: Int) -> Int32 {
-    CivilDate(year: year, month: month, day: day).daysSinceEpoch
+    Int32(Day.daysFromCivil(year, month, day))
   }
 
   static let hostileLabel =
@@ -46,8 +47,7 @@ enum SampleCharts {
   static func stacked() -> StackedBarSpec {
     var noise = Noise(state: 11)
     let months = (0..<12).map {
-      CivilDate(year: 2025, month: 8, day: 1)
-        .firstOfMonth(addingMonths: $0).daysSinceEpoch
+      day(2025 + (7 + $0) / 12, (7 + $0) % 12 + 1, 1)
     }
     func series(_ base: Double, _ trend: Double) -> [Double] {
       months.indices.map { max(0, base + trend * Double($0) + base * 0.12 * noise.gaussian()) }
@@ -148,8 +148,7 @@ enum SampleCharts {
     var noise = Noise(state: 13)
     let regions = ["North America", "Latin America", "UK & Ireland", "DACH", "Nordics", "APAC"]
     let months = (0..<12).map {
-      CivilDate(year: 2025, month: 8, day: 1)
-        .firstOfMonth(addingMonths: $0).daysSinceEpoch
+      day(2025 + (7 + $0) / 12, (7 + $0) % 12 + 1, 1)
     }
     let panels = regions.enumerated().map { index, region -> Chart in
       var level = 38 + 6 * Double(index)

@@ -1,4 +1,5 @@
 import ArcadenceCharts
+import ArcadenceCore
 import Testing
 
 struct ScaleTests {
@@ -50,13 +51,13 @@ struct ScaleTests {
   }
 
   @Test func civilDatesRoundTrip() {
-    #expect(CivilDate(year: 1970, month: 1, day: 1).daysSinceEpoch == 0)
-    #expect(CivilDate(year: 2026, month: 1, day: 1).daysSinceEpoch == 20_454)
-    #expect(CivilDate(year: 2026, month: 7, day: 1).daysSinceEpoch == 20_635)
-    #expect(CivilDate(daysSinceEpoch: 20_640) == CivilDate(year: 2026, month: 7, day: 6))
-    #expect(CivilDate(year: 2026, month: 7, day: 6).weekday == 0)  // Monday
-    #expect(CivilDate(daysSinceEpoch: -1) == CivilDate(year: 1969, month: 12, day: 31))
-    #expect(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch == 19_782)
+    #expect(Int32(Day.daysFromCivil(1970, 1, 1)) == 0)
+    #expect(Int32(Day.daysFromCivil(2026, 1, 1)) == 20_454)
+    #expect(Int32(Day.daysFromCivil(2026, 7, 1)) == 20_635)
+    #expect(Day.civilFromDays(20_640) == (2026, 7, 6))
+    #expect(Day(rawValue: 20_640).weekdayFromMonday == 0)  // Monday
+    #expect(Day.civilFromDays(-1) == (1969, 12, 31))
+    #expect(Int32(Day.daysFromCivil(2024, 2, 29)) == 19_782)
   }
 
   @Test func timeTicksAtMonthBoundariesForThreeMonths() {
@@ -73,15 +74,15 @@ struct ScaleTests {
     let weeks = TimeScale(domain: 20_640...20_660, range: 0...100).ticks(maxCount: 6)
     #expect(weeks.map(\.label) == ["Jul 6", "Jul 13", "Jul 20"])
     // Two years: quarters.
-    let start = CivilDate(year: 2025, month: 1, day: 1).daysSinceEpoch
-    let end = CivilDate(year: 2026, month: 12, day: 31).daysSinceEpoch
+    let start = Int32(Day.daysFromCivil(2025, 1, 1))
+    let end = Int32(Day.daysFromCivil(2026, 12, 31))
     let quarters = TimeScale(domain: start...end, range: 0...100).ticks(maxCount: 8)
     #expect(quarters.count == 8)
     #expect(quarters.first?.label == "2025-Q1")
     #expect(quarters.last?.label == "2026-Q4")
     // Twelve years: year starts every two years.
     let decade = TimeScale(
-      domain: CivilDate(year: 2015, month: 1, day: 1).daysSinceEpoch...end, range: 0...1)
+      domain: Int32(Day.daysFromCivil(2015, 1, 1))...end, range: 0...1)
     #expect(
       decade.ticks(maxCount: 6).map(\.label) == [
         "2016", "2018", "2020", "2022", "2024",

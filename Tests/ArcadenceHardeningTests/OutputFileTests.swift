@@ -1,3 +1,4 @@
+import ArcadenceCharts
 import ArcadenceCore
 import ArcadenceGenerator
 import ArcadenceReports
@@ -264,5 +265,39 @@ import Testing
     #expect(r.status == 1)
     #expect(r.err == "error: cannot write \(dir)/autopay.svg: not a regular file (a FIFO)\n")
     #expect(Self.kind(dir + "/autopay.svg") == S_IFIFO)
+  }
+
+  /// Issue 14: a write error names the file and gives the system's reason.
+  @Test func aWriteErrorThroughTheCLIGivesTheSystemsReason() throws {
+    let db = try Self.fixtureStore()
+    let dir = try Hostile.temporaryDirectory("out")
+    let r = try Hostile.run([
+      "charts", "--db", db, "--month", "2026-03", "--data-out", dir + "/missing/data.json",
+    ])
+    #expect(r.status == 1)
+    #expect(r.err == "error: cannot write \(dir)/missing/data.json: No such file or directory\n")
+    let name = String(repeating: "n", count: 300)
+    let e = try Hostile.run(["export", "--db", db, dir + "/" + name])
+    #expect(e.status == 1)
+    #expect(e.err == "error: cannot create the folder \(dir)/\(name): File name too long\n")
+  }
+
+  /// Issue 14: a chart the chart kit cannot draw reaches the CLI as one line naming the file
+  /// and the kit's reason, exit status 1 (not ArgumentParser's generic handler), and nothing
+  /// is written.
+  @Test func aChartErrorReachingTheCLIIsOneClearLine() throws {
+    let dir = try Hostile.temporaryDirectory("out")
+    let wide = Chart(
+      width: 40_000, height: 500, title: "Too wide", xAxis: .categories(["a"]),
+      marks: [.bars(BarMark(name: "n", values: [1], color: Palette.blue))])
+    try ChartSet(entries: [ChartSet.Entry(name: "wide", caption: "", chart: .chart(wide))])
+      .writeData(to: dir + "/wide.json")
+    let r = try Hostile.run([
+      "charts", "--from-data", dir + "/wide.json", "--out", dir + "/png", "--format", "png",
+    ])
+    #expect(r.status == 1)
+    #expect(r.err == "error: cannot draw wide.png: Image size 80000×1000 px is out of range\n")
+    #expect(r.out.isEmpty)
+    #expect(try Self.listing(dir + "/png").isEmpty)
   }
 }

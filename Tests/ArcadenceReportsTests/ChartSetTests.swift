@@ -122,7 +122,7 @@ import Testing
     let standard = try #require(entry("aging-weekly").chart.drawable as? StackedBarSpec)
     let weekly = WeeklySeries(
       engine: KPIEngine(ledger: ledger), period: HandFixture.march, reps: [0, 1, 2, 3])
-    let pastDue = weekly.series("past_due_end")
+    let pastDue = weekly.series(.pastDueEnd)
     for w in 0..<4 {
       #expect(abs(spec.series[1].values[w] - pastDue[w]) < 1e-6)
       let sum = standard.series.map { $0.values[w] }.reduce(0, +)

@@ -1,3 +1,5 @@
+import ArcadenceCore
+
 /// Conventions shared by the charts' `Codable` conformances (the chart data format).
 ///
 /// - Series values are numbers, with `null` for a missing value (NaN, which JSON cannot
@@ -9,19 +11,9 @@
 /// - Presentation settings (sizes, axis options, dashes) may be left out when reading: they
 ///   take the same defaults as the Swift initialisers. Optional settings left out are nil.
 enum ChartCoding {
-  /// Parses a strict `YYYY-MM-DD` date into days since 1970-01-01.
-  static func day(iso text: String) -> Int32? {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-      parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-      (1...12).contains(month), (1...31).contains(day)
-    else { return nil }
-    let date = CivilDate(year: year, month: month, day: day)
-    // Rejects days a month does not have (2026-02-30).
-    guard CivilDate(daysSinceEpoch: date.daysSinceEpoch) == date else { return nil }
-    return date.daysSinceEpoch
-  }
+  /// Parses a strict `YYYY-MM-DD` date (a real day of years 0001–9999, the rule of every
+  /// date in arcadence: ``Day/init(iso:)``) into days since 1970-01-01.
+  static func day(iso text: String) -> Int32? { Day(iso: text)?.rawValue }
 }
 
 /// A coding key for an array position, so errors can name `values[3]`.

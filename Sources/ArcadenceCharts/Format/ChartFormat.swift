@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Foundation
 
 /// Standalone text formatters for money, percentages, grouped integers and dates.
@@ -103,7 +104,7 @@ public enum ChartFormat {
 
   /// A calendar day (days since 1970-01-01) in the given style.
   public static func date(_ day: Int32, style: DateStyle) -> String {
-    let date = CivilDate(daysSinceEpoch: day)
+    let date = Day(rawValue: day).civil
     let month = monthNames[date.month - 1]
     switch style {
     case .monthDay: return "\(month) \(date.day)"

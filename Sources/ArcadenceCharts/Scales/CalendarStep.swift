@@ -1,3 +1,5 @@
+import ArcadenceCore
+
 /// A calendar-aligned tick interval for time axes, from one day to a decade.
 public enum CalendarStep: Int, Sendable, CaseIterable, Comparable {
   /// Every day.
@@ -80,13 +82,13 @@ public enum CalendarStep: Int, Sendable, CaseIterable, Comparable {
   }
 
   private func monthBoundaries(lo: Int, hi: Int, every: Int) -> [Int32] {
-    let start = CivilDate(daysSinceEpoch: Int32(lo))
+    let start = Day.civilFromDays(lo)
     var index = start.year * 12 + start.month - 1
     index -= ((index % every) + every) % every
     var result: [Int32] = []
     while true {
       let year = index >= 0 ? index / 12 : (index - 11) / 12
-      let day = Int(CivilDate(year: year, month: index - year * 12 + 1, day: 1).daysSinceEpoch)
+      let day = Day.daysFromCivil(year, index - year * 12 + 1, 1)
       if day > hi { break }
       if day >= lo { result.append(Int32(day)) }
       index += every
