@@ -19,6 +19,14 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Number of reps.") var reps = 12
   @Option(help: "Number of teams.") var teams = 2
   @Option(help: "First day of the data (YYYY-MM-DD).") var start = "2025-05-01"
+  @Flag(
+    help: ArgumentHelp(
+      "Reps choose whom to call: the most likely payers first when the day's workload is high.",
+      discussion: "Customers get a hidden payment propensity; tasks are done on time by the "
+        + "rep's daily capacity and that ranking; calls reach 75 % (× the rep's skill) and "
+        + "15 % of reached contacts promise. The test bed of the contact-lift estimator."))
+  var selection = false
+  @Option(help: "The true reached-contact lift (default 2.0).") var reachedLift: Double?
 
   func run() throws {
     try guarded {
@@ -27,7 +35,7 @@ struct GenerateCommand: ParsableCommand {
       }
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
-        start: startDay)
+        start: startDay, selection: selection ? SelectionWorld() : nil, reachedLift: reachedLift)
       let summary = try Generator.run(options, into: out)
       Terminal.print(
         "generated "

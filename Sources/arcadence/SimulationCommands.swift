@@ -57,12 +57,13 @@ struct CalibrateCommand: ParsableCommand {
         day = clipped.day
       }
       let links = try db.loadInvoiceLinks(for: ledger)
-      let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
+      let (calibration, lift) = Calibration.fitEstimatingLift(
+        ledger: ledger, links: links, until: day)
       // The output file first: a command that cannot write says only why (the thin-hazard
       // warnings follow once it has).
-      if let out { try writeText(calibration.yaml, to: out) }
-      warnCalibration(calibration.warnings)
-      Terminal.print(calibration.report, terminator: "")
+      if let out { try writeText(calibration.yaml + lift.yamlComment, to: out) }
+      warnCalibration(calibration.warnings + (lift.warning.map { [$0] } ?? []))
+      Terminal.print(calibration.report + lift.report, terminator: "")
       if let out { Terminal.print("wrote \(out)") }
     }
   }
