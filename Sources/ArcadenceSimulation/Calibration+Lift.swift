@@ -1,5 +1,6 @@
 import ArcadenceCore
 import ArcadenceStore
+import Foundation
 
 extension Calibration {
   /// Fits every parameter with the reached-contact lift estimated from the rep's workload
@@ -9,7 +10,11 @@ extension Calibration {
   public static func fitEstimatingLift(
     ledger l: Ledger, links: InvoiceLinks, until: Day, thinThreshold: Int = 30
   ) -> (calibration: Calibration, lift: LiftEstimator.Result) {
-    let lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
+    var lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
+    // For measuring what the estimate changes (accuracy before and after); not a user option.
+    if ProcessInfo.processInfo.environment["ARCADENCE_ASSUMED_LIFT"] != nil {
+      lift.lifts = .assumed
+    }
     let calibration = fit(
       ledger: l, links: links, until: until, lifts: lift.lifts, thinThreshold: thinThreshold)
     return (calibration, lift)
