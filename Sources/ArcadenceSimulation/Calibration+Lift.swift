@@ -1,6 +1,5 @@
 import ArcadenceCore
 import ArcadenceStore
-import Foundation
 
 extension Calibration {
   /// Fits every parameter with the reached-contact lift estimated from the rep's workload
@@ -10,11 +9,7 @@ extension Calibration {
   public static func fitEstimatingLift(
     ledger l: Ledger, links: InvoiceLinks, until: Day, thinThreshold: Int = 30
   ) -> (calibration: Calibration, lift: LiftEstimator.Result) {
-    var lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
-    // For measuring what the estimate changes (accuracy before and after); not a user option.
-    if ProcessInfo.processInfo.environment["ARCADENCE_ASSUMED_LIFT"] != nil {
-      lift.lifts = .assumed
-    }
+    let lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
     let calibration = fit(
       ledger: l, links: links, until: until, lifts: lift.lifts, thinThreshold: thinThreshold)
     return (calibration, lift)

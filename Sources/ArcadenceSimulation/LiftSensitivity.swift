@@ -34,6 +34,8 @@ public struct LiftSensitivity: Sendable {
   public var liftInForce: Double
   /// "estimated", "assumed" or "calibration file".
   public var source: String
+  /// The estimator's warning when it fell back to the assumed lift.
+  public var warning: String?
   /// The rows, in the order asked, the lift in force among them.
   public var rows: [Row]
   /// Paths and seed of every run.
@@ -110,7 +112,8 @@ public struct LiftSensitivity: Sendable {
     }
     return LiftSensitivity(
       policies: baseResult.outcomes.map(\.name), liftInForce: inForce, source: source,
-      rows: rows, paths: base.settings.paths, seed: base.settings.seed)
+      warning: base.liftEstimate?.warning, rows: rows, paths: base.settings.paths,
+      seed: base.settings.seed)
   }
 
   /// The rows for `lifts` (the lift in force added when missing, its run being `base`),

@@ -177,6 +177,7 @@ extension SimulateCommand {
     let s = try LiftSensitivity.run(
       scenario: file, ledger: ledger, links: links, lifts: lifts, paths: paths, seed: seed,
       threads: threads ?? SimulationSettings.allCores)
+    if let warning = s.warning { warnCalibration([warning]) }
     switch format {
     case .table: Terminal.print(s.table(scenario: file.name), terminator: "")
     case .json: Terminal.printJSON(s.json)

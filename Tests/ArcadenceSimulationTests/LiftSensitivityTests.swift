@@ -43,7 +43,8 @@ import Testing
     #expect(abs(flip.cashDifference - -3_125) <= flip.pairedCI95)
     #expect(rows[1].comparisons[0].cashDifference == 2_500)
     let s = LiftSensitivity(
-      policies: ["agency", "call"], liftInForce: 4, source: "assumed", rows: rows, paths: 4000,
+      policies: ["agency", "call"], liftInForce: 4, source: "assumed", warning: nil, rows: rows,
+      paths: 4000,
       seed: 9)
     #expect(!s.rankingHolds)
     #expect(s.table(scenario: "t").contains("CHANGES"))
