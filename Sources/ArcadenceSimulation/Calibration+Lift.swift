@@ -10,8 +10,9 @@ extension Calibration {
     ledger l: Ledger, links: InvoiceLinks, until: Day, thinThreshold: Int = 30
   ) -> (calibration: Calibration, lift: LiftEstimator.Result) {
     let lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
-    let calibration = fit(
+    var calibration = fit(
       ledger: l, links: links, until: until, lifts: lift.lifts, thinThreshold: thinThreshold)
+    calibration.reachedLiftEstimated = lift.fallbackReason == nil
     return (calibration, lift)
   }
 }
