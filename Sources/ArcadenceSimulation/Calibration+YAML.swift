@@ -350,7 +350,9 @@ extension Calibration {
     ])
     t.section("Assumptions (confounded in logs)")
     t.add([
-      "reached lift / decay days", "\(lifts.reached) / \(lifts.reachedDecayDays)",
+      "reached lift / decay days",
+      (reachedLiftEstimated ? String(format: "%.2f", lifts.reached) : "\(lifts.reached)")
+        + " / \(lifts.reachedDecayDays)",
       reachedLiftEstimated ? "lift estimated (below), decay assumed" : "assumed", "",
     ])
     t.add([
