@@ -62,8 +62,8 @@ public enum LiftEstimator {
   /// Weakest first stage accepted (Staiger & Stock's rule of thumb).
   public static let minF = 10.0
 
-  /// The days at risk the estimate rests on: per day, its customer, instrument, contact
-  /// intensities and rate normaliser; per unit, its on-time flag and instrument.
+  /// The days at risk the estimate rests on: per day, its customer, instrument, payment and
+  /// contact intensities; per unit, its on-time flag and instrument.
   public struct Observations: Sendable, Equatable {
     /// Customer of each day at risk (index into the bootstrap weights).
     public var customer: [Int32] = []
@@ -94,11 +94,11 @@ public enum LiftEstimator {
     public var events: Int { paid.reduce(0) { $0 + ($1 ? 1 : 0) } }
   }
 
-  /// Why the assumed lift is kept, or nil when the estimate is used.
+  /// The estimate, its interval, what it rests on, and the lifts to simulate with.
   public struct Result: Sendable {
     /// The point estimate (nil when the moment has no root).
     public var value: Double?
-    /// 95 % interval ends (nil when not estimated).
+    /// Lower end of the 95 % interval (nil when the moment has no root).
     public var low: Double?
     /// Upper end.
     public var high: Double?
