@@ -25,6 +25,12 @@ struct CustomerSimulation {
   var autopayOn: Day?
   var autopayOff: Day?
   var preferredCause: String?
+  /// The rep's index in ``GroundTruth/reps``.
+  var repIndex = 0
+  /// The customer's hazard multiplier (1 in the standard world).
+  var propensity = 1.0
+  /// Its rank in the reps' call order, 0 = the most likely to pay (``SelectionWorld``).
+  var priorityRank = 0.5
 
   init(model: Model, index: Int, rng: Xoshiro) {
     self.model = model
@@ -32,8 +38,14 @@ struct CustomerSimulation {
     self.rng = rng
     let t = model.truth
     segment = t.segments[self.rng.pick(t.segments.map(\.share))]
-    rep = t.reps[self.rng.int(0...(t.reps.count - 1))]
+    repIndex = self.rng.int(0...(t.reps.count - 1))
+    rep = t.reps[repIndex]
     createdOn = model.start
+    if let world = t.selection {
+      let z = SelectionWorld.propensityScore(seed: t.seed, customer: index)
+      propensity = exp(world.propensitySigma * z)
+      priorityRank = 0.5 * erfc(z / 2.0.squareRoot())
+    }
   }
 
   mutating func run(into sink: inout Sink) throws {
@@ -150,7 +162,8 @@ struct CustomerSimulation {
         } else {
           let h = min(
             0.95,
-            segment.hazards[GroundTruth.bucket(dpd: dpd)] * (1 + reached + unreached))
+            segment.hazards[GroundTruth.bucket(dpd: dpd)] * propensity
+              * (1 + reached + unreached))
           if rng.chance(h) {
             var paid = balance
             if balance >= 2_000, rng.chance(truth.pPartialPayment) {
@@ -240,7 +253,14 @@ struct CustomerSimulation {
   ) -> (day: Day, work: Work)? {
     let taskId = rows.nextTaskId(sink)
     var completed: Day?
-    if rng.chance(rep.completion) {
+    if let world = truth.selection {
+      let kappa = world.capacityShare(seed: truth.seed, rep: repIndex, day: due)
+      if rng.chance(world.onTimeProbability(capacity: kappa, rank: priorityRank)) {
+        completed = due
+      } else if rng.chance(world.pLate) {
+        completed = due + 1 + min(6, rng.geometric(0.45))
+      }
+    } else if rng.chance(rep.completion) {
       completed = rng.chance(rep.onTime) ? due : due + 1 + min(6, rng.geometric(0.45))
     }
     let shown = completed.flatMap { $0 <= model.end ? $0 : nil }

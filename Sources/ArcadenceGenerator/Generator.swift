@@ -16,11 +16,16 @@ public struct GeneratorOptions: Sendable {
   public var teams: Int
   /// First day of the data.
   public var start: Day
+  /// Reps choose whom to call (``SelectionWorld``); nil: the standard cadence.
+  public var selection: SelectionWorld?
+  /// The true reached-contact lift, when not the standard 2.0.
+  public var reachedLift: Double?
 
   /// Options with the sample dataset's defaults.
   public init(
     customers: Int = 1500, months: Int = 18, seed: UInt64 = 7, reps: Int = 12, teams: Int = 2,
-    start: Day = Day(year: 2025, month: 5, day: 1)!
+    start: Day = Day(year: 2025, month: 5, day: 1)!, selection: SelectionWorld? = nil,
+    reachedLift: Double? = nil
   ) {
     self.customers = customers
     self.months = months
@@ -28,6 +33,8 @@ public struct GeneratorOptions: Sendable {
     self.reps = reps
     self.teams = teams
     self.start = start
+    self.selection = selection
+    self.reachedLift = reachedLift
   }
 
   /// The last day of the data: `months` calendar months after `start`, minus one day.
@@ -100,10 +107,17 @@ public enum Generator {
       try w.write(e.columns.map(\.name))
       writers[e] = w
     }
+    if let lift = options.reachedLift, !(0...100).contains(lift) {
+      throw ArcadenceError(.usage, "--reached-lift: expected 0 to 100 (value \(lift))")
+    }
     let reps = makeReps(options)
-    let truth = GroundTruth.standard(
+    var truth = GroundTruth.standard(
       seed: options.seed, start: options.start.description, end: options.end.description,
       customers: options.customers, reps: reps)
+    if let lift = options.reachedLift { truth.reachedLift = lift }
+    truth.selection = options.selection
+    if let reach = options.selection?.callReach { truth.callReach = reach }
+    if let p = options.selection?.pPromise { truth.pPromise = p }
     var sink = Sink(writers: writers)
     for r in reps {
       try sink.emit(.reps, [r.repId, r.name, r.team, "true"])

@@ -124,6 +124,8 @@ public struct GroundTruth: Codable, Sendable, Equatable {
   public var pPartialPayment: Double
   /// Monthly probability a customer sends an unidentified (unapplied) payment.
   public var pUnappliedMonthly: Double
+  /// Reps choose whom to call (absent, and not written, in the standard world).
+  public var selection: SelectionWorld?
 }
 
 extension GroundTruth {

@@ -348,7 +348,10 @@ extension Calibration {
     ])
     t.section("Assumptions (confounded in logs)")
     t.add([
-      "reached lift / decay days", "\(lifts.reached) / \(lifts.reachedDecayDays)", "assumed", "",
+      "reached lift / decay days",
+      (reachedLiftEstimated ? String(format: "%.2f", lifts.reached) : "\(lifts.reached)")
+        + " / \(lifts.reachedDecayDays)",
+      reachedLiftEstimated ? "lift estimated (below), decay assumed" : "assumed", "",
     ])
     t.add([
       "unreached lift / decay days", "\(lifts.unreached) / \(lifts.unreachedDecayDays)", "assumed",
@@ -372,7 +375,11 @@ extension Calibration {
     var out = "Calibration with data up to \(until)\n\n" + t.rendered()
     out += "\nObserved cadence (from tasks): \(Policy.observed(self).cadenceSummary)\n"
     out += "\nLifts estimated from contact logs are confounded (reps choose whom to call); the "
-    out += "simulator uses the stated assumptions above, overridable in a scenario.\n"
+    out +=
+      reachedLiftEstimated
+      ? "reached lift is identified by the rep's daily workload instead (below), the rest are "
+        + "stated assumptions, overridable in a scenario.\n"
+      : "simulator uses the stated assumptions above, overridable in a scenario.\n"
     if thin.isEmpty {
       out += "No parameter rests on fewer than \(thinThreshold) events or trials.\n"
     } else {

@@ -252,6 +252,8 @@ public struct Calibration: Sendable {
   public var lifts: Lifts
   /// A naive estimate of the reached-contact lift (confounded; shown, not used).
   public var naiveReachedLift: Estimate?
+  /// Whether `lifts.reached` was estimated (``LiftEstimator``) rather than assumed.
+  public var reachedLiftEstimated = false
   /// The cadence the team follows, inferred from tasks.
   public var cadence: [CadenceStep]
   /// After the last step, a contact every this many days (nil: none).

@@ -11,6 +11,8 @@ public struct SimulationRun: Sendable {
   public var calibration: Calibration
   /// `from_store` or the calibration file.
   public var calibrationLabel: String
+  /// The contact-lift estimate behind a `from_store` calibration (nil for a file).
+  public var liftEstimate: LiftEstimator.Result?
   /// The parameters with the scenario's overrides.
   public var parameters: ModelParameters
   /// The policies in numbers.
@@ -21,10 +23,12 @@ public struct SimulationRun: Sendable {
   public var settings: SimulationSettings
 
   /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
-  /// the file's values when given.
+  /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
+  /// calibration is then fitted with it, so the hazards stay lift-adjusted; it wins over a
+  /// scenario's `reached_lift` override).
   public init(
     scenario: Scenario, ledger: Ledger, links: InvoiceLinks, paths: Int? = nil,
-    seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1
+    seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1, reachedLift: Double? = nil
   ) throws {
     guard let last = ledger.lastEventDay else {
       throw ArcadenceError(.usage, "the store is empty: import data first")
@@ -44,7 +48,13 @@ public struct SimulationRun: Sendable {
     case .fromStore:
       // No data after the last day: fitting past it would only add censored exposure.
       let until = Span.clip(start - 1, toLast: last, option: "start").day
-      calibration = Calibration.fit(ledger: ledger, links: links, until: until)
+      if let reachedLift {
+        let lifts = Lifts(reached: reachedLift)
+        calibration = Calibration.fit(ledger: ledger, links: links, until: until, lifts: lifts)
+      } else {
+        (calibration, liftEstimate) = Calibration.fitEstimatingLift(
+          ledger: ledger, links: links, until: until)
+      }
       calibrationLabel = "from_store (data up to \(until))"
     case .file(let name):
       let path =
@@ -64,6 +74,7 @@ public struct SimulationRun: Sendable {
       params.apply(k, v)
       if k == "hazard_multiplier" { multiplier *= v }
     }
+    if let reachedLift { params.lifts.reached = reachedLift }
     calibration.sample?.hazardMultiplier = multiplier
     parameters = params
     let cal = calibration

@@ -19,6 +19,14 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Number of reps.") var reps = 12
   @Option(help: "Number of teams.") var teams = 2
   @Option(help: "First day of the data (YYYY-MM-DD).") var start = "2025-05-01"
+  @Flag(
+    help: ArgumentHelp(
+      "Reps choose whom to call: the most likely payers first when the day's workload is high.",
+      discussion: "Customers get a hidden payment propensity; tasks are done on time by the "
+        + "rep's daily capacity and that ranking; calls reach 75 % (× the rep's skill) and "
+        + "15 % of reached contacts promise. The test bed of the contact-lift estimator."))
+  var selection = false
+  @Option(help: "The true reached-contact lift (default 2.0).") var reachedLift: Double?
   @Option(
     help: """
       standard (the sample's model) or market (a world not written from the simulator's \
@@ -34,14 +42,23 @@ struct GenerateCommand: ParsableCommand {
     return day
   }
 
-  func validate() throws { try guarded { _ = try startDay() } }
+  func validate() throws {
+    try guarded {
+      _ = try startDay()
+      if world != World.standard.rawValue, selection || reachedLift != nil {
+        throw ArcadenceError(
+          .usage,
+          "--selection and --reached-lift shape the standard world only (value \"\(world)\")")
+      }
+    }
+  }
 
   func run() throws {
     try guarded {
       let startDay = try startDay()
       let options = GeneratorOptions(
         customers: customers, months: months, seed: seed, reps: reps, teams: teams,
-        start: startDay)
+        start: startDay, selection: selection ? SelectionWorld() : nil, reachedLift: reachedLift)
       guard let kind = World(rawValue: world) else {
         throw ArcadenceError(
           .usage,

@@ -65,12 +65,13 @@ struct CalibrateCommand: ParsableCommand {
         day = clipped.day
       }
       let links = try db.loadInvoiceLinks(for: ledger)
-      let calibration = Calibration.fit(ledger: ledger, links: links, until: day)
+      let (calibration, lift) = Calibration.fitEstimatingLift(
+        ledger: ledger, links: links, until: day)
       // The output file first: a command that cannot write says only why (the thin-hazard
       // warnings follow once it has).
-      if let out { try writeText(calibration.yaml, to: out) }
-      warnCalibration(calibration.warnings)
-      Terminal.print(calibration.report, terminator: "")
+      if let out { try writeText(calibration.yaml + lift.yamlComment, to: out) }
+      warnCalibration(calibration.warnings + (lift.warning.map { [$0] } ?? []))
+      Terminal.print(calibration.report + lift.report, terminator: "")
       if let out { Terminal.print("wrote \(out)") }
     }
   }
@@ -104,10 +105,21 @@ struct SimulateCommand: ParsableCommand {
       discussion: "The invoices open at the start and those billed in the horizon, with "
         + "what the model uses about each; read by Benchmarks/numpy/simulate.py."))
   var portfolioOut: String?
+  @Option(
+    help: ArgumentHelp(
+      "Re-run the paired comparison at these reached lifts (`auto`, or e.g. 1,1.5,2,3).",
+      discussion: "`auto`: the estimate's 95 % CI ends and point, or half, once and 1.5 times "
+        + "the assumed lift. Prints each policy's cash difference with its 95 % CI per lift and "
+        + "whether the ranking holds (JSON with --format json); nothing else is written."))
+  var liftSensitivity: String?
 
   func validate() throws {
     try guarded {
       try SimulationSettings.check(paths: paths, threads: threads)
+      if let liftSensitivity {
+        try runLiftSensitivity(liftSensitivity)
+        return
+      }
       if method == .markov, dataOut != nil {
         throw ArcadenceError(.usage, "--data-out: the Markov method draws no charts")
       }
@@ -123,7 +135,7 @@ struct SimulateCommand: ParsableCommand {
       let run = try SimulationRun(
         scenario: file, ledger: ledger, links: links, paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
-      warnCalibration(run.calibration.warnings)
+      warnCalibration(run.calibration.warnings + (run.liftEstimate?.warning.map { [$0] } ?? []))
       if let portfolioOut {
         try writeText(run.portfolio.csv(segments: run.calibration.segments), to: portfolioOut)
       }
@@ -158,6 +170,31 @@ struct SimulateCommand: ParsableCommand {
         Terminal.note("wrote simulation.json and \(files.count) chart files to \(out)")
       }
       if let dataOut { try writeChartData(charts, to: dataOut) }
+    }
+  }
+}
+
+extension SimulateCommand {
+  /// `--lift-sensitivity`: the scenario at several lifts, on the same random numbers.
+  func runLiftSensitivity(_ text: String) throws {
+    let lifts = try LiftSensitivity.parse(text)
+    guard method == .montecarlo, out == nil, dataOut == nil, portfolioOut == nil else {
+      throw ArcadenceError(
+        .usage,
+        "--lift-sensitivity: only with the Monte Carlo method and without --out, "
+          + "--data-out or --portfolio-out")
+    }
+    let file = try Scenario.load(path: scenario)
+    let db = try store.open(create: false)
+    let ledger = try db.loadLedger()
+    let links = try db.loadInvoiceLinks(for: ledger)
+    let s = try LiftSensitivity.run(
+      scenario: file, ledger: ledger, links: links, lifts: lifts, paths: paths, seed: seed,
+      threads: threads ?? SimulationSettings.allCores)
+    if let warning = s.warning { warnCalibration([warning]) }
+    switch format {
+    case .table: Terminal.print(s.table(scenario: file.name), terminator: "")
+    case .json: Terminal.printJSON(s.json)
     }
   }
 }
