@@ -24,6 +24,10 @@ public struct KPIEngine: Sendable {
   /// the end of `asOf` when `asOf − date(opened_at) > 14` calendar days.
   public static let caseAgeLimitDays: Int32 = 14
 
+  /// The grace of a promise to pay (kpis.md, "Promises to pay"): payments received up to
+  /// `promised_on + 3` days count towards keeping it.
+  public static let promiseGraceDays: Int32 = 3
+
   /// Whether a case opened on `openedOn` (its UTC date) and still open is over the age
   /// limit at the end of `asOf`. O(1).
   @inline(__always)
@@ -191,7 +195,7 @@ public struct KPIEngine: Sendable {
   @inline(__always)
   public func promiseOutcome(_ k: Int, asOf: Int32) -> (due: Bool, kept: Bool) {
     let l = ledger
-    let windowEnd = l.promisePromised[k] + 3
+    let windowEnd = l.promisePromised[k] + KPIEngine.promiseGraceDays
     guard windowEnd <= asOf else { return (false, false) }
     let paid = l.customerPayments(
       Int(l.promiseCustomer[k]), from: l.promiseMade[k], to: windowEnd)
