@@ -618,17 +618,40 @@ struct Worker {
 
   // MARK: One policy on one path
 
+  /// Runs policy `k` on the current path: every invoice reset, the open ones started,
+  /// the horizon's days, then the ending state and the path's outputs written out.
   mutating func runPolicy(_ k: Int) {
     policyIndex = k
     policy = core.policies[k]
     setParameters(policy)
-    let startLifts = core.startLifts[k]
+    resetPolicyState()
+    startOpenInvoices(lifts: core.startLifts[k])
+    for day in 0..<h {
+      // New invoices.
+      for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
+      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
+      // Wakes.
+      while wakeHead[Int(day)] >= 0 {
+        let i = Int(wakeHead[Int(day)])
+        wakeHead[Int(day)] = inv[i].wakeNext
+        process(i, day)
+      }
+      allocateCalls(day)
+      allocateOther(day)
+      scheduleQueued(day)
+    }
+    countEndingState()
+    writeOut()
+  }
+
+  /// Clears the wake lists, the path's outputs, auto-pay and every invoice's record (its
+  /// clocks' thresholds and amount stay: they are the path's, shared by every policy).
+  mutating func resetPolicyState() {
     for d in 0...Int(h) { wakeHead[d] = -1 }
     for d in cash.indices { cash[d] = 0 }
     for k in keyedCash.indices { keyedCash[k] = 0 }
     for m in counts.indices { counts[m] = 0 }
     for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
-    let philox = core.philox
     for i in 0..<n {
       inv[i].state = .notIssued
       inv[i].event = Int32.max
@@ -645,7 +668,13 @@ struct Worker {
       inv[i].paySurvival = 1
       inv[i].writeOffSurvival = 1
     }
-    // Invoices open at the start.
+  }
+
+  /// Opens the invoices open at the start: their balances, the lifts of recent contacts
+  /// (`lifts`: reached and unreached per invoice), the rest of an open dispute, an open
+  /// promise kept or not, the escalations already due, and their first wake.
+  mutating func startOpenInvoices(lifts startLifts: [Double]) {
+    let philox = core.philox
     for i in 0..<portfolio.openCount {
       inv[i].balance = portfolio.invoiceBalance[i]
       inv[i].state = .open
@@ -675,23 +704,11 @@ struct Worker {
       inv[i].nextCadence = cadenceDay(i, fromDpd: -due)
       schedule(i, after: -1)
     }
+  }
 
-    for day in 0..<h {
-      // New invoices.
-      for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
-      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
-      // Wakes.
-      while wakeHead[Int(day)] >= 0 {
-        let i = Int(wakeHead[Int(day)])
-        wakeHead[Int(day)] = inv[i].wakeNext
-        process(i, day)
-      }
-      allocateCalls(day)
-      allocateOther(day)
-      scheduleQueued(day)
-    }
-
-    // Ending state.
+  /// Adds the invoices still open on the last day to ending A/R, past due, 90+ and
+  /// invoice-days.
+  mutating func countEndingState() {
     let last = h - 1
     for i in 0..<n where inv[i].state == .open {
       let b = inv[i].balance
@@ -702,7 +719,11 @@ struct Worker {
       counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
         last - max(0, issueDay[i]) + 1)
     }
-    // Write out.
+  }
+
+  /// Copies the path's scalars, daily cash and keyed cash into the shared buffers (at this
+  /// policy and path's own indices).
+  func writeOut() {
     let mcount = ResultBuffers.Metric.allCases.count
     let sBase = (policyIndex * buffers.paths + path) * mcount
     for m in 0..<mcount { buffers.scalars[sBase + m] = counts[m] }
