@@ -778,6 +778,9 @@ struct Worker {
   /// of the first event, or nil (state advanced to `limit − 1`).
   @inline(__always)
   mutating func advance(_ i: Int, to limit: Int32) -> (Int32, ClockEvent)? {
+    // long-function: the simulator's hot loop (make bench's invoice-days/s): the clocks'
+    // survivals, thresholds and lift terms stay in locals across the blocked, lifted and
+    // constant-hazard spans and are written back once.
     var d = inv[i].anchor + 1
     guard d < limit else { return nil }
     let due = inv[i].due
