@@ -23,60 +23,122 @@ extension Worklist {
     ledger l: Ledger, calibration: Calibration, day: Day, reps: [Int], calls: Int? = nil
   ) -> Worklist {
     let ctx = WorklistContext(ledger: l, calibration: calibration, day: day)
+    let d = day.rawValue
+    let y = d - 1
+    let engine = KPIEngine(ledger: l)
     let inScope = Set(reps)
-    var found = WorklistCandidates(customers: l.customerIds.count)
-    found.addPromises(ledger: l, day: day.rawValue)
-    found.addCadence(ctx, calibration: calibration)
-    found.addAutopay(ctx)
-    let byRep = contactItems(found, ctx, day: day, inScope: inScope)
-    let caseItems = caseItems(ctx, day: day, inScope: inScope)
-    let perDay = callsPerDay(ledger: l, before: day.rawValue, inScope: inScope)
-    let byGain: (WorklistItem, WorklistItem) -> Bool = {
-      let a = $0.expectedGain ?? 0
-      let b = $1.expectedGain ?? 0
-      return a != b ? a > b : $0.id < $1.id
-    }
-    var out: [RepWorklist] = []
-    for r in reps.sorted() {
-      let capacity: Int
-      let source: String
-      if let calls {
-        capacity = calls
-        source = "--calls"
-      } else if let days = perDay[r], let m = Statistics.median(days.values.map(Double.init)) {
-        capacity = Int(m.rounded())
-        source = "median calls on the rep's \(days.count) days with calls in the last 90"
-      } else {
-        capacity = Int(calibration.callsPerRepPerDay.rounded())
-        source = "no calls in the last 90 days: the team's typical calls per rep"
-      }
-      let items = (byRep[r] ?? []).sorted(by: byGain)
-      let callItems = items.filter { $0.action == .call }
-      let cut = min(max(0, capacity), callItems.count)
-      out.append(
-        RepWorklist(
-          rep: r, repId: l.repIds[r], repName: l.repNames[r], team: l.repTeams[r],
-          capacity: max(0, capacity), capacitySource: source, calls: Array(callItems[..<cut]),
-          callsBelowCut: Array(callItems[cut...]), emails: items.filter { $0.action == .email },
-          cases: (caseItems[r] ?? []).sorted {
-            ($0.caseAgeDays ?? 0, $0.balance, $1.id) > ($1.caseAgeDays ?? 0, $1.balance, $0.id)
-          }))
-    }
-    return Worklist(day: day, calibratedUntil: calibration.until, reps: out)
-  }
-
-  /// One contact item per candidate customer whose rep is in scope and who has invoices to
-  /// contact about, by rep: its invoices, balance, expected gain and the reason first in
-  /// ``WorklistReason`` order.
-  static func contactItems(
-    _ found: WorklistCandidates, _ ctx: WorklistContext, day: Day, inScope: Set<Int>
-  ) -> [Int: [WorklistItem]] {
-    let l = ctx.l
+    let nCust = l.customerIds.count
     // Item ids: file-safe names that are distinct across the store's customers (and cases),
     // and a suffix that keeps customer items apart from case items.
     let customerKey = FileName.distinct(l.customerIds)
+
+    struct Candidate {
+      var reasons: [(WorklistReason, String)] = []
+      var call = false
+      var promiseRep: Int?
+    }
+    var cand = [Int: Candidate]()
+    var pending = [Bool](repeating: false, count: nCust)
+
+    // Promises.
+    for k in l.promiseMade.indices where l.promiseMade[k] <= y {
+      let c = Int(l.promiseCustomer[k])
+      let promised = l.promisePromised[k]
+      let amount = Cents.display(l.promiseAmount[k])
+      let windowEnd = Int64(promised) + 3
+      if promised == d {
+        cand[c, default: Candidate()].reasons.append(
+          (.promiseDue, "promise of \(amount) due today (made \(Day(rawValue: l.promiseMade[k])))"))
+        cand[c]?.promiseRep = Int(l.promiseRep[k])
+      } else if windowEnd == Int64(y) {
+        let outcome = engine.promiseOutcome(k, asOf: y)
+        if outcome.due && !outcome.kept {
+          cand[c, default: Candidate()].reasons.append(
+            (
+              .promiseBroken,
+              "promise of \(amount) for \(Day(rawValue: promised)) broken yesterday"
+            ))
+          cand[c]?.call = true
+          cand[c]?.promiseRep = Int(l.promiseRep[k])
+        }
+      }
+      if windowEnd >= Int64(d), promised != d,
+        l.customerPayments(c, from: l.promiseMade[k], to: y) < l.promiseAmount[k]
+      {
+        pending[c] = true
+      }
+    }
+
+    // Cadence steps due or overdue.
+    let steps = calibration.cadence.sorted {
+      ($0.dpd, $0.channel.rawValue) < ($1.dpd, $1.channel.rawValue)
+    }
+    for c in 0..<nCust where !pending[c] {
+      var best: (call: Bool, overdue: Int, text: String)?
+      for i in ctx.contactInvoices(c) {
+        let dpd = ctx.dpd(i)
+        guard let step = latestStep(steps, calibration: calibration, dpd: dpd) else { continue }
+        let stepDay = Int64(l.invoiceDue[i]) + Int64(step.dpd)
+        let done = ctx.activities[c].contains { k in
+          l.activityOutbound[k] && Int64(l.activityDay[k]) >= stepDay
+        }
+        guard !done else { continue }
+        let overdue = dpd - step.dpd
+        let isCall = step.channel == .call
+        let text =
+          "cadence \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
+          + (overdue > 0 ? " (\(overdue) day\(overdue == 1 ? "" : "s") overdue)" : " (due today)")
+        if best == nil || (isCall && !(best?.call ?? false))
+          || (isCall == best?.call && overdue > (best?.overdue ?? 0))
+        {
+          best = (isCall, overdue, text)
+        }
+      }
+      if let best {
+        cand[c, default: Candidate()].reasons.append((.cadence, best.text))
+        if best.call { cand[c]?.call = true }
+      }
+    }
+
+    // Auto-pay candidates: not enrolled, billed three or more times in the last 365 days,
+    // more than half of those invoices late, one past due now, no outbound contact in the
+    // last 14 days.
+    var issuedInYear = [Int](repeating: 0, count: nCust)
+    var lateInYear = [Int](repeating: 0, count: nCust)
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= y && l.invoiceIssued[i] > y - 365 {
+      let c = Int(l.invoiceCustomer[i])
+      issuedInYear[c] += 1
+      var bal = l.invoiceAmount[i]
+      var closed: Int32?
+      for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
+        guard l.eventDay[k] <= y else { break }
+        bal -= l.eventAmount[k]
+        if bal <= 0 {
+          closed = l.eventDay[k]
+          break
+        }
+      }
+      if (closed ?? y) > l.invoiceDue[i] { lateInYear[c] += 1 }
+    }
+    for c in 0..<nCust
+    where !l.autopayEnrolled(c, at: y) && issuedInYear[c] >= 3
+      && lateInYear[c] * 2 > issuedInYear[c]
+      && ctx.contactInvoices(c).contains(where: { ctx.dpd($0) >= 1 })
+      && !ctx.activities[c].contains(where: { l.activityOutbound[$0] && l.activityDay[$0] > y - 14 }
+      )
+    {
+      cand[c, default: Candidate()].reasons.append(
+        (
+          .autopayCandidate,
+          "not on auto-pay, \(lateInYear[c]) of \(issuedInYear[c]) invoices this year late: "
+            + "offer auto-pay"
+        ))
+      cand[c]?.call = true
+    }
+
+    // Contact items.
     var byRep = [Int: [WorklistItem]]()
-    for (c, cd) in found.candidates {
+    for (c, cd) in cand {
       let rep = cd.promiseRep ?? Int(l.customerRep[c])
       guard inScope.contains(rep) else { continue }
       let invoices = ctx.contactInvoices(c).sorted {
@@ -122,17 +184,8 @@ extension Worklist {
           action: action, pNotContacted: pnv, pContacted: pcv, expectedGain: gain,
           caseAgeDays: nil, why: why))
     }
-    return byRep
-  }
 
-  /// Case work by rep: the cases open at the end of yesterday that are over the 14-day
-  /// limit today or pass it within two days (``KPIEngine/caseOverLimit(openedOn:asOf:)``).
-  static func caseItems(_ ctx: WorklistContext, day: Day, inScope: Set<Int>)
-    -> [Int: [WorklistItem]]
-  {
-    let l = ctx.l
-    let d = day.rawValue
-    let y = d - 1
+    // Case work.
     var caseItems = [Int: [WorklistItem]]()
     let caseKey = FileName.distinct(l.caseIds)
     for k in l.caseOpenedAt.indices where l.isCaseOpen(k, atEndOf: Day(rawValue: y)) {
@@ -165,15 +218,8 @@ extension Worklist {
           reasons: [over ? .caseOverLimit : .caseNearLimit], action: .caseUpdate,
           pNotContacted: nil, pContacted: nil, expectedGain: nil, caseAgeDays: age, why: why))
     }
-    return caseItems
-  }
 
-  /// Outbound calls per rep in scope and day over the 90 days before `day`: each rep's
-  /// capacity is the median over its days with calls.
-  static func callsPerDay(ledger l: Ledger, before d: Int32, inScope: Set<Int>)
-    -> [Int: [Int32: Int]]
-  {
-    let y = d - 1
+    // Capacity: the rep's median calls per day over the days with calls in the last 90.
     var perDay = [Int: [Int32: Int]]()
     for k in l.activityDay.indices
     where l.activityOutbound[k] && l.activityChannel[k] == .call && l.activityDay[k] <= y
@@ -181,7 +227,39 @@ extension Worklist {
     {
       perDay[Int(l.activityRep[k]), default: [:]][l.activityDay[k], default: 0] += 1
     }
-    return perDay
+
+    let byGain: (WorklistItem, WorklistItem) -> Bool = {
+      let a = $0.expectedGain ?? 0
+      let b = $1.expectedGain ?? 0
+      return a != b ? a > b : $0.id < $1.id
+    }
+    var out: [RepWorklist] = []
+    for r in reps.sorted() {
+      let capacity: Int
+      let source: String
+      if let calls {
+        capacity = calls
+        source = "--calls"
+      } else if let days = perDay[r], let m = Statistics.median(days.values.map(Double.init)) {
+        capacity = Int(m.rounded())
+        source = "median calls on the rep's \(days.count) days with calls in the last 90"
+      } else {
+        capacity = Int(calibration.callsPerRepPerDay.rounded())
+        source = "no calls in the last 90 days: the team's typical calls per rep"
+      }
+      let items = (byRep[r] ?? []).sorted(by: byGain)
+      let callItems = items.filter { $0.action == .call }
+      let cut = min(max(0, capacity), callItems.count)
+      out.append(
+        RepWorklist(
+          rep: r, repId: l.repIds[r], repName: l.repNames[r], team: l.repTeams[r],
+          capacity: max(0, capacity), capacitySource: source, calls: Array(callItems[..<cut]),
+          callsBelowCut: Array(callItems[cut...]), emails: items.filter { $0.action == .email },
+          cases: (caseItems[r] ?? []).sorted {
+            ($0.caseAgeDays ?? 0, $0.balance, $1.id) > ($1.caseAgeDays ?? 0, $1.balance, $0.id)
+          }))
+    }
+    return Worklist(day: day, calibratedUntil: calibration.until, reps: out)
   }
 
   /// The latest cadence step at or before `dpd` days past due (the repeat after the last
@@ -199,137 +277,5 @@ extension Worklist {
     // Of the steps on the latest dpd reached, the call.
     guard let top = steps.last(where: { $0.dpd <= dpd }) else { return nil }
     return steps.first { $0.dpd == top.dpd && $0.channel == .call } ?? top
-  }
-}
-
-/// The customers a worklist may contact and why, gathered reason by reason.
-struct WorklistCandidates {
-  /// Why a customer is a candidate, whether it needs a call, and the rep of the promise
-  /// behind it (who then owns the item).
-  struct Candidate {
-    var reasons: [(WorklistReason, String)] = []
-    var call = false
-    var promiseRep: Int?
-  }
-  /// Candidates by customer.
-  var candidates = [Int: Candidate]()
-  /// Customers with a promise still pending (no cadence step for them).
-  var pending: [Bool]
-
-  /// No candidates yet among `customers` customers.
-  init(customers: Int) { pending = [Bool](repeating: false, count: customers) }
-
-  /// Promises made before day `d`: a promise due today (a reminder email) or broken
-  /// yesterday (a follow-up call, by ``KPIEngine/promiseOutcome(_:asOf:)``); a promise
-  /// whose window is still open and not yet paid leaves its customer pending.
-  mutating func addPromises(ledger l: Ledger, day d: Int32) {
-    let y = d - 1
-    let engine = KPIEngine(ledger: l)
-    for k in l.promiseMade.indices where l.promiseMade[k] <= y {
-      let c = Int(l.promiseCustomer[k])
-      let promised = l.promisePromised[k]
-      let amount = Cents.display(l.promiseAmount[k])
-      let windowEnd = Int64(promised) + Int64(KPIEngine.promiseGraceDays)
-      if promised == d {
-        candidates[c, default: Candidate()].reasons.append(
-          (.promiseDue, "promise of \(amount) due today (made \(Day(rawValue: l.promiseMade[k])))"))
-        candidates[c]?.promiseRep = Int(l.promiseRep[k])
-      } else if windowEnd == Int64(y) {
-        let outcome = engine.promiseOutcome(k, asOf: y)
-        if outcome.due && !outcome.kept {
-          candidates[c, default: Candidate()].reasons.append(
-            (
-              .promiseBroken,
-              "promise of \(amount) for \(Day(rawValue: promised)) broken yesterday"
-            ))
-          candidates[c]?.call = true
-          candidates[c]?.promiseRep = Int(l.promiseRep[k])
-        }
-      }
-      if windowEnd >= Int64(d), promised != d,
-        l.customerPayments(c, from: l.promiseMade[k], to: y) < l.promiseAmount[k]
-      {
-        pending[c] = true
-      }
-    }
-  }
-
-  /// Cadence steps due or overdue: per customer not pending, the most pressing of its
-  /// invoices' latest steps with no outbound contact since (a call before an email, then
-  /// the most overdue).
-  mutating func addCadence(_ ctx: WorklistContext, calibration: Calibration) {
-    let l = ctx.l
-    let steps = calibration.cadence.sorted {
-      ($0.dpd, $0.channel.rawValue) < ($1.dpd, $1.channel.rawValue)
-    }
-    for c in pending.indices where !pending[c] {
-      var best: (call: Bool, overdue: Int, text: String)?
-      for i in ctx.contactInvoices(c) {
-        let dpd = ctx.dpd(i)
-        guard let step = Worklist.latestStep(steps, calibration: calibration, dpd: dpd) else {
-          continue
-        }
-        let stepDay = Int64(l.invoiceDue[i]) + Int64(step.dpd)
-        let done = ctx.activities[c].contains { k in
-          l.activityOutbound[k] && Int64(l.activityDay[k]) >= stepDay
-        }
-        guard !done else { continue }
-        let overdue = dpd - step.dpd
-        let isCall = step.channel == .call
-        let text =
-          "cadence \(step.channel.name) at dpd \(step.dpd) on \(l.invoiceIds[i])"
-          + (overdue > 0 ? " (\(overdue) day\(overdue == 1 ? "" : "s") overdue)" : " (due today)")
-        if best == nil || (isCall && !(best?.call ?? false))
-          || (isCall == best?.call && overdue > (best?.overdue ?? 0))
-        {
-          best = (isCall, overdue, text)
-        }
-      }
-      if let best {
-        candidates[c, default: Candidate()].reasons.append((.cadence, best.text))
-        if best.call { candidates[c]?.call = true }
-      }
-    }
-  }
-
-  /// Auto-pay candidates: not enrolled, billed three or more times in the last 365 days,
-  /// more than half of those invoices late, one past due now, no outbound contact in the
-  /// last 14 days.
-  mutating func addAutopay(_ ctx: WorklistContext) {
-    let l = ctx.l
-    let y = ctx.day - 1
-    let nCust = pending.count
-    var issuedInYear = [Int](repeating: 0, count: nCust)
-    var lateInYear = [Int](repeating: 0, count: nCust)
-    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= y && l.invoiceIssued[i] > y - 365 {
-      let c = Int(l.invoiceCustomer[i])
-      issuedInYear[c] += 1
-      var bal = l.invoiceAmount[i]
-      var closed: Int32?
-      for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
-        guard l.eventDay[k] <= y else { break }
-        bal -= l.eventAmount[k]
-        if bal <= 0 {
-          closed = l.eventDay[k]
-          break
-        }
-      }
-      if (closed ?? y) > l.invoiceDue[i] { lateInYear[c] += 1 }
-    }
-    for c in 0..<nCust
-    where !l.autopayEnrolled(c, at: y) && issuedInYear[c] >= 3
-      && lateInYear[c] * 2 > issuedInYear[c]
-      && ctx.contactInvoices(c).contains(where: { ctx.dpd($0) >= 1 })
-      && !ctx.activities[c].contains(where: { l.activityOutbound[$0] && l.activityDay[$0] > y - 14 }
-      )
-    {
-      candidates[c, default: Candidate()].reasons.append(
-        (
-          .autopayCandidate,
-          "not on auto-pay, \(lateInYear[c]) of \(issuedInYear[c]) invoices this year late: "
-            + "offer auto-pay"
-        ))
-      candidates[c]?.call = true
-    }
   }
 }
