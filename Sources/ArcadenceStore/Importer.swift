@@ -404,7 +404,7 @@ struct ImportRun {
       {
         owners[id] = customer
       }
-    } else if [.reps, .customers].contains(target.entity) {
+    } else if target.referenced {
       remember(target.entity, id)
     }
   }
@@ -429,9 +429,22 @@ struct ImportTarget {
   /// Each contract column's name as the source calls it.
   let described: [String: String]
   /// Contract column names in schema order.
-  var names: [String] { entity.columns.map(\.name) }
+  let names: [String]
   /// Position of `customer_id` among the columns, if the entity has one.
-  var customerIndex: Int? { entity.columns.firstIndex { $0.name == "customer_id" } }
+  let customerIndex: Int?
+  /// Whether other entities refer to this one's ids (reps and customers; invoices are
+  /// remembered with their customer).
+  let referenced: Bool
+
+  /// The target of `entity`'s rows read from `file`.
+  init(entity: Entity, file: String, described: [String: String]) {
+    self.entity = entity
+    self.file = file
+    self.described = described
+    names = entity.columns.map(\.name)
+    customerIndex = names.firstIndex(of: "customer_id")
+    referenced = entity == .reps || entity == .customers
+  }
 
   /// A problem on `line` in contract column `column` (named as the source names it).
   func issue(line: Int, column: String, message: String, value: String) -> InputIssue {
