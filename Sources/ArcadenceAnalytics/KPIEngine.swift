@@ -24,9 +24,17 @@ public struct KPIEngine: Sendable {
   /// the end of `asOf` when `asOf − date(opened_at) > 14` calendar days.
   public static let caseAgeLimitDays: Int32 = 14
 
-  /// The grace of a promise to pay (kpis.md, "Promises to pay"): payments received up to
-  /// `promised_on + 3` days count towards keeping it.
+  /// The grace after a promised date (kpis.md, "Promises to pay"): a promise is judged at
+  /// the end of `promised_on + 3`, and payments up to that day count towards it.
   public static let promiseGraceDays: Int32 = 3
+
+  /// The last day of a promise's window, `promised_on + ``promiseGraceDays```: payments
+  /// received from `made_on` to this day count towards it, and it is due once this day ends.
+  /// Dates are bounded to years 0001–9999 on import, so the sum cannot overflow.
+  @inline(__always)
+  public static func promiseWindowEnd(promisedOn: Int32) -> Int32 {
+    promisedOn + promiseGraceDays
+  }
 
   /// Whether a case opened on `openedOn` (its UTC date) and still open is over the age
   /// limit at the end of `asOf`. O(1).
@@ -198,7 +206,7 @@ public struct KPIEngine: Sendable {
   @inline(__always)
   public func promiseOutcome(_ k: Int, asOf: Int32) -> (due: Bool, kept: Bool) {
     let l = ledger
-    let windowEnd = l.promisePromised[k] + KPIEngine.promiseGraceDays
+    let windowEnd = KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k])
     guard windowEnd <= asOf else { return (false, false) }
     let paid = l.customerPayments(
       Int(l.promiseCustomer[k]), from: l.promiseMade[k], to: windowEnd)

@@ -1,3 +1,4 @@
+import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceStore
 import Foundation

@@ -163,7 +163,7 @@ struct LifeTable {
     let close = Self.closing(invoice: i, ledger: l, until: input.until)
     let links = input.links
     let windows = input.promises[i].map {
-      (links.promiseMade[$0] + 1, links.promisePromised[$0] + KPIEngine.promiseGraceDays)
+      (links.promiseMade[$0] + 1, KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[$0]))
     }
     let spans = input.caseSpans[i]
     var contact = ContactLift(activities: input.activities[i], lifts: lifts)
@@ -521,17 +521,19 @@ struct PromiseFit {
     let l = input.ledger
     let links = input.links
     let u = input.until
-    let grace = KPIEngine.promiseGraceDays
     var sum = 0.0
     var count = 0.0
     for k in links.promiseInvoice.indices
-    where links.promiseMade[k] <= u && links.promisePromised[k] + grace <= u {
+    where links.promiseMade[k] <= u
+      && KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k]) <= u
+    {
       let i = Int(links.promiseInvoice[k])
       let s = Int(input.segments.ofCustomer[Int(l.invoiceCustomer[i])])
       let due = l.invoiceDue[i]
       var survive = 1.0
       var d = links.promiseMade[k] + 1
-      while d <= links.promisePromised[k] + grace {
+      let windowEnd = KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k])
+      while d <= windowEnd {
         var m = 1.0
         for a in input.activities[i] where links.activityOutbound[a] && links.activityDay[a] < d {
           let age = Double(d - links.activityDay[a])
