@@ -45,6 +45,9 @@ public struct KPIEngine: Sendable {
 
   /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
   public func repTotals(_ period: Period) -> [RepTotals] {
+    // long-function: one pass per table, each section accumulating its KPIs for every rep
+    // (see the type's note); a function per section would pass the period bounds and the
+    // totals around. Left whole while issue 14 item 1 (one rules type) reshapes this file.
     let l = ledger
     precondition(
       l.selection.covers(period),

@@ -169,6 +169,9 @@ public final class CSVReader {
 
   /// The next record, or nil at the end of the file.
   public func next() throws -> CSVRecord? {
+    // long-function: the RFC 4180 state machine (quotes, CR/LF, field and record limits) over
+    // the read buffer; its states share the loop's locals, and any split puts a call or a
+    // copy of that state in the per-byte loop, the inner loop of every import.
     while true {
       guard let first = peek() else { return nil }
       // Skip blank lines.

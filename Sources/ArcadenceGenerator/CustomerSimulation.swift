@@ -127,6 +127,9 @@ struct CustomerSimulation {
   }
 
   mutating func simulateInvoice(issuedOn: Day, rows: inout Rows, sink: inout Sink) throws {
+    // long-function: one invoice's story, top to bottom in the order its random draws are
+    // made; that order is the dataset (the same seed gives the same bytes), so it stays in
+    // one piece rather than be spread over helpers whose call order would carry it.
     let invoiceId = rows.nextInvoiceId(sink)
     let due = issuedOn + terms
     let cents = max(

@@ -153,6 +153,9 @@ public final class MappedSource: RecordSource {
 
   /// The record for one source row, nil when the row is skipped.
   func convert(_ raw: CSVRecord) -> (record: CSVRecord, issues: [InputIssue])? {
+    // long-function: one source row converted field by field; the local helpers capture the
+    // row, and each field kind (column, constant, template, day offset, translation) is a
+    // few lines of one switch.
     func cell(_ column: String) -> String {
       guard let i = sourceColumns[column], i < raw.fields.count else { return "" }
       return raw.fields[i]

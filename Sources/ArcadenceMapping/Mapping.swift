@@ -197,6 +197,8 @@ public struct Mapping: Sendable {
     _ entity: Entity, _ node: Node, _ dateFormat: DateFormat, _ moneyFormat: MoneyFormat,
     _ offset: Int, _ path: String, _ problem: (Node?, String, String) -> Void
   ) -> Target? {
+    // long-function: one switch over a target's keys (source, header_row, skip_if_empty,
+    // where, unique_by, aggregate, existing, fields), a few lines each, then the fields.
     guard let map = node.mapping else {
       problem(node, path, "expected a mapping with source and fields")
       return nil

@@ -53,6 +53,8 @@ public enum MappingGuesser {
 
   /// A mapping (YAML text) for the file at `path`.
   public static func guess(path: String) throws -> String {
+    // long-function: a linear script (header row, column roles, formats, then the YAML), each
+    // step commented; its guesses feed the YAML written at the end.
     let reader = try CSVReader(path: path)
     var records: [CSVRecord] = []
     while records.count < 400, let r = try reader.next() { records.append(r) }

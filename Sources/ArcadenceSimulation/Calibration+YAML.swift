@@ -109,182 +109,36 @@ extension Calibration {
 
   /// Reads a calibration file written by ``yaml`` (values may have been edited).
   public static func parse(_ text: String, file: String) throws -> Calibration {
-    let y = YAMLReader(file: file)
-    let root = try y.root(text)
-    let keys = [
-      "until", "thin_threshold", "segments", "hazard", "paid_rate", "write_off", "reach",
-      "p_promise", "p_kept_observed", "p_kept", "p_dispute", "p_autopay_accept", "autopay_on_time",
-      "completion",
-      "promise_lead_days", "resolution_days", "lifts", "naive_reached_lift", "cadence",
-      "capacity", "shock_sigma", "billing", "band_factor",
-    ]
-    let pairs = try y.mapping(root, "", allowed: keys)
-    func node(_ k: String) throws -> Node {
-      guard let v = pairs.first(where: { $0.key == k })?.node else {
-        throw y.error(root, k, "missing")
-      }
-      return v
-    }
-    func estimate(_ v: Node, _ path: String, _ range: ClosedRange<Double>) throws -> Estimate {
-      var e = Estimate(value: 0, events: 0, exposure: 0, raw: nil, thin: false)
-      var sawValue = false
-      for (k, x) in try y.mapping(v, path, allowed: ["value", "events", "exposure", "thin"]) {
-        switch k {
-        case "value":
-          e.value = try y.double(x, path + ".value", range)
-          sawValue = true
-        case "events": e.events = try y.double(x, path + ".events", 0...1e15)
-        case "exposure": e.exposure = try y.double(x, path + ".exposure", 0...1e15)
-        default: e.thin = try y.bool(x, path + ".thin")
-        }
-      }
-      guard sawValue else { throw y.error(v, path + ".value", "missing") }
-      e.raw = e.exposure > 0 ? e.events / e.exposure : nil
-      return e
-    }
-    func table(_ key: String, _ segments: [String]) throws -> [[Estimate]] {
-      let v = try node(key)
-      var rows = [[Estimate]](repeating: [], count: segments.count)
-      let m = try y.mapping(v, key, allowed: segments)
-      for (s, name) in segments.enumerated() {
-        guard let row = m.first(where: { $0.key == name })?.node else {
-          throw y.error(v, key + "." + name, "missing")
-        }
-        rows[s] = try buckets(row, key + "." + name)
-      }
-      return rows
-    }
-    func buckets(_ v: Node, _ path: String) throws -> [Estimate] {
-      let m = try y.mapping(v, path, allowed: AgingBucket.labels)
-      return try AgingBucket.labels.map { label in
-        guard let x = m.first(where: { $0.key == label })?.node else {
-          throw y.error(v, path + "." + label, "missing")
-        }
-        return try estimate(x, path + "." + label, 0...1)
-      }
-    }
-    guard let untilDay = Day(iso: try y.string(try node("until"), "until")) else {
-      throw y.error(try node("until"), "until", "expected a date YYYY-MM-DD")
-    }
-    let threshold = try y.int(try node("thin_threshold"), "thin_threshold", 1...1_000_000)
-    let segments = try y.sequence(try node("segments"), "segments").map {
-      try y.string($0, "segments")
-    }
-    guard !segments.isEmpty else { throw y.error(try node("segments"), "segments", "empty") }
-    let reachMap = try y.mapping(try node("reach"), "reach", allowed: Vocabulary.channels)
-    let reach = try Channel.allCases.map { ch -> Estimate in
-      guard let v = reachMap.first(where: { $0.key == ch.name })?.node else {
-        return .assumed(Calibration.priors["reach_" + ch.name]!)
-      }
-      return try estimate(v, "reach." + ch.name, 0...1)
-    }
-    // Promise lead days.
-    var lead = DayDistribution(days: [7], weights: [1])
-    let leadNode = try node("promise_lead_days")
-    for (k, v) in try y.mapping(leadNode, "promise_lead_days", allowed: ["days", "counts"]) {
-      let items = try y.sequence(v, "promise_lead_days." + k)
-      if k == "days" {
-        lead.days = try items.map { try y.int($0, "promise_lead_days.days", 0...3650) }
-      } else {
-        lead.weights = try items.map { try y.double($0, "promise_lead_days.counts", 0...1e15) }
-      }
-    }
-    guard lead.days.count == lead.weights.count, !lead.days.isEmpty else {
-      throw y.error(leadNode, "promise_lead_days", "days and counts must be lists of one length")
-    }
-    var resolution = QuantileDistribution(values: [], fallback: 7)
-    let resNode = try node("resolution_days")
-    for (k, v) in try y.mapping(resNode, "resolution_days", allowed: ["count", "quantiles"]) {
-      if k == "count" {
-        resolution.count = try y.int(v, "resolution_days.count", 0...Int.max)
-      } else {
-        resolution.quantiles = try y.sequence(v, "resolution_days.quantiles").map {
-          try y.double($0, "resolution_days.quantiles", 0...36_500)
-        }
-      }
-    }
-    guard resolution.quantiles.count == 21, resolution.quantiles == resolution.quantiles.sorted()
-    else {
-      throw y.error(
-        resNode, "resolution_days.quantiles", "expected 21 ascending quantiles (0, 5, …, 100 %)")
-    }
-    var lifts = Lifts.assumed
-    for (k, v) in try y.mapping(
-      try node("lifts"), "lifts",
-      allowed: ["reached_lift", "reached_decay_days", "unreached_lift", "unreached_decay_days"])
-    {
-      let x = try y.double(v, "lifts." + k, k.hasSuffix("days") ? 0.01...3650 : 0...100)
-      switch k {
-      case "reached_lift": lifts.reached = x
-      case "reached_decay_days": lifts.reachedDecayDays = x
-      case "unreached_lift": lifts.unreached = x
-      default: lifts.unreachedDecayDays = x
-      }
-    }
-    var steps: [CadenceStep] = []
-    var repeatEvery: Int?
-    var repeatChannel = Channel.call
-    switch try PolicySpec.parseCadence(y, try node("cadence"), "cadence") {
-    case .steps(let s, let r, _):
-      steps = s
-      repeatEvery = r?.everyDays
-      repeatChannel = r?.channel ?? .call
-    default: break
-    }
-    var reps = 0
-    var perRep = 0.0
-    for (k, v) in try y.mapping(
-      try node("capacity"), "capacity", allowed: ["reps", "calls_per_rep_per_day"])
-    {
-      if k == "reps" {
-        reps = try y.int(v, "capacity.reps", 0...100_000)
-      } else {
-        perRep = try y.double(v, "capacity.calls_per_rep_per_day", 0...10_000)
-      }
-    }
-    var billed = 0
-    var gap = 0.0
-    if let b = pairs.first(where: { $0.key == "billing" })?.node {
-      for (k, v) in try y.mapping(b, "billing", allowed: ["customers", "median_gap_days"]) {
-        if k == "customers" {
-          billed = try y.int(v, "billing.customers", 0...Int.max)
-        } else {
-          gap = try y.double(v, "billing.median_gap_days", 0...36_500)
-        }
-      }
-    }
-    var bandFactor: [Estimate] = []
-    if let v = pairs.first(where: { $0.key == "band_factor" })?.node {
-      let m = try y.mapping(v, "band_factor", allowed: HazardBand.labels)
-      bandFactor = try HazardBand.labels.map { label in
-        guard let x = m.first(where: { $0.key == label })?.node else {
-          throw y.error(v, "band_factor." + label, "missing")
-        }
-        var e = try estimate(x, "band_factor." + label, 0...1000)
-        e.raw = nil
-        return e
-      }
-    }
-    let naive = try pairs.first(where: { $0.key == "naive_reached_lift" }).map {
-      try estimate($0.node, "naive_reached_lift", -1e6...1e6)
+    let r = try CalibrationFileReader(text, file: file)
+    let untilDay = try r.until()
+    let threshold = try r.y.int(try r.node("thin_threshold"), "thin_threshold", 1...1_000_000)
+    let segments = try r.segments()
+    let reach = try r.reach()
+    let lead = try r.promiseLeadDays()
+    let resolution = try r.resolutionDays()
+    let lifts = try r.lifts()
+    let cadence = try r.cadence()
+    let capacity = try r.capacity()
+    let billing = try r.billing()
+    let bandFactor = try r.bandFactor()
+    let naive = try r.optional("naive_reached_lift").map {
+      try r.estimate($0, "naive_reached_lift", -1e6...1e6)
     }
     return Calibration(
-      until: untilDay, segments: segments, hazard: try table("hazard", segments),
-      paidRate: try table("paid_rate", segments),
-      writeOff: try buckets(try node("write_off"), "write_off"), reach: reach,
-      pPromise: try estimate(try node("p_promise"), "p_promise", 0...1),
-      pKeptObserved: try estimate(try node("p_kept_observed"), "p_kept_observed", 0...1),
-      pKept: try estimate(try node("p_kept"), "p_kept", 0...1),
-      pDispute: try estimate(try node("p_dispute"), "p_dispute", 0...1),
-      pAutopayAccept: try estimate(try node("p_autopay_accept"), "p_autopay_accept", 0...1),
-      autopayOnTime: try estimate(try node("autopay_on_time"), "autopay_on_time", 0...1),
-      completion: try estimate(try node("completion"), "completion", 0...1),
+      until: untilDay, segments: segments, hazard: try r.table("hazard", segments),
+      paidRate: try r.table("paid_rate", segments),
+      writeOff: try r.buckets(try r.node("write_off"), "write_off"), reach: reach,
+      pPromise: try r.rate("p_promise"), pKeptObserved: try r.rate("p_kept_observed"),
+      pKept: try r.rate("p_kept"), pDispute: try r.rate("p_dispute"),
+      pAutopayAccept: try r.rate("p_autopay_accept"),
+      autopayOnTime: try r.rate("autopay_on_time"), completion: try r.rate("completion"),
       promiseLeadDays: lead, resolutionDays: resolution, lifts: lifts, naiveReachedLift: naive,
-      cadence: steps, repeatEveryDays: repeatEvery, repeatChannel: repeatChannel, reps: reps,
-      callsPerRepPerDay: perRep,
-      shockSigma: try estimate(try node("shock_sigma"), "shock_sigma", 0...3),
-      billedCustomers: billed, medianBillingGapDays: gap, thinThreshold: threshold, sample: nil,
-      bandFactor: bandFactor)
+      cadence: cadence.steps, repeatEveryDays: cadence.repeatEvery,
+      repeatChannel: cadence.repeatChannel, reps: capacity.reps,
+      callsPerRepPerDay: capacity.perRep,
+      shockSigma: try r.estimate(try r.node("shock_sigma"), "shock_sigma", 0...3),
+      billedCustomers: billing.customers, medianBillingGapDays: billing.gap,
+      thinThreshold: threshold, sample: nil, bandFactor: bandFactor)
   }
 
   /// Reads a calibration file.
@@ -388,5 +242,223 @@ extension Calibration {
       out += thin.joined(separator: ", ") + ".\n"
     }
     return out
+  }
+}
+
+/// The top-level keys of a calibration file, one reader per section (``Calibration/parse``).
+/// Every error names the file, line and key path.
+struct CalibrationFileReader {
+  /// The keys a calibration file may hold.
+  static let keys = [
+    "until", "thin_threshold", "segments", "hazard", "paid_rate", "write_off", "reach",
+    "p_promise", "p_kept_observed", "p_kept", "p_dispute", "p_autopay_accept", "autopay_on_time",
+    "completion", "promise_lead_days", "resolution_days", "lifts", "naive_reached_lift",
+    "cadence", "capacity", "shock_sigma", "billing", "band_factor",
+  ]
+  /// The YAML reader (file name, typed values, errors).
+  let y: YAMLReader
+  /// The document's root.
+  let root: Node
+  /// Its top-level pairs.
+  let pairs: [(key: String, node: Node)]
+
+  /// Parses `text` and checks its top-level keys.
+  init(_ text: String, file: String) throws {
+    y = YAMLReader(file: file)
+    root = try y.root(text)
+    pairs = try y.mapping(root, "", allowed: Self.keys)
+  }
+
+  /// The value of top-level key `k`, or nil.
+  func optional(_ k: String) -> Node? { pairs.first { $0.key == k }?.node }
+
+  /// The value of top-level key `k`, which must be there.
+  func node(_ k: String) throws -> Node {
+    guard let v = optional(k) else { throw y.error(root, k, "missing") }
+    return v
+  }
+
+  /// `until`: a date.
+  func until() throws -> Day {
+    let v = try node("until")
+    guard let day = Day(iso: try y.string(v, "until")) else {
+      throw y.error(v, "until", "expected a date YYYY-MM-DD")
+    }
+    return day
+  }
+
+  /// `segments`: a non-empty list of names.
+  func segments() throws -> [String] {
+    let v = try node("segments")
+    let names = try y.sequence(v, "segments").map { try y.string($0, "segments") }
+    guard !names.isEmpty else { throw y.error(v, "segments", "empty") }
+    return names
+  }
+
+  /// An estimate `{value, events, exposure, thin}` at `path`, its value in `range`.
+  func estimate(_ v: Node, _ path: String, _ range: ClosedRange<Double>) throws -> Estimate {
+    var e = Estimate(value: 0, events: 0, exposure: 0, raw: nil, thin: false)
+    var sawValue = false
+    for (k, x) in try y.mapping(v, path, allowed: ["value", "events", "exposure", "thin"]) {
+      switch k {
+      case "value":
+        e.value = try y.double(x, path + ".value", range)
+        sawValue = true
+      case "events": e.events = try y.double(x, path + ".events", 0...1e15)
+      case "exposure": e.exposure = try y.double(x, path + ".exposure", 0...1e15)
+      default: e.thin = try y.bool(x, path + ".thin")
+      }
+    }
+    guard sawValue else { throw y.error(v, path + ".value", "missing") }
+    e.raw = e.exposure > 0 ? e.events / e.exposure : nil
+    return e
+  }
+
+  /// The rate at top-level key `k` (an estimate from 0 to 1).
+  func rate(_ k: String) throws -> Estimate { try estimate(try node(k), k, 0...1) }
+
+  /// A table of bucket rows per segment at top-level key `key`.
+  func table(_ key: String, _ segments: [String]) throws -> [[Estimate]] {
+    let v = try node(key)
+    let m = try y.mapping(v, key, allowed: segments)
+    return try segments.map { name in
+      guard let row = m.first(where: { $0.key == name })?.node else {
+        throw y.error(v, key + "." + name, "missing")
+      }
+      return try buckets(row, key + "." + name)
+    }
+  }
+
+  /// One rate per ``AgingBucket`` at `path`.
+  func buckets(_ v: Node, _ path: String) throws -> [Estimate] {
+    let m = try y.mapping(v, path, allowed: AgingBucket.labels)
+    return try AgingBucket.labels.map { label in
+      guard let x = m.first(where: { $0.key == label })?.node else {
+        throw y.error(v, path + "." + label, "missing")
+      }
+      return try estimate(x, path + "." + label, 0...1)
+    }
+  }
+
+  /// `reach`: per channel; a channel left out gets its prior.
+  func reach() throws -> [Estimate] {
+    let m = try y.mapping(try node("reach"), "reach", allowed: Vocabulary.channels)
+    return try Channel.allCases.map { ch -> Estimate in
+      guard let v = m.first(where: { $0.key == ch.name })?.node else {
+        return .assumed(Calibration.priors["reach_" + ch.name]!)
+      }
+      return try estimate(v, "reach." + ch.name, 0...1)
+    }
+  }
+
+  /// `promise_lead_days`: `days` and `counts`, lists of one length.
+  func promiseLeadDays() throws -> DayDistribution {
+    var lead = DayDistribution(days: [7], weights: [1])
+    let v = try node("promise_lead_days")
+    for (k, x) in try y.mapping(v, "promise_lead_days", allowed: ["days", "counts"]) {
+      let items = try y.sequence(x, "promise_lead_days." + k)
+      if k == "days" {
+        lead.days = try items.map { try y.int($0, "promise_lead_days.days", 0...3650) }
+      } else {
+        lead.weights = try items.map { try y.double($0, "promise_lead_days.counts", 0...1e15) }
+      }
+    }
+    guard lead.days.count == lead.weights.count, !lead.days.isEmpty else {
+      throw y.error(v, "promise_lead_days", "days and counts must be lists of one length")
+    }
+    return lead
+  }
+
+  /// `resolution_days`: `count` and 21 ascending `quantiles`.
+  func resolutionDays() throws -> QuantileDistribution {
+    var resolution = QuantileDistribution(values: [], fallback: 7)
+    let v = try node("resolution_days")
+    for (k, x) in try y.mapping(v, "resolution_days", allowed: ["count", "quantiles"]) {
+      if k == "count" {
+        resolution.count = try y.int(x, "resolution_days.count", 0...Int.max)
+      } else {
+        resolution.quantiles = try y.sequence(x, "resolution_days.quantiles").map {
+          try y.double($0, "resolution_days.quantiles", 0...36_500)
+        }
+      }
+    }
+    guard resolution.quantiles.count == 21, resolution.quantiles == resolution.quantiles.sorted()
+    else {
+      throw y.error(
+        v, "resolution_days.quantiles", "expected 21 ascending quantiles (0, 5, …, 100 %)")
+    }
+    return resolution
+  }
+
+  /// `lifts`: any of the four, the rest assumed.
+  func lifts() throws -> Lifts {
+    var lifts = Lifts.assumed
+    for (k, v) in try y.mapping(
+      try node("lifts"), "lifts",
+      allowed: ["reached_lift", "reached_decay_days", "unreached_lift", "unreached_decay_days"])
+    {
+      let x = try y.double(v, "lifts." + k, k.hasSuffix("days") ? 0.01...3650 : 0...100)
+      switch k {
+      case "reached_lift": lifts.reached = x
+      case "reached_decay_days": lifts.reachedDecayDays = x
+      case "unreached_lift": lifts.unreached = x
+      default: lifts.unreachedDecayDays = x
+      }
+    }
+    return lifts
+  }
+
+  /// `cadence`: steps and a repeat, as a scenario states them.
+  func cadence() throws -> (steps: [CadenceStep], repeatEvery: Int?, repeatChannel: Channel) {
+    switch try PolicySpec.parseCadence(y, try node("cadence"), "cadence") {
+    case .steps(let s, let r, _): return (s, r?.everyDays, r?.channel ?? .call)
+    default: return ([], nil, .call)
+    }
+  }
+
+  /// `capacity`: reps and calls per rep per day.
+  func capacity() throws -> (reps: Int, perRep: Double) {
+    var reps = 0
+    var perRep = 0.0
+    for (k, v) in try y.mapping(
+      try node("capacity"), "capacity", allowed: ["reps", "calls_per_rep_per_day"])
+    {
+      if k == "reps" {
+        reps = try y.int(v, "capacity.reps", 0...100_000)
+      } else {
+        perRep = try y.double(v, "capacity.calls_per_rep_per_day", 0...10_000)
+      }
+    }
+    return (reps, perRep)
+  }
+
+  /// `billing` (optional): customers billed and the median gap.
+  func billing() throws -> (customers: Int, gap: Double) {
+    var billed = 0
+    var gap = 0.0
+    if let b = optional("billing") {
+      for (k, v) in try y.mapping(b, "billing", allowed: ["customers", "median_gap_days"]) {
+        if k == "customers" {
+          billed = try y.int(v, "billing.customers", 0...Int.max)
+        } else {
+          gap = try y.double(v, "billing.median_gap_days", 0...36_500)
+        }
+      }
+    }
+    return (billed, gap)
+  }
+
+  /// `band_factor` (optional): one factor per ``HazardBand``, or none.
+  func bandFactor() throws -> [Estimate] {
+    guard let v = optional("band_factor") else { return [] }
+    let m = try y.mapping(v, "band_factor", allowed: HazardBand.labels)
+    return try HazardBand.labels.map { label in
+      guard let x = m.first(where: { $0.key == label })?.node else {
+        throw y.error(v, "band_factor." + label, "missing")
+      }
+      var e = try estimate(x, "band_factor." + label, 0...1000)
+      e.raw = nil
+      return e
+    }
   }
 }

@@ -390,402 +390,53 @@ public struct CalibrationSample: Sendable {
 
 extension Calibration {
   /// Fits every parameter from `ledger` (and its invoice links) with data up to and
-  /// including `until`. O(invoice-days + rows).
+  /// including `until`, one process at a time (``CalibrationFitters``: the life table and
+  /// hazards, the naive lift, contacts, promises, cases, tasks, capacity, billing and the
+  /// portfolio shock). O(invoice-days + rows).
   public static func fit(
     ledger l: Ledger, links: InvoiceLinks, until: Day, lifts: Lifts = .assumed,
     thinThreshold: Int = 30
   ) -> Calibration {
-    let u = until.rawValue
-    let th = Double(thinThreshold)
-    let segs = segmentIndex(l)
-    let nSeg = segs.names.count
-    let nCust = l.customerIds.count
-    let nInv = l.invoiceAmount.count
-    let nb = AgingBucket.count
-
-    // Per-invoice lists from the links.
-    let actIdx = ranges(links.activityInvoice, count: nInv)
-    let proIdx = ranges(links.promiseInvoice, count: nInv)
-    var caseSpans = [[(Int32, Int32)]](repeating: [], count: nInv)
-    for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
-      guard opened <= u else { continue }
-      let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue } ?? Int32.max
-      caseSpans[Int(l.caseInvoice[k])].append((opened, closed))
-    }
-
-    var allPaid = [Double](repeating: 0, count: nSeg * nb)
-    var allDays = [Double](repeating: 0, count: nSeg * nb)
-    var woEvents = [Double](repeating: 0, count: nb)
-    var woDays = [Double](repeating: 0, count: nb)
-    var autopayTrials = 0.0
-    var autopayHits = 0.0
-    var custEvents = [Float](repeating: 0, count: nCust * nb)
-    // Days at risk are summed in Double and stored as Float: a Float sum stops growing at
-    // 2^24 (16,777,216 days in one customer's cell, 100,000 invoices 168 days into 91+) and
-    // rounds fractional lift-adjusted days long before.
-    var custExposureSum = [Double](repeating: 0, count: nCust * nb)
-    let nk = HazardBand.count
-    var bandEvents = [Float](repeating: 0, count: nCust * nk)
-    var bandExposureSum = [Double](repeating: 0, count: nCust * nk)
-    // Naive lift: days 1–7 after a reached contact vs days with no contact in 21 days.
-    var liftA = [Double](repeating: 0, count: nSeg * nb * 2)  // events, days
-    var liftB = [Double](repeating: 0, count: nSeg * nb * 2)
-    let rDecay = exp(-1 / lifts.reachedDecayDays)
-    let qDecay = exp(-1 / lifts.unreachedDecayDays)
-
-    for i in 0..<nInv where l.invoiceIssued[i] <= u {
-      let c = Int(l.invoiceCustomer[i])
-      let s = Int(segs.ofCustomer[c])
-      let issued = l.invoiceIssued[i]
-      let due = l.invoiceDue[i]
-      // How the invoice closed, if it did by `until`.
-      var bal = l.invoiceAmount[i]
-      var closeDay = Int32.max
-      var closeKind = Ledger.EventKind.payment
-      for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
-        guard l.eventDay[k] <= u else { break }
-        bal -= l.eventAmount[k]
-        if bal <= 0 {
-          closeDay = max(l.eventDay[k], issued)
-          closeKind = l.eventKind[k]
-          break
-        }
-      }
-      let last = min(closeDay, u)
-      // Promise windows (made + 1 … promised + 3) belong to the promise process.
-      let windows = proIdx[i].map {
-        (
-          links.promiseMade[$0] + 1,
-          KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[$0])
-        )
-      }
-      var ek = Int(l.invoiceEventStart[i])
-      let eEnd = Int(l.invoiceEventStart[i + 1])
-      let spans = caseSpans[i]
-      var r = 0.0
-      var q = 0.0
-      var lastReached = Int32.min
-      var lastContact = Int32.min
-      var ak = actIdx[i].lowerBound
-      let aEnd = actIdx[i].upperBound
-      var d = issued
-      while d <= last {
-        // Lifts applying on day d: contacts up to d − 1, decayed.
-        r *= rDecay
-        q *= qDecay
-        while ak < aEnd, links.activityDay[ak] < d {
-          if links.activityOutbound[ak] {
-            let age = Double(d - links.activityDay[ak])
-            let outcome = links.activityOutcome[ak]
-            if Vocabulary.reachedOutcomes.contains(outcome) {
-              r += lifts.reached * exp(-age / lifts.reachedDecayDays)
-              lastReached = links.activityDay[ak]
-            } else {
-              q += lifts.unreached * exp(-age / lifts.unreachedDecayDays)
-            }
-            lastContact = links.activityDay[ak]
-          }
-          ak += 1
-        }
-        // A dispute resolved (closed) on day c engages the customer like a reached contact
-        // on day c + 1.
-        for span in spans where span.1 != Int32.max && span.1 + 2 == d {
-          r += lifts.reached * exp(-1 / lifts.reachedDecayDays)
-        }
-        if r + q < 1e-3 {
-          r = 0
-          q = 0
-        }
-        let b = AgingBucket.of(dpd: d - due)
-        let cell = s * nb + b
-        let paidToday = d == closeDay && closeKind == .payment
-        // Any payment today (a partial one too): the hazard fired.
-        var paymentToday = false
-        while ek < eEnd, l.eventDay[ek] <= d {
-          if l.eventDay[ek] == d || (l.eventDay[ek] < issued && d == issued) {
-            if l.eventKind[ek] == .payment { paymentToday = true }
-          }
-          ek += 1
-        }
-        allDays[cell] += 1
-        if paidToday { allPaid[cell] += 1 }
-        woDays[b] += 1
-        if d == closeDay, closeKind == .writeOff { woEvents[b] += 1 }
-        let blocked = spans.contains { $0.0 < d && d <= $0.1 }
-        if blocked {
-          d += 1
-          continue
-        }
-        if d == due, l.autopayEnrolled(c, at: d) {
-          autopayTrials += 1
-          if paidToday { autopayHits += 1 }
-          d += 1
-          continue
-        }
-        if windows.contains(where: { $0.0 <= d && d <= $0.1 }) {
-          d += 1
-          continue
-        }
-        let m = 1 + r + q
-        let hit = paymentToday
-        custExposureSum[c * nb + b] += m
-        let k = HazardBand.of(dpd: d - due)
-        bandExposureSum[c * nk + k] += m
-        if hit {
-          custEvents[c * nb + b] += 1
-          bandEvents[c * nk + k] += 1
-        }
-        if b >= 1 {
-          if lastReached != Int32.min, d - lastReached >= 1, d - lastReached <= 7 {
-            liftA[cell * 2] += hit ? 1 : 0
-            liftA[cell * 2 + 1] += 1
-          } else if lastContact == Int32.min || d - lastContact > 21 {
-            liftB[cell * 2] += hit ? 1 : 0
-            liftB[cell * 2 + 1] += 1
-          }
-        }
-        d += 1
-      }
-    }
-
-    // Hazards, shrunk towards the pooled bucket rate. When the pooled rate itself rests on
-    // fewer than `th` payments (one segment: the same thin cell), the prior is the pooled rate
-    // of the nearest bucket that has `th` (the younger one on a tie): an empty 61–90 cell
-    // then pays like the oldest bucket with data instead of never.
-    let custExposure = custExposureSum.map(Float.init)
-    let bandExposure = bandExposureSum.map(Float.init)
-    let pooledPaid = pooledPriors(
-      events: allPaid, exposure: allDays, segments: nSeg, threshold: th)
-    // Payment hazards with a customer frailty each (Frailty): the segment hazard is refitted
-    // given the customers' multipliers.
-    let frailty = Frailty.fit(
-      events: custEvents, exposure: custExposure, segmentOf: segs.ofCustomer, segments: nSeg,
-      threshold: th, bandEvents: bandEvents, bandExposure: bandExposure)
-    let hazard = frailty.hazard
-    let bandFactor = frailty.bandFactor
-    var paidRate: [[Estimate]] = []
-    for s in 0..<nSeg {
-      paidRate.append(
-        (0..<nb).map { b in
-          .hazard(
-            events: allPaid[s * nb + b], exposure: allDays[s * nb + b], threshold: th,
-            pooled: pooledPaid.rates[b])
-        })
-    }
-    let woTotal = woEvents.reduce(0, +)
-    let woDaysTotal = woDays.reduce(0, +)
-    // Write-offs are rare and bucket-specific (a zero is meaningful): no shrinkage; thin
-    // only when the bucket has fewer than 1,000 days at risk.
-    let writeOff = (0..<nb).map { b in
-      let raw =
-        woDays[b] > 0 ? woEvents[b] / woDays[b] : (woDaysTotal > 0 ? woTotal / woDaysTotal : 0)
-      return Estimate(
-        value: raw, events: woEvents[b], exposure: woDays[b], raw: raw, thin: woDays[b] < 1000)
-    }
-
-    // Background payments in promise windows, for the promise process's own kept rate.
-    var qSum = 0.0
-    var qCount = 0.0
-    for k in links.promiseInvoice.indices
-    where links.promiseMade[k] <= u
-      && KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k]) <= u
-    {
-      let i = Int(links.promiseInvoice[k])
-      let s = Int(segs.ofCustomer[Int(l.invoiceCustomer[i])])
-      let due = l.invoiceDue[i]
-      var survive = 1.0
-      var d = links.promiseMade[k] + 1
-      while d <= KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k]) {
-        var m = 1.0
-        for a in actIdx[i] where links.activityOutbound[a] && links.activityDay[a] < d {
-          let age = Double(d - links.activityDay[a])
-          m +=
-            Vocabulary.reachedOutcomes.contains(links.activityOutcome[a])
-            ? lifts.reached * exp(-age / lifts.reachedDecayDays)
-            : lifts.unreached * exp(-age / lifts.unreachedDecayDays)
-        }
-        for span in caseSpans[i] where span.1 != Int32.max && span.1 + 1 < d {
-          m += lifts.reached * exp(-Double(d - span.1 - 1) / lifts.reachedDecayDays)
-        }
-        let h = min(0.95, hazard[s][AgingBucket.of(dpd: d - due)].value * m)
-        survive *= 1 - h
-        d += 1
-      }
-      qSum += 1 - survive
-      qCount += 1
-    }
-    let qMean = qCount > 0 ? qSum / qCount : 0
-
-    // Naive lift (Mantel–Haenszel rate ratio over segment × bucket strata).
-    var num = 0.0
-    var den = 0.0
-    var naiveEvents = 0.0
-    for cell in 0..<(nSeg * nb) {
-      let (ea, xa, eb, xb) = (
-        liftA[cell * 2], liftA[cell * 2 + 1], liftB[cell * 2], liftB[cell * 2 + 1]
-      )
-      guard xa > 0, xb > 0 else { continue }
-      num += ea * xb / (xa + xb)
-      den += eb * xa / (xa + xb)
-      naiveEvents += ea
-    }
-    var naive: Estimate?
-    if den > 0 {
-      let ratio = num / den
-      let meanDecay = (1...7).map { exp(-Double($0) / lifts.reachedDecayDays) }.reduce(0, +) / 7
-      let v = (ratio - 1) / meanDecay
-      naive = Estimate(
-        value: v, events: naiveEvents, exposure: 0, raw: v, thin: naiveEvents < th)
-    }
-
-    // Contacts and their outcomes, per customer for the bootstrap.
-    let nr = CalibrationSample.rateNames.count
-    var hits = [Float](repeating: 0, count: nCust * nr)
-    var trials = [Float](repeating: 0, count: nCust * nr)
-    var reachHits = [Double](repeating: 0, count: 4)
-    var reachTrials = [Double](repeating: 0, count: 4)
-    var reached = 0.0
-    var promises = 0.0
-    var disputes = 0.0
-    var apTrials = 0.0
-    var apHits = 0.0
-    for k in l.activityDay.indices where l.activityDay[k] <= u && l.activityOutbound[k] {
-      let c = Int(l.activityCustomer[k])
-      let ch = Int(l.activityChannel[k].rawValue)
-      let ok = l.activityReached[k]
-      reachTrials[ch] += 1
-      if ok { reachHits[ch] += 1 }
-      if ch <= 1 {
-        trials[c * nr + ch] += 1
-        if ok { hits[c * nr + ch] += 1 }
-      }
-      guard ok else { continue }
-      let outcome = l.activityOutcome[k]
-      reached += 1
-      trials[c * nr + 2] += 1
-      if outcome == "promise_to_pay" {
-        promises += 1
-        hits[c * nr + 2] += 1
-        continue
-      }
-      trials[c * nr + 4] += 1
-      if outcome == "dispute" {
-        disputes += 1
-        hits[c * nr + 4] += 1
-        continue
-      }
-      if l.activityChannel[k] == .call, !l.autopayEnrolled(c, at: l.activityDay[k] - 1) {
-        apTrials += 1
-        trials[c * nr + 5] += 1
-        if outcome == "autopay_enrolled" {
-          apHits += 1
-          hits[c * nr + 5] += 1
-        }
-      }
-    }
-    let p = Calibration.priors
-    let reach = Channel.allCases.map { ch in
-      Estimate.rate(
-        hits: reachHits[ch.rawValue], trials: reachTrials[ch.rawValue], threshold: th,
-        prior: p["reach_" + ch.name]!)
-    }
-
-    // Promises: kept by kpis.md's rule, and their lead times.
-    var keptHits = 0.0
-    var keptTrials = 0.0
-    var leadCounts: [Int: Double] = [:]
-    for k in l.promiseMade.indices where l.promiseMade[k] <= u {
-      let lead = Int(l.promisePromised[k] - l.promiseMade[k])
-      leadCounts[min(lead, 90), default: 0] += 1
-      guard KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k]) <= u else { continue }
-      let c = Int(l.promiseCustomer[k])
-      let paid = l.customerPayments(
-        c, from: l.promiseMade[k], to: KPIEngine.promiseWindowEnd(promisedOn: l.promisePromised[k]))
-      keptTrials += 1
-      trials[c * nr + 3] += 1
-      if paid >= l.promiseAmount[k] {
-        keptHits += 1
-        hits[c * nr + 3] += 1
-      }
-    }
-    let keptObserved = Estimate.rate(
-      hits: keptHits, trials: keptTrials, threshold: th, prior: p["p_kept"]!)
-    let leads = leadCounts.keys.sorted()
-    let leadDist =
-      leads.isEmpty
-      ? DayDistribution(days: [7], weights: [1])
-      : DayDistribution(days: leads, weights: leads.map { leadCounts[$0]! })
-
-    // Cases: resolution times of closed cases.
-    var resolution: [Double] = []
-    for k in l.caseOpenedAt.indices {
-      guard let closed = l.caseClosedAt[k], Timestamp(seconds: closed).day.rawValue <= u else {
-        continue
-      }
-      resolution.append(Double(closed - l.caseOpenedAt[k]) / 86_400)
-    }
-
-    // Tasks: the observed cadence and how many tasks get done.
-    let inferred = inferCadence(ledger: l, links: links, until: u)
-    var doneTrials = 0.0
-    var doneHits = 0.0
-    for k in links.taskDue.indices where links.taskDue[k] <= u - 14 {
-      let kind = links.taskKind[k]
-      guard kind == "call" || kind == "email" || kind == "follow_up" else { continue }
-      doneTrials += 1
-      if links.taskCompleted[k] <= u { doneHits += 1 }
-    }
-
-    // Capacity: typical throughput, the median of the last 90 days with calls per rep who
-    // called in the last 30 (the busiest day overstates what the team makes on a normal day,
-    // so capacity never bound).
-    var callReps = Set<Int32>()
-    var callsPerDay: [Int32: Int] = [:]
-    for k in l.activityDay.indices
-    where l.activityOutbound[k] && l.activityChannel[k] == .call && l.activityDay[k] <= u {
-      let d = l.activityDay[k]
-      if d > u - 30 { callReps.insert(l.activityRep[k]) }
-      if d > u - 90 { callsPerDay[d, default: 0] += 1 }
-    }
-    let reps = callReps.count
-    let typical = Statistics.median(callsPerDay.values.map(Double.init)) ?? 0
-    let perRep = reps > 0 ? (typical / Double(reps) * 100).rounded() / 100 : 0
-
-    // Billing cadence.
+    let input = CalibrationInput(
+      ledger: l, links: links, until: until.rawValue, threshold: Double(thinThreshold))
+    let th = input.threshold
+    let nSeg = input.segmentCount
+    let table = LifeTable.fit(input, lifts: lifts)
+    let hazards = HazardFit.fit(
+      table, segments: nSeg, segmentOf: input.segments.ofCustomer, threshold: th)
+    let frailty = hazards.frailty
+    var counts = CustomerRateCounts(customers: l.customerIds.count)
+    let contacts = ContactFit.fit(input, counts: &counts)
+    let background = PromiseFit.backgroundPayment(input, hazard: frailty.hazard, lifts: lifts)
+    let promises = PromiseFit.fit(input, background: background, counts: &counts)
+    let cadence = inferCadence(ledger: l, links: links, until: input.until)
+    let capacity = CapacityFit.fit(input)
     let billing = BillingCadence.fit(ledger: l, until: until)
-    let gaps = billing.gap.enumerated().compactMap { $0.element > 0 ? Double($0.element) : nil }
-
+    let gaps = billing.gap.compactMap { $0 > 0 ? Double($0) : nil }
+    let nb = AgingBucket.count
     return Calibration(
-      until: until, segments: segs.names, hazard: hazard, paidRate: paidRate,
-      writeOff: writeOff, reach: reach,
-      pPromise: .rate(hits: promises, trials: reached, threshold: th, prior: p["p_promise"]!),
-      pKeptObserved: keptObserved,
-      pKept: Estimate(
-        value: min(1, max(0, (keptObserved.value - qMean) / max(1e-9, 1 - qMean))),
-        events: keptHits, exposure: keptTrials, raw: keptObserved.raw, thin: keptObserved.thin),
-      pDispute: .rate(
-        hits: disputes, trials: reached - promises, threshold: th, prior: p["p_dispute"]!),
-      pAutopayAccept: .rate(
-        hits: apHits, trials: apTrials, threshold: th, prior: p["p_autopay_accept"]!),
+      until: until, segments: input.segments.names, hazard: frailty.hazard,
+      paidRate: hazards.paidRate, writeOff: hazards.writeOff, reach: contacts.reach,
+      pPromise: contacts.pPromise, pKeptObserved: promises.keptObserved, pKept: promises.kept,
+      pDispute: contacts.pDispute, pAutopayAccept: contacts.pAutopayAccept,
       autopayOnTime: .rate(
-        hits: autopayHits, trials: autopayTrials, threshold: th, prior: p["autopay_on_time"]!),
-      completion: .rate(
-        hits: doneHits, trials: doneTrials, threshold: th, prior: p["completion"]!),
-      promiseLeadDays: leadDist,
-      resolutionDays: QuantileDistribution(values: resolution, fallback: 7),
-      lifts: lifts, naiveReachedLift: naive, cadence: inferred.steps,
-      repeatEveryDays: inferred.repeatEvery, repeatChannel: inferred.repeatChannel, reps: reps,
-      callsPerRepPerDay: perRep, shockSigma: shockSigma(ledger: l, until: u),
-      billedCustomers: gaps.count, medianBillingGapDays: Statistics.median(gaps) ?? 0,
-      thinThreshold: thinThreshold,
+        hits: table.autopayHits, trials: table.autopayTrials, threshold: th,
+        prior: priors["autopay_on_time"]!),
+      completion: TaskFit.completion(input), promiseLeadDays: promises.leadDays,
+      resolutionDays: CaseFit.resolution(input), lifts: lifts,
+      naiveReachedLift: NaiveLift.fit(table, lifts: lifts, threshold: th),
+      cadence: cadence.steps, repeatEveryDays: cadence.repeatEvery,
+      repeatChannel: cadence.repeatChannel, reps: capacity.reps,
+      callsPerRepPerDay: capacity.callsPerRepPerDay,
+      shockSigma: shockSigma(ledger: l, until: input.until), billedCustomers: gaps.count,
+      medianBillingGapDays: Statistics.median(gaps) ?? 0, thinThreshold: thinThreshold,
       sample: CalibrationSample(
-        customerSegment: segs.ofCustomer, events: custEvents,
-        exposure: custExposure.indices.map {
-          custExposure[$0] * Float(frailty.multiplier[$0 / nb])
-        }, hits: hits, trials: trials, segments: nSeg, thinThreshold: th),
+        customerSegment: input.segments.ofCustomer, events: table.customerEvents,
+        exposure: hazards.customerExposure.indices.map {
+          hazards.customerExposure[$0] * Float(frailty.multiplier[$0 / nb])
+        }, hits: counts.hits, trials: counts.trials, segments: nSeg, thinThreshold: th),
       hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape,
-      bandFactor: bandFactor)
+      bandFactor: frailty.bandFactor)
   }
 
   /// The factor of each ``HazardBand`` on its bucket's hazard: the band's payment rate over

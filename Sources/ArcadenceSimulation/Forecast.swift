@@ -174,10 +174,38 @@ public struct Forecast: Sendable {
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads)
     let book = run.portfolio
-    // Groups per customer.
+    let (names, customerGroup) = groups(ledger: l, by: settings.by)
+    // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.
+    var sim = run.simulator
+    sim.cashKeyCount = 2 * names.count
+    sim.cashKey = (0..<book.invoiceCount).map { i in
+      let c = Int(book.invoiceCustomer[i])
+      return 2 * (c < customerGroup.count ? customerGroup[c] : 0) + (i < book.openCount ? 0 : 1)
+    }
+    let result = sim.run(progress: progress)
+    let cash = weeklySeries(result, groups: names, start: start, weeks: settings.weeks)
+    let before = Actuals.dailyCash(l, from: start - 56, days: 56)
+    let actualWeeks = (0..<8).map { w in
+      (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
+    }
+    return Forecast(
+      settings: settings, start: start,
+      calibratedUntil: Span.clip(start - 1, toLast: last, option: "--from").day,
+      series: cash.series, actualWeeks: actualWeeks, openInvoices: book.openCount,
+      openBalance: book.invoiceBalance.prefix(book.openCount).reduce(0, +),
+      pathOpenBook: cash.pathOpen, pathFutureBilling: cash.pathFuture,
+      pathTotal: result.totals[0], invoices: invoicePredictions(run, ledger: l, start: start),
+      warnings: run.calibration.warnings)
+  }
+
+  /// The forecast's groups: "all", then the sorted names of `by` (segment, rep or team;
+  /// "unassigned" for none), and each customer's group (0 without `by`).
+  static func groups(ledger l: Ledger, by: Grouping?) -> (
+    names: [String], customerGroup: [Int32]
+  ) {
     var names: [String] = ["all"]
     var customerGroup = [Int32](repeating: 0, count: l.customerIds.count)
-    if let by = settings.by {
+    if let by {
       let label: [String] = l.customerIds.indices.map { c in
         switch by {
         case .segment: return l.customerSegments[c] ?? "unassigned"
@@ -193,16 +221,17 @@ public struct Forecast: Sendable {
       names += sorted
       customerGroup = label.map { index[$0] ?? 0 }
     }
-    // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.
-    var sim = run.simulator
-    sim.cashKeyCount = 2 * names.count
-    sim.cashKey = (0..<book.invoiceCount).map { i in
-      let c = Int(book.invoiceCustomer[i])
-      return 2 * (c < customerGroup.count ? customerGroup[c] : 0) + (i < book.openCount ? 0 : 1)
-    }
-    let result = sim.run(progress: progress)
+    return (names, customerGroup)
+  }
+
+  /// Per group, the weekly cash of the open book, future billing and both, and the
+  /// horizon's totals, as bands over the paths; and per path the whole book's horizon cash
+  /// from each source. `result` carries keyed weekly cash, `2 × group + (0 open book,
+  /// 1 future billing)`; group 0 (the whole book) sums every group's keys.
+  static func weeklySeries(
+    _ result: SimulationResult, groups names: [String], start: Day, weeks: Int
+  ) -> (series: [Series], pathOpen: [Int64], pathFuture: [Int64]) {
     let paths = result.settings.paths
-    let weeks = settings.weeks
     let keyed = result.keyedWeekly[0]
     let keys = result.keys
     func cash(_ p: Int, _ key: Int, _ w: Int) -> Int64 { keyed[(p * keys + key) * weeks + w] }
@@ -244,10 +273,14 @@ public struct Forecast: Sendable {
         total: Band(zip(hOpen, hFuture).map { $0 + $1 }))
       series.append(Series(group: names[g], weeks: out, horizon: horizon))
     }
-    let before = Actuals.dailyCash(l, from: start - 56, days: 56)
-    let actualWeeks = (0..<8).map { w in
-      (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
-    }
+    return (series, pathOpen, pathFuture)
+  }
+
+  /// The open invoices' payment dates (10th, 50th and 90th percentiles over the paths).
+  static func invoicePredictions(_ run: SimulationRun, ledger l: Ledger, start: Day)
+    -> [InvoicePrediction]
+  {
+    let book = run.portfolio
     var invoices: [InvoicePrediction] = []
     for i in 0..<book.openCount {
       let li = Int(book.invoiceLedger[i])
@@ -261,12 +294,6 @@ public struct Forecast: Sendable {
           daysPastDue: -Int(book.invoiceDue[i]), p10: q[0].map { start + Int($0) },
           median: q[1].map { start + Int($0) }, p90: q[2].map { start + Int($0) }))
     }
-    return Forecast(
-      settings: settings, start: start,
-      calibratedUntil: Span.clip(start - 1, toLast: last, option: "--from").day,
-      series: series, actualWeeks: actualWeeks, openInvoices: book.openCount,
-      openBalance: book.invoiceBalance.prefix(book.openCount).reduce(0, +),
-      pathOpenBook: pathOpen, pathFutureBilling: pathFuture, pathTotal: result.totals[0],
-      invoices: invoices, warnings: run.calibration.warnings)
+    return invoices
   }
 }

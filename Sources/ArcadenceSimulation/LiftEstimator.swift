@@ -1,3 +1,4 @@
+import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceStore
 import Foundation
@@ -307,7 +308,6 @@ public enum LiftEstimator {
     ledger l: Ledger, links: InvoiceLinks, until: Day, lifts: Lifts
   ) -> Observations {
     let u = until.rawValue
-    let nInv = l.invoiceAmount.count
     // The rep's day: tasks due and done on time, every kind.
     // The customer's own tasks that day are left out with the task itself: they share its
     // customer's propensity.
@@ -327,15 +327,11 @@ public enum LiftEstimator {
       x.onTime += onTime
       customerDay[own] = x
     }
-    let actIdx = Calibration.ranges(links.activityInvoice, count: nInv)
-    let proIdx = Calibration.ranges(links.promiseInvoice, count: nInv)
-    var caseSpans = [[(Int32, Int32)]](repeating: [], count: nInv)
-    for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
-      guard opened <= u else { continue }
-      let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue } ?? Int32.max
-      caseSpans[Int(l.caseInvoice[k])].append((opened, closed))
-    }
+    // The same per-invoice activities, promises and dispute spans the calibration reads.
+    let input = CalibrationInput(ledger: l, links: links, until: u, threshold: 0)
+    let actIdx = input.activities
+    let proIdx = input.promises
+    let caseSpans = input.caseSpans
     // Units and their days at risk, before centring and normalising.
     struct Day1 {
       var unit: Int
@@ -360,7 +356,7 @@ public enum LiftEstimator {
       // Open after the due day's payments, not disputed.
       guard l.balance(i, at: d) > 0 else { continue }
       let spans = caseSpans[i]
-      guard !spans.contains(where: { $0.0 < d && d <= $0.1 }) else { continue }
+      guard !spans.contains(where: { $0.opened < d && d <= $0.closed }) else { continue }
       let rep = l.customerRep[c]
       let key = Int64(rep) << 32 | Int64(UInt32(bitPattern: d))
       let own = customerDay[Int64(c) << 32 | Int64(UInt32(bitPattern: d))] ?? (1, 0)
@@ -377,13 +373,16 @@ public enum LiftEstimator {
       unitDone.append(done)
       unitReached.append(done && reachedToday)
       let windows = proIdx[i].map {
-        (links.promiseMade[$0] + 1, links.promisePromised[$0] + 3)
+        (
+          links.promiseMade[$0] + 1,
+          KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[$0])
+        )
       }
       let due = l.invoiceDue[i]
       var t = d + 1
       while t <= d + w {
         guard l.balance(i, at: t - 1) > 0 else { break }
-        let blocked = spans.contains { $0.0 < t && t <= $0.1 }
+        let blocked = spans.contains { $0.opened < t && t <= $0.closed }
         let promised = windows.contains { $0.0 <= t && t <= $0.1 }
         let autopayDue = t == due && l.autopayEnrolled(c, at: t)
         if !blocked, !promised, !autopayDue {
@@ -397,8 +396,8 @@ public enum LiftEstimator {
               q += exp(-age / lifts.unreachedDecayDays)
             }
           }
-          for span in spans where span.1 != Int32.max && span.1 + 1 < t {
-            rho += exp(-Double(t - span.1 - 1) / lifts.reachedDecayDays)
+          for span in spans where span.closed != Int32.max && span.closed + 1 < t {
+            rho += exp(-Double(t - span.closed - 1) / lifts.reachedDecayDays)
           }
           var paid = false
           for e in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1])

@@ -170,6 +170,8 @@ public struct Portfolio: Sendable {
     ledger l: Ledger, links: InvoiceLinks, segments: [String], start: Day, horizon: Int,
     newInvoices: Bool, renewal: Bool = false
   ) {
+    // long-function: fills the portfolio's parallel arrays in one pass over the open invoices
+    // and one over the customers (billing, renewal slots); the passes share those arrays.
     let s = start.rawValue
     let prev = s - 1
     var lookup: [String: Int32] = [:]

@@ -111,7 +111,6 @@ public struct Simulator: Sendable {
       let from = settings.paths * t / threads
       let to = settings.paths * (t + 1) / threads
       var worker = Worker(core: core, buffers: buffers)
-      defer { worker.release() }
       for path in from..<to {
         worker.run(path: path)
         let done = counter.increment()
@@ -271,41 +270,129 @@ final class EngineCore: @unchecked Sendable {
   }
 }
 
+/// Where an invoice stands on the current path and policy.
+enum InvoiceState: UInt8 {
+  /// Not issued yet (a new invoice before its issue day, or one with no amount).
+  case notIssued = 0
+  /// Open: its clocks run and it takes part in the cadence.
+  case open = 1
+  /// Paid in full.
+  case paid = 2
+  /// Written off.
+  case writtenOff = 3
+}
+
+/// The event an invoice's clocks fire: paid in full or written off.
+enum ClockEvent: UInt8 {
+  /// The payment clock crossed its threshold (or a promise or auto-pay paid it).
+  case paid = 1
+  /// The write-off clock crossed its threshold.
+  case writtenOff = 2
+}
+
 /// The state of one invoice on the current path and policy, in one record so that handling
 /// an invoice touches two cache lines rather than one per field (124 bytes, stride 128; the
 /// records are 64-byte aligned).
-struct InvoiceState {
-  var sPay = 1.0
-  var sWo = 1.0
-  var uPay = 0.0
-  var uWo = 0.0
-  var rLift = 0.0
-  var qLift = 0.0
-  var mult = 1.0
+///
+/// The payment and write-off clocks are survival products: each day multiplies
+/// `paySurvival` by `1 − hazard` (and `writeOffSurvival` by `1 − write-off hazard`), and the
+/// event fires on the day the product falls to its uniform threshold (inversion sampling).
+struct InvoiceRecord {
+  /// Survival of the payment clock through `anchor`.
+  var paySurvival = 1.0
+  /// Survival of the write-off clock through `anchor`.
+  var writeOffSurvival = 1.0
+  /// The payment clock's threshold (uniform, drawn once per path).
+  var payThreshold = 0.0
+  /// The write-off clock's threshold.
+  var writeOffThreshold = 0.0
+  /// The running reached-contact term of the lift.
+  var reachedLift = 0.0
+  /// The running unreached-contact term of the lift.
+  var unreachedLift = 0.0
+  /// The invoice's hazard multiplier (customer frailty, escalations).
+  var multiplier = 1.0
+  /// The agency's fee share once placed with an agency, else 0.
   var fee = 0.0
-  var bal: Int64 = 0
+  /// Open balance in cents.
+  var balance: Int64 = 0
   /// Due day (fixed).
   var due: Int32 = 0
   /// Customer index (fixed).
   var customer: Int32 = 0
   /// First index in the flat hazard table, `segment × HazardBand.count` (fixed).
   var row: Int32 = 0
+  /// The last day the clocks have been advanced through.
   var anchor: Int32 = 0
+  /// Last day blocked by an open dispute (`Int32.min`: none).
   var blocked = Int32.min
+  /// Day a kept promise pays (`Int32.max`: none).
   var promise = Int32.max
+  /// Day of the next cadence step (`Int32.max`: none).
   var nextCadence = Int32.max
+  /// Day a call became due and is still waiting for capacity (`Int32.max`: none).
   var pending = Int32.max
+  /// Day the clocks fire `eventKind` (`Int32.max`: not within the scheduled span).
   var event = Int32.max
   /// Day a resolved dispute lifts the hazard like a reached contact, or `Int32.max`.
   var resolvedLift = Int32.max
+  /// Escalations applied so far.
   var escalated: Int32 = 0
   /// Next invoice on the same day's wake list, or −1.
   var wakeNext: Int32 = -1
-  /// 0 not issued, 1 open, 2 paid, 3 written off.
-  var status: UInt8 = 0
-  var eventKind: UInt8 = 0
+  /// Where the invoice stands.
+  var state = InvoiceState.notIssued
+  /// What fires on `event`.
+  var eventKind = ClockEvent.paid
+  /// Placed with an agency (no more cadence).
   var agency = false
+  /// On today's list to be rescheduled after the contacts.
   var queued = false
+}
+
+/// The memory a ``Worker`` reuses from path to path, allocated once and freed in `deinit`
+/// (as ``ResultBuffers`` owns its own): the worker keeps copies of these pointers for the hot
+/// loop, and this object alive as long as it runs.
+final class WorkerStorage {
+  /// Per-invoice records, 64-byte aligned.
+  let invoices: UnsafeMutablePointer<InvoiceRecord>
+  /// Records allocated (at least 1).
+  let count: Int
+  /// Auto-pay status per customer.
+  let autopay: UnsafeMutablePointer<Bool>
+  /// Amounts of the invoices issued in the horizon on the current path.
+  let newAmount: UnsafeMutablePointer<Int64>
+  /// Issue day of each invoice on the current path.
+  let issueDay: UnsafeMutablePointer<Int32>
+  /// Head of each day's wake list.
+  let wakeHead: UnsafeMutablePointer<Int32>
+
+  /// Storage for `invoices` records (at least one), `customers` customers and `horizon`
+  /// days, every record `InvoiceRecord()`, every other value 0 (wake heads −1).
+  init(invoices n: Int, customers: Int, horizon: Int) {
+    count = max(1, n)
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<InvoiceRecord>.stride, alignment: 64)
+    invoices = raw.bindMemory(to: InvoiceRecord.self, capacity: count)
+    invoices.initialize(repeating: InvoiceRecord(), count: count)
+    newAmount = .allocate(capacity: count)
+    newAmount.initialize(repeating: 0, count: count)
+    issueDay = .allocate(capacity: count)
+    issueDay.initialize(repeating: 0, count: count)
+    autopay = .allocate(capacity: max(1, customers))
+    autopay.initialize(repeating: false, count: max(1, customers))
+    wakeHead = .allocate(capacity: horizon + 1)
+    wakeHead.initialize(repeating: -1, count: horizon + 1)
+  }
+
+  deinit {
+    invoices.deinitialize(count: count)
+    UnsafeMutableRawPointer(invoices).deallocate()
+    newAmount.deallocate()
+    issueDay.deallocate()
+    wakeHead.deallocate()
+    autopay.deallocate()
+  }
 }
 
 /// One thread's state: per-invoice records reused from path to path.
@@ -316,8 +403,10 @@ struct Worker {
   let h: Int32
   let portfolio: Portfolio
 
-  /// Per-invoice state, one 128-byte record per invoice (``InvoiceState``).
-  let inv: UnsafeMutablePointer<InvoiceState>
+  /// Owns the memory behind the pointers below (freed when the worker goes).
+  let storage: WorkerStorage
+  /// Per-invoice state, one 128-byte record per invoice (``InvoiceRecord``).
+  let inv: UnsafeMutablePointer<InvoiceRecord>
   /// Auto-pay status per customer.
   let autopay: UnsafeMutablePointer<Bool>
   let customers: Int
@@ -343,10 +432,14 @@ struct Worker {
   var path = 0
   /// The path's portfolio shock (1 when off).
   var shock = 1.0
-  var hz: [Double] = []
-  var lhz: [Double] = []
-  var wo: [Double] = []
-  var lwo: [Double] = []
+  /// Daily payment hazard per `segment × band` on this path (shock and cap applied).
+  var payHazard: [Double] = []
+  /// `log(1 − payHazard)` of each cell, for spans of constant hazard.
+  var logPaySurvival: [Double] = []
+  /// Daily write-off hazard per band.
+  var writeOff: [Double] = []
+  /// `log(1 − writeOff)` of each band.
+  var logWriteOffSurvival: [Double] = []
   var baseRates: [String: Double] = [:]
   var reach = [Double](repeating: 0, count: 4)
   var pPromise = 0.0
@@ -369,42 +462,23 @@ struct Worker {
     h = core.horizon
     portfolio = core.sim.portfolio
     customers = portfolio.customerSegment.count
-    let count = max(1, core.n)
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: count * MemoryLayout<InvoiceState>.stride, alignment: 64)
-    inv = raw.bindMemory(to: InvoiceState.self, capacity: count)
-    for i in 0..<count {
-      var state = InvoiceState()
-      if i < core.n {
-        state.due = portfolio.invoiceDue[i]
-        state.customer = portfolio.invoiceCustomer[i]
-        state.row = portfolio.customerSegment[Int(state.customer)] * Int32(HazardBand.count)
-      }
-      (inv + i).initialize(to: state)
+    storage = WorkerStorage(
+      invoices: core.n, customers: customers, horizon: Int(core.horizon))
+    inv = storage.invoices
+    for i in 0..<core.n {
+      inv[i].due = portfolio.invoiceDue[i]
+      inv[i].customer = portfolio.invoiceCustomer[i]
+      inv[i].row = portfolio.customerSegment[Int(inv[i].customer)] * Int32(HazardBand.count)
     }
-    newAmount = .allocate(capacity: count)
-    newAmount.initialize(repeating: 0, count: count)
-    issueDay = .allocate(capacity: count)
-    issueDay.initialize(repeating: 0, count: count)
+    newAmount = storage.newAmount
+    issueDay = storage.issueDay
     for i in 0..<core.n { issueDay[i] = portfolio.invoiceIssue[i] }
     slotIssued = [[Int32]](repeating: [], count: Int(core.horizon))
-    autopay = .allocate(capacity: max(1, portfolio.customerSegment.count))
-    autopay.initialize(repeating: false, count: max(1, portfolio.customerSegment.count))
-    wakeHead = .allocate(capacity: Int(core.horizon) + 1)
-    wakeHead.initialize(repeating: -1, count: Int(core.horizon) + 1)
+    autopay = storage.autopay
+    wakeHead = storage.wakeHead
     cash = [Int64](repeating: 0, count: Int(core.horizon))
     keyedCash = [Int64](repeating: 0, count: buffers.keys * buffers.weeks)
     policy = core.policies[0]
-  }
-
-  /// Frees the per-invoice arrays.
-  func release() {
-    inv.deinitialize(count: max(1, n))
-    UnsafeMutableRawPointer(inv).deallocate()
-    newAmount.deallocate()
-    issueDay.deallocate()
-    wakeHead.deallocate()
-    autopay.deallocate()
   }
 
   // MARK: Path set-up
@@ -429,37 +503,37 @@ struct Worker {
       hazard = boot.hazard.map { $0.map { $0 * sample.hazardMultiplier } }
       for (k, v) in boot.rates where !sim.fixedKeys.contains(k) { baseRates[k] = v }
     }
-    hz = []
-    lhz = []
+    payHazard = []
+    logPaySurvival = []
     for row in hazard {
       for v in HazardBand.expand(row, factors: base.bandFactor) {
         let x = min(base.hazardCap, v * shock)
-        hz.append(x)
-        lhz.append(log1p(-x))
+        payHazard.append(x)
+        logPaySurvival.append(log1p(-x))
       }
     }
-    wo = HazardBand.bucket.map { $0 < base.writeOff.count ? min(1, base.writeOff[$0]) : 0 }
-    lwo = wo.map { log1p(-$0) }
+    writeOff = HazardBand.bucket.map { $0 < base.writeOff.count ? min(1, base.writeOff[$0]) : 0 }
+    logWriteOffSurvival = writeOff.map { log1p(-$0) }
     drawRenewals()
     // The clocks and new invoices' amounts: drawn once per path, shared by every policy.
     for i in 0..<n {
       let w = core.philox.draw(path: path, invoice: i, day: 0, decision: .clocks)
-      inv[i].uPay = Philox4x32.unit(w.0, w.1)
-      inv[i].uWo = Philox4x32.unit(w.2, w.3)
+      inv[i].payThreshold = Philox4x32.unit(w.0, w.1)
+      inv[i].writeOffThreshold = Philox4x32.unit(w.2, w.3)
     }
     for i in portfolio.openCount..<n {
       let c = Int(inv[i].customer)
       let lo = Int(portfolio.amountStart[c])
       let hi = Int(portfolio.amountStart[c + 1])
       guard hi > lo else {
-        inv[i].bal = 0
+        inv[i].balance = 0
         continue
       }
       let w = core.philox.draw(
         path: path, invoice: i, day: portfolio.invoiceIssue[i], decision: .amount)
-      inv[i].bal =
+      inv[i].balance =
         portfolio.amounts[lo + min(hi - lo - 1, Int(Philox4x32.unit(w.0) * Double(hi - lo)))]
-      newAmount[i - portfolio.openCount] = inv[i].bal
+      newAmount[i - portfolio.openCount] = inv[i].balance
     }
     for k in core.policies.indices {
       runPolicy(k)
@@ -544,42 +618,71 @@ struct Worker {
 
   // MARK: One policy on one path
 
+  /// Runs policy `k` on the current path: every invoice reset, the open ones started,
+  /// the horizon's days, then the ending state and the path's outputs written out.
   mutating func runPolicy(_ k: Int) {
     policyIndex = k
     policy = core.policies[k]
     setParameters(policy)
-    let startLifts = core.startLifts[k]
+    resetPolicyState()
+    startOpenInvoices(lifts: core.startLifts[k])
+    for day in 0..<h {
+      // New invoices.
+      for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
+      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
+      // Wakes.
+      while wakeHead[Int(day)] >= 0 {
+        let i = Int(wakeHead[Int(day)])
+        wakeHead[Int(day)] = inv[i].wakeNext
+        process(i, day)
+      }
+      allocateCalls(day)
+      allocateOther(day)
+      scheduleQueued(day)
+    }
+    countEndingState()
+    writeOut()
+  }
+
+  /// Clears the wake lists, the path's outputs, auto-pay and every invoice's record (its
+  /// clocks' thresholds and amount stay: they are the path's, shared by every policy).
+  mutating func resetPolicyState() {
     for d in 0...Int(h) { wakeHead[d] = -1 }
     for d in cash.indices { cash[d] = 0 }
     for k in keyedCash.indices { keyedCash[k] = 0 }
     for m in counts.indices { counts[m] = 0 }
     for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
-    let philox = core.philox
     for i in 0..<n {
-      inv[i].status = 0
+      inv[i].state = .notIssued
       inv[i].event = Int32.max
       inv[i].pending = Int32.max
       inv[i].escalated = 0
       inv[i].agency = false
-      inv[i].mult = core.multiplier[i]
+      inv[i].multiplier = core.multiplier[i]
       inv[i].fee = 0
       inv[i].promise = Int32.max
       inv[i].blocked = Int32.min
       inv[i].resolvedLift = Int32.max
-      inv[i].rLift = 0
-      inv[i].qLift = 0
-      inv[i].sPay = 1
-      inv[i].sWo = 1
+      inv[i].reachedLift = 0
+      inv[i].unreachedLift = 0
+      inv[i].paySurvival = 1
+      inv[i].writeOffSurvival = 1
     }
-    // Invoices open at the start.
+  }
+
+  /// Opens the invoices open at the start: their balances, the lifts of recent contacts
+  /// (`lifts`: reached and unreached per invoice), the rest of an open dispute, an open
+  /// promise kept or not, the escalations already due, and their first wake.
+  mutating func startOpenInvoices(lifts startLifts: [Double]) {
+    let philox = core.philox
     for i in 0..<portfolio.openCount {
-      inv[i].bal = portfolio.invoiceBalance[i]
-      inv[i].status = 1
+      inv[i].balance = portfolio.invoiceBalance[i]
+      inv[i].state = .open
       inv[i].anchor = -1
       let due = inv[i].due
       // Lifts of recent contacts still running on day 0 (the same on every path).
-      inv[i].rLift = startLifts[2 * i]
-      inv[i].qLift = startLifts[2 * i + 1]
+      inv[i].reachedLift = startLifts[2 * i]
+      inv[i].unreachedLift = startLifts[2 * i + 1]
       // An open dispute: the rest of its resolution time, given its age.
       let opened = portfolio.disputeOpened[i]
       if opened != Int32.min {
@@ -601,26 +704,14 @@ struct Worker {
       inv[i].nextCadence = cadenceDay(i, fromDpd: -due)
       schedule(i, after: -1)
     }
+  }
 
-    for day in 0..<h {
-      // New invoices.
-      for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
-      for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
-      // Wakes.
-      while wakeHead[Int(day)] >= 0 {
-        let i = Int(wakeHead[Int(day)])
-        wakeHead[Int(day)] = inv[i].wakeNext
-        process(i, day)
-      }
-      allocateCalls(day)
-      allocateOther(day)
-      scheduleQueued(day)
-    }
-
-    // Ending state.
+  /// Adds the invoices still open on the last day to ending A/R, past due, 90+ and
+  /// invoice-days.
+  mutating func countEndingState() {
     let last = h - 1
-    for i in 0..<n where inv[i].status == 1 {
-      let b = inv[i].bal
+    for i in 0..<n where inv[i].state == .open {
+      let b = inv[i].balance
       counts[ResultBuffers.Metric.endingAR.rawValue] += b
       let dpd = last - inv[i].due
       if dpd >= 1 { counts[ResultBuffers.Metric.pastDue.rawValue] += b }
@@ -628,7 +719,11 @@ struct Worker {
       counts[ResultBuffers.Metric.invoiceDays.rawValue] += Int64(
         last - max(0, issueDay[i]) + 1)
     }
-    // Write out.
+  }
+
+  /// Copies the path's scalars, daily cash and keyed cash into the shared buffers (at this
+  /// policy and path's own indices).
+  func writeOut() {
     let mcount = ResultBuffers.Metric.allCases.count
     let sBase = (policyIndex * buffers.paths + path) * mcount
     for m in 0..<mcount { buffers.scalars[sBase + m] = counts[m] }
@@ -652,10 +747,10 @@ struct Worker {
   mutating func issue(_ i: Int, on day: Int32) {
     let amount = newAmount[i - portfolio.openCount]
     guard amount > 0 else { return }
-    inv[i].bal = amount
-    inv[i].status = 1
+    inv[i].balance = amount
+    inv[i].state = .open
     inv[i].anchor = day - 1
-    add(.creditSales, inv[i].bal)
+    add(.creditSales, inv[i].balance)
     let due = inv[i].due
     inv[i].nextCadence = cadenceDay(i, fromDpd: day - due)
     schedule(i, after: day - 1)
@@ -666,7 +761,7 @@ struct Worker {
     let list = policy.policy.escalations
     while Int(inv[i].escalated) < list.count, Int32(list[Int(inv[i].escalated)].atDpd) <= dpd {
       let e = list[Int(inv[i].escalated)]
-      inv[i].mult *= 1 + e.lift
+      inv[i].multiplier *= 1 + e.lift
       if e.to == .agency {
         inv[i].agency = true
         inv[i].fee = e.fee
@@ -680,20 +775,23 @@ struct Worker {
   // MARK: Payment clocks
 
   /// Advances invoice `i` from its anchor through day `limit − 1`; returns the day and kind
-  /// (1 paid, 2 written off) of the first event, or nil (state advanced to `limit − 1`).
+  /// of the first event, or nil (state advanced to `limit − 1`).
   @inline(__always)
-  mutating func advance(_ i: Int, to limit: Int32) -> (Int32, UInt8)? {
+  mutating func advance(_ i: Int, to limit: Int32) -> (Int32, ClockEvent)? {
+    // long-function: the simulator's hot loop (make bench's invoice-days/s): the clocks'
+    // survivals, thresholds and lift terms stay in locals across the blocked, lifted and
+    // constant-hazard spans and are written back once.
     var d = inv[i].anchor + 1
     guard d < limit else { return nil }
     let due = inv[i].due
     let row = Int(inv[i].row)
-    let m = inv[i].mult
-    var s = inv[i].sPay
-    var sw = inv[i].sWo
-    var r = inv[i].rLift
-    var q = inv[i].qLift
-    let u = inv[i].uPay
-    let uw = inv[i].uWo
+    let m = inv[i].multiplier
+    var s = inv[i].paySurvival
+    var sw = inv[i].writeOffSurvival
+    var r = inv[i].reachedLift
+    var q = inv[i].unreachedLift
+    let u = inv[i].payThreshold
+    let uw = inv[i].writeOffThreshold
     let blockedThrough = inv[i].blocked
     while d < limit {
       if d <= blockedThrough {
@@ -717,16 +815,16 @@ struct Worker {
         // A lift is running: one step per day until the bucket ends, the lift drops below
         // 0.001 or the limit. In a bucket without a write-off hazard the write-off clock's
         // factor is exactly 1 and is skipped (while its threshold is not already crossed).
-        let base = hz[row + b] * m
-        let wb = wo[b]
+        let base = payHazard[row + b] * m
+        let wb = writeOff[b]
         let noWriteOff = wb == 0 && sw > uw
         repeat {
           let hd = min(cap, base * (1 + r + q))
           s *= 1 - hd
-          if s <= u { return (d, 1) }
+          if s <= u { return (d, .paid) }
           if !noWriteOff {
             sw *= 1 - wb
-            if sw <= uw { return (d, 2) }
+            if sw <= uw { return (d, .writtenOff) }
           }
           r *= rDecay
           q *= qDecay
@@ -741,8 +839,8 @@ struct Worker {
       }
       // Constant hazard until the bucket ends or the limit.
       let span = segEnd - d
-      let lh = m == 1 ? lhz[row + b] : log1p(-min(cap, hz[row + b] * m))
-      let lw = lwo[b]
+      let lh = m == 1 ? logPaySurvival[row + b] : log1p(-min(cap, payHazard[row + b] * m))
+      let lw = logWriteOffSurvival[b]
       var kPay = Int64.max
       if lh < 0 {
         let k = (log(u / s) / lh).rounded(.up)
@@ -755,16 +853,16 @@ struct Worker {
       }
       let kMin = min(kPay, kWo)
       if kMin <= Int64(span) {
-        return (d + Int32(kMin) - 1, kPay <= kWo ? 1 : 2)
+        return (d + Int32(kMin) - 1, kPay <= kWo ? .paid : .writtenOff)
       }
       s *= exp(Double(span) * lh)
       sw *= exp(Double(span) * lw)
       d = segEnd
     }
-    inv[i].sPay = s
-    inv[i].sWo = sw
-    inv[i].rLift = r
-    inv[i].qLift = q
+    inv[i].paySurvival = s
+    inv[i].writeOffSurvival = sw
+    inv[i].reachedLift = r
+    inv[i].unreachedLift = q
     inv[i].anchor = limit - 1
     return nil
   }
@@ -798,10 +896,10 @@ struct Worker {
     wakeHead[Int(d)] = Int32(i)
   }
 
-  /// Closes invoice `i` on `day`: paid (kind 1) or written off (kind 2).
-  mutating func close(_ i: Int, on day: Int32, kind: UInt8) {
-    let b = inv[i].bal
-    if kind == 1 {
+  /// Closes invoice `i` on `day`: paid or written off.
+  mutating func close(_ i: Int, on day: Int32, kind: ClockEvent) {
+    let b = inv[i].balance
+    if kind == .paid {
       let f = inv[i].fee
       let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
       cash[Int(day)] += kept
@@ -810,20 +908,20 @@ struct Worker {
       }
       add(.cash, kept)
       add(.agencyFees, b - kept)
-      inv[i].status = 2
+      inv[i].state = .paid
     } else {
       add(.writeOffs, b)
-      inv[i].status = 3
+      inv[i].state = .writtenOff
     }
     add(.invoiceDays, Int64(day - max(0, issueDay[i]) + 1))
-    inv[i].bal = 0
+    inv[i].balance = 0
     if inv[i].pending != Int32.max { inv[i].pending = Int32.max }
   }
 
   // MARK: A day in the life of an invoice
 
   mutating func process(_ i: Int, _ day: Int32) {
-    guard inv[i].status == 1 else { return }
+    guard inv[i].state == .open else { return }
     if inv[i].event == day {
       close(i, on: day, kind: inv[i].eventKind)
       return
@@ -833,13 +931,13 @@ struct Worker {
     // The day's payment: a kept promise, auto-pay on the due date, or the hazard.
     if day > inv[i].blocked {
       if inv[i].promise == day {
-        close(i, on: day, kind: 1)
+        close(i, on: day, kind: .paid)
         return
       }
       if dpd == 0, autopay[Int(inv[i].customer)] {
         let w = core.philox.draw(path: path, invoice: i, day: day, decision: .autopay)
         if Philox4x32.unit(w.0) < onTime {
-          close(i, on: day, kind: 1)
+          close(i, on: day, kind: .paid)
           return
         }
       }
@@ -850,7 +948,7 @@ struct Worker {
     }
     // A dispute resolved yesterday: the customer is engaged, as after a reached contact.
     if inv[i].resolvedLift == day {
-      inv[i].rLift += rJump
+      inv[i].reachedLift += rJump
       inv[i].resolvedLift = Int32.max
     }
     escalate(i, dpd: dpd)
@@ -904,7 +1002,7 @@ struct Worker {
     for i32 in list {
       let i = Int(i32)
       inv[i].queued = false
-      if inv[i].status == 1 { schedule(i, after: day) }
+      if inv[i].state == .open { schedule(i, after: day) }
     }
   }
 
@@ -939,7 +1037,7 @@ struct Worker {
     }
     for (k, (i32, ch)) in list.enumerated() {
       let i = Int(i32)
-      if k < capacity, inv[i].status == 1, day > inv[i].blocked {
+      if k < capacity, inv[i].state == .open, day > inv[i].blocked {
         contact(i, day, channel: Int(ch))
       }
     }
@@ -950,7 +1048,7 @@ struct Worker {
     let keyed: [(Double, Int32)] = ids.map { i32 in
       let i = Int(i32)
       let dpd = day - inv[i].due
-      let b = Double(inv[i].bal)
+      let b = Double(inv[i].balance)
       let key: Double
       switch policy.policy.priority {
       case .balanceXDpd: key = b * Double(max(dpd, 1))
@@ -964,7 +1062,7 @@ struct Worker {
       case .expectedGain:
         let seg = Int(portfolio.customerSegment[Int(inv[i].customer)])
         let g = core.gain[policyIndex]?.gain(
-          segment: seg, dpd: dpd, multiplier: inv[i].mult * shock)
+          segment: seg, dpd: dpd, multiplier: inv[i].multiplier * shock)
         key = b * (g ?? 0)
       }
       return (key, i32)
@@ -978,10 +1076,10 @@ struct Worker {
     let w = core.philox.draw(
       path: path, invoice: i, day: day, decision: Decision.contact.channel(ch))
     guard Philox4x32.unit(w.0) < reach[ch] else {
-      inv[i].qLift += qJump
+      inv[i].unreachedLift += qJump
       return
     }
-    inv[i].rLift += rJump
+    inv[i].reachedLift += rJump
     if Philox4x32.unit(w.1) < pPromise {
       add(.promises, 1)
       let x = core.philox.draw(

@@ -190,7 +190,7 @@ extension Importer {
 }
 
 /// The state of one import inside its transaction.
-private struct ImportRun {
+struct ImportRun {
   let db: Database
   let limit: Int
   let ignoreExtra: Bool
@@ -218,6 +218,15 @@ private struct ImportRun {
 
   mutating func add(_ new: [InputIssue]) {
     for issue in new where !full && reported.insert(issue).inserted { issues.append(issue) }
+  }
+
+  /// A row the store refused (a CHECK or NOT NULL the row rules did not catch).
+  mutating func refused(line: Int, _ error: DatabaseError, _ target: ImportTarget) {
+    add([
+      InputIssue(
+        file: target.file, line: line, column: nil,
+        message: "rejected by the store: \(error.message ?? "\(error)")", value: nil)
+    ])
   }
 
   func failure() -> ArcadenceError {
@@ -299,12 +308,9 @@ private struct ImportRun {
   /// and writes, so the two cores share the work. At most a few batches wait between
   /// them, so memory stays bounded whatever the file's size.
   ///
-  /// A table that is empty when its first source starts (a new store, the common case)
-  /// takes a faster path: its secondary indices are dropped and rebuilt once at the end
-  /// (inside the transaction, so a failed import leaves them as they were), and duplicate
-  /// ids are found by the primary key itself, each row stored under its line number as
-  /// rowid so that the first occurrence can be named. Otherwise rows are upserted and
-  /// duplicates are found with a temporary table.
+  /// A table that is empty when its first source starts (a new store, the common case) is
+  /// written by a ``FreshTableWriter``, any other by an ``UpsertWriter``; references are
+  /// checked by a ``ReferenceChecker`` either way.
   mutating func importSource(_ source: any RecordSource) throws -> Int {
     let entity = source.entity
     let file = source.fileName
@@ -318,213 +324,61 @@ private struct ImportRun {
     }
     let parser = RecordParser(
       entity: entity, fileName: file, header: source.header, ignoreExtraColumns: ignoreExtra)
-    let columns = entity.columns
-    let names = columns.map(\.name)
-    let described = Dictionary(
-      uniqueKeysWithValues: names.map { ($0, source.describe(column: $0)) })
-    add(parser.headerIssues.map { Self.locate($0, file: file, described) })
+    let names = entity.columns.map(\.name)
+    let target = ImportTarget(
+      entity: entity, file: file,
+      described: Dictionary(uniqueKeysWithValues: names.map { ($0, source.describe(column: $0)) }))
+    add(parser.headerIssues.map { Self.locate($0, file: file, target.described) })
     if parser.missingRequired { return 0 }
 
     let empty = try Int.fetchOne(db, sql: "SELECT 1 FROM \(entity.table) LIMIT 1") == nil
     let fresh = !source.keepsExisting && !touched.contains(entity) && empty
     if !touched.contains(entity), empty { rowsIntoEmpty[entity] = 0 }
     touched.insert(entity)
-    var rebuild: [String] = []
+    var count = 0
     if fresh {
-      for index in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT name, sql FROM sqlite_master
-          WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
-          """, arguments: [entity.table])
-      {
-        rebuild.append(index["sql"])
-        try db.execute(sql: "DROP INDEX \(index["name"] as String)")
-      }
+      var writer = try FreshTableWriter(db: db, target: target)
+      count = try importRows(source, parser: parser, target: target, writer: &writer)
+    } else {
+      var writer = try UpsertWriter(db: db, target: target, keepExisting: source.keepsExisting)
+      count = try importRows(source, parser: parser, target: target, writer: &writer)
     }
-    let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    let placeholders = names.map { _ in "?" }.joined(separator: ", ")
-    let write = try FastStatement(
-      db,
-      sql: fresh
-        ? """
-        INSERT INTO \(entity.table) (rowid, \(names.joined(separator: ", ")))
-        VALUES (?, \(placeholders))
-        ON CONFLICT(\(entity.idColumn)) DO NOTHING
-        """
-        : """
-        INSERT INTO \(entity.table) (\(names.joined(separator: ", ")))
-        VALUES (\(placeholders))
-        ON CONFLICT(\(entity.idColumn)) DO \(source.keepsExisting ? "NOTHING" : "UPDATE SET " + updates)
-        """)
-    let firstLine = try FastStatement(
-      db, sql: "SELECT rowid FROM \(entity.table) WHERE \(entity.idColumn) = ?")
-    if !fresh { try db.execute(sql: "DELETE FROM temp.import_seen") }
-    let markSeen = try FastStatement(
-      db, sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
-    let firstSeen = try FastStatement(db, sql: "SELECT line FROM temp.import_seen WHERE id = ?")
-    let invoiceOwner = try FastStatement(
-      db, sql: "SELECT customer_id FROM invoices WHERE invoice_id = ?")
-    let references = columns.enumerated().compactMap { i, c -> (Int, Entity)? in
-      if case .reference(let target) = c.kind { return (i, target) }
-      return nil
-    }
-    let customerIndex = names.firstIndex(of: "customer_id")
-    /// Whether other entities refer to this one (only their ids are worth remembering).
-    let referenced = [.reps, .customers, .invoices].contains(entity)
+    if let before = rowsIntoEmpty[entity] { rowsIntoEmpty[entity] = before + count }
+    return count
+  }
 
-    /// A row written: its id is remembered for the reference checks that follow.
-    func written(_ values: [FieldValue], _ id: String) {
-      if entity == .invoices {
-        if let ci = customerIndex, let customer = values[ci].text,
-          owners.count < ImportRun.knownLimit
-        {
-          owners[id] = customer
-        }
-      } else if referenced {
-        remember(entity, id)
-      }
-    }
-    func duplicate(_ line: Int, _ id: String, first: Int64) {
-      add([
-        InputIssue(
-          file: file, line: line, column: described[entity.idColumn] ?? entity.idColumn,
-          message: "duplicate id (first on line \(first))", value: id)
-      ])
-    }
-    /// The line (rowid, on the fresh path) under which `id` is stored.
-    func storedLine(_ id: String) throws -> Int64 {
-      try firstLine.bind([.text(id)])
-      defer { firstLine.reset() }
-      return try firstLine.step() ? firstLine.integer(0) : 0
-    }
-    /// Writes one row; a duplicate id (on the fresh path) or a row the store refuses is
-    /// reported.
-    func writeRow(_ values: [FieldValue], line: Int, id: String) throws {
-      do {
-        try write.bind(values, rowid: fresh ? Int64(line) : nil)
-        try write.execute()
-        if write.changes > 0 {
-          written(values, id)
-        } else if fresh {
-          duplicate(line, id, first: try storedLine(id))
-        }
-      } catch let error as DatabaseError where Importer.isRowRefusal(error) {
-        add([
-          InputIssue(
-            file: file, line: line, column: nil,
-            message: "rejected by the store: \(error.message ?? "\(error)")", value: nil)
-        ])
-      }
-    }
-    // On the fresh path rows are written `rowsPerInsert` at a time by one multi-row INSERT,
-    // which spreads SQLite's per-statement work (profiled: about a third of writing a row).
-    // If the batch wrote fewer rows than it holds, each row's rowid tells whether it is a
-    // duplicate (its id is stored under another line); if the store refused the batch
-    // (a CHECK), nothing of it was written and its rows are written one by one to find out
-    // which.
-    var pending: [PendingRow] = []
-    let rowsPerInsert = max(1, min(64, 32_000 / (names.count + 1)))
-    let batchInsert =
-      fresh
-      ? try FastStatement(
-        db,
-        sql: """
-          INSERT INTO \(entity.table) (rowid, \(names.joined(separator: ", ")))
-          VALUES \(Array(repeating: "(?, \(placeholders))", count: rowsPerInsert).joined(separator: ", "))
-          ON CONFLICT(\(entity.idColumn)) DO NOTHING
-          """) : nil
-    func flush() throws {
-      defer { pending.removeAll(keepingCapacity: true) }
-      guard !pending.isEmpty else { return }
-      var inserted = -1
-      if let batchInsert, pending.count == rowsPerInsert {
-        do {
-          batchInsert.reset()
-          var index: Int32 = 1
-          for row in pending {
-            try batchInsert.bind(row.values, rowid: Int64(row.line), at: index)
-            index += Int32(row.values.count + 1)
-          }
-          try batchInsert.execute()
-          inserted = Int(batchInsert.changes)
-        } catch let error as DatabaseError where Importer.isRowRefusal(error) {
-          inserted = -1
-        }
-      }
-      if inserted == pending.count {
-        for row in pending { written(row.values, row.id) }
-      } else if inserted < 0 {
-        for row in pending { try writeRow(row.values, line: row.line, id: row.id) }
-      } else {
-        for row in pending {
-          let first = try storedLine(row.id)
-          if first == Int64(row.line) {
-            written(row.values, row.id)
-          } else {
-            duplicate(row.line, row.id, first: first)
-          }
-        }
-      }
-    }
-
-    let reader = ParsingReader(source: source, parser: parser, described: described)
+  /// Reads `source`'s rows (parsed on a second thread), checks each, and hands the valid
+  /// ones to `writer`; returns the number of records read.
+  mutating func importRows<Writer: TableWriter>(
+    _ source: any RecordSource, parser: RecordParser, target: ImportTarget,
+    writer: inout Writer
+  ) throws -> Int {
+    let entity = target.entity
+    let checker = try ReferenceChecker(db: db, target: target)
+    let reader = ParsingReader(source: source, parser: parser, described: target.described)
     defer { reader.stop() }
     var count = 0
     while !full, let batch = try reader.next() {
       for row in batch.rows {
         if full { break }
         count += 1
-        var rowIssues = row.issues
         guard let values = row.values else {
           // Wrong number of fields, or values the mapping could not convert.
-          add(rowIssues)
+          add(row.issues)
           if let id = row.id { rejected.insert(entity.rawValue + "\u{1F}" + id) }
           continue
         }
-        func issue(_ column: String, _ message: String, _ value: String) {
-          rowIssues.append(
-            InputIssue(
-              file: file, line: row.line, column: described[column] ?? column,
-              message: message, value: value))
-        }
-        for (i, target) in references {
-          guard let id = values[i].text else { continue }
-          if entity == .payments, target == .invoices, let ci = customerIndex {
-            // A payment's invoice must exist and belong to the payment's customer.
-            var owner = owners[id]
-            if owner == nil {
-              try invoiceOwner.bind([.text(id)])
-              owner = try invoiceOwner.step() ? invoiceOwner.text(0) : nil
-              invoiceOwner.reset()
-            }
-            if let owner {
-              if let customer = values[ci].text, owner != customer {
-                issue("invoice_id", "belongs to customer \(owner), not \(customer)", id)
-              }
-              continue
-            }
-          } else if try exists(target, id) {
-            continue
-          }
-          if rejected.contains(target.rawValue + "\u{1F}" + id) {
-            issue(names[i], "refers to \(target.noun) \(id), whose own row has errors", id)
-          } else {
-            issue(names[i], "no \(target.noun) with this id in the import or the store", id)
-          }
-        }
+        var rowIssues = row.issues
+        try checker.check(values, line: row.line, run: &self, into: &rowIssues)
         guard let id = values[0].text else {
           add(rowIssues)
           continue
         }
-        if !fresh {
-          try markSeen.bind([.text(id), .integer(Int64(row.line))])
-          try markSeen.execute()
-          if markSeen.changes == 0 {
-            try firstSeen.bind([.text(id)])
-            let line = try firstSeen.step() ? firstSeen.integer(0) : 0
-            issue(entity.idColumn, "duplicate id (first on line \(line))", id)
-          }
+        if let first = try writer.earlierLine(of: id, line: row.line) {
+          rowIssues.append(
+            target.issue(
+              line: row.line, column: entity.idColumn,
+              message: "duplicate id (first on line \(first))", value: id))
         }
         if !rowIssues.isEmpty {
           add(rowIssues)
@@ -533,12 +387,7 @@ private struct ImportRun {
         }
         // Rows keep being written after a problem elsewhere so that later files see their
         // parents; the transaction is rolled back at the end anyway.
-        if fresh {
-          pending.append(PendingRow(values: values, line: row.line, id: id))
-          if pending.count == rowsPerInsert { try flush() }
-        } else {
-          try writeRow(values, line: row.line, id: id)
-        }
+        try writer.write(PendingRow(values: values, line: row.line, id: id), run: &self)
       }
       if let progress {
         progress(
@@ -546,10 +395,22 @@ private struct ImportRun {
             entity: entity, bytesRead: batch.read, totalBytes: batch.total, rows: count))
       }
     }
-    try flush()
-    for sql in rebuild { try db.execute(sql: sql) }
-    if let before = rowsIntoEmpty[entity] { rowsIntoEmpty[entity] = before + count }
+    try writer.finish(run: &self)
     return count
+  }
+
+  /// A row written: its id is remembered for the reference checks that follow (an
+  /// invoice's with its customer; only reps, customers and invoices are referred to).
+  mutating func written(_ values: [FieldValue], _ id: String, _ target: ImportTarget) {
+    if target.entity == .invoices {
+      if let ci = target.customerIndex, let customer = values[ci].text,
+        owners.count < ImportRun.knownLimit
+      {
+        owners[id] = customer
+      }
+    } else if target.referenced {
+      remember(target.entity, id)
+    }
   }
 
   /// An issue found by the parser, with its column named as the source names it.
@@ -563,8 +424,304 @@ private struct ImportRun {
   }
 }
 
+/// The table one source is imported into, and how its problems name file and column.
+struct ImportTarget {
+  /// The entity.
+  let entity: Entity
+  /// The source's file name, for problems.
+  let file: String
+  /// Each contract column's name as the source calls it.
+  let described: [String: String]
+  /// Contract column names in schema order.
+  let names: [String]
+  /// Position of `customer_id` among the columns, if the entity has one.
+  let customerIndex: Int?
+  /// Whether other entities refer to this one's ids (reps and customers; invoices are
+  /// remembered with their customer).
+  let referenced: Bool
+
+  /// The target of `entity`'s rows read from `file`.
+  init(entity: Entity, file: String, described: [String: String]) {
+    self.entity = entity
+    self.file = file
+    self.described = described
+    names = entity.columns.map(\.name)
+    customerIndex = names.firstIndex(of: "customer_id")
+    referenced = entity == .reps || entity == .customers
+  }
+
+  /// A problem on `line` in contract column `column` (named as the source names it).
+  func issue(line: Int, column: String, message: String, value: String) -> InputIssue {
+    InputIssue(
+      file: file, line: line, column: described[column] ?? column, message: message,
+      value: value)
+  }
+}
+
+/// Writes a source's valid rows into its table, inside the import's transaction. Two
+/// strategies: ``FreshTableWriter`` for a table that was empty, ``UpsertWriter`` for one
+/// that has rows.
+protocol TableWriter {
+  /// The line of an earlier row of this source with id `id`, if the writer finds duplicates
+  /// before writing (nil: not a duplicate, or found on writing).
+  mutating func earlierLine(of id: String, line: Int) throws -> Int64?
+  /// Writes `row` (or queues it), telling `run` what was written and which rows were
+  /// duplicates or refused by the store.
+  mutating func write(_ row: PendingRow, run: inout ImportRun) throws
+  /// Writes whatever is queued and puts the table back in order.
+  mutating func finish(run: inout ImportRun) throws
+}
+
+/// Writes into a table that was empty when the import reached it: its secondary indices are
+/// dropped and rebuilt once at the end (inside the transaction, so a failed import leaves
+/// them as they were), and duplicate ids are found by the primary key itself, each row
+/// stored under its line number as rowid so that the first occurrence can be named.
+///
+/// Rows are written `rowsPerInsert` at a time by one multi-row INSERT, which spreads
+/// SQLite's per-statement work (profiled: about a third of writing a row). If a batch
+/// wrote fewer rows than it holds, each row's rowid tells whether it is a duplicate (its id
+/// is stored under another line); if the store refused the batch (a CHECK), nothing of it
+/// was written and its rows are written one by one to find out which.
+struct FreshTableWriter: TableWriter {
+  let target: ImportTarget
+  /// The `CREATE INDEX` statements dropped, run again by ``finish(run:)``.
+  let rebuild: [String]
+  let db: Database
+  /// One row, under its line as rowid; a duplicate id is ignored.
+  let single: FastStatement
+  /// `rowsPerInsert` rows.
+  let batch: FastStatement
+  /// The rowid (line) under which an id is stored.
+  let storedLine: FastStatement
+  let rowsPerInsert: Int
+  var pending: [PendingRow] = []
+
+  /// Drops the table's secondary indices and prepares the statements.
+  init(db: Database, target: ImportTarget) throws {
+    let table = target.entity.table
+    var rebuild: [String] = []
+    for index in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT name, sql FROM sqlite_master
+        WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
+        """, arguments: [table])
+    {
+      rebuild.append(index["sql"])
+      try db.execute(sql: "DROP INDEX \(index["name"] as String)")
+    }
+    let names = target.names
+    let columns = names.joined(separator: ", ")
+    let placeholders = "(?, " + names.map { _ in "?" }.joined(separator: ", ") + ")"
+    let idColumn = target.entity.idColumn
+    rowsPerInsert = max(1, min(64, 32_000 / (names.count + 1)))
+    single = try FastStatement(
+      db,
+      sql: """
+        INSERT INTO \(table) (rowid, \(columns))
+        VALUES \(placeholders)
+        ON CONFLICT(\(idColumn)) DO NOTHING
+        """)
+    storedLine = try FastStatement(db, sql: "SELECT rowid FROM \(table) WHERE \(idColumn) = ?")
+    batch = try FastStatement(
+      db,
+      sql: """
+        INSERT INTO \(table) (rowid, \(columns))
+        VALUES \(Array(repeating: placeholders, count: rowsPerInsert).joined(separator: ", "))
+        ON CONFLICT(\(idColumn)) DO NOTHING
+        """)
+    self.db = db
+    self.target = target
+    self.rebuild = rebuild
+  }
+
+  /// Duplicates are found on writing.
+  func earlierLine(of id: String, line: Int) throws -> Int64? { nil }
+
+  mutating func write(_ row: PendingRow, run: inout ImportRun) throws {
+    pending.append(row)
+    if pending.count == rowsPerInsert { try flush(run: &run) }
+  }
+
+  mutating func finish(run: inout ImportRun) throws {
+    try flush(run: &run)
+    for sql in rebuild { try db.execute(sql: sql) }
+  }
+
+  /// Writes the pending rows: as one batch when there are `rowsPerInsert`, else (or when
+  /// the store refused the batch) one by one.
+  mutating func flush(run: inout ImportRun) throws {
+    defer { pending.removeAll(keepingCapacity: true) }
+    guard !pending.isEmpty else { return }
+    var inserted = -1
+    if pending.count == rowsPerInsert {
+      do {
+        batch.reset()
+        var index: Int32 = 1
+        for row in pending {
+          try batch.bind(row.values, rowid: Int64(row.line), at: index)
+          index += Int32(row.values.count + 1)
+        }
+        try batch.execute()
+        inserted = Int(batch.changes)
+      } catch let error as DatabaseError where Importer.isRowRefusal(error) {
+        inserted = -1
+      }
+    }
+    if inserted == pending.count {
+      for row in pending { run.written(row.values, row.id, target) }
+    } else if inserted < 0 {
+      for row in pending { try writeOne(row, run: &run) }
+    } else {
+      for row in pending { try settle(row, run: &run) }
+    }
+  }
+
+  /// Writes one row; a duplicate id or a row the store refuses is reported.
+  func writeOne(_ row: PendingRow, run: inout ImportRun) throws {
+    do {
+      try single.bind(row.values, rowid: Int64(row.line))
+      try single.execute()
+      if single.changes > 0 {
+        run.written(row.values, row.id, target)
+      } else {
+        try settle(row, run: &run)
+      }
+    } catch let error as DatabaseError where Importer.isRowRefusal(error) {
+      run.refused(line: row.line, error, target)
+    }
+  }
+
+  /// A row of a batch that wrote fewer rows than it held, or one whose insert was ignored:
+  /// written if its id is stored under its own line, a duplicate of that line otherwise.
+  func settle(_ row: PendingRow, run: inout ImportRun) throws {
+    try storedLine.bind([.text(row.id)])
+    let first = try storedLine.step() ? storedLine.integer(0) : 0
+    storedLine.reset()
+    if first == Int64(row.line) {
+      run.written(row.values, row.id, target)
+    } else {
+      run.add([
+        target.issue(
+          line: row.line, column: target.entity.idColumn,
+          message: "duplicate id (first on line \(first))", value: row.id)
+      ])
+    }
+  }
+}
+
+/// Writes into a table that already has rows, or that an earlier source of this import
+/// wrote: each row is upserted (or, for a mapping with `existing: keep`, inserted only when
+/// new), and duplicates within the source are found with a temporary table of the ids seen.
+struct UpsertWriter: TableWriter {
+  let target: ImportTarget
+  let upsert: FastStatement
+  let markSeen: FastStatement
+  let firstSeen: FastStatement
+
+  /// Empties the table of ids seen and prepares the statements.
+  init(db: Database, target: ImportTarget, keepExisting: Bool) throws {
+    let names = target.names
+    let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    upsert = try FastStatement(
+      db,
+      sql: """
+        INSERT INTO \(target.entity.table) (\(names.joined(separator: ", ")))
+        VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT(\(target.entity.idColumn)) DO \(keepExisting ? "NOTHING" : "UPDATE SET " + updates)
+        """)
+    try db.execute(sql: "DELETE FROM temp.import_seen")
+    markSeen = try FastStatement(
+      db, sql: "INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?, ?)")
+    firstSeen = try FastStatement(db, sql: "SELECT line FROM temp.import_seen WHERE id = ?")
+    self.target = target
+  }
+
+  /// Records `id` as seen on `line`; returns the line it was first seen on if it was.
+  func earlierLine(of id: String, line: Int) throws -> Int64? {
+    try markSeen.bind([.text(id), .integer(Int64(line))])
+    try markSeen.execute()
+    guard markSeen.changes == 0 else { return nil }
+    try firstSeen.bind([.text(id)])
+    defer { firstSeen.reset() }
+    return try firstSeen.step() ? firstSeen.integer(0) : 0
+  }
+
+  func write(_ row: PendingRow, run: inout ImportRun) throws {
+    do {
+      try upsert.bind(row.values)
+      try upsert.execute()
+      if upsert.changes > 0 { run.written(row.values, row.id, target) }
+    } catch let error as DatabaseError where Importer.isRowRefusal(error) {
+      run.refused(line: row.line, error, target)
+    }
+  }
+
+  func finish(run: inout ImportRun) throws {}
+}
+
+/// Checks that every id a row refers to exists, in this import or in the store, and that a
+/// payment's invoice belongs to the payment's customer; a reference to a row refused
+/// earlier in the import says so.
+struct ReferenceChecker {
+  let target: ImportTarget
+  /// The referring columns (position, entity referred to).
+  let references: [(Int, Entity)]
+  let customerIndex: Int?
+  /// The customer of an invoice in the store.
+  let invoiceOwner: FastStatement
+
+  /// A checker for `target`'s rows.
+  init(db: Database, target: ImportTarget) throws {
+    self.target = target
+    references = target.entity.columns.enumerated().compactMap { i, c -> (Int, Entity)? in
+      if case .reference(let entity) = c.kind { return (i, entity) }
+      return nil
+    }
+    customerIndex = target.customerIndex
+    invoiceOwner = try FastStatement(
+      db, sql: "SELECT customer_id FROM invoices WHERE invoice_id = ?")
+  }
+
+  /// Appends to `issues` a problem for each reference of `values` (the row on `line`) that
+  /// does not resolve, using `run`'s caches of known ids.
+  func check(
+    _ values: [FieldValue], line: Int, run: inout ImportRun, into issues: inout [InputIssue]
+  ) throws {
+    let names = target.names
+    for (i, entity) in references {
+      guard let id = values[i].text else { continue }
+      if target.entity == .payments, entity == .invoices, let ci = customerIndex {
+        // A payment's invoice must exist and belong to the payment's customer.
+        var owner = run.owners[id]
+        if owner == nil {
+          try invoiceOwner.bind([.text(id)])
+          owner = try invoiceOwner.step() ? invoiceOwner.text(0) : nil
+          invoiceOwner.reset()
+        }
+        if let owner {
+          if let customer = values[ci].text, owner != customer {
+            issues.append(
+              target.issue(
+                line: line, column: "invoice_id",
+                message: "belongs to customer \(owner), not \(customer)", value: id))
+          }
+          continue
+        }
+      } else if try run.exists(entity, id) {
+        continue
+      }
+      let message =
+        run.rejected.contains(entity.rawValue + "\u{1F}" + id)
+        ? "refers to \(entity.noun) \(id), whose own row has errors"
+        : "no \(entity.noun) with this id in the import or the store"
+      issues.append(target.issue(line: line, column: names[i], message: message, value: id))
+    }
+  }
+}
+
 /// A valid row waiting for the next multi-row INSERT.
-private struct PendingRow {
+struct PendingRow {
   var values: [FieldValue]
   var line: Int
   var id: String

@@ -422,6 +422,8 @@ private struct Builder {
     extraRight: Double
   ) -> Solution {
     let labelHeight = labels.lineHeight
+    // long-function: the layout's fixed point: margins, tick sets and label bands depend on
+    // one another and are recomputed together each round until they settle.
     let plotTop = top + labelHeight / 2
     let plotBottom = max(plotTop + 10, bottom - xBand - xGap)
     let plotHeight = plotBottom - plotTop
