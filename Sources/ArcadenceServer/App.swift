@@ -341,6 +341,13 @@ struct Guard: RouterMiddleware {
     next: (Request, ServerContext) async throws -> Response
   ) async throws -> Response {
     let start = ContinuousClock.now
+    // Who asked, read before the handler runs (a logout ends the session it names).
+    var login = "-"
+    if let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
+      let s = await server.sessions.peek(id)
+    {
+      login = s.login
+    }
     var response: Response
     do {
       response = try await next(request, context)
@@ -354,12 +361,6 @@ struct Guard: RouterMiddleware {
         .internalServerError, "Error", "Something went wrong; it has been logged.")
     }
     for (name, value) in ArcadenceServer.securityHeaders { response.headers[name] = value }
-    var login = "-"
-    if let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
-      let s = await server.sessions.peek(id)
-    {
-      login = s.login
-    }
     let ms = (ContinuousClock.now - start).components
     server.logger.info(
       "request",

@@ -111,9 +111,13 @@ public actor LoginThrottle {
       && recent("addr:" + address, now: now) < perAddress
   }
 
-  /// Counts a failed attempt.
+  /// Counts a failed attempt. Keys whose failures have all left the window are dropped
+  /// once there are many, so made-up login names cannot grow the table without bound.
   public func failed(login: String, address: String) {
     let now = clock()
+    if failures.count >= 10_000 {
+      failures = failures.filter { $0.value.contains { now - $0 < window } }
+    }
     failures["login:" + login, default: []].append(now)
     failures["addr:" + address, default: []].append(now)
   }

@@ -12,7 +12,9 @@ struct UsersCommand: ParsableCommand {
 
   /// Who the audit log names for a change made from the command line.
   static var actor: String {
-    "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+    let env = ProcessInfo.processInfo.environment
+    if let name = env["USER"] ?? env["LOGNAME"] { return "cli:" + name }
+    return "cli:uid \(getuid())"
   }
 
   /// The new password: one line from stdin with `--password-stdin`, else generated (and
@@ -61,7 +63,9 @@ struct UsersCommand: ParsableCommand {
     func run() throws {
       try guarded {
         let users = try Accounts(store: try store.open(create: false)).list()
-        var table = TextTable(header: ["Login", "Role", "Scope", "Created", "Disabled"])
+        var table = TextTable(
+          header: ["Login", "Role", "Scope", "Created", "Disabled"],
+          alignments: Array(repeating: .left, count: 5))
         for u in users {
           let scope =
             switch u.role {
@@ -127,7 +131,9 @@ struct AuditCommand: ParsableCommand {
         throw ArcadenceError(.usage, "--limit: expected 1 to 100,000 (value \(limit))")
       }
       let entries = try Accounts(store: try store.open(create: false)).auditLog(limit: limit)
-      var table = TextTable(header: ["When (UTC)", "Who", "What", "Detail", "From"])
+      var table = TextTable(
+        header: ["When (UTC)", "Who", "What", "Detail", "From"],
+        alignments: Array(repeating: .left, count: 5))
       for e in entries {
         table.add([Timestamp(seconds: e.at).description, e.actor, e.action, e.detail, e.address])
       }

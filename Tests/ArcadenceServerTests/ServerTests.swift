@@ -450,3 +450,22 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     }
   }
 }
+
+@Suite struct DisabledUserTests {
+  /// `users disable` (another process, through the store) ends the user's open sessions at
+  /// their next request.
+  @Test func aDisabledUsersSessionEndsAtTheNextRequest() async throws {
+    let h = try Harness()
+    let (lead, _) = await h.cookie("lead")
+    try await h.test { client async throws in
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: lead).status == .ok)
+    }
+    try h.server.accounts.disable(login: "lead", actor: "test")
+    try await h.test { client async throws in
+      let r = try await client.execute(uri: "/kpis", method: .get, headers: lead)
+      #expect(r.status == .seeOther)
+      #expect(r.headers[.location] == "/login")
+    }
+    #expect(await h.server.sessions.count == 0)
+  }
+}
