@@ -226,7 +226,18 @@ public struct Accounts: Sendable {
 
   /// The user named `login`, or nil.
   public func user(_ login: String) throws -> ServerUser? {
-    try list().first { $0.login == login }
+    try store.pool.read { db in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM users WHERE login = ?", arguments: [login]),
+        let role = UserRole(rawValue: row["role"])
+      else { return nil }
+      let teams = try String.fetchAll(
+        db, sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team", arguments: [login])
+      return ServerUser(
+        login: login, role: role, repId: row["rep_id"], teams: teams,
+        createdAt: row["created_at"], disabledAt: row["disabled_at"])
+    }
   }
 
   /// The user whose login and password match and who is not disabled, or nil. Always

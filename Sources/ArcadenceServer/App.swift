@@ -237,8 +237,14 @@ public final class ArcadenceServer: Sendable {
       return ArcadenceServer.redirect("/login")
     }
     let ledger = try await self.ledger.current()
-    var query: [String: String] = [:]
-    for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
+    // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
+    guard
+      let decoded = try? URLEncodedFormDecoder().decode(
+        [String: String].self, from: request.uri.query ?? "")
+    else {
+      return message(.badRequest, "Bad request", "The query string could not be read.")
+    }
+    let query = decoded.filter { !$0.value.isEmpty }
     var ids: [(IdKind, String)] = []
     var pathId: String?
     if let kind = route.names {

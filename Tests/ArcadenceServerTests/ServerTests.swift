@@ -304,6 +304,11 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
       let r1 = text(
         try await client.execute(uri: "/kpis?month=2026-03&rep=R1", method: .get, headers: mgr))
       #expect(r1.contains("<td>Cash collected</td><td class=\"num\">$775.00</td>"))
+      // As the picker form sends it: every field, the unused ones empty.
+      let picked = try await client.execute(
+        uri: "/kpis?quarter=&month=2026-03&week=&from=&to=&team=&rep=R1", method: .get,
+        headers: mgr)
+      #expect(text(picked).contains("<td>Cash collected</td><td class=\"num\">$775.00</td>"))
       let csv = try await client.execute(
         uri: "/kpis?month=2026-03&format=csv", method: .get, headers: lead)
       #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
