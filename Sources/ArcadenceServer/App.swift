@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 
 /// The request context: Hummingbird's core storage and the peer's address.
 public struct ServerContext: RequestContext {
@@ -191,7 +192,13 @@ public final class ArcadenceServer: Sendable {
         .tooManyRequests, "Too many attempts",
         "Too many failed logins: wait 15 minutes and try again.")
     }
-    guard let user = try accounts.authenticate(login: login, password: password) else {
+    // bcrypt takes tens of milliseconds by design: on NIO's blocking pool, not on the
+    // threads that serve the other requests.
+    let accounts = self.accounts
+    let found = try await NIOThreadPool.singleton.runIfActive {
+      try accounts.authenticate(login: login, password: password)
+    }
+    guard let user = found else {
       await throttle.failed(login: login, address: context.address)
       try accounts.audit(actor: login, action: "login.failure", address: context.address)
       return loginForm(request, message: "Wrong login or password.", login: login)
