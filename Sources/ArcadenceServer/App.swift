@@ -286,6 +286,8 @@ public final class ArcadenceServer: Sendable {
         return ArcadenceServer.redirect("/kpis")
       case .kpis:
         body = try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
+      case .scorecards:
+        body = try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
       case .scorecard:
         body = try Pages.scorecard(ledger: ledger, repId: pathId ?? "", user: user, query: query)
       case .worklist:

@@ -173,6 +173,44 @@ enum Pages {
     return .html(title: "Scorecard \(repId)", body: Templates.render("scorecard", context))
   }
 
+  // MARK: scorecards in scope
+
+  /// Every rep in scope with the scorecard's columns (``Scorecard/columns``), ranks within
+  /// the team; the CSV is the `scorecard` command's, cut to the reps in scope.
+  static func scorecards(
+    ledger: Ledger, visible: Visibility, user: ServerUser, query q: [String: String]
+  ) throws -> PageBody {
+    let period = try period(q, lastDay: ledger.lastEventDay)
+    var card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
+    let mine = Set(visible.reps)
+    card.lines = card.lines.filter { mine.contains($0.repIndex) }
+    if q["format"] == "csv" {
+      return .csv(name: "scorecards-\(period.from)-\(period.to).csv", text: card.csv)
+    }
+    let columns = Scorecard.columns.compactMap { c in
+      Metrics.all.firstIndex { $0.key == c.key }.map { (index: $0, key: c.key, title: c.title) }
+    }
+    let worklist = Routes.route(.worklist)
+    let rows: [[String: Any]] = card.lines.map { line in
+      [
+        "repId": line.repId, "name": line.name, "team": line.team ?? "—",
+        "href": Routes.route(.scorecard).url(id: line.repId),
+        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : "",
+        "cells": columns.map { c in
+          let rank = (line.ranks[c.key] ?? nil).map { " #\($0)" } ?? ""
+          return ["value": Scorecard.cell(line.values[c.index], key: c.key) + rank]
+        },
+      ]
+    }
+    var picked = q
+    picked["format"] = nil
+    let context: [String: Any] = [
+      "period": "\(period)", "titles": columns.map { ["title": $0.title] }, "rows": rows,
+      "csv": csvURL(path: "/scorecards", query: picked),
+    ]
+    return .html(title: "Scorecards", body: Templates.render("scorecards", context))
+  }
+
   // MARK: worklist
 
   /// One rep's worklist for the day after the last event (the `worklist` command's list).

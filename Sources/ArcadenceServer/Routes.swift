@@ -7,7 +7,7 @@ public enum IdKind: String, Sendable, CaseIterable {
 
 /// The pages of the app.
 public enum Page: String, Sendable, CaseIterable {
-  case home, kpis, scorecard, worklist, audit
+  case home, kpis, scorecards, scorecard, worklist, audit
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -36,12 +36,13 @@ public enum Routes {
   static let readers: Set<UserRole> = [.manager, .leadership, .analyst, .admin]
 
   /// Every page behind the login, with who may open it (serve.md's role table): KPIs for
-  /// managers (their teams), leadership, analysts and admins; scorecards for all (a rep
-  /// their own); worklists for reps (their own) and managers (their teams' reps); the audit
+  /// managers (their teams), leadership, analysts and admins, and so the list of scorecards
+  /// in scope; one scorecard for all (a rep their own); worklists for reps (their own) and managers (their teams' reps); the audit
   /// log for admins.
   public static let all: [Route] = [
     Route(page: .home, path: "/", roles: everyone, names: nil),
     Route(page: .kpis, path: "/kpis", roles: readers, names: nil),
+    Route(page: .scorecards, path: "/scorecards", roles: readers, names: nil),
     Route(page: .scorecard, path: "/scorecard/:rep", roles: everyone, names: .rep),
     Route(page: .worklist, path: "/worklist/:rep", roles: [.rep, .manager], names: .rep),
     Route(page: .audit, path: "/audit", roles: [.admin], names: nil),

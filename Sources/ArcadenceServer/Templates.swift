@@ -97,6 +97,18 @@ enum Templates {
     </table>
     <p><a href="{{csv}}">Download CSV</a>{{#worklist}} · <a href="{{worklist}}">Worklist</a>{{/worklist}}</p>
     """,
+    "scorecards": """
+    <h1>Scorecards {{period}}</h1>
+    <p>Each value with the rep's rank in their team.</p>
+    <table>
+    <thead><tr><th>Rep</th><th>Name</th><th>Team</th>{{#titles}}<th>{{title}}</th>{{/titles}}<th></th></tr></thead>
+    <tbody>
+    {{#rows}}<tr><td><a href="{{href}}">{{repId}}</a></td><td>{{name}}</td><td>{{team}}</td>{{#cells}}<td class="num">{{value}}</td>{{/cells}}<td>{{#worklist}}<a href="{{worklist}}">worklist</a>{{/worklist}}</td></tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    <p><a href="{{csv}}">Download CSV</a></p>
+    """,
     "worklist": """
     <h1>Worklist {{day}} · {{repId}} {{repName}}</h1>
     <p>Capacity {{capacity}} calls ({{capacitySource}}); model calibrated on data to {{calibratedUntil}}.</p>

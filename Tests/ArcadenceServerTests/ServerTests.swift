@@ -81,6 +81,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
   static let spec: [Page: Set<UserRole>] = [
     .home: Set(UserRole.allCases),
     .kpis: [.manager, .leadership, .analyst, .admin],
+    .scorecards: [.manager, .leadership, .analyst, .admin],
     .scorecard: Set(UserRole.allCases),
     .worklist: [.rep, .manager],
     .audit: [.admin],
@@ -328,6 +329,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
       let pages = [
         ("/kpis?month=2026-03", mgr), ("/kpis?rep=R2", mgr), ("/scorecard/R2", mgr),
         ("/worklist/R2", mgr), ("/scorecard/R2", admin), ("/kpis", admin),
+        ("/scorecards?month=2026-03", mgr), ("/scorecards", admin),
       ]
       for (uri, headers) in pages {
         let r = try await client.execute(uri: uri, method: .get, headers: headers)
@@ -472,5 +474,28 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
       #expect(r.headers[.location] == "/login")
     }
     #expect(await h.server.sessions.count == 0)
+  }
+}
+
+@Suite struct ScorecardListTests {
+  /// A manager of team A sees R1, R2 and R3 (R3 inactive), never R4 (no team); March's
+  /// collected for R1 is $775 (P2 200 + P3 500 + P7 75), ranked #1 in team A over R2's $300
+  /// (P5 100 + P6 200) and R3's $0.
+  @Test func aManagerSeesTheirTeamWithRanks() async throws {
+    let h = try Harness()
+    let (mgr, _) = await h.cookie("mgr")
+    try await h.test { client async throws in
+      let page = text(
+        try await client.execute(uri: "/scorecards?month=2026-03", method: .get, headers: mgr))
+      #expect(page.contains("<a href=\"/scorecard/R1\">R1</a>"))
+      #expect(page.contains("<a href=\"/scorecard/R3\">R3</a>"))
+      #expect(!page.contains("R4"))
+      #expect(page.contains("<td class=\"num\">$775 #1</td>"))
+      let csv = text(
+        try await client.execute(
+          uri: "/scorecards?month=2026-03&format=csv", method: .get, headers: mgr))
+      let ids = csv.split(separator: "\n").dropFirst().map { $0.prefix(3) }
+      #expect(ids == ["R1,", "R2,", "R3,"])
+    }
   }
 }
