@@ -6,6 +6,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @testable import ArcadenceServer
@@ -27,7 +28,10 @@ struct Harness {
   let server: ArcadenceServer
   let clock: TestClock
 
-  init(perAccount: Int = 5) throws {
+  init(
+    perAccount: Int = 5, options: ServeOptions = ServeOptions(),
+    logger: Logger = Logger(label: "test")
+  ) throws {
     var files = HandFixture.files
     files["reps.csv"] = files["reps.csv"]?.replacingOccurrences(
       of: "R2,Bo Diaz",
@@ -37,8 +41,8 @@ struct Harness {
     self.clock = clock
     let now: @Sendable () -> Int64 = { clock.now }
     server = try ArcadenceServer(
-      store: store, sessions: SessionStore(clock: now),
-      throttle: LoginThrottle(perAccount: perAccount, perAddress: 50, clock: now))
+      store: store, options: options, sessions: SessionStore(clock: now),
+      throttle: LoginThrottle(perAccount: perAccount, perAddress: 50, clock: now), logger: logger)
     let a = server.accounts
     let pw = Harness.password
     try a.add(login: "rep1", role: .rep, repId: "R1", teams: [], password: pw, actor: "test")
@@ -496,6 +500,72 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
           uri: "/scorecards?month=2026-03&format=csv", method: .get, headers: mgr))
       let ids = csv.split(separator: "\n").dropFirst().map { $0.prefix(3) }
       #expect(ids == ["R1,", "R2,", "R3,"])
+    }
+  }
+}
+
+/// Log lines kept in memory.
+final class LogLines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [(message: String, metadata: [String: String])] = []
+  func add(_ m: String, _ md: [String: String]) { lock.withLock { lines.append((m, md)) } }
+  var all: [(message: String, metadata: [String: String])] { lock.withLock { lines } }
+}
+
+struct CollectingHandler: LogHandler {
+  let sink: LogLines
+  var metadata: Logger.Metadata = [:]
+  var logLevel: Logger.Level = .info
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+  func log(event: LogEvent) {
+    sink.add(
+      "\(event.message)",
+      (event.metadata ?? [:]).merging(metadata) { a, _ in a }.mapValues { "\($0)" })
+  }
+
+}
+
+@Suite struct OperatingTests {
+  /// One line per request with method, path, status, user and address; no query string, no
+  /// form body: the password and the CSRF token never reach the log.
+  @Test func oneLogLinePerRequestAndNoSecrets() async throws {
+    let sink = LogLines()
+    let h = try Harness(logger: Logger(label: "test") { _ in CollectingHandler(sink: sink) })
+    try await h.test { client async throws in
+      _ = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
+      _ = try await client.execute(uri: "/healthz", method: .get)
+    }
+    let requests = sink.all.filter { $0.message == "request" }
+    #expect(requests.map { $0.metadata["path"] ?? "" } == ["/login", "/login", "/healthz"])
+    #expect(requests.map { $0.metadata["method"] ?? "" } == ["GET", "POST", "GET"])
+    #expect(requests.map { $0.metadata["status"] ?? "" } == ["200", "303", "200"])
+    #expect(requests.allSatisfy { $0.metadata["user"] != nil && $0.metadata["address"] != nil })
+    let everything = sink.all.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+    #expect(!everything.contains(Harness.password))
+    #expect(!everything.contains("csrf"))
+  }
+
+  /// `--secure-cookies` adds `Secure` to the session cookie.
+  @Test func secureCookiesOption() async throws {
+    var options = ServeOptions()
+    options.secureCookies = true
+    let h = try Harness(options: options)
+    try await h.test { client async throws in
+      let r = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
+      let cookie = r.headers[.setCookie] ?? ""
+      #expect(cookie.contains("arcadence_session=") && cookie.contains("Secure"))
+    }
+  }
+
+  @Test func healthzNeedsNoLogin() async throws {
+    let h = try Harness()
+    try await h.test { client async throws in
+      let r = try await client.execute(uri: "/healthz", method: .get)
+      #expect(r.status == .ok)
+      #expect(text(r) == "ok\n")
     }
   }
 }
