@@ -128,11 +128,12 @@ public struct Accounts: Sendable {
 
   /// Checks a new password (length only: it is never shown).
   static func checkPassword(_ password: String) throws {
-    guard password.count >= minimumPasswordLength, password.count <= 72 else {
+    guard password.count >= minimumPasswordLength, password.utf8.count <= 72 else {
       throw ArcadenceError(
         .usage,
-        "password: \(minimumPasswordLength) to 72 characters (bcrypt reads at most 72 bytes); "
-          + "the one given has \(password.count)")
+        "password: at least \(minimumPasswordLength) characters and at most 72 bytes of UTF-8 "
+          + "(bcrypt reads no more); the one given has \(password.count) characters, "
+          + "\(password.utf8.count) bytes")
     }
   }
 

@@ -430,7 +430,16 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
       usage {
         try a.add(login: "y", role: .admin, repId: nil, teams: [], password: "short", actor: "t")
       }
-        == "password: 12 to 72 characters (bcrypt reads at most 72 bytes); the one given has 5")
+        == "password: at least 12 characters and at most 72 bytes of UTF-8 (bcrypt reads no "
+        + "more); the one given has 5 characters, 5 bytes")
+    // 40 characters, 80 bytes: past what bcrypt reads.
+    #expect(
+      usage {
+        try a.add(
+          login: "z", role: .admin, repId: nil, teams: [],
+          password: String(repeating: "é", count: 40),
+          actor: "t")
+      }?.hasSuffix("the one given has 40 characters, 80 bytes") == true)
     #expect(usage { _ = try UserRole.parse("boss") }?.hasPrefix("--role: expected one of") == true)
   }
 
