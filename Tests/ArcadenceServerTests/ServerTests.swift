@@ -578,3 +578,26 @@ struct CollectingHandler: LogHandler {
     }
   }
 }
+
+@Suite struct HostileURLTests {
+  /// An id typed into the URL is never echoed: unknown ids answer the same 404 page.
+  @Test func hostileIdsInThePathOrQueryAnswerAPlain404() async throws {
+    let h = try Harness()
+    let (admin, _) = await h.cookie("admin")
+    try await h.test { client async throws in
+      for uri in [
+        "/scorecard/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/kpis?rep=%3Cscript%3E",
+        "/kpis?team=%E2%80%AEevil", "/scorecard/R1%00",
+      ] {
+        let r = try await client.execute(uri: uri, method: .get, headers: admin)
+        #expect(r.status == .notFound, "\(uri)")
+        let body = text(r)
+        #expect(!body.contains("<script") && !body.contains("script&gt;"), "\(uri)")
+        #expect(!body.contains("\u{202E}") && !body.contains("evil"), "\(uri)")
+      }
+      // A malformed query string is a 400, not a trap.
+      let bad = try await client.execute(uri: "/kpis?month=%ZZ", method: .get, headers: admin)
+      #expect(bad.status == .badRequest)
+    }
+  }
+}
