@@ -16,6 +16,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // Domain: money, days, timestamps, entities, vocabularies, CSV codec, errors.
@@ -56,12 +63,31 @@ let package = Package(
         "ArcadenceReports", "Yams",
       ]
     ),
+    // `arcadence serve`: users, sessions, the route table and its one access check, the
+    // pages (Mustache templates, escaped by default), the audit log (spec/serve.md).
+    .target(
+      name: "ArcadenceServer",
+      dependencies: [
+        "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
+        "ArcadenceSimulation",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]
+    ),
     // The thin command-line front end.
     .executableTarget(
       name: "arcadence",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceGenerator", "ArcadenceAnalytics",
         "ArcadenceCharts", "ArcadenceReports", "ArcadenceMapping", "ArcadenceSimulation",
+        "ArcadenceServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -103,6 +129,17 @@ let package = Package(
       name: "ArcadenceSimulationTests",
       dependencies: [
         "ArcadenceSimulation", "ArcadenceGenerator", "ArcadenceStore", "ArcadenceCore", "Yams",
+      ]
+    ),
+    .testTarget(
+      name: "ArcadenceServerTests",
+      dependencies: [
+        "ArcadenceServer", "ArcadenceStore", "ArcadenceCore", "ArcadenceTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // Hostile input and faults: every adversarial case reproduced, one file per kind of fault.

@@ -17,7 +17,7 @@ struct Arcadence: ParsableCommand {
       KPIsCommand.self, AgingCommand.self, ScorecardCommand.self, ReviewCommand.self,
       ChartsCommand.self, DashboardCommand.self, MappingCommand.self, CalibrateCommand.self,
       SimulateCommand.self, BacktestCommand.self, AccuracyCommand.self, ForecastCommand.self,
-      WorklistCommand.self,
+      WorklistCommand.self, UsersCommand.self, AuditCommand.self, ServeCommand.self,
     ]
   )
 

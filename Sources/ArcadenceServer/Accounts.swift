@@ -1,0 +1,329 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+
+/// What a user may do (serve.md, "Roles and what each may see").
+public enum UserRole: String, Sendable, CaseIterable {
+  case rep, manager, leadership, analyst, admin
+
+  /// Parses `--role`; an unknown role is a usage error naming the value.
+  public static func parse(_ text: String) throws -> UserRole {
+    guard let role = UserRole(rawValue: text) else {
+      throw ArcadenceError(
+        .usage,
+        "--role: expected one of \(allCases.map(\.rawValue).joined(separator: ", ")) "
+          + "(value \"\(text)\")")
+    }
+    return role
+  }
+}
+
+/// A person who may log in: a role and, for a rep or a manager, what they are tied to.
+public struct ServerUser: Sendable, Equatable {
+  public var login: String
+  public var role: UserRole
+  /// The rep a `rep` user is (nil for every other role).
+  public var repId: String?
+  /// The teams a `manager` leads (empty for every other role).
+  public var teams: [String]
+  /// When the user was created and disabled (seconds since the epoch, UTC).
+  public var createdAt: Int64
+  public var disabledAt: Int64?
+
+  /// `rep R01`, `manager East, West`, `admin`.
+  public var binding: String {
+    switch role {
+    case .rep: "rep " + (repId ?? "?")
+    case .manager: "manager " + teams.joined(separator: ", ")
+    default: role.rawValue
+    }
+  }
+}
+
+/// The users and the audit log, in the store (a migration of their own, beside the
+/// store's: the ledger's schema is not touched).
+///
+/// Passwords are kept as bcrypt hashes (cost ``bcryptCost``) and never written anywhere
+/// else: not to the audit log, not to a log line, not to an error message.
+public struct Accounts: Sendable {
+  /// The store.
+  public let store: Store
+
+  /// bcrypt's cost factor (serve.md: at least 10).
+  public static let bcryptCost: UInt8 = 10
+  /// The shortest password accepted.
+  public static let minimumPasswordLength = 12
+
+  /// Opens the accounts of `store`, adding their tables when missing.
+  public init(store: Store) throws {
+    self.store = store
+    do {
+      try Accounts.migrator.migrate(store.pool)
+    } catch let error as DatabaseError {
+      throw ArcadenceError(
+        .database,
+        "cannot add the users and audit tables to \(store.path): \(error.message ?? "\(error)")")
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("serve v1: users and audit") { db in
+      try db.execute(sql: Accounts.schemaV1)
+    }
+    return m
+  }
+
+  /// Users, their teams, and the append-only audit log (triggers refuse updates and
+  /// deletes). Sessions are kept in the server's memory, not here.
+  static let schemaV1 = """
+    CREATE TABLE users (
+      login TEXT PRIMARY KEY NOT NULL,
+      role TEXT NOT NULL CHECK (role IN ('rep', 'manager', 'leadership', 'analyst', 'admin')),
+      rep_id TEXT,
+      password_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      disabled_at INTEGER,
+      CHECK ((role = 'rep') = (rep_id IS NOT NULL))
+    );
+    CREATE TABLE user_teams (
+      login TEXT NOT NULL REFERENCES users(login),
+      team TEXT NOT NULL,
+      PRIMARY KEY (login, team)
+    );
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      detail TEXT NOT NULL DEFAULT '',
+      address TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """
+
+  static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+  // MARK: users
+
+  /// Checks a login name: 1 to 64 characters of letters, digits, `.`, `_`, `-`, `@`.
+  static func checkLogin(_ login: String) throws {
+    let ok =
+      !login.isEmpty && login.count <= 64
+      && login.unicodeScalars.allSatisfy {
+        ($0.isASCII
+          && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0)))
+      }
+    guard ok else {
+      throw ArcadenceError(
+        .usage,
+        "LOGIN: 1 to 64 ASCII letters, digits, '.', '_', '-' or '@' (value \"\(login)\")")
+    }
+  }
+
+  /// Checks a new password (length only: it is never shown).
+  static func checkPassword(_ password: String) throws {
+    guard password.count >= minimumPasswordLength, password.utf8.count <= 72 else {
+      throw ArcadenceError(
+        .usage,
+        "password: at least \(minimumPasswordLength) characters and at most 72 bytes of UTF-8 "
+          + "(bcrypt reads no more); the one given has \(password.count) characters, "
+          + "\(password.utf8.count) bytes")
+    }
+  }
+
+  /// A new random password: 20 characters from a 55-letter alphabet (about 115 bits).
+  public static func generatePassword() -> String {
+    let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+    var rng = SystemRandomNumberGenerator()
+    return String((0..<20).map { _ in alphabet[Int(rng.next(upperBound: UInt(alphabet.count)))] })
+  }
+
+  /// Adds a user. `rep` users need `repId` (a rep in the store), managers at least one team
+  /// (teams in the store); other roles take neither. Returns the user.
+  @discardableResult
+  public func add(
+    login: String, role: UserRole, repId: String?, teams: [String], password: String,
+    actor: String
+  ) throws -> ServerUser {
+    try Accounts.checkLogin(login)
+    try Accounts.checkPassword(password)
+    switch role {
+    case .rep:
+      guard let repId else {
+        throw ArcadenceError(.usage, "--role rep needs --rep REP_ID (the rep this user is)")
+      }
+      guard teams.isEmpty else { throw ArcadenceError(.usage, "--team: only for --role manager") }
+      let known = try store.pool.read {
+        try Bool.fetchOne($0, sql: "SELECT 1 FROM reps WHERE rep_id = ?", arguments: [repId])
+      }
+      guard known == true else {
+        throw ArcadenceError(.usage, "--rep: no rep with this id in the store (value \"\(repId)\")")
+      }
+    case .manager:
+      guard repId == nil else { throw ArcadenceError(.usage, "--rep: only for --role rep") }
+      guard !teams.isEmpty else {
+        throw ArcadenceError(.usage, "--role manager needs --team TEAM (one or more)")
+      }
+      let known = try Set(
+        store.pool.read {
+          try String.fetchAll($0, sql: "SELECT DISTINCT team FROM reps WHERE team IS NOT NULL")
+        })
+      for team in teams where !known.contains(team) {
+        throw ArcadenceError(
+          .usage,
+          "--team: no rep in the store has this team (value \"\(team)\"; teams: "
+            + known.sorted().joined(separator: ", ") + ")")
+      }
+    default:
+      guard repId == nil else { throw ArcadenceError(.usage, "--rep: only for --role rep") }
+      guard teams.isEmpty else { throw ArcadenceError(.usage, "--team: only for --role manager") }
+    }
+    let hash = Bcrypt.hash(password, cost: Accounts.bcryptCost)
+    let user = ServerUser(
+      login: login, role: role, repId: repId, teams: Array(Set(teams)).sorted(),
+      createdAt: Accounts.now(), disabledAt: nil)
+    try store.pool.write { db in
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE login = ?", arguments: [login])
+        == true
+      {
+        throw ArcadenceError(.usage, "LOGIN: a user with this login exists (value \"\(login)\")")
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO users (login, role, rep_id, password_hash, created_at)
+          VALUES (?, ?, ?, ?, ?)
+          """, arguments: [login, role.rawValue, repId, hash, user.createdAt])
+      for team in user.teams {
+        try db.execute(
+          sql: "INSERT INTO user_teams (login, team) VALUES (?, ?)", arguments: [login, team])
+      }
+      try Accounts.append(
+        db, actor: actor, action: "user.add", detail: "\(login) \(user.binding)", address: "")
+    }
+    return user
+  }
+
+  /// Every user, by login.
+  public func list() throws -> [ServerUser] {
+    try store.pool.read { db in
+      let teams = try Row.fetchAll(db, sql: "SELECT login, team FROM user_teams ORDER BY team")
+      var byLogin: [String: [String]] = [:]
+      for row in teams { byLogin[row["login"], default: []].append(row["team"]) }
+      return try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY login").compactMap { row in
+        guard let role = UserRole(rawValue: row["role"]) else { return nil }
+        let login: String = row["login"]
+        return ServerUser(
+          login: login, role: role, repId: row["rep_id"], teams: byLogin[login] ?? [],
+          createdAt: row["created_at"], disabledAt: row["disabled_at"])
+      }
+    }
+  }
+
+  /// The user named `login`, or nil.
+  public func user(_ login: String) throws -> ServerUser? {
+    try store.pool.read { db in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM users WHERE login = ?", arguments: [login]),
+        let role = UserRole(rawValue: row["role"])
+      else { return nil }
+      let teams = try String.fetchAll(
+        db, sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team", arguments: [login])
+      return ServerUser(
+        login: login, role: role, repId: row["rep_id"], teams: teams,
+        createdAt: row["created_at"], disabledAt: row["disabled_at"])
+    }
+  }
+
+  /// The user whose login and password match and who is not disabled, or nil. Always
+  /// runs one bcrypt verification, so the time taken does not tell whether the login exists.
+  public func authenticate(login: String, password: String) throws -> ServerUser? {
+    let hash = try store.pool.read {
+      try String.fetchOne(
+        $0, sql: "SELECT password_hash FROM users WHERE login = ? AND disabled_at IS NULL",
+        arguments: [login])
+    }
+    let ok = Bcrypt.verify(password, hash: hash ?? Accounts.decoyHash)
+    guard ok, hash != nil else { return nil }
+    return try user(login)
+  }
+
+  /// A hash of a password nobody has, verified when the login is unknown.
+  static let decoyHash = Bcrypt.hash(generatePassword(), cost: bcryptCost)
+
+  /// Disables a user (their sessions end at their next request).
+  public func disable(login: String, actor: String) throws {
+    try store.pool.write { db in
+      try db.execute(
+        sql: "UPDATE users SET disabled_at = ? WHERE login = ? AND disabled_at IS NULL",
+        arguments: [Accounts.now(), login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(
+          .usage, "LOGIN: no enabled user with this login (value \"\(login)\")")
+      }
+      try Accounts.append(db, actor: actor, action: "user.disable", detail: login, address: "")
+    }
+  }
+
+  /// Sets a new password.
+  public func setPassword(login: String, password: String, actor: String) throws {
+    try Accounts.checkPassword(password)
+    let hash = Bcrypt.hash(password, cost: Accounts.bcryptCost)
+    try store.pool.write { db in
+      try db.execute(
+        sql: "UPDATE users SET password_hash = ? WHERE login = ?", arguments: [hash, login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(.usage, "LOGIN: no user with this login (value \"\(login)\")")
+      }
+      try Accounts.append(db, actor: actor, action: "user.passwd", detail: login, address: "")
+    }
+  }
+
+  // MARK: audit
+
+  /// One line of the audit log.
+  public struct AuditEntry: Sendable, Equatable {
+    public var id: Int64
+    public var at: Int64
+    public var actor: String
+    public var action: String
+    public var detail: String
+    public var address: String
+  }
+
+  /// Appends to the audit log.
+  public func audit(actor: String, action: String, detail: String = "", address: String = "")
+    throws
+  {
+    try store.pool.write {
+      try Accounts.append($0, actor: actor, action: action, detail: detail, address: address)
+    }
+  }
+
+  static func append(
+    _ db: Database, actor: String, action: String, detail: String, address: String
+  ) throws {
+    try db.execute(
+      sql: "INSERT INTO audit (at, actor, action, detail, address) VALUES (?, ?, ?, ?, ?)",
+      arguments: [now(), actor, action, detail, address])
+  }
+
+  /// The latest `limit` entries, newest last.
+  public func auditLog(limit: Int) throws -> [AuditEntry] {
+    try store.pool.read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]
+      ).reversed().map {
+        AuditEntry(
+          id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"],
+          detail: $0["detail"], address: $0["address"])
+      }
+    }
+  }
+}

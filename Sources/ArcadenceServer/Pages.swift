@@ -1,0 +1,272 @@
+import ArcadenceAnalytics
+import ArcadenceCore
+import ArcadenceSimulation
+import ArcadenceStore
+
+/// A page's output: HTML for the browser, or a report CSV (`?format=csv`).
+public enum PageBody: Sendable {
+  case html(title: String, body: String)
+  case csv(name: String, text: String)
+}
+
+/// The pages behind the login. Every page reads the ledger through the user's
+/// ``Visibility``; nothing here decides who may see what (``Access/decide`` did).
+enum Pages {
+  /// The period of the query string (`quarter`, `month`, `week`, or `from`+`to`), or the
+  /// latest full quarter of the data. Mistakes are usage errors naming the parameter.
+  static func period(_ q: [String: String], lastDay: Day?) throws -> Period {
+    let given = [
+      q["from"] != nil || q["to"] != nil, q["quarter"] != nil, q["month"] != nil,
+      q["week"] != nil,
+    ].filter { $0 }.count
+    guard given <= 1 else {
+      throw ArcadenceError(.usage, "name the period one way: from/to, quarter, month or week")
+    }
+    if let v = q["quarter"] {
+      guard let p = Period.parseQuarter(v) else {
+        throw ArcadenceError(.usage, "quarter: expected YYYY-Qn such as 2026-Q3 (value \"\(v)\")")
+      }
+      return p
+    }
+    if let v = q["month"] {
+      guard let p = Period.parseMonth(v) else {
+        throw ArcadenceError(.usage, "month: expected YYYY-MM such as 2026-07 (value \"\(v)\")")
+      }
+      return p
+    }
+    if let v = q["week"] {
+      guard let p = Period.parseISOWeek(v) else {
+        throw ArcadenceError(.usage, "week: expected YYYY-Www such as 2026-W27 (value \"\(v)\")")
+      }
+      return p
+    }
+    if q["from"] != nil || q["to"] != nil {
+      guard let f = q["from"], let t = q["to"] else {
+        throw ArcadenceError(.usage, "from and to go together")
+      }
+      guard let a = Day(iso: f) else {
+        throw ArcadenceError(.usage, "from: not a valid date (YYYY-MM-DD) (value \"\(f)\")")
+      }
+      guard let b = Day(iso: t) else {
+        throw ArcadenceError(.usage, "to: not a valid date (YYYY-MM-DD) (value \"\(t)\")")
+      }
+      guard a <= b else { throw ArcadenceError(.usage, "to (\(t)) is before from (\(f))") }
+      return try Span.period(Period(from: a, to: b), option: "from/to")
+    }
+    guard let lastDay else {
+      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
+    }
+    return Period.latestFullQuarter(endingBy: lastDay)
+  }
+
+  /// The URL of the same page as CSV.
+  static func csvURL(path: String, query: [String: String]) -> String {
+    var q = query
+    q["format"] = "csv"
+    return path + "?"
+      + q.sorted { $0.key < $1.key }.map {
+        URLText.pathComponent($0.key) + "=" + URLText.pathComponent($0.value)
+      }.joined(separator: "&")
+  }
+
+  // MARK: KPIs
+
+  /// The KPI pack for the period and scope of the query (`rep` or `team`, both already
+  /// checked in scope), the previous period beside it.
+  static func kpis(ledger: Ledger, visible: Visibility, user: ServerUser, query q: [String: String])
+    throws -> PageBody
+  {
+    let period = try period(q, lastDay: ledger.lastEventDay)
+    let scope: Scope
+    switch (q["rep"], q["team"]) {
+    case (let r?, nil): scope = .rep(r)
+    case (nil, let t?): scope = .team(t)
+    case (nil, nil):
+      // A manager's default is their first team; everyone else sees everyone.
+      scope = visible.everyone ? .everyone : visible.teams.first.map { .team($0) } ?? .everyone
+      if case .everyone = scope, !visible.everyone {
+        throw ArcadenceError(.usage, "none of your teams has reps in the store")
+      }
+    default: throw ArcadenceError(.usage, "rep or team, not both")
+    }
+    let report = try KPIReport(engine: KPIEngine(ledger: ledger), period: period, scope: scope)
+    if q["format"] == "csv" {
+      return .csv(name: "kpis-\(period.from)-\(period.to).csv", text: report.csv)
+    }
+    var rows: [[String: Any]] = []
+    for (group, title) in Metrics.groups {
+      rows.append(["label": title, "section": true])
+      for (i, d) in Metrics.all.enumerated() where d.group == group {
+        let v = report.values[i]
+        let p = report.previous[i]
+        rows.append([
+          "label": d.label, "value": Format.human(v, key: d.key),
+          "previous": Format.human(p, key: d.key), "change": Format.change(v, p),
+        ])
+      }
+    }
+    var picked = q
+    picked["format"] = nil
+    let context: [String: Any] = [
+      "period": "\(period)", "scope": "\(scope)", "comparison": period.comparisonLabel(),
+      "quarter": q["quarter"] ?? "", "month": q["month"] ?? "", "week": q["week"] ?? "",
+      "from": q["from"] ?? "", "to": q["to"] ?? "",
+      "teamDefault": visible.everyone ? "everyone" : "—",
+      "teams": visible.teams.map { ["value": $0, "selected": q["team"] == $0] },
+      "reps": visible.reps.map {
+        [
+          "value": ledger.repIds[$0], "name": ledger.repNames[$0],
+          "selected": q["rep"] == ledger.repIds[$0],
+        ]
+      },
+      "rows": rows, "csv": csvURL(path: "/kpis", query: picked),
+    ]
+    return .html(title: "KPIs", body: Templates.render("kpis", context))
+  }
+
+  // MARK: scorecard
+
+  /// One rep's scorecard: each metric, the rep's rank in the team and the team's median.
+  static func scorecard(
+    ledger: Ledger, repId: String, user: ServerUser, query q: [String: String]
+  ) throws -> PageBody {
+    let period = try period(q, lastDay: ledger.lastEventDay)
+    let card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
+    guard let line = card.lines.first(where: { $0.repId == repId }) else {
+      throw ArcadenceError(.usage, "unknown rep")  // checked in scope before: not reached
+    }
+    let metrics = Metrics.all.enumerated().filter { (i, _) in
+      if case .aging = line.values[i] { return false }
+      if case .byReason = line.values[i] { return false }
+      return true
+    }
+    func rank(_ key: String) -> String { (line.ranks[key] ?? nil).map { "#\($0)" } ?? "" }
+    if q["format"] == "csv" {
+      var out = CSVWriter.reportLine(["rep_id", "metric", "value", "rank_in_team", "team_median"])
+      for (i, d) in metrics {
+        out += CSVWriter.reportLine([
+          line.repId, d.key, Format.csv(line.values[i]),
+          (line.ranks[d.key] ?? nil).map(String.init) ?? "",
+          card.teamMedian(d.key, team: line.team).map { "\($0)" } ?? "",
+        ])
+      }
+      return .csv(name: "scorecard-\(FileName.safe(repId))-\(period.from).csv", text: out)
+    }
+    let rows: [[String: Any]] = metrics.map { (i, d) in
+      [
+        "label": d.label, "value": Scorecard.cell(line.values[i], key: d.key),
+        "rank": rank(d.key),
+        "median": Scorecard.medianCell(
+          card.teamMedian(d.key, team: line.team), like: line.values[i]),
+      ]
+    }
+    var picked = q
+    picked["format"] = nil
+    let worklist = Routes.route(.worklist)
+    let context: [String: Any] = [
+      "period": "\(period)", "repId": line.repId, "repName": line.name,
+      "team": line.team.map { "Team \($0) (\(card.teamSize($0)) reps)" } ?? "No team",
+      "rows": rows,
+      "csv": csvURL(path: Routes.route(.scorecard).url(id: repId), query: picked),
+      "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : "",
+    ]
+    return .html(title: "Scorecard \(repId)", body: Templates.render("scorecard", context))
+  }
+
+  // MARK: scorecards in scope
+
+  /// Every rep in scope with the scorecard's columns (``Scorecard/columns``), ranks within
+  /// the team; the CSV is the `scorecard` command's, cut to the reps in scope.
+  static func scorecards(
+    ledger: Ledger, visible: Visibility, user: ServerUser, query q: [String: String]
+  ) throws -> PageBody {
+    let period = try period(q, lastDay: ledger.lastEventDay)
+    var card = Scorecard(engine: KPIEngine(ledger: ledger), period: period)
+    let mine = Set(visible.reps)
+    card.lines = card.lines.filter { mine.contains($0.repIndex) }
+    if q["format"] == "csv" {
+      return .csv(name: "scorecards-\(period.from)-\(period.to).csv", text: card.csv)
+    }
+    let columns = Scorecard.columns.compactMap { c in
+      Metrics.all.firstIndex { $0.key == c.key }.map { (index: $0, key: c.key, title: c.title) }
+    }
+    let worklist = Routes.route(.worklist)
+    let rows: [[String: Any]] = card.lines.map { line in
+      [
+        "repId": line.repId, "name": line.name, "team": line.team ?? "—",
+        "href": Routes.route(.scorecard).url(id: line.repId),
+        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : "",
+        "cells": columns.map { c in
+          let rank = (line.ranks[c.key] ?? nil).map { " #\($0)" } ?? ""
+          return ["value": Scorecard.cell(line.values[c.index], key: c.key) + rank]
+        },
+      ]
+    }
+    var picked = q
+    picked["format"] = nil
+    let context: [String: Any] = [
+      "period": "\(period)", "titles": columns.map { ["title": $0.title] }, "rows": rows,
+      "csv": csvURL(path: "/scorecards", query: picked),
+    ]
+    return .html(title: "Scorecards", body: Templates.render("scorecards", context))
+  }
+
+  // MARK: worklist
+
+  /// One rep's worklist for the day after the last event (the `worklist` command's list).
+  static func worklist(list: Worklist?, repId: String, query q: [String: String]) -> PageBody {
+    guard var list, let rep = list.reps.first(where: { $0.repId == repId }) else {
+      return .html(
+        title: "Worklist",
+        body: Templates.render("message", ["heading": "Worklist", "text": "The store is empty."]))
+    }
+    list.reps = [rep]
+    if q["format"] == "csv" {
+      return .csv(name: "worklist-\(FileName.safe(repId))-\(list.day).csv", text: list.csv)
+    }
+    func items(_ xs: [WorklistItem]) -> [[String: Any]] {
+      xs.enumerated().map { (k, it) in
+        [
+          "rank": k + 1, "action": it.action.rawValue,
+          "customer": "\(it.customerName) (\(it.customerId))",
+          "balance": Cents.display(it.balance), "dpd": it.daysPastDue,
+          "gain": it.expectedGain.map { Cents.display($0) } ?? "", "why": it.why,
+        ]
+      }
+    }
+    let context: [String: Any] = [
+      "day": "\(list.day)", "repId": rep.repId, "repName": rep.repName,
+      "capacity": rep.capacity, "capacitySource": rep.capacitySource,
+      "calibratedUntil": "\(list.calibratedUntil)",
+      "sections": [
+        ["title": "Calls", "items": items(rep.calls)],
+        ["title": "Emails", "items": items(rep.emails)],
+        ["title": "Cases", "items": items(rep.cases)],
+      ],
+      "csv": csvURL(path: Routes.route(.worklist).url(id: repId), query: [:]),
+      "scorecard": Routes.route(.scorecard).url(id: repId),
+    ]
+    return .html(title: "Worklist \(repId)", body: Templates.render("worklist", context))
+  }
+
+  // MARK: audit
+
+  static func audit(entries: [Accounts.AuditEntry], query q: [String: String]) -> PageBody {
+    if q["format"] == "csv" {
+      var out = CSVWriter.reportLine(["id", "at", "actor", "action", "detail", "address"])
+      for e in entries {
+        out += CSVWriter.reportLine([
+          "\(e.id)", Timestamp(seconds: e.at).description, e.actor, e.action, e.detail, e.address,
+        ])
+      }
+      return .csv(name: "audit.csv", text: out)
+    }
+    let rows: [[String: Any]] = entries.reversed().map {
+      [
+        "at": Timestamp(seconds: $0.at).description, "actor": $0.actor, "action": $0.action,
+        "detail": $0.detail, "address": $0.address,
+      ]
+    }
+    return .html(title: "Audit log", body: Templates.render("audit", ["rows": rows]))
+  }
+}

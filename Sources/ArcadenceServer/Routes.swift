@@ -1,0 +1,142 @@
+import ArcadenceStore
+
+/// The kinds of id a URL can name (serve.md: rep, team, customer, invoice, case).
+public enum IdKind: String, Sendable, CaseIterable {
+  case rep, team
+}
+
+/// The pages of the app.
+public enum Page: String, Sendable, CaseIterable {
+  case home, kpis, scorecards, scorecard, worklist, audit
+}
+
+/// One route: its path, the roles that may use it, and the id its path names.
+///
+/// Every page is declared once in ``Routes/all``; the router registers exactly these and
+/// the authorisation matrix test enumerates them, so a route cannot escape the check.
+public struct Route: Sendable {
+  public var page: Page
+  /// The path, with `:rep` or `:team` for the id it names.
+  public var path: String
+  public var roles: Set<UserRole>
+  /// The id the path names, if any. Ids in the query string (`rep`, `team`) are checked too,
+  /// on every route.
+  public var names: IdKind?
+
+  /// The path with `id` in place of its parameter.
+  public func url(id: String? = nil) -> String {
+    guard let names, let id else { return path }
+    return path.replacingOccurrences(of: ":" + names.rawValue, with: URLText.pathComponent(id))
+  }
+}
+
+/// The route table.
+public enum Routes {
+  static let everyone = Set(UserRole.allCases)
+  static let readers: Set<UserRole> = [.manager, .leadership, .analyst, .admin]
+
+  /// Every page behind the login, with who may open it (serve.md's role table): KPIs for
+  /// managers (their teams), leadership, analysts and admins, and so the list of scorecards
+  /// in scope; one scorecard for all (a rep their own); worklists for reps (their own) and managers (their teams' reps); the audit
+  /// log for admins.
+  public static let all: [Route] = [
+    Route(page: .home, path: "/", roles: everyone, names: nil),
+    Route(page: .kpis, path: "/kpis", roles: readers, names: nil),
+    Route(page: .scorecards, path: "/scorecards", roles: readers, names: nil),
+    Route(page: .scorecard, path: "/scorecard/:rep", roles: everyone, names: .rep),
+    Route(page: .worklist, path: "/worklist/:rep", roles: [.rep, .manager], names: .rep),
+    Route(page: .audit, path: "/audit", roles: [.admin], names: nil),
+  ]
+
+  /// The route of a page.
+  public static func route(_ page: Page) -> Route {
+    all.first { $0.page == page } ?? all[0]
+  }
+}
+
+/// What a user may see: the reps (ledger indices) and teams in their scope.
+public struct Visibility: Sendable, Equatable {
+  /// Rep indices in scope, ascending.
+  public var reps: [Int]
+  /// Teams in scope, sorted.
+  public var teams: [String]
+  /// Whether the scope is everyone (leadership, analyst, admin).
+  public var everyone: Bool
+
+  /// The scope of `user` in `ledger`: a rep sees their rep; a manager their teams' reps
+  /// (inactive ones included); every other role everyone. Nothing the browser sends enters.
+  public init(user: ServerUser, ledger: Ledger) {
+    switch user.role {
+    case .rep:
+      reps = user.repId.flatMap { ledger.rep($0) }.map { [$0] } ?? []
+      teams = []
+      everyone = false
+    case .manager:
+      let mine = Set(user.teams)
+      reps = ledger.repTeams.indices.filter { ledger.repTeams[$0].map(mine.contains) ?? false }
+      teams = ledger.teams.filter(mine.contains)
+      everyone = false
+    case .leadership, .analyst, .admin:
+      reps = Array(ledger.repIds.indices)
+      teams = ledger.teams
+      everyone = true
+    }
+  }
+
+  /// Whether the rep with this id exists and is in scope.
+  public func has(rep id: String, in ledger: Ledger) -> Bool {
+    guard let i = ledger.rep(id) else { return false }
+    return everyone || reps.contains(i)
+  }
+
+  /// Whether the team exists and is in scope.
+  public func has(team: String) -> Bool { teams.contains(team) }
+}
+
+/// The outcome of the access check.
+public enum Decision: Sendable, Equatable {
+  case allow(Visibility)
+  /// The role may not use this page (403).
+  case forbidden
+  /// An id outside the user's scope, or no such id (404: no hint that it exists).
+  case notFound
+}
+
+/// The one access check: every request behind the login passes here before its handler.
+public enum Access {
+  /// Decides 200/403/404 from the user, the route and every id the URL names (`ids`: the
+  /// path's id and the query's `rep`/`team`). The role is checked first, so a page the role
+  /// may not use answers 403 whatever id it names.
+  public static func decide(
+    user: ServerUser, route: Route, ids: [(IdKind, String)], ledger: Ledger
+  ) -> Decision {
+    guard route.roles.contains(user.role) else { return .forbidden }
+    let visible = Visibility(user: user, ledger: ledger)
+    for (kind, id) in ids {
+      switch kind {
+      case .rep: if !visible.has(rep: id, in: ledger) { return .notFound }
+      case .team: if !visible.has(team: id) { return .notFound }
+      }
+    }
+    return .allow(visible)
+  }
+}
+
+/// Percent-encoding for ids placed in URLs.
+enum URLText {
+  /// `id` as one path segment or query value: everything but unreserved characters
+  /// (RFC 3986) percent-encoded.
+  static func pathComponent(_ id: String) -> String {
+    var out = ""
+    for byte in id.utf8 {
+      let c = Character(Unicode.Scalar(byte))
+      if c.isASCII, c.isLetter || c.isNumber || "-._~".contains(c) {
+        out.append(c)
+      } else {
+        let hex = String(byte, radix: 16, uppercase: true)
+        out += "%" + (hex.count == 1 ? "0" + hex : hex)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// A random 128-bit value as 32 lowercase hex digits (session ids, CSRF tokens).
+func randomToken() -> String {
+  var rng = SystemRandomNumberGenerator()
+  let words = [rng.next() as UInt64, rng.next() as UInt64]
+  return words.map { w in
+    let hex = String(w, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }.joined()
+}
+
+/// One logged-in browser: whose it is, its CSRF token, and when it was last used.
+public struct Session: Sendable, Equatable {
+  public var id: String
+  public var login: String
+  public var csrf: String
+  public var lastSeen: Int64
+}
+
+/// The sessions of a running server, in memory (serve.md, "Accounts and sessions").
+///
+/// Random 128-bit ids; a session idle longer than ``idleLimit`` seconds is gone; logout
+/// removes it. A restart ends every session (everyone logs in again): nothing about a
+/// session is written to the store, so a copied store file carries no live session.
+public actor SessionStore {
+  /// Idle expiry in seconds (default 8 h).
+  public let idleLimit: Int64
+  private var sessions: [String: Session] = [:]
+  /// The clock, in seconds since the epoch (tests move it).
+  private var clock: @Sendable () -> Int64
+
+  public init(
+    idleLimit: Int64 = 8 * 3600, clock: @escaping @Sendable () -> Int64 = SessionStore.now
+  ) {
+    self.idleLimit = idleLimit
+    self.clock = clock
+  }
+
+  public static let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+  /// Replaces the clock (tests).
+  public func setClock(_ clock: @escaping @Sendable () -> Int64) { self.clock = clock }
+
+  /// Opens a session for `login`.
+  public func open(login: String) -> Session {
+    let s = Session(id: randomToken(), login: login, csrf: randomToken(), lastSeen: clock())
+    sessions[s.id] = s
+    return s
+  }
+
+  /// The session with this id if it has not been idle too long (and marks it used); an
+  /// expired one is removed.
+  public func touch(_ id: String) -> Session? {
+    guard var s = sessions[id] else { return nil }
+    let now = clock()
+    guard now - s.lastSeen <= idleLimit else {
+      sessions[id] = nil
+      return nil
+    }
+    s.lastSeen = now
+    sessions[id] = s
+    return s
+  }
+
+  /// The session with this id, without marking it used (for the log line).
+  public func peek(_ id: String) -> Session? { sessions[id] }
+
+  /// Ends a session.
+  public func close(_ id: String) { sessions[id] = nil }
+
+  /// Ends every session of `login` (a disabled user).
+  public func closeAll(login: String) { sessions = sessions.filter { $0.value.login != login } }
+
+  /// How many sessions are open.
+  public var count: Int { sessions.count }
+}
+
+/// Failed logins counted per account and per address over a sliding window; past the limit
+/// every attempt is refused without checking the password (serve.md: rate-limited per
+/// account and per address, not saying whether the account exists).
+public actor LoginThrottle {
+  /// Failures allowed per login name within ``window`` seconds.
+  public let perAccount: Int
+  /// Failures allowed per address within ``window`` seconds.
+  public let perAddress: Int
+  public let window: Int64
+  private var failures: [String: [Int64]] = [:]
+  private let clock: @Sendable () -> Int64
+
+  public init(
+    perAccount: Int = 5, perAddress: Int = 20, window: Int64 = 15 * 60,
+    clock: @escaping @Sendable () -> Int64 = SessionStore.now
+  ) {
+    self.perAccount = perAccount
+    self.perAddress = perAddress
+    self.window = window
+    self.clock = clock
+  }
+
+  private func recent(_ key: String, now: Int64) -> Int {
+    let kept = (failures[key] ?? []).filter { now - $0 < window }
+    failures[key] = kept.isEmpty ? nil : kept
+    return kept.count
+  }
+
+  /// Whether another attempt for `login` from `address` may be checked.
+  public func allows(login: String, address: String) -> Bool {
+    let now = clock()
+    return recent("login:" + login, now: now) < perAccount
+      && recent("addr:" + address, now: now) < perAddress
+  }
+
+  /// Counts a failed attempt. Keys whose failures have all left the window are dropped
+  /// once there are many, so made-up login names cannot grow the table without bound.
+  public func failed(login: String, address: String) {
+    let now = clock()
+    if failures.count >= 10_000 {
+      failures = failures.filter { $0.value.contains { now - $0 < window } }
+    }
+    failures["login:" + login, default: []].append(now)
+    failures["addr:" + address, default: []].append(now)
+  }
+
+  /// Clears the account's failures after a successful login.
+  public func succeeded(login: String) { failures["login:" + login] = nil }
+}
