@@ -140,12 +140,12 @@ enum Pages {
       if case .byReason = line.values[i] { return false }
       return true
     }
-    func rank(_ key: String) -> String { (line.ranks[key] ?? nil).map { "#\($0)" } ?? "" }
+    func rank(_ key: MetricKey) -> String { (line.ranks[key] ?? nil).map { "#\($0)" } ?? "" }
     if q["format"] == "csv" {
       var out = CSVWriter.reportLine(["rep_id", "metric", "value", "rank_in_team", "team_median"])
       for (i, d) in metrics {
         out += CSVWriter.reportLine([
-          line.repId, d.key, Format.csv(line.values[i]),
+          line.repId, d.key.rawValue, Format.csv(line.values[i]),
           (line.ranks[d.key] ?? nil).map(String.init) ?? "",
           card.teamMedian(d.key, team: line.team).map { "\($0)" } ?? "",
         ])
