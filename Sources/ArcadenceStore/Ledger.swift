@@ -21,7 +21,6 @@ public struct Ledger: Sendable, Equatable {
   public var repIds: [String] = []
   public var repNames: [String] = []
   public var repTeams: [String?] = []
-  public var repActive: [Bool] = []
 
   // Customers, sorted by customer_id.
   public var customerIds: [String] = []
@@ -86,17 +85,17 @@ public struct Ledger: Sendable, Equatable {
   public var caseEscalationReason: [String?] = []
   /// Summary, investigation and resolution all non-blank and customer_confirmed true.
   public var caseDocumented: [Bool] = []
-  public var caseOrigin: [String] = []
 
   // Tasks.
   public var taskRep: [Int32] = []
   public var taskCustomer: [Int32] = []
+  /// The task's kind (a ``Vocabulary/taskKinds`` word).
   public var taskKind: [String] = []
   public var taskDue: [Int32] = []
   /// completed_on, or `Int32.max` when not completed.
   public var taskCompleted: [Int32] = []
 
-  // Indexes built after loading.
+  // Indexes built after loading (not cached: ``buildIndexes()`` rebuilds them).
   /// Start of each invoice's events in `eventDay`/`eventAmount` (payments and adjustments
   /// applied to it, sorted by day); `invoiceEventStart[i + 1]` is the end.
   public var invoiceEventStart: [Int32] = []

@@ -55,20 +55,37 @@ struct CacheMismatch: Error {
 }
 
 extension Ledger {
-  /// The cache's layout version: change it with any change to the columns below or to how
-  /// the load derives a column from the tables (`caseDocumented`'s rule, say).
+  /// The version of how the load derives a column from the tables: change it when a rule
+  /// changes (`caseDocumented`'s, say). A column added, removed, renamed or moved in the
+  /// lists below needs no change here: ``cachedColumns`` is part of the fingerprint.
   static let cacheFormat: Int64 = 4
 
-  /// The layout version and the vocabularies the load derives columns from (channels,
-  /// reached outcomes, adjustment kinds…), hashed (FNV-1a): a binary whose rules differ
-  /// does not read another's cache.
+  /// The layout version, every cached column (name, kind, table, in write order) and the
+  /// vocabularies the load derives columns from (channels, reached outcomes, adjustment
+  /// kinds…), hashed (FNV-1a): a binary whose columns or rules differ does not read
+  /// another's cache.
   static var cacheFingerprint: Int64 {
     let rules = [
-      ["\(cacheFormat)"], Vocabulary.channels, Vocabulary.outcomes,
-      Vocabulary.reachedOutcomes.sorted(), Vocabulary.taskKinds, Vocabulary.caseOrigins,
-      Vocabulary.escalationReasons, ["credit_memo", "outbound"],
+      ["\(cacheFormat)"], cachedColumns.map { "\($0.kind) \($0.name) \($0.table)" },
+      Vocabulary.channels, Vocabulary.outcomes, Vocabulary.reachedOutcomes.sorted(),
+      Vocabulary.taskKinds, Vocabulary.escalationReasons, ["credit_memo", "outbound"],
     ].map { $0.joined(separator: ",") }.joined(separator: "|")
     return fnv1a(rules)
+  }
+
+  /// Every column the cache holds, in the order ``writeCache(to:stamp:)`` writes them: its
+  /// name (the ``Ledger`` property's), how it is stored, and the table whose rows it has.
+  /// Every stored column of ``Ledger`` but the derived indices must be here (a test checks
+  /// it against the type's own properties and the loader's row counts).
+  static var cachedColumns: [(name: String, kind: String, table: LedgerTable)] {
+    int32Columns.map { ($0.name, "int32", $0.table) }
+      + int64Columns.map { ($0.name, "int64", $0.table) }
+      + optionalInt64Columns.map { ($0.name, "int64?", $0.table) }
+      + boolColumns.map { ($0.name, "bool", $0.table) }
+      + [("activityChannel", "channel", .activities)]
+      + textColumns.map { ($0.name, "text", $0.table) }
+      + wordColumns.map { ($0.name, "word", $0.table) }
+      + optionalTextColumns.map { ($0.name, "word?", $0.table) }
   }
 
   fileprivate typealias Column<T> = (
@@ -126,7 +143,6 @@ extension Ledger {
 
   fileprivate static var boolColumns: [Column<Bool>] {
     [
-      ("repActive", \.repActive, .reps),
       ("adjustmentIsCreditMemo", \.adjustmentIsCreditMemo, .adjustments),
       ("activityOutbound", \.activityOutbound, .activities),
       ("activityReached", \.activityReached, .activities),
@@ -150,7 +166,6 @@ extension Ledger {
   fileprivate static var wordColumns: [Column<String>] {
     [
       ("activityOutcome", \.activityOutcome, .activities),
-      ("caseOrigin", \.caseOrigin, .cases),
       ("taskKind", \.taskKind, .tasks),
     ]
   }

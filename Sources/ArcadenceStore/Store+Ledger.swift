@@ -272,12 +272,11 @@ extension Ledger {
   static func loadParties(_ db: Database, into l: inout Ledger) throws -> (
     reps: ByteKeyIndex, customers: ByteKeyIndex
   ) {
-    try FastStatement(db, sql: "SELECT rep_id, name, team, active FROM reps ORDER BY rep_id")
+    try FastStatement(db, sql: "SELECT rep_id, name, team FROM reps ORDER BY rep_id")
       .forEachRow { r in
         l.repIds.append(r[0])
         l.repNames.append(r[1])
         l.repTeams.append(r[2])
-        l.repActive.append((r[3] as Int64) != 0)
       }
     let reps = ByteKeyIndex(l.repIds)
 
@@ -371,7 +370,8 @@ extension Ledger {
   ) throws {
     // `Vocabulary.adjustmentKinds` is credit_memo, write_off: code 0 is a credit memo.
     let adjustmentKinds = ByteKeyIndex(Vocabulary.adjustmentKinds)
-    let origins = Interned(Vocabulary.caseOrigins)
+    // A case's origin is checked (the store's rules) but not kept: no report reads it.
+    let origins = ByteKeyIndex(Vocabulary.caseOrigins)
     let reasons = Interned(Vocabulary.escalationReasons)
     var bad = false
     defer { if bad { l.breaksRules = true } }
@@ -407,7 +407,7 @@ extension Ledger {
       let notes: [String?] = [r[9], r[10], r[11]]
       let filled = notes.allSatisfy { !($0 ?? "").isBlank }
       l.caseDocumented.append(filled && (r[12] as Int64?) == 1)
-      l.caseOrigin.append(origins.word(r, 13, &bad))
+      if r.key(13, in: origins) < 0 { bad = true }
     }
   }
 

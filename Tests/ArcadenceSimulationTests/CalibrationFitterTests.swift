@@ -23,7 +23,6 @@ import Testing
     l.repIds = ["R1", "R2", "R3"]
     l.repNames = ["Ann", "Bo", "Cy"]
     l.repTeams = [nil, nil, nil]
-    l.repActive = [true, true, true]
     l.customerIds = (1...customers).map { "C\($0)" }
     l.customerNames = l.customerIds
     l.customerSegments = Array(repeating: "smb", count: customers)
@@ -72,7 +71,6 @@ import Testing
     l.caseEscalatedAt = [nil]
     l.caseEscalationReason = [nil]
     l.caseDocumented = [true]
-    l.caseOrigin = ["dispute"]
     let t = LifeTable.fit(Self.input(l), lifts: .assumed)
     #expect(t.days[0] == 7 && t.paid[0] == 1)
     #expect(t.writeOffDays[0] == 7 && t.writeOffEvents.allSatisfy { $0 == 0 })
@@ -244,7 +242,6 @@ import Testing
     l.caseEscalatedAt = [nil, nil, nil, nil]
     l.caseEscalationReason = [nil, nil, nil, nil]
     l.caseDocumented = [true, true, true, true]
-    l.caseOrigin = ["dispute", "dispute", "dispute", "dispute"]
     let r = CaseFit.resolution(Self.input(l))
     #expect(r.count == 2)
     #expect(r.quantiles.first == 1.5 && r.quantiles.last == 3 && r.quantiles[10] == 2.25)

@@ -18,7 +18,6 @@ import Yams
     l.repIds = ["R1"]
     l.repNames = ["Ann"]
     l.repTeams = [nil]
-    l.repActive = [true]
     l.customerIds = ["C1"]
     l.customerNames = ["Acme"]
     l.customerSegments = ["smb"]

@@ -62,7 +62,6 @@ import Testing
     l.repIds = ["R1"]
     l.repNames = ["Ann"]
     l.repTeams = [nil]
-    l.repActive = [true]
     l.customerIds = ["C1", "C2", "C3"]
     l.customerNames = ["A", "B", "C"]
     l.customerSegments = ["s", "s", "s"]
