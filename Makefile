@@ -86,8 +86,10 @@ sample: release
 	rm -rf Data/sample
 	$(BIN) generate --out Data/sample --customers 1500 --months 18 --seed 7
 
+## lint: swift format, and no function over 80 lines in Sources unless it says why
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	python3 Tools/long-functions.py --check 80 Sources > /dev/null
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

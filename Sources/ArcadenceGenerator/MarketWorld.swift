@@ -634,6 +634,8 @@ struct MarketLedger {
   }
 
   func emit(_ inv: Invoice, id: String, _ sink: inout Sink) throws {
+    // long-function: one invoice written to every table it touches (invoice, parts, credit, dispute
+    // case, calls, promises, tasks), in the order the contract reads them
     let c = customers[inv.customer]
     let cid = Self.id("C", inv.customer + 1, 6)
     let rid = Self.id("R", c.rep + 1, 2)

@@ -236,6 +236,8 @@ public final class ArcadenceServer: Sendable {
   func authorised(_ route: Route, _ request: Request, _ context: ServerContext) async throws
     -> Response
   {
+    // long-function: the request pipeline in order: session, user, the one access check, the page,
+    // the audit and log line; split, the order would be harder to see
     guard let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
       let session = await sessions.touch(id)
     else { return ArcadenceServer.redirect("/login") }

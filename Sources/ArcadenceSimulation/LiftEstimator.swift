@@ -307,6 +307,9 @@ public enum LiftEstimator {
   public static func observations(
     ledger l: Ledger, links: InvoiceLinks, until: Day, lifts: Lifts
   ) -> Observations {
+    // long-function: one pass over call tasks, each giving a unit and its days at risk; the steps
+    // share the per-invoice spans, promise windows and decayed contacts, which a split would pass
+    // around
     let u = until.rawValue
     // The rep's day: tasks due and done on time, every kind.
     // The customer's own tasks that day are left out with the task itself: they share its
