@@ -128,6 +128,11 @@ public struct Accounts: Sendable {
 
   /// Checks a new password (length only: it is never shown).
   static func checkPassword(_ password: String) throws {
+    // bcrypt reads a C string: a NUL would end the password early.
+    guard !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      throw ArcadenceError(.usage, "password: no control characters (NUL, tab, newline, …)")
+    }
     guard password.count >= minimumPasswordLength, password.utf8.count <= 72 else {
       throw ArcadenceError(
         .usage,

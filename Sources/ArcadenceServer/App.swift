@@ -68,6 +68,9 @@ public final class ArcadenceServer: Sendable {
     throttle: LoginThrottle = LoginThrottle(), logger: Logger = Logger(label: "arcadence.serve")
   ) throws {
     accounts = try Accounts(store: store)
+    // The decoy hash an unknown login is checked against, made now rather than at the first
+    // unknown login (which would take two bcrypts: a one-time timing signal).
+    _ = Accounts.decoyHash
     ledger = LedgerSource(store: store)
     self.sessions = sessions ?? SessionStore(idleLimit: options.idleLimit)
     self.throttle = throttle
@@ -186,24 +189,33 @@ public final class ArcadenceServer: Sendable {
     }
     let login = form.login ?? ""
     let password = form.password ?? ""
-    guard await throttle.allows(login: login, address: context.address) else {
-      try? accounts.audit(actor: login, action: "login.throttled", address: context.address)
+    // What the audit names: the login if it is a user's, never other typed text (a
+    // password typed into the login box must not reach the log).
+    let accounts = self.accounts
+    let actor =
+      ((try? Accounts.checkLogin(login)) != nil && (try? accounts.user(login)) != nil)
+      ? login : "(unknown login)"
+    switch await throttle.begin(login: login, address: context.address) {
+    case .allowed: break
+    case .refused(let report):
+      if report {
+        try? accounts.audit(actor: actor, action: "login.throttled", address: context.address)
+      }
       return message(
         .tooManyRequests, "Too many attempts",
         "Too many failed logins: wait 15 minutes and try again.")
     }
     // bcrypt takes tens of milliseconds by design: on NIO's blocking pool, not on the
     // threads that serve the other requests.
-    let accounts = self.accounts
     let found = try await NIOThreadPool.singleton.runIfActive {
       try accounts.authenticate(login: login, password: password)
     }
     guard let user = found else {
-      await throttle.failed(login: login, address: context.address)
-      try accounts.audit(actor: login, action: "login.failure", address: context.address)
+      // Counted as a failure by `begin` already.
+      try accounts.audit(actor: actor, action: "login.failure", address: context.address)
       return loginForm(request, message: "Wrong login or password.", login: login)
     }
-    await throttle.succeeded(login: login)
+    await throttle.succeeded(login: login, address: context.address)
     let session = await sessions.open(login: user.login)
     try accounts.audit(actor: user.login, action: "login.success", address: context.address)
     var response = ArcadenceServer.redirect("/")
@@ -378,6 +390,11 @@ struct Guard: RouterMiddleware {
         .internalServerError, "Error", "Something went wrong; it has been logged.")
     }
     for (name, value) in ArcadenceServer.securityHeaders { response.headers[name] = value }
+    // Pages and CSVs behind the login are not kept by the browser or a proxy (the back
+    // button after a logout on a shared machine); the stylesheet and /healthz may be.
+    if !request.uri.path.hasPrefix("/static/"), request.uri.path != "/healthz" {
+      response.headers[.cacheControl] = "no-store"
+    }
     let ms = (ContinuousClock.now - start).components
     server.logger.info(
       "request",

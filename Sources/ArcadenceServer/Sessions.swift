@@ -124,4 +124,42 @@ public actor LoginThrottle {
 
   /// Clears the account's failures after a successful login.
   public func succeeded(login: String) { failures["login:" + login] = nil }
+
+  /// What ``begin(login:address:)`` decided.
+  public enum Decision: Equatable, Sendable {
+    /// The password may be checked; the attempt already counts as a failure.
+    case allowed
+    /// Refused; `report` is true for the first refusal of this login in the window, so
+    /// the audit gets one row per blocked account and window, not one per request.
+    case refused(report: Bool)
+  }
+
+  private var reported: [String: Int64] = [:]
+
+  /// Checks and reserves in one step: an allowed attempt is counted as a failure before
+  /// the password is checked (bcrypt takes tens of milliseconds), so requests sent at once
+  /// cannot all pass the check before the first failure is recorded. A success then gives
+  /// the reservation back (``succeeded(login:address:)``).
+  public func begin(login: String, address: String) -> Decision {
+    let now = clock()
+    guard allows(login: login, address: address) else {
+      let key = "login:" + login
+      if reported.count >= 10_000 { reported = reported.filter { now - $0.value < window } }
+      if let last = reported[key], now - last < window { return .refused(report: false) }
+      reported[key] = now
+      return .refused(report: true)
+    }
+    failed(login: login, address: address)
+    return .allowed
+  }
+
+  /// After a successful login that ``begin(login:address:)`` reserved: the account's
+  /// failures are cleared and the address's reservation is given back.
+  public func succeeded(login: String, address: String) {
+    succeeded(login: login)
+    if var list = failures["addr:" + address], !list.isEmpty {
+      list.removeLast()
+      failures["addr:" + address] = list.isEmpty ? nil : list
+    }
+  }
 }

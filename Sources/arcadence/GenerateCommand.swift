@@ -45,6 +45,13 @@ struct GenerateCommand: ParsableCommand {
   func validate() throws {
     try guarded {
       _ = try startDay()
+      guard World(rawValue: world) != nil else {
+        throw ArcadenceError(
+          .usage,
+          "--world: expected "
+            + World.allCases.map(\.rawValue).joined(separator: " or ")
+            + " (value \"\(world)\")")
+      }
       if world != World.standard.rawValue, selection || reachedLift != nil {
         throw ArcadenceError(
           .usage,

@@ -357,6 +357,9 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
       // The login page echoes the name escaped.
       #expect(text(r).contains("value=\"=HYPERLINK(&quot;http://x&quot;)\""))
     }
+    // Typed text that is no user's login is not audited (LoginHardeningTests); a hostile
+    // actor written by another tool still comes out neutralised.
+    try h.server.accounts.audit(actor: hostileLogin, action: "login.failure", address: "127.0.0.1")
     let (admin, _) = await h.cookie("admin")
     try await h.test { client async throws in
       let csv = text(
@@ -598,6 +601,75 @@ struct CollectingHandler: LogHandler {
       // A malformed query string is a 400, not a trap.
       let bad = try await client.execute(uri: "/kpis?month=%ZZ", method: .get, headers: admin)
       #expect(bad.status == .badRequest)
+    }
+  }
+}
+
+/// Review findings on the login path (stop 22).
+@Suite struct LoginHardeningTests {
+  /// 20 attempts at once with a limit of 5: the check and the reservation are one step, so
+  /// exactly 5 are let through to the password check.
+  @Test func attemptsSentAtOnceCannotAllPassTheCheck() async throws {
+    let throttle = LoginThrottle(perAccount: 5, perAddress: 50, clock: { 1_000 })
+    let decisions = await withTaskGroup(of: LoginThrottle.Decision.self) { group in
+      for _ in 0..<20 { group.addTask { await throttle.begin(login: "lead", address: "a") } }
+      var all: [LoginThrottle.Decision] = []
+      for await d in group { all.append(d) }
+      return all
+    }
+    #expect(decisions.filter { $0 == .allowed }.count == 5)
+    // One refusal is reported for the audit, the other 14 are not.
+    #expect(decisions.filter { $0 == .refused(report: true) }.count == 1)
+    #expect(decisions.filter { $0 == .refused(report: false) }.count == 14)
+  }
+
+  /// A success gives back its reservation: the address's count is what it was before.
+  @Test func aSuccessGivesTheAddressReservationBack() async throws {
+    let throttle = LoginThrottle(perAccount: 5, perAddress: 2, clock: { 1_000 })
+    for _ in 0..<5 {
+      #expect(await throttle.begin(login: "lead", address: "a") == .allowed)
+      await throttle.succeeded(login: "lead", address: "a")
+    }
+    #expect(await throttle.allows(login: "other", address: "a"))
+  }
+
+  /// Text typed into the login box that is no user's login is not written to the audit
+  /// (it could be a password typed into the wrong box); a blocked account gets one
+  /// `login.throttled` row per window however many requests follow.
+  @Test func theAuditNamesOnlyRealLoginsAndOneThrottledRowPerWindow() async throws {
+    let h = try Harness(perAccount: 2)
+    try await h.test { client async throws in
+      _ = try await SessionTests.logIn(client, login: "my secret password", password: "x")
+      for _ in 0..<6 {
+        _ = try await SessionTests.logIn(client, login: "lead", password: "wrong password!")
+      }
+    }
+    let log = try h.server.accounts.auditLog(limit: 100)
+    #expect(!log.contains { $0.actor.contains("secret") })
+    #expect(log.contains { $0.actor == "(unknown login)" && $0.action == "login.failure" })
+    #expect(log.filter { $0.actor == "lead" && $0.action == "login.failure" }.count == 2)
+    #expect(log.filter { $0.actor == "lead" && $0.action == "login.throttled" }.count == 1)
+  }
+
+  @Test func pagesBehindTheLoginAreNotCached() async throws {
+    let h = try Harness()
+    let (rep, _) = await h.cookie("rep1")
+    try await h.test { client async throws in
+      for uri in ["/worklist/R1", "/scorecard/R1?format=csv", "/login", "/kpis"] {
+        let r = try await client.execute(uri: uri, method: .get, headers: rep)
+        #expect(r.headers[.cacheControl] == "no-store", "\(uri)")
+      }
+      let health = try await client.execute(uri: "/healthz", method: .get)
+      #expect(health.headers[.cacheControl] == nil)
+    }
+  }
+
+  @Test func aPasswordWithAControlCharacterIsRefused() throws {
+    let h = try Harness()
+    #expect(throws: ArcadenceError.self) {
+      try h.server.accounts.add(
+        login: "eve", role: .leadership, repId: nil, teams: [], password: "twelve chars\u{0}x",
+        actor: "test")
     }
   }
 }
