@@ -15,48 +15,10 @@ enum Pages {
   /// The period of the query string (`quarter`, `month`, `week`, or `from`+`to`), or the
   /// latest full quarter of the data. Mistakes are usage errors naming the parameter.
   static func period(_ q: [String: String], lastDay: Day?) throws -> Period {
-    let given = [
-      q["from"] != nil || q["to"] != nil, q["quarter"] != nil, q["month"] != nil,
-      q["week"] != nil,
-    ].filter { $0 }.count
-    guard given <= 1 else {
-      throw ArcadenceError(.usage, "name the period one way: from/to, quarter, month or week")
-    }
-    if let v = q["quarter"] {
-      guard let p = Period.parseQuarter(v) else {
-        throw ArcadenceError(.usage, "quarter: expected YYYY-Qn such as 2026-Q3 (value \"\(v)\")")
-      }
-      return p
-    }
-    if let v = q["month"] {
-      guard let p = Period.parseMonth(v) else {
-        throw ArcadenceError(.usage, "month: expected YYYY-MM such as 2026-07 (value \"\(v)\")")
-      }
-      return p
-    }
-    if let v = q["week"] {
-      guard let p = Period.parseISOWeek(v) else {
-        throw ArcadenceError(.usage, "week: expected YYYY-Www such as 2026-W27 (value \"\(v)\")")
-      }
-      return p
-    }
-    if q["from"] != nil || q["to"] != nil {
-      guard let f = q["from"], let t = q["to"] else {
-        throw ArcadenceError(.usage, "from and to go together")
-      }
-      guard let a = Day(iso: f) else {
-        throw ArcadenceError(.usage, "from: not a valid date (YYYY-MM-DD) (value \"\(f)\")")
-      }
-      guard let b = Day(iso: t) else {
-        throw ArcadenceError(.usage, "to: not a valid date (YYYY-MM-DD) (value \"\(t)\")")
-      }
-      guard a <= b else { throw ArcadenceError(.usage, "to (\(t)) is before from (\(f))") }
-      return try Span.period(Period(from: a, to: b), option: "from/to")
-    }
-    guard let lastDay else {
-      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
-    }
-    return Period.latestFullQuarter(endingBy: lastDay)
+    try PeriodChoice(
+      from: q["from"], to: q["to"], quarter: q["quarter"], month: q["month"], week: q["week"],
+      prefix: ""
+    ).resolve(lastDay: { lastDay })
   }
 
   /// The URL of the same page as CSV.

@@ -11,12 +11,17 @@ struct PeriodOptions: ParsableArguments {
   @Option(help: "A calendar month, e.g. 2026-07.") var month: String?
   @Option(help: "An ISO week, e.g. 2026-W27 (Monday to Sunday).") var week: String?
 
+  /// The options as the one period rule reads them (``PeriodChoice``).
+  var choice: PeriodChoice {
+    PeriodChoice(from: from, to: to, quarter: quarter, month: month, week: week, prefix: "--")
+  }
+
   /// Whether any period option was given.
-  var isGiven: Bool { [from, to, quarter, month, week].contains { $0 != nil } }
+  var isGiven: Bool { choice.isGiven }
 
   /// The period named, or the latest full quarter of the data when none is.
   func resolve(ledger: Ledger) throws -> Period {
-    try resolve(lastDay: { ledger.lastEventDay })
+    try choice.resolve(lastDay: { ledger.lastEventDay })
   }
 
   /// A malformed period is a usage error before the store is opened.
@@ -25,55 +30,11 @@ struct PeriodOptions: ParsableArguments {
   /// The period named, or the latest full quarter ending by `lastDay()` (the last day of the
   /// data, asked for only when no period is named).
   func resolve(lastDay: () throws -> Day?) throws -> Period {
-    if let period = try named() { return period }
-    guard let last = try lastDay() else {
-      throw ArcadenceError(.usage, "the store is empty: import data first, or name a period")
-    }
-    return Period.latestFullQuarter(endingBy: last)
+    try choice.resolve(lastDay: lastDay)
   }
 
   /// The period the options name, nil when none is.
-  func named() throws -> Period? {
-    let given = [from != nil || to != nil, quarter != nil, month != nil, week != nil]
-      .filter { $0 }.count
-    guard given <= 1 else {
-      throw ArcadenceError(
-        .usage, "name the period one way: --from/--to, --quarter, --month or --week")
-    }
-    if let q = quarter {
-      guard let p = Period.parseQuarter(q) else {
-        throw ArcadenceError(.usage, "--quarter: expected YYYY-Qn such as 2026-Q3 (value \"\(q)\")")
-      }
-      return p
-    }
-    if let m = month {
-      guard let p = Period.parseMonth(m) else {
-        throw ArcadenceError(.usage, "--month: expected YYYY-MM such as 2026-07 (value \"\(m)\")")
-      }
-      return p
-    }
-    if let w = week {
-      guard let p = Period.parseISOWeek(w) else {
-        throw ArcadenceError(
-          .usage, "--week: expected an ISO week YYYY-Www such as 2026-W27 (value \"\(w)\")")
-      }
-      return p
-    }
-    if from != nil || to != nil {
-      guard let f = from, let t = to else {
-        throw ArcadenceError(.usage, "--from and --to go together")
-      }
-      guard let a = Day(iso: f) else {
-        throw ArcadenceError(.usage, "--from: not a valid date (YYYY-MM-DD) (value \"\(f)\")")
-      }
-      guard let b = Day(iso: t) else {
-        throw ArcadenceError(.usage, "--to: not a valid date (YYYY-MM-DD) (value \"\(t)\")")
-      }
-      guard a <= b else { throw ArcadenceError(.usage, "--to (\(t)) is before --from (\(f))") }
-      return try Span.period(Period(from: a, to: b), option: "--from/--to")
-    }
-    return nil
-  }
+  func named() throws -> Period? { try choice.named() }
 }
 
 /// `--rep` / `--team`.
