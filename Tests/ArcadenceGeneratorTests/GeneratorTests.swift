@@ -12,24 +12,16 @@ import Yams
   let small = GeneratorOptions(
     customers: 120, months: 6, seed: 11, reps: 4, teams: 2, start: Day(iso: "2026-01-01")!)
 
-  func bytes(_ dir: String) throws -> [String: Data] {
-    var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
-      out[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-    }
-    return out
-  }
-
   @Test func sameSeedSameBytesOtherSeedOtherBytes() throws {
     _ = try Generator.run(small, into: root + "/a")
     _ = try Generator.run(small, into: root + "/b")
     var other = small
     other.seed = 12
     _ = try Generator.run(other, into: root + "/c")
-    let a = try bytes(root + "/a")
+    let a = try folderBytes(root + "/a")
     #expect(a.count == 10)  // nine CSV files and generator.yaml
-    #expect(a == (try bytes(root + "/b")))
-    #expect(a["invoices.csv"] != (try bytes(root + "/c"))["invoices.csv"])
+    #expect(a == (try folderBytes(root + "/b")))
+    #expect(a["invoices.csv"] != (try folderBytes(root + "/c"))["invoices.csv"])
   }
 
   @Test func endIsTheLastDayOfTheLastMonth() {
@@ -109,4 +101,14 @@ import Yams
     #expect(window == (try store.loadLedger(selection, useCache: false)))
     #expect(window.activityDay.count < tables.activityDay.count)
   }
+}
+
+/// Every file of a folder by name, for comparing two generated folders byte for byte
+/// (GeneratorTests and MarketWorldTests).
+func folderBytes(_ dir: String) throws -> [String: Data] {
+  var out: [String: Data] = [:]
+  for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+    out[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+  }
+  return out
 }

@@ -11,14 +11,6 @@ import Testing
   let small = GeneratorOptions(
     customers: 150, months: 12, seed: 5, reps: 4, teams: 2, start: Day(iso: "2026-01-01")!)
 
-  func bytes(_ dir: String) throws -> [String: Data] {
-    var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
-      out[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-    }
-    return out
-  }
-
   func imported(
     _ options: GeneratorOptions, _ settings: MarketWorld.Settings = .init(), _ name: String
   )
@@ -37,14 +29,14 @@ import Testing
     var other = small
     other.seed = 6
     _ = try World.market.generate(other, into: root + "/c")
-    let a = try bytes(root + "/a")
+    let a = try folderBytes(root + "/a")
     #expect(a.count == 9)  // the nine CSV files
-    #expect(a == (try bytes(root + "/b")))
-    #expect(a["invoices.csv"] != (try bytes(root + "/c"))["invoices.csv"])
+    #expect(a == (try folderBytes(root + "/b")))
+    #expect(a["invoices.csv"] != (try folderBytes(root + "/c"))["invoices.csv"])
     // The default world is the existing generator, byte for byte.
     _ = try World.standard.generate(small, into: root + "/s")
     _ = try Generator.run(small, into: root + "/g")
-    #expect(try bytes(root + "/s") == (try bytes(root + "/g")))
+    #expect(try folderBytes(root + "/s") == (try folderBytes(root + "/g")))
   }
 
   @Test func theWorldSatisfiesTheDataContract() throws {
