@@ -135,6 +135,7 @@ let package = Package(
       name: "ArcadenceServerTests",
       dependencies: [
         "ArcadenceServer", "ArcadenceStore", "ArcadenceCore", "ArcadenceTestSupport",
+        "ArcadenceAnalytics",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

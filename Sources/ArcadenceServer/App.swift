@@ -86,7 +86,8 @@ public final class ArcadenceServer: Sendable {
   ) -> Response {
     var nav: [[String: String]] = []
     if let user {
-      for route in Routes.all where route.roles.contains(user.role) && route.names == nil {
+      for route in Routes.all
+      where route.roles.contains(user.role) && route.names == nil && route.page != .drill {
         nav.append(["href": route.path, "label": route.page.rawValue])
       }
       if let rep = user.repId {
@@ -275,6 +276,9 @@ public final class ArcadenceServer: Sendable {
     }
     if let r = query["rep"] { ids.append((.rep, r)) }
     if let t = query["team"] { ids.append((.team, t)) }
+    if let c = query["customer"] { ids.append((.customer, c)) }
+    if let i = query["invoice"] { ids.append((.invoice, i)) }
+    if let k = query["case"] { ids.append((.caseId, k)) }
     let visible: Visibility
     switch Access.decide(user: user, route: route, ids: ids, ledger: ledger) {
     case .forbidden:
@@ -309,6 +313,16 @@ public final class ArcadenceServer: Sendable {
           list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
       case .audit:
         body = Pages.audit(entries: try accounts.auditLog(limit: 1000), query: query)
+      case .drill:
+        body = try Pages.drill(ledger: ledger, visible: visible, query: query)
+      case .customer:
+        body = try Pages.customer(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .invoice:
+        body = try Pages.invoice(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .casePage:
+        body = try Pages.casePage(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .review:
+        body = try Pages.review(ledger: ledger, visible: visible, query: query)
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(
