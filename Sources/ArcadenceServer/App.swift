@@ -341,7 +341,10 @@ public final class ArcadenceServer: Sendable {
         status: .ok,
         headers: [
           .contentType: "text/csv; charset=utf-8",
-          .contentDisposition: "attachment; filename=\"\(FileName.safe(name))\"",
+          // A name the pages built from safe parts is kept (with its `.csv`); any other
+          // gets FileName's safe form.
+          .contentDisposition:
+            "attachment; filename=\"\(FileName.isFileName(name) ? name : FileName.safe(name))\"",
         ],
         body: .init(byteBuffer: ByteBuffer(string: text)))
     }

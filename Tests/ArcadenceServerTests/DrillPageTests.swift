@@ -61,10 +61,13 @@ func unescapedHref(_ s: Substring) -> String { s.replacingOccurrences(of: "&amp;
       #expect(cases == ["K5", "K3"])
       #expect(
         page.contains("<td class=\"num\">85</td>") && page.contains("<td class=\"num\">29</td>"))
-      let csv = text(
-        try await client.execute(
-          uri: "/drill?metric=cases_open_over_14d&month=2026-03&format=csv", method: .get,
-          headers: mgr))
+      let download = try await client.execute(
+        uri: "/drill?metric=cases_open_over_14d&month=2026-03&format=csv", method: .get,
+        headers: mgr)
+      #expect(
+        download.headers[.contentDisposition]
+          == "attachment; filename=\"cases_open_over_14d-2026-03-01-2026-03-31-cases.csv\"")
+      let csv = text(download)
       let lines = csv.split(separator: "\n")
       #expect(lines.count == 3)
       #expect(lines.dropFirst().map { $0.prefix(3) } == ["K5,", "K3,"])
