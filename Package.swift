@@ -69,7 +69,7 @@ let package = Package(
       name: "ArcadenceServer",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
-        "ArcadenceSimulation",
+        "ArcadenceSimulation", "ArcadenceCharts",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

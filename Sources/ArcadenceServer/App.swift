@@ -45,6 +45,8 @@ public final class ArcadenceServer: Sendable {
   public let sessions: SessionStore
   public let throttle: LoginThrottle
   public let options: ServeOptions
+  /// The charts drawn on request, per store generation, period and scope.
+  public let charts = ChartCache()
   let logger: Logger
 
   static let sessionCookie = "arcadence_session"
@@ -87,7 +89,9 @@ public final class ArcadenceServer: Sendable {
     var nav: [[String: String]] = []
     if let user {
       for route in Routes.all
-      where route.roles.contains(user.role) && route.names == nil && route.page != .drill {
+      where route.roles.contains(user.role) && route.names == nil
+        && route.page != .drill && route.page != .chart
+      {
         nav.append(["href": route.path, "label": route.page.rawValue])
       }
       if let rep = user.repId {
@@ -323,6 +327,22 @@ public final class ArcadenceServer: Sendable {
         body = try Pages.casePage(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
       case .review:
         body = try Pages.review(ledger: ledger, visible: visible, query: query)
+      case .charts:
+        let (l, generation) = try await self.ledger.currentWithGeneration()
+        body = try await Pages.charts(
+          ledger: l, generation: generation, cache: charts, visible: visible, query: query)
+      case .chart:
+        let (l, generation) = try await self.ledger.currentWithGeneration()
+        guard
+          let svg = try await Pages.chartSVG(
+            ledger: l, generation: generation, cache: charts, visible: visible, query: query)
+        else {
+          return page(
+            .notFound, title: "Not found",
+            body: Templates.render("message", ["heading": "Not found", "text": "No such chart."]),
+            user: user, session: session)
+        }
+        return svg
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(

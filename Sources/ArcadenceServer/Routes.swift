@@ -15,6 +15,8 @@ public enum Page: String, Sendable, CaseIterable {
   case drill, customer, invoice
   case casePage = "case"
   case review
+  /// The chart set for a period and scope, and one chart of it as SVG.
+  case charts, chart
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -61,6 +63,8 @@ public enum Routes {
     Route(page: .invoice, path: "/invoice/:invoice", roles: everyone, names: .invoice),
     Route(page: .casePage, path: "/case/:case", roles: everyone, names: .caseId),
     Route(page: .review, path: "/review", roles: readers, names: nil),
+    Route(page: .charts, path: "/charts", roles: readers, names: nil),
+    Route(page: .chart, path: "/chart.svg", roles: readers, names: nil),
   ]
 
   /// The route of a page.

@@ -19,7 +19,8 @@ enum Templates {
   static let library: MustacheLibrary = {
     MustacheContentTypes.register(ArcadenceHTML(), named: contentType)
     var library = MustacheLibrary()
-    for (name, text) in sources.merging(drillSources, uniquingKeysWith: { a, _ in a }) {
+    let all = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
+    for (name, text) in all {
       // The pragma makes every template escape through HTML.escape.
       try? library.register("{{% CONTENT_TYPE: \(contentType)}}" + text, named: name)
     }

@@ -1,5 +1,6 @@
 import ArcadenceAnalytics
 import ArcadenceCore
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -185,5 +186,50 @@ func unescapedHref(_ s: Substring) -> String { s.replacingOccurrences(of: "&amp;
         uri: "/review?format=csv&table=nope", method: .get, headers: mgr)
       #expect(table.status == .badRequest)
     }
+  }
+}
+
+@Suite struct ChartPageTests {
+  /// The charts page lists the chart set of the period and scope as images drawn on request;
+  /// each is drawn once per store generation and parameters, and drawn again after a write.
+  @Test func chartsAreDrawnOnRequestAndCachedPerGeneration() async throws {
+    let h = try Harness()
+    let (lead, _) = await h.cookie("lead")
+    let (mgr, _) = await h.cookie("mgr")
+    let src = "/chart.svg?from=2026-03-01&name=cash-weekly&to=2026-03-31"
+    try await h.test { client async throws in
+      let page = text(
+        try await client.execute(uri: "/charts?month=2026-03", method: .get, headers: lead))
+      #expect(page.contains("<img src=\"\(src.replacingOccurrences(of: "&", with: "&amp;"))\""))
+      let first = try await client.execute(uri: src, method: .get, headers: lead)
+      #expect(first.status == .ok)
+      #expect(first.headers[.contentType] == "image/svg+xml")
+      #expect(text(first).contains("<svg"))
+      let again = try await client.execute(uri: src, method: .get, headers: lead)
+      #expect(again.body == first.body)
+      // A manager's team chart: rep names are drawn as outlines, never as markup.
+      let team = text(
+        try await client.execute(
+          uri: "/chart.svg?name=reps-A&month=2026-03", method: .get, headers: mgr))
+      #expect(team.contains("<svg") && !team.contains("<script") && !team.contains("\u{202E}"))
+      let unknown = try await client.execute(
+        uri: "/chart.svg?name=nope&month=2026-03", method: .get, headers: lead)
+      #expect(unknown.status == .notFound)
+    }
+    // One set for (everyone, March) and one for (team A, March); two charts drawn.
+    #expect(await h.server.charts.built == 2)
+    #expect(await h.server.charts.drawn == 2)
+    try await h.store.pool.write {
+      try $0.execute(
+        sql: """
+          INSERT INTO payments (payment_id, customer_id, invoice_id, received_on, amount, method)
+          VALUES ('P9', 'C1', NULL, ?, 1000, 'ach')
+          """, arguments: [Day(iso: "2026-03-09").map { Int($0.rawValue) }])
+    }
+    try await h.test { client async throws in
+      #expect(try await client.execute(uri: src, method: .get, headers: lead).status == .ok)
+    }
+    #expect(await h.server.charts.built == 3)
+    #expect(await h.server.charts.drawn == 3)
   }
 }
