@@ -50,9 +50,35 @@ public actor ChartCache {
     guard let entry = set.entries.first(where: { $0.name == name }) else { return nil }
     let bytes = try CairoRenderer().render(entry.chart, format: .svg)
     drawn += 1
+    keep(bytes, key)
+    return bytes
+  }
+
+  private func keep(_ bytes: [UInt8], _ key: String) {
     svgs[key] = bytes
     svgOrder.append(key)
     if svgOrder.count > ChartCache.maxCharts { svgs[svgOrder.removeFirst()] = nil }
+  }
+
+  /// The names of the weekly review's charts (``ReviewPage``).
+  static let reviewCharts = ["review-pareto", "review-trend"]
+
+  /// One chart of the weekly review of `week` (``ReviewPage/paretoChart(_:)`` or
+  /// ``ReviewPage/trendChart(_:)``) as SVG, or nil for another name.
+  func reviewSVG(name: String, ledger: Ledger, generation: Int64?, week: Period, scope: Scope)
+    throws -> [UInt8]?
+  {
+    guard ChartCache.reviewCharts.contains(name) else { return nil }
+    let key = ChartCache.key(generation: generation, period: week, scope: scope) + "|" + name
+    if let hit = svgs[key] { return hit }
+    let review = try WeeklyReview(ledger: ledger, week: week, scope: scope)
+    let renderer = CairoRenderer()
+    let bytes =
+      name == "review-pareto"
+      ? try renderer.render(ReviewPage.paretoChart(review), format: .svg)
+      : try renderer.render(ReviewPage.trendChart(review), format: .svg)
+    drawn += 1
+    keep(bytes, key)
     return bytes
   }
 }
@@ -102,13 +128,18 @@ extension Pages {
     ledger l: Ledger, generation: Int64?, cache: ChartCache, visible: Visibility,
     query q: [String: String]
   ) async throws -> Response? {
-    let period = try period(q, lastDay: l.lastEventDay)
     let scope = try scope(q, visible: visible)
-    guard
-      let bytes = try await cache.svg(
-        name: q["name"] ?? "cash-weekly", ledger: l, generation: generation, period: period,
-        scope: scope)
-    else { return nil }
+    let name = q["name"] ?? "cash-weekly"
+    let drawing: [UInt8]?
+    if ChartCache.reviewCharts.contains(name) {
+      drawing = try await cache.reviewSVG(
+        name: name, ledger: l, generation: generation, week: try reviewWeek(q, l), scope: scope)
+    } else {
+      drawing = try await cache.svg(
+        name: name, ledger: l, generation: generation,
+        period: try period(q, lastDay: l.lastEventDay), scope: scope)
+    }
+    guard let bytes = drawing else { return nil }
     return Response(
       status: .ok, headers: [.contentType: "image/svg+xml"],
       body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -116,12 +147,17 @@ extension Pages {
 }
 
 extension Templates {
-  /// The charts page.
+  /// The charts page, and the weekly review's charts.
   static let chartSources: [String: String] = [
+    "reviewCharts": """
+    {{#hasCharts}}<h2>Charts</h2>{{/hasCharts}}
+    {{#charts}}<figure><img src="{{src}}" alt="{{caption}}" width="800"/><figcaption>{{caption}}</figcaption></figure>
+    {{/charts}}
+    """,
     "charts": """
     <h1>{{heading}}</h1>
     {{#charts}}<figure><img src="{{src}}" alt="{{caption}}" width="800"/><figcaption>{{caption}}</figcaption></figure>
     {{/charts}}
-    """
+    """,
   ]
 }

@@ -409,21 +409,52 @@ extension Pages {
 
   // MARK: weekly review
 
+  /// The weekly review's Pareto and trend as images drawn on request (`/chart.svg`) for the
+  /// review's week and scope; nothing for a week with no cases.
+  static func reviewFigures(_ r: WeeklyReview, scope: Scope) -> String {
+    // The Pareto and the trend, drawn on request (/chart.svg) for this week and scope.
+    var chartQuery: [String: String] = ["week": r.weekLabel]
+    switch scope {
+    case .everyone: break
+    case .rep(let rep): chartQuery["rep"] = rep
+    case .team(let team): chartQuery["team"] = team
+    }
+    var charts: [[String: String]] = []
+    if !r.causes.isEmpty {
+      chartQuery["name"] = "review-pareto"
+      charts.append([
+        "src": url(Routes.route(.chart).path, chartQuery),
+        "caption": "Pareto of the \(r.casesOpened) cases opened in \(r.weekLabel) by root "
+          + "cause, with the cumulative share.",
+      ])
+    }
+    if !r.trend.isEmpty {
+      chartQuery["name"] = "review-trend"
+      charts.append([
+        "src": url(Routes.route(.chart).path, chartQuery),
+        "caption": "Weekly cases of the top \(r.trend.count) causes over the 8 weeks ending "
+          + "\(r.weekLabel).",
+      ])
+    }
+    return Templates.render("reviewCharts", ["charts": charts, "hasCharts": !charts.isEmpty])
+  }
+
+  /// The query's ISO `week`, or the last full ISO week of the data.
+  static func reviewWeek(_ q: [String: String], _ l: Ledger) throws -> Period {
+    if let named = try PeriodChoice(week: q["week"], prefix: "").named() { return named }
+    guard let last = l.lastEventDay else {
+      throw ArcadenceError(.usage, "the store is empty: import data first")
+    }
+    return Period.lastFullISOWeek(endingBy: last)
+  }
+
   /// `/review?week=2026-W14&team=…`: the weekly root-cause review (``WeeklyReview``) for the
   /// week (by default the last full ISO week of the data) and the scope (a manager's first
   /// team by default, everyone for leadership).
   static func review(ledger l: Ledger, visible: Visibility, query q: [String: String]) throws
     -> PageBody
   {
-    let week: Period
-    if let named = try PeriodChoice(week: q["week"], prefix: "").named() {
-      week = named
-    } else {
-      guard let last = l.lastEventDay else {
-        throw ArcadenceError(.usage, "the store is empty: import data first")
-      }
-      week = Period.lastFullISOWeek(endingBy: last)
-    }
+    let week = try reviewWeek(q, l)
     let scope = try scope(q, visible: visible)
     let r = try WeeklyReview(ledger: l, week: week, scope: scope)
     let causes = PageTable(
@@ -485,7 +516,8 @@ extension Pages {
       context["teams"] = visible.teams.map { ["value": $0, "selected": q["team"] == $0] }
       context["teamDefault"] = visible.everyone ? "everyone" : "—"
       let picker = Templates.render("weekPicker", context)
-      page = .html(title: title, body: picker + body)
+      let figures = reviewFigures(r, scope: scope)
+      page = .html(title: title, body: picker + body + figures)
     }
     return page
   }

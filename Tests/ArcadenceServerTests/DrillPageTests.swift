@@ -175,6 +175,13 @@ func unescapedHref(_ s: Substring) -> String { s.replacingOccurrences(of: "&amp;
         page.contains("<td class=\"num\">76</td>") && page.contains("<td class=\"num\">20</td>"))
       #expect(page.contains("<a href=\"/review?week=2026-W11\">← 2026-W11</a>"))
       #expect(page.contains("<a href=\"/review?week=2026-W13\">2026-W13 →</a>"))
+      // The Pareto and the trend, drawn on request for the same week and team.
+      let pareto = "/chart.svg?name=review-pareto&team=A&week=2026-W12"
+      #expect(page.contains("<img src=\"\(pareto.replacingOccurrences(of: "&", with: "&amp;"))\""))
+      let svg = try await client.execute(uri: pareto, method: .get, headers: mgr)
+      #expect(svg.status == .ok)
+      #expect(svg.headers[.contentType] == "image/svg+xml")
+      #expect(text(svg).contains("<svg"))
       let csv = text(
         try await client.execute(
           uri: "/review?week=2026-W12&format=csv&table=stuck", method: .get, headers: mgr))
