@@ -137,7 +137,8 @@ enum Pages {
       "team": line.team.map { "Team \($0) (\(card.teamSize($0)) reps)" } ?? "No team",
       "rows": rows,
       "csv": csvURL(path: Routes.route(.scorecard).url(id: repId), query: picked),
-      "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : "",
+      // false, not "": Mustache renders a section for any string, the empty one included.
+      "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : false,
     ]
     return .html(title: "Scorecard \(repId)", body: Templates.render("scorecard", context))
   }
@@ -164,7 +165,7 @@ enum Pages {
       [
         "repId": line.repId, "name": line.name, "team": line.team ?? "—",
         "href": Routes.route(.scorecard).url(id: line.repId),
-        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : "",
+        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : false,
         "cells": columns.map { c in
           let rank = (line.ranks[c.key] ?? nil).map { " #\($0)" } ?? ""
           return ["value": Scorecard.cell(line.values[c.index], key: c.key) + rank]

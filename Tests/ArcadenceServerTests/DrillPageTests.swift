@@ -196,6 +196,29 @@ func unescapedHref(_ s: Substring) -> String { s.replacingOccurrences(of: "&amp;
   }
 }
 
+@Suite struct EmptyLinkTests {
+  /// No page links to nowhere: leadership may not open worklists, so its scorecards carry no
+  /// worklist link (it used to be `<a href="">`, a link to the page itself).
+  @Test func noPageHasAnEmptyLink() async throws {
+    let h = try Harness()
+    let (lead, _) = await h.cookie("lead")
+    let (mgr, _) = await h.cookie("mgr")
+    try await h.test { client async throws in
+      for (uri, headers) in [
+        ("/scorecard/R1", lead), ("/scorecards", lead), ("/scorecard/R1", mgr),
+        ("/scorecards", mgr), ("/customer/C1", lead), ("/review?week=2026-W12", lead),
+        ("/drill?metric=calls&month=2026-03", lead), ("/charts?month=2026-03", lead),
+      ] {
+        let body = text(try await client.execute(uri: uri, method: .get, headers: headers))
+        #expect(body.contains("<a href=\"/"), "\(uri)")
+        #expect(!body.contains("href=\"\""), "\(uri)")
+      }
+      let card = text(try await client.execute(uri: "/scorecard/R1", method: .get, headers: mgr))
+      #expect(card.contains("<a href=\"/worklist/R1\">Worklist</a>"))
+    }
+  }
+}
+
 @Suite struct ChartPageTests {
   /// The charts page lists the chart set of the period and scope as images drawn on request;
   /// each is drawn once per store generation and parameters, and drawn again after a write.
