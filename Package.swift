@@ -69,7 +69,7 @@ let package = Package(
       name: "ArcadenceServer",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
-        "ArcadenceSimulation",
+        "ArcadenceSimulation", "ArcadenceCharts",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -135,6 +135,7 @@ let package = Package(
       name: "ArcadenceServerTests",
       dependencies: [
         "ArcadenceServer", "ArcadenceStore", "ArcadenceCore", "ArcadenceTestSupport",
+        "ArcadenceAnalytics",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -62,7 +62,7 @@ public struct KPIEngine: Sendable {
     var activeInYear = [Bool](repeating: false, count: l.customerIds.count)
     for i in l.invoiceAmount.indices {
       let c = Int(l.invoiceCustomer[i])
-      let r = Int(l.customerRep[c])
+      let r = l.owner(customer: c)
       let issued = l.invoiceIssued[i]
       let due = l.invoiceDue[i]
       let amount = l.invoiceAmount[i]
@@ -94,7 +94,7 @@ public struct KPIEngine: Sendable {
     for k in l.paymentAmount.indices {
       let d = l.paymentReceived[k]
       guard d >= from && d <= to else { continue }
-      let r = Int(l.customerRep[Int(l.paymentCustomer[k])])
+      let r = l.owner(customer: Int(l.paymentCustomer[k]))
       t[r].collected += l.paymentAmount[k]
       t[r].paymentsCount += 1
       if l.paymentInvoice[k] < 0 { t[r].unapplied += l.paymentAmount[k] }
@@ -102,7 +102,7 @@ public struct KPIEngine: Sendable {
 
     // Auto-pay.
     for c in l.customerIds.indices where activeInYear[c] {
-      let r = Int(l.customerRep[c])
+      let r = l.owner(customer: c)
       t[r].autopayActiveCustomers += 1
       if l.autopayEnrolled(c, at: to) { t[r].autopayEnrolledEnd += 1 }
       if l.customerCreated[c] <= start && !l.autopayEnrolled(c, at: start) {
@@ -114,7 +114,7 @@ public struct KPIEngine: Sendable {
 
     // Cases.
     for k in l.caseOpenedAt.indices {
-      let r = Int(l.caseRep[k])
+      let r = l.owner(case: k)
       let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
       let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue }
       if opened >= from && opened <= to { t[r].casesOpened += 1 }

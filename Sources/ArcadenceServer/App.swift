@@ -45,6 +45,8 @@ public final class ArcadenceServer: Sendable {
   public let sessions: SessionStore
   public let throttle: LoginThrottle
   public let options: ServeOptions
+  /// The charts drawn on request, per store generation, period and scope.
+  public let charts = ChartCache()
   let logger: Logger
 
   static let sessionCookie = "arcadence_session"
@@ -86,7 +88,10 @@ public final class ArcadenceServer: Sendable {
   ) -> Response {
     var nav: [[String: String]] = []
     if let user {
-      for route in Routes.all where route.roles.contains(user.role) && route.names == nil {
+      for route in Routes.all
+      where route.roles.contains(user.role) && route.names == nil
+        && route.page != .drill && route.page != .chart
+      {
         nav.append(["href": route.path, "label": route.page.rawValue])
       }
       if let rep = user.repId {
@@ -275,6 +280,9 @@ public final class ArcadenceServer: Sendable {
     }
     if let r = query["rep"] { ids.append((.rep, r)) }
     if let t = query["team"] { ids.append((.team, t)) }
+    if let c = query["customer"] { ids.append((.customer, c)) }
+    if let i = query["invoice"] { ids.append((.invoice, i)) }
+    if let k = query["case"] { ids.append((.caseId, k)) }
     let visible: Visibility
     switch Access.decide(user: user, route: route, ids: ids, ledger: ledger) {
     case .forbidden:
@@ -309,6 +317,32 @@ public final class ArcadenceServer: Sendable {
           list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
       case .audit:
         body = Pages.audit(entries: try accounts.auditLog(limit: 1000), query: query)
+      case .drill:
+        body = try Pages.drill(ledger: ledger, visible: visible, query: query)
+      case .customer:
+        body = try Pages.customer(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .invoice:
+        body = try Pages.invoice(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .casePage:
+        body = try Pages.casePage(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .review:
+        body = try Pages.review(ledger: ledger, visible: visible, query: query)
+      case .charts:
+        let (l, generation) = try await self.ledger.currentWithGeneration()
+        body = try await Pages.charts(
+          ledger: l, generation: generation, cache: charts, visible: visible, query: query)
+      case .chart:
+        let (l, generation) = try await self.ledger.currentWithGeneration()
+        guard
+          let svg = try await Pages.chartSVG(
+            ledger: l, generation: generation, cache: charts, visible: visible, query: query)
+        else {
+          return page(
+            .notFound, title: "Not found",
+            body: Templates.render("message", ["heading": "Not found", "text": "No such chart."]),
+            user: user, session: session)
+        }
+        return svg
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(
@@ -327,7 +361,10 @@ public final class ArcadenceServer: Sendable {
         status: .ok,
         headers: [
           .contentType: "text/csv; charset=utf-8",
-          .contentDisposition: "attachment; filename=\"\(FileName.safe(name))\"",
+          // A name the pages built from safe parts is kept (with its `.csv`); any other
+          // gets FileName's safe form.
+          .contentDisposition:
+            "attachment; filename=\"\(FileName.isFileName(name) ? name : FileName.safe(name))\"",
         ],
         body: .init(byteBuffer: ByteBuffer(string: text)))
     }

@@ -22,6 +22,9 @@ public actor LedgerSource {
     }
   }
 
+  /// The generation the held ledger was read at (nil before the first read).
+  var loadedGeneration: Int64? { generation }
+
   /// The current ledger: read again when the generation moved (one small query per call).
   public func current() throws -> Ledger {
     let g = try currentGeneration()

@@ -33,24 +33,30 @@ enum Pages {
 
   // MARK: KPIs
 
+  /// The scope of the query's `rep` or `team` (both already checked in scope); without
+  /// either, a manager's first team and everyone else's everyone.
+  static func scope(_ q: [String: String], visible: Visibility) throws -> Scope {
+    switch (q["rep"], q["team"]) {
+    case (let r?, nil): return .rep(r)
+    case (nil, let t?): return .team(t)
+    case (nil, nil):
+      // A manager's default is their first team; everyone else sees everyone.
+      if visible.everyone { return .everyone }
+      guard let team = visible.teams.first else {
+        throw ArcadenceError(.usage, "none of your teams has reps in the store")
+      }
+      return .team(team)
+    default: throw ArcadenceError(.usage, "rep or team, not both")
+    }
+  }
+
   /// The KPI pack for the period and scope of the query (`rep` or `team`, both already
   /// checked in scope), the previous period beside it.
   static func kpis(ledger: Ledger, visible: Visibility, user: ServerUser, query q: [String: String])
     throws -> PageBody
   {
     let period = try period(q, lastDay: ledger.lastEventDay)
-    let scope: Scope
-    switch (q["rep"], q["team"]) {
-    case (let r?, nil): scope = .rep(r)
-    case (nil, let t?): scope = .team(t)
-    case (nil, nil):
-      // A manager's default is their first team; everyone else sees everyone.
-      scope = visible.everyone ? .everyone : visible.teams.first.map { .team($0) } ?? .everyone
-      if case .everyone = scope, !visible.everyone {
-        throw ArcadenceError(.usage, "none of your teams has reps in the store")
-      }
-    default: throw ArcadenceError(.usage, "rep or team, not both")
-    }
+    let scope = try scope(q, visible: visible)
     let report = try KPIReport(engine: KPIEngine(ledger: ledger), period: period, scope: scope)
     if q["format"] == "csv" {
       return .csv(name: "kpis-\(period.from)-\(period.to).csv", text: report.csv)
@@ -64,6 +70,7 @@ enum Pages {
         rows.append([
           "label": d.label, "value": Format.human(v, key: d.key),
           "previous": Format.human(p, key: d.key), "change": Format.change(v, p),
+          "drill": drillURL(d.key, period: period, scope: scope),
         ])
       }
     }
@@ -130,7 +137,8 @@ enum Pages {
       "team": line.team.map { "Team \($0) (\(card.teamSize($0)) reps)" } ?? "No team",
       "rows": rows,
       "csv": csvURL(path: Routes.route(.scorecard).url(id: repId), query: picked),
-      "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : "",
+      // false, not "": Mustache renders a section for any string, the empty one included.
+      "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : false,
     ]
     return .html(title: "Scorecard \(repId)", body: Templates.render("scorecard", context))
   }
@@ -157,7 +165,7 @@ enum Pages {
       [
         "repId": line.repId, "name": line.name, "team": line.team ?? "—",
         "href": Routes.route(.scorecard).url(id: line.repId),
-        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : "",
+        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : false,
         "cells": columns.map { c in
           let rank = (line.ranks[c.key] ?? nil).map { " #\($0)" } ?? ""
           return ["value": Scorecard.cell(line.values[c.index], key: c.key) + rank]

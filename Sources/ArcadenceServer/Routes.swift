@@ -1,13 +1,22 @@
+import ArcadenceAnalytics
 import ArcadenceStore
 
 /// The kinds of id a URL can name (serve.md: rep, team, customer, invoice, case).
 public enum IdKind: String, Sendable, CaseIterable {
-  case rep, team
+  case rep, team, customer, invoice
+  case caseId = "case"
 }
 
 /// The pages of the app.
 public enum Page: String, Sendable, CaseIterable {
   case home, kpis, scorecards, scorecard, worklist, audit
+  /// The rows behind a KPI (`/drill?metric=…`), a customer, an invoice, a case, the weekly
+  /// review.
+  case drill, customer, invoice
+  case casePage = "case"
+  case review
+  /// The chart set for a period and scope, and one chart of it as SVG.
+  case charts, chart
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -16,11 +25,11 @@ public enum Page: String, Sendable, CaseIterable {
 /// the authorisation matrix test enumerates them, so a route cannot escape the check.
 public struct Route: Sendable {
   public var page: Page
-  /// The path, with `:rep` or `:team` for the id it names.
+  /// The path, with `:rep`, `:team`, `:customer`, `:invoice` or `:case` for the id it names.
   public var path: String
   public var roles: Set<UserRole>
-  /// The id the path names, if any. Ids in the query string (`rep`, `team`) are checked too,
-  /// on every route.
+  /// The id the path names, if any. Ids in the query string (`rep`, `team`, `customer`,
+  /// `invoice`, `case`) are checked too, on every route.
   public var names: IdKind?
 
   /// The path with `id` in place of its parameter.
@@ -46,6 +55,16 @@ public enum Routes {
     Route(page: .scorecard, path: "/scorecard/:rep", roles: everyone, names: .rep),
     Route(page: .worklist, path: "/worklist/:rep", roles: [.rep, .manager], names: .rep),
     Route(page: .audit, path: "/audit", roles: [.admin], names: nil),
+    // Drill-down (serve.md): the rows behind a KPI for managers (their teams), leadership,
+    // analysts and admins; a customer, an invoice or a case for everyone in whose scope it
+    // is (a rep their own customers' and their own cases).
+    Route(page: .drill, path: "/drill", roles: readers, names: nil),
+    Route(page: .customer, path: "/customer/:customer", roles: everyone, names: .customer),
+    Route(page: .invoice, path: "/invoice/:invoice", roles: everyone, names: .invoice),
+    Route(page: .casePage, path: "/case/:case", roles: everyone, names: .caseId),
+    Route(page: .review, path: "/review", roles: readers, names: nil),
+    Route(page: .charts, path: "/charts", roles: readers, names: nil),
+    Route(page: .chart, path: "/chart.svg", roles: readers, names: nil),
   ]
 
   /// The route of a page.
@@ -91,6 +110,28 @@ public struct Visibility: Sendable, Equatable {
 
   /// Whether the team exists and is in scope.
   public func has(team: String) -> Bool { teams.contains(team) }
+
+  /// Whether rep `r` (an index) is in scope.
+  public func has(repIndex r: Int) -> Bool { everyone || reps.contains(r) }
+
+  /// Whether the customer exists and its rep (``Ledger/owner(customer:)``, kpis.md's
+  /// ownership rule) is in scope.
+  public func has(customer id: String, in ledger: Ledger) -> Bool {
+    guard let c = ledger.customer(id) else { return false }
+    return has(repIndex: ledger.owner(customer: c))
+  }
+
+  /// Whether the invoice exists and its customer's rep is in scope.
+  public func has(invoice id: String, in ledger: Ledger) -> Bool {
+    guard let i = ledger.invoice(id) else { return false }
+    return has(repIndex: ledger.owner(invoice: i))
+  }
+
+  /// Whether the case exists and its own rep (``Ledger/owner(case:)``) is in scope.
+  public func has(case id: String, in ledger: Ledger) -> Bool {
+    guard let k = ledger.caseIndex(id) else { return false }
+    return has(repIndex: ledger.owner(case: k))
+  }
 }
 
 /// The outcome of the access check.
@@ -105,7 +146,7 @@ public enum Decision: Sendable, Equatable {
 /// The one access check: every request behind the login passes here before its handler.
 public enum Access {
   /// Decides 200/403/404 from the user, the route and every id the URL names (`ids`: the
-  /// path's id and the query's `rep`/`team`). The role is checked first, so a page the role
+  /// path's id and the query's `rep`, `team`, `customer`, `invoice` and `case`). The role is checked first, so a page the role
   /// may not use answers 403 whatever id it names.
   public static func decide(
     user: ServerUser, route: Route, ids: [(IdKind, String)], ledger: Ledger
@@ -116,6 +157,9 @@ public enum Access {
       switch kind {
       case .rep: if !visible.has(rep: id, in: ledger) { return .notFound }
       case .team: if !visible.has(team: id) { return .notFound }
+      case .customer: if !visible.has(customer: id, in: ledger) { return .notFound }
+      case .invoice: if !visible.has(invoice: id, in: ledger) { return .notFound }
+      case .caseId: if !visible.has(case: id, in: ledger) { return .notFound }
       }
     }
     return .allow(visible)

@@ -19,7 +19,8 @@ enum Templates {
   static let library: MustacheLibrary = {
     MustacheContentTypes.register(ArcadenceHTML(), named: contentType)
     var library = MustacheLibrary()
-    for (name, text) in sources {
+    let all = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
+    for (name, text) in all {
       // The pragma makes every template escape through HTML.escape.
       try? library.register("{{% CONTENT_TYPE: \(contentType)}}" + text, named: name)
     }
@@ -77,9 +78,9 @@ enum Templates {
     <button type="submit">Show</button>
     </form>
     <table>
-    <thead><tr><th>Metric</th><th>Value</th><th>Previous</th><th>Change</th></tr></thead>
+    <thead><tr><th>Metric</th><th>Value</th><th>Previous</th><th>Change</th><th>Rows</th></tr></thead>
     <tbody>
-    {{#rows}}<tr{{#section}} class="section"{{/section}}><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td></tr>
+    {{#rows}}<tr{{#section}} class="section"{{/section}}><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td><td>{{#drill}}<a href="{{drill}}">rows</a>{{/drill}}</td></tr>
     {{/rows}}
     </tbody>
     </table>
@@ -152,6 +153,9 @@ enum Templates {
     tr.section td { font-weight: bold; background: #f3f5f7; }
     form.pickers label, form label { display: inline-block; margin: 0.2rem 0.6rem 0.2rem 0; }
     p.message { color: #a00; }
+    p.note { color: #555; font-size: 0.9rem; }
+    dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+    dl.facts dd { margin: 0; }
 
     """
 }

@@ -20,9 +20,14 @@ final class TestClock: @unchecked Sendable {
 }
 
 /// The hand fixture (reps R1, R2, R3 in team A, R4 with no team) with hostile names, and one
-/// user per role: rep1 (R1), mgr (team A), lead, analyst, admin.
+/// user per role: rep1 (R1), mgr (team A), lead, analyst, admin. R4 gets a customer C5 with
+/// an invoice I8 and a case K7 in April (after the March figures the tests check), so a
+/// manager of team A has customers, invoices and cases out of scope.
 struct Harness {
   static let hostileRepName = "<script>alert(1)</script>\"q' \u{202E}evil"
+  /// C3's name: a spreadsheet formula, markup, quotes and a right-to-left override.
+  static let hostileCustomerName =
+    "=HYPERLINK(\"http://x\")<script>alert(2)</script>\"q' \u{202E}cust"
   static let password = "correct horse battery"
   let store: Store
   let server: ArcadenceServer
@@ -36,6 +41,16 @@ struct Harness {
     files["reps.csv"] = files["reps.csv"]?.replacingOccurrences(
       of: "R2,Bo Diaz",
       with: "R2,\"\(Harness.hostileRepName.replacingOccurrences(of: "\"", with: "\"\""))\"")
+    func quoted(_ s: String) -> String {
+      "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    files["customers.csv"] =
+      (files["customers.csv"] ?? "").replacingOccurrences(
+        of: "C3,Gamma,", with: "C3,\(quoted(Harness.hostileCustomerName)),")
+      + "C5,Echo,smb,R4,30,2025-01-01,,\n"
+    files["invoices.csv"] = (files["invoices.csv"] ?? "") + "I8,C5,2026-04-10,2026-05-10,100\n"
+    files["cases.csv"] =
+      (files["cases.csv"] ?? "") + "K7,C5,I8,R4,2026-04-10T10:00:00Z,,collections,pricing,,,,,,\n"
     store = try HandFixture.store(files: files)
     let clock = TestClock()
     self.clock = clock
@@ -89,11 +104,35 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     .scorecard: Set(UserRole.allCases),
     .worklist: [.rep, .manager],
     .audit: [.admin],
+    .drill: [.manager, .leadership, .analyst, .admin],
+    .customer: Set(UserRole.allCases),
+    .invoice: Set(UserRole.allCases),
+    .casePage: Set(UserRole.allCases),
+    .review: [.manager, .leadership, .analyst, .admin],
+    .charts: [.manager, .leadership, .analyst, .admin],
+    .chart: [.manager, .leadership, .analyst, .admin],
   ]
-  /// Per role, a rep id in scope and one out of it (R4 has no team; NOPE does not exist).
-  static let ids: [UserRole: (inScope: String, outOfScope: String)] = [
-    .rep: ("R1", "R2"), .manager: ("R2", "R4"), .leadership: ("R4", "NOPE"),
-    .analyst: ("R3", "NOPE"), .admin: ("R1", "NOPE"),
+  /// Per role and kind of id, one in scope and one out of it. R4 has no team and owns C5,
+  /// I8 and K7; K3 is R2's case; NOPE does not exist (404 like out of scope).
+  static let ids: [UserRole: [IdKind: (inScope: String, outOfScope: String)]] = [
+    .rep: [
+      .rep: ("R1", "R2"), .customer: ("C1", "C3"), .invoice: ("I1", "I5"), .caseId: ("K1", "K3"),
+    ],
+    .manager: [
+      .rep: ("R2", "R4"), .customer: ("C3", "C5"), .invoice: ("I5", "I8"), .caseId: ("K3", "K7"),
+    ],
+    .leadership: [
+      .rep: ("R4", "NOPE"), .customer: ("C5", "NOPE"), .invoice: ("I8", "NOPE"),
+      .caseId: ("K7", "NOPE"),
+    ],
+    .analyst: [
+      .rep: ("R3", "NOPE"), .customer: ("C2", "NOPE"), .invoice: ("I4", "NOPE"),
+      .caseId: ("K2", "NOPE"),
+    ],
+    .admin: [
+      .rep: ("R1", "NOPE"), .customer: ("C1", "NOPE"), .invoice: ("I1", "NOPE"),
+      .caseId: ("K1", "NOPE"),
+    ],
   ]
 
   @Test func everyRouteEveryRoleInAndOutOfScope() async throws {
@@ -103,7 +142,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     for route in Routes.all {
       for role in UserRole.allCases {
         let (headers, _) = await h.cookie(Harness.loginOf[role] ?? "")
-        let (inId, outId) = Self.ids[role] ?? ("", "")
+        let (inId, outId) = Self.ids[role]?[route.names ?? .rep] ?? ("", "")
         for (id, inScope) in [(inId, true), (outId, false)] {
           // The path's id, or for a route naming none, the query's `rep`.
           let uri = route.names == nil ? route.path + "?rep=" + id : route.url(id: id)
