@@ -7,7 +7,7 @@ public enum IdKind: String, Sendable, CaseIterable {
 
 /// The pages of the app.
 public enum Page: String, Sendable, CaseIterable {
-  case home, kpis, scorecards, scorecard, worklist, audit
+  case home, kpis, scorecards, scorecard, worklist, audit, users
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -22,6 +22,9 @@ public struct Route: Sendable {
   /// The id the path names, if any. Ids in the query string (`rep`, `team`) are checked too,
   /// on every route.
   public var names: IdKind?
+  /// Whether the route also takes a POST (a form that changes something). A POST passes the
+  /// same access check as a GET, after the session's CSRF token is checked.
+  public var takesForms = false
 
   /// The path with `id` in place of its parameter.
   public func url(id: String? = nil) -> String {
@@ -38,7 +41,7 @@ public enum Routes {
   /// Every page behind the login, with who may open it (serve.md's role table): KPIs for
   /// managers (their teams), leadership, analysts and admins, and so the list of scorecards
   /// in scope; one scorecard for all (a rep their own); worklists for reps (their own) and managers (their teams' reps); the audit
-  /// log for admins.
+  /// log and the users page (list, add, disable, reset a password, change a role) for admins.
   public static let all: [Route] = [
     Route(page: .home, path: "/", roles: everyone, names: nil),
     Route(page: .kpis, path: "/kpis", roles: readers, names: nil),
@@ -46,6 +49,7 @@ public enum Routes {
     Route(page: .scorecard, path: "/scorecard/:rep", roles: everyone, names: .rep),
     Route(page: .worklist, path: "/worklist/:rep", roles: [.rep, .manager], names: .rep),
     Route(page: .audit, path: "/audit", roles: [.admin], names: nil),
+    Route(page: .users, path: "/users", roles: [.admin], names: nil, takesForms: true),
   ]
 
   /// The route of a page.

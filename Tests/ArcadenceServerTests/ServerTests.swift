@@ -89,6 +89,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     .scorecard: Set(UserRole.allCases),
     .worklist: [.rep, .manager],
     .audit: [.admin],
+    .users: [.admin],
   ]
   /// Per role, a rep id in scope and one out of it (R4 has no team; NOPE does not exist).
   static let ids: [UserRole: (inScope: String, outOfScope: String)] = [

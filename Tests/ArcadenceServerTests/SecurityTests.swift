@@ -1,0 +1,382 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import ArcadenceServer
+
+/// The review findings on sessions, TLS and user management (issue 17, second slice), one
+/// test per finding, each named after it.
+
+/// The session cookie a login answer sets, as a request header.
+func sessionHeader(_ r: TestResponse) throws -> HTTPFields {
+  let setCookie = r.headers[values: .setCookie].joined(separator: "\n")
+  let id = try #require(setCookie.firstMatch(of: /arcadence_session=([0-9a-f]{32})/)?.1)
+  return [.cookie: "\(ArcadenceServer.sessionCookie)=\(id)"]
+}
+
+/// The CSRF token on a page (the logout form's, or any form's).
+func csrfToken(_ r: TestResponse) throws -> String {
+  String(try #require(text(r).firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/)?.1))
+}
+
+/// `arcadence users …` as the CLI runs it: another connection to the same store file, as
+/// another process would open it.
+func otherProcessAccounts(_ h: Harness) throws -> Accounts {
+  try Accounts(store: Store(path: h.store.path, create: false))
+}
+
+@Suite struct PasswdAndDisableEndSessionsTests {
+  /// Finding 1: a session made before `users passwd` is refused after it, though the change
+  /// was made through another connection (the CLI's process) and the server's memory never
+  /// heard of it; the new password then logs in.
+  @Test func aSessionMadeBeforeThePasswordChangeIsRefusedAfterIt() async throws {
+    let h = try Harness()
+    try await h.test { client async throws in
+      let login = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
+      let lead = try sessionHeader(login)
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: lead).status == .ok)
+      try otherProcessAccounts(h).setPassword(
+        login: "lead", password: "a brand new password", actor: "cli:ops")
+      let after = try await client.execute(uri: "/kpis", method: .get, headers: lead)
+      #expect(after.status == .seeOther)
+      #expect(after.headers[.location] == "/login")
+      #expect(await h.server.sessions.count == 0)
+      // The old password no longer works, the new one does, and its session is good.
+      let old = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
+      #expect(old.status == .unauthorized)
+      let fresh = try await SessionTests.logIn(
+        client, login: "lead", password: "a brand new password")
+      let again = try sessionHeader(fresh)
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: again).status == .ok)
+    }
+    // Version 0 at creation, 1 after the one change.
+    #expect(try h.server.accounts.user("lead")?.credentialsVersion == 1)
+  }
+
+  /// Finding 1, disable: `users disable` from another process ends a live session too.
+  @Test func aSessionMadeBeforeADisableIsRefusedAfterIt() async throws {
+    let h = try Harness()
+    try await h.test { client async throws in
+      let login = try await SessionTests.logIn(client, login: "mgr", password: Harness.password)
+      let mgr = try sessionHeader(login)
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: mgr).status == .ok)
+      try otherProcessAccounts(h).disable(login: "mgr", actor: "cli:ops")
+      let after = try await client.execute(uri: "/kpis", method: .get, headers: mgr)
+      #expect(after.headers[.location] == "/login")
+    }
+    #expect(try h.server.accounts.user("mgr")?.credentialsVersion == 1)
+  }
+}
+
+@Suite struct SessionLifetimeTests {
+  /// Finding 2: a session kept busy (a request every 7 hours, never 8 h idle) still ends
+  /// 7 days after it was opened: at 24 × 7 h = 168 h exactly it lives, one second later it
+  /// is gone.
+  @Test func aBusySessionEndsAtItsAbsoluteLifetime() async throws {
+    let clock = TestClock()
+    let store = SessionStore(clock: { clock.now })
+    #expect(await store.maxLifetime == 7 * 24 * 3600)
+    let s = await store.open(login: "lead")
+    for _ in 0..<24 {
+      clock.advance(7 * 3600)
+      #expect(await store.touch(s.id) != nil)
+    }
+    clock.advance(1)
+    #expect(await store.touch(s.id) == nil)
+    #expect(await store.count == 0)
+  }
+
+  /// `--session-max-hours` reaches the store: 2 hours, a request each hour.
+  @Test func theLifetimeComesFromTheOptions() async throws {
+    var options = ServeOptions()
+    options.maxLifetime = 2 * 3600
+    let server = try ArcadenceServer(store: HandFixtureStore.make(), options: options)
+    #expect(await server.sessions.maxLifetime == 7200)
+    #expect(await server.sessions.idleLimit == 8 * 3600)
+  }
+
+  /// Expired sessions are dropped at the next login, not kept in memory for ever: two
+  /// sessions left idle for 8 h + 1 s, then a login: one session remains.
+  @Test func expiredSessionsAreDroppedAtTheNextLogin() async throws {
+    let clock = TestClock()
+    let store = SessionStore(clock: { clock.now })
+    _ = await store.open(login: "a")
+    _ = await store.open(login: "b")
+    clock.advance(8 * 3600 + 1)
+    _ = await store.open(login: "c")
+    #expect(await store.count == 1)
+  }
+}
+
+/// A store for tests that need no users.
+enum HandFixtureStore {
+  static func make() throws -> Store { try Harness().store }
+}
+
+@Suite struct CSRFCompareTests {
+  /// Finding 3: the one compare for secrets answers as `==` does, without stopping at the
+  /// first difference (its time depends on the lengths only; not timed here).
+  @Test func theConstantTimeCompareAnswersAsEquality() {
+    let token = "0123456789abcdef0123456789abcdef"
+    #expect(constantTimeEquals(token, token))
+    #expect(!constantTimeEquals(token, "1123456789abcdef0123456789abcdef"))  // first byte
+    #expect(!constantTimeEquals(token, "0123456789abcdef0123456789abcdee"))  // last byte
+    #expect(!constantTimeEquals(token, String(token.dropLast())))  // shorter
+    #expect(!constantTimeEquals(token, token + "0"))  // longer
+    #expect(!constantTimeEquals(token, ""))
+    #expect(constantTimeEquals("", ""))
+    // Bytes, not characters: "é" precomposed and decomposed are different secrets.
+    #expect(!constantTimeEquals("\u{E9}", "e\u{301}"))
+  }
+
+  /// Finding 3, in use: a logout whose token differs from the session's in the last digit
+  /// only is refused, and the session lives on.
+  @Test func aTokenWrongInItsLastDigitIsRefused() async throws {
+    let h = try Harness()
+    let (lead, session) = await h.cookie("lead")
+    try await h.test { client async throws in
+      var headers = formHeaders
+      headers[.cookie] = lead[.cookie]
+      let last = session.csrf.last == "0" ? "1" : "0"
+      let nearly = String(session.csrf.dropLast()) + last
+      let r = try await client.execute(
+        uri: "/logout", method: .post, headers: headers, body: formBody([("csrf", nearly)]))
+      #expect(r.status == .forbidden)
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: lead).status == .ok)
+    }
+  }
+}
+
+@Suite struct LoginRotatesTheSessionTests {
+  /// Finding 4: logging in while logged in ends the old session and gives a new id; the
+  /// login form's token is cleared too.
+  @Test func loggingInAgainClosesTheOldSession() async throws {
+    let h = try Harness()
+    try await h.test { client async throws in
+      let first = try sessionHeader(
+        try await SessionTests.logIn(client, login: "lead", password: Harness.password))
+      // The same browser logs in again (as someone else), sending its old cookie.
+      let form = try await client.execute(uri: "/login", method: .get, headers: first)
+      let token = try csrfToken(form)
+      var headers = formHeaders
+      headers[.cookie] = (first[.cookie] ?? "") + "; \(ArcadenceServer.loginCookie)=\(token)"
+      let second = try await client.execute(
+        uri: "/login", method: .post, headers: headers,
+        body: formBody([("csrf", token), ("login", "analyst"), ("password", Harness.password)]))
+      #expect(second.status == .seeOther)
+      let cookies = second.headers[values: .setCookie]
+      #expect(cookies.contains { $0.hasPrefix("\(ArcadenceServer.loginCookie)=;") })
+      let fresh = try sessionHeader(second)
+      #expect(fresh[.cookie] != first[.cookie])
+      #expect(
+        try await client.execute(uri: "/kpis", method: .get, headers: first).status == .seeOther)
+      #expect(try await client.execute(uri: "/kpis", method: .get, headers: fresh).status == .ok)
+    }
+    #expect(await h.server.sessions.count == 1)
+  }
+}
+
+@Suite struct HealthzHeadTests {
+  /// Finding 5: `HEAD /healthz` answers 200 with no body, without a login.
+  @Test func headHealthzAnswers200WithNoBody() async throws {
+    let h = try Harness()
+    try await h.test { client async throws in
+      let head = try await client.execute(uri: "/healthz", method: .head)
+      #expect(head.status == .ok)
+      #expect(head.body.readableBytes == 0)
+      let get = try await client.execute(uri: "/healthz", method: .get)
+      #expect(text(get) == "ok\n")
+    }
+  }
+}
+
+@Suite struct TrustedProxyTests {
+  /// Finding 6, the rule, worked by hand. Trusted: 10.0.0.1 and ::1.
+  @Test func forwardedForIsReadOnlyFromATrustedProxy() throws {
+    let trusted = try ClientAddress.trusted(["10.0.0.1", "0:0:0:0:0:0:0:1"])
+    #expect(trusted == ["10.0.0.1", "::1"])
+    // Not from a trusted proxy: the header is ignored, whatever it says.
+    #expect(
+      ClientAddress.resolve(peer: "192.0.2.5", forwardedFor: ["203.0.113.9"], trusted: trusted)
+        == "192.0.2.5")
+    // From the proxy: the client it names.
+    #expect(
+      ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["203.0.113.9"], trusted: trusted)
+        == "203.0.113.9")
+    // A client that sends its own X-Forwarded-For: the proxy appends the real address, and
+    // the walk from the right stops there, at the first untrusted hop.
+    #expect(
+      ClientAddress.resolve(
+        peer: "10.0.0.1", forwardedFor: ["1.1.1.1, 203.0.113.9"], trusted: trusted)
+        == "203.0.113.9")
+    // Two proxies in a row, both trusted, and two header lines.
+    #expect(
+      ClientAddress.resolve(
+        peer: "::1", forwardedFor: ["203.0.113.9", " 10.0.0.1"], trusted: trusted)
+        == "203.0.113.9")
+    // Garbage stops the walk at the last good hop; no header: the proxy itself.
+    #expect(
+      ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["<script>"], trusted: trusted)
+        == "10.0.0.1")
+    #expect(
+      ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: [], trusted: trusted) == "10.0.0.1")
+  }
+
+  @Test func aTrustedProxyMustBeAnIPAddress() {
+    #expect(throws: ArcadenceError.self) { try ClientAddress.trusted(["proxy.local"]) }
+    do {
+      _ = try ClientAddress.trusted(["10.0.0.0/8"])
+    } catch let e as ArcadenceError {
+      #expect(e.code == .usage)
+      #expect(
+        e.message
+          == "--trusted-proxy: expected the proxy's IP address, such as 127.0.0.1 or ::1 "
+          + "(value \"10.0.0.0/8\")")
+    } catch { Issue.record("not an ArcadenceError: \(error)") }
+  }
+
+  /// Finding 6, over a real socket: a failed login with `X-Forwarded-For: 203.0.113.9` is
+  /// audited from the socket's address without `--trusted-proxy`, from 203.0.113.9 with it.
+  @Test func theAuditTakesTheForwardedAddressOnlyBehindATrustedProxy() async throws {
+    for trusting in [false, true] {
+      var options = ServeOptions()
+      if trusting { options.trustedProxies = try ClientAddress.trusted(["127.0.0.1", "::1"]) }
+      let h = try Harness(options: options)
+      let app = Application(router: h.server.router())
+      try await app.test(.live) { client async throws in
+        let form = try await client.execute(uri: "/login", method: .get)
+        let token = try csrfToken(form)
+        var headers = formHeaders
+        headers[.cookie] = "\(ArcadenceServer.loginCookie)=\(token)"
+        headers[.xForwardedFor] = "203.0.113.9"
+        let r = try await client.execute(
+          uri: "/login", method: .post, headers: headers,
+          body: formBody([("csrf", token), ("login", "lead"), ("password", "wrong password!")]))
+        #expect(r.status == .unauthorized)
+      }
+      let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
+      #expect(row.action == "login.failure")
+      if trusting {
+        #expect(row.address == "203.0.113.9")
+      } else {
+        #expect(row.address == "127.0.0.1" || row.address == "::1")
+      }
+    }
+  }
+}
+
+/// Whether `openssl` can be run (the TLS round trip makes a throwaway certificate with it).
+let openSSLPath: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first {
+  FileManager.default.isExecutableFile(atPath: $0)
+}
+
+/// A throwaway self-signed certificate and key (P-256, CN=localhost) in a fresh folder.
+func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: String, dir: String) {
+  let dir = NSTemporaryDirectory() + "arcadence-tls-\(UUID().uuidString)"
+  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: openssl)
+  p.arguments = [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2", "-subj",
+    "/CN=localhost",
+  ]
+  p.standardOutput = FileHandle.nullDevice
+  p.standardError = FileHandle.nullDevice
+  try p.run()
+  p.waitUntilExit()
+  #expect(p.terminationStatus == 0)
+  return (dir + "/cert.pem", dir + "/key.pem", dir)
+}
+
+@Suite struct TLSTests {
+  func usage(_ options: ServeOptions) throws -> String? {
+    do {
+      _ = try ArcadenceServer(store: HandFixtureStore.make(), options: options)
+      return nil
+    } catch let e as ArcadenceError {
+      return e.code == .usage ? e.message : "not usage: \(e)"
+    }
+  }
+
+  /// Finding 7, the configuration errors: each a usage error (exit 2) naming the option and
+  /// the file, found when the server is made, not at the first connection.
+  @Test func badOrMissingCertificateFilesAreUsageErrors() throws {
+    let dir = NSTemporaryDirectory() + "arcadence-tls-bad-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let garbage = dir + "/garbage.pem"
+    try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+    var o = ServeOptions()
+    o.tlsCertificate = dir + "/missing.pem"
+    #expect(try usage(o) == "--tls-cert needs --tls-key")
+    o.tlsKey = garbage
+    #expect(
+      try usage(o)
+        == "--tls-cert: cannot read the certificate file \"\(dir)/missing.pem\": "
+        + "No such file or directory")
+    o.tlsCertificate = garbage
+    let notPEM = try usage(o)
+    #expect(
+      notPEM
+        == "--tls-cert: not a PEM certificate (-----BEGIN CERTIFICATE-----) "
+        + "(file \"\(garbage)\")")
+    o.tlsCertificate = nil
+    #expect(try usage(o) == "--tls-key needs --tls-cert")
+    o.tlsCertificate = dir
+    #expect(try usage(o)?.hasPrefix("--tls-cert: cannot read the certificate file") == true)
+  }
+
+  /// A key that is not the certificate's, or is not a key, is refused at start.
+  @Test(.enabled(if: openSSLPath != nil, "openssl is not installed: no certificate to test with"))
+  func aKeyThatIsNotTheCertificatesIsRefused() throws {
+    let openssl = try #require(openSSLPath)
+    let a = try selfSignedCertificate(openssl)
+    let b = try selfSignedCertificate(openssl)
+    var o = ServeOptions()
+    o.tlsCertificate = a.cert
+    o.tlsKey = b.key
+    #expect(try usage(o)?.hasPrefix("--tls-key: the private key does not go with") == true)
+    o.tlsKey = a.cert
+    let notKey = try usage(o)
+    #expect(notKey == "--tls-key: not an unencrypted PEM private key (file \"\(a.cert)\")")
+    o.tlsKey = a.key
+    #expect(try usage(o) == nil)
+  }
+
+  /// Finding 7, end to end: over HTTPS with a throwaway self-signed certificate, /healthz
+  /// answers, a session's page is served, and the cookies are `Secure` without
+  /// `--secure-cookies` (the login form's over the wire; the session's from the same rule,
+  /// checked without the wire because the HTTPS test client follows the login's redirect).
+  @Test(.enabled(if: openSSLPath != nil, "openssl is not installed: no certificate to test with"))
+  func httpsServesAndCookiesAreSecure() async throws {
+    let openssl = try #require(openSSLPath)
+    let pair = try selfSignedCertificate(openssl)
+    var options = ServeOptions()
+    options.tlsCertificate = pair.cert
+    options.tlsKey = pair.key
+    #expect(options.cookiesAreSecure && options.scheme == "https")
+    let h = try Harness(options: options)
+    let (lead, _) = await h.cookie("lead")
+    try await h.server.application().test(.ahc(.https)) { client async throws in
+      let health = try await client.execute(uri: "/healthz", method: .get)
+      #expect(health.status == .ok)
+      #expect(text(health) == "ok\n")
+      let form = try await client.execute(uri: "/login", method: .get)
+      let cookie = form.headers[values: .setCookie].first { $0.hasPrefix("arcadence_login=") }
+      #expect(cookie?.contains("; Secure") == true)
+      let kpis = try await client.execute(uri: "/kpis?month=2026-03", method: .get, headers: lead)
+      #expect(kpis.status == .ok)
+      #expect(text(kpis).contains("<td>Cash collected</td><td class=\"num\">$1,075.00</td>"))
+    }
+    try await h.test { client async throws in
+      let r = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
+      let session = r.headers[values: .setCookie].first { $0.hasPrefix("arcadence_session=") }
+      #expect(session?.contains("; Secure") == true)
+    }
+  }
+}
