@@ -33,11 +33,16 @@ public enum ServerTLS {
     // fail every handshake with nothing said at start).
     do {
       _ = try NIOSSLContext(configuration: configuration)
+    } catch NIOSSLError.failedToLoadPrivateKey {
+      throw ArcadenceError(
+        .usage,
+        "--tls-key: the private key is not the certificate's (files \"\(key)\", "
+          + "\"\(certificate)\")")
     } catch {
       throw ArcadenceError(
         .usage,
-        "--tls-key: the private key does not go with the certificate, or the pair cannot be "
-          + "used for TLS (files \"\(key)\", \"\(certificate)\"): \(error)")
+        "--tls-cert/--tls-key: the pair cannot be used for TLS (files \"\(certificate)\", "
+          + "\"\(key)\"): \(error)")
     }
     return configuration
   }

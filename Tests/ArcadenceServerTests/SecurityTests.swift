@@ -1,5 +1,6 @@
 import ArcadenceCore
 import ArcadenceStore
+import ArcadenceTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -340,7 +341,11 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
     var o = ServeOptions()
     o.tlsCertificate = a.cert
     o.tlsKey = b.key
-    #expect(try usage(o)?.hasPrefix("--tls-key: the private key does not go with") == true)
+    let mismatch = try usage(o)
+    #expect(
+      mismatch
+        == "--tls-key: the private key is not the certificate's (files \"\(b.key)\", "
+        + "\"\(a.cert)\")")
     o.tlsKey = a.cert
     let notKey = try usage(o)
     #expect(notKey == "--tls-key: not an unencrypted PEM private key (file \"\(a.cert)\")")
@@ -378,5 +383,27 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
       let session = r.headers[values: .setCookie].first { $0.hasPrefix("arcadence_session=") }
       #expect(session?.contains("; Secure") == true)
     }
+  }
+}
+
+@Suite struct CredentialsVersionMigrationTests {
+  /// A store whose users were added by the first slice (the v1 tables only) gains the
+  /// credentials version at 0 for everyone when the server or a `users` command opens it;
+  /// the first password change makes it 1, and the new password logs in.
+  @Test func aFirstSliceStoreGainsTheVersionAtZero() throws {
+    let store = try HandFixture.store()
+    try Accounts.migrator.migrate(store.pool, upTo: "serve v1: users and audit")
+    try store.pool.write {
+      try $0.execute(
+        sql: """
+          INSERT INTO users (login, role, rep_id, password_hash, created_at)
+          VALUES ('old', 'leadership', NULL, 'not a hash', 1800000000)
+          """)
+    }
+    let accounts = try Accounts(store: store)
+    #expect(try accounts.user("old")?.credentialsVersion == 0)
+    try accounts.setPassword(login: "old", password: "another good password", actor: "t")
+    #expect(try accounts.user("old")?.credentialsVersion == 1)
+    #expect(try accounts.authenticate(login: "old", password: "another good password") != nil)
   }
 }
