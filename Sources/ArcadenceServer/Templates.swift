@@ -152,7 +152,7 @@ enum Templates {
     tr.section td { font-weight: bold; background: #f3f5f7; }
     form.pickers label, form label { display: inline-block; margin: 0.2rem 0.6rem 0.2rem 0; }
     p.message { color: #a00; }
-    form.inline { display: inline-block; margin: 0 0.3rem 0.2rem 0; }
+    form.inline { display: inline-block; margin: 0 0.3rem 0.2rem 0; vertical-align: middle; }
     div.notice { border: 1px solid #1f3b57; padding: 0.2rem 0.8rem; margin: 0.5rem 0; }
     code.password { font-size: 1.1rem; user-select: all; }
 
