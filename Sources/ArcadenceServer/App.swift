@@ -52,6 +52,25 @@ public struct ServeOptions: Sendable {
 
   public init() {}
 
+  /// Sets the session limits from `--idle-hours` (1 to 168) and `--session-max-hours` (1 to
+  /// 2,160, at least the idle limit: a lifetime shorter than the idle limit would make the
+  /// idle limit meaningless); either out of range is a usage error naming it.
+  public mutating func setSessionLimits(idleHours: Int, maxHours: Int) throws {
+    guard (1...168).contains(idleHours) else {
+      throw ArcadenceError(.usage, "--idle-hours: expected 1 to 168 (value \(idleHours))")
+    }
+    guard (1...2_160).contains(maxHours) else {
+      throw ArcadenceError(
+        .usage, "--session-max-hours: expected 1 to 2,160 (value \(maxHours))")
+    }
+    guard maxHours >= idleHours else {
+      throw ArcadenceError(
+        .usage, "--session-max-hours: at least --idle-hours (\(idleHours)) (value \(maxHours))")
+    }
+    idleLimit = Int64(idleHours) * 3600
+    maxLifetime = Int64(maxHours) * 3600
+  }
+
   /// Whether cookies are marked `Secure`: served over TLS, or `--secure-cookies` behind a
   /// TLS-terminating proxy.
   public var cookiesAreSecure: Bool { secureCookies || tlsCertificate != nil }

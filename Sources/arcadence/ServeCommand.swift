@@ -42,24 +42,11 @@ struct ServeCommand: ParsableCommand {
       guard (1...65_535).contains(port) else {
         throw ArcadenceError(.usage, "--port: expected 1 to 65,535 (value \(port))")
       }
-      guard (1...168).contains(idleHours) else {
-        throw ArcadenceError(.usage, "--idle-hours: expected 1 to 168 (value \(idleHours))")
-      }
-      guard (1...2_160).contains(sessionMaxHours) else {
-        throw ArcadenceError(
-          .usage, "--session-max-hours: expected 1 to 2,160 (value \(sessionMaxHours))")
-      }
-      guard sessionMaxHours >= idleHours else {
-        throw ArcadenceError(
-          .usage,
-          "--session-max-hours: at least --idle-hours (\(idleHours)) (value \(sessionMaxHours))")
-      }
       var options = ServeOptions()
+      try options.setSessionLimits(idleHours: idleHours, maxHours: sessionMaxHours)
       options.host = host
       options.port = port
       options.secureCookies = secureCookies
-      options.idleLimit = Int64(idleHours) * 3600
-      options.maxLifetime = Int64(sessionMaxHours) * 3600
       options.trustedProxies = try ClientAddress.trusted(trustedProxy)
       options.tlsCertificate = tlsCert
       options.tlsKey = tlsKey

@@ -4,6 +4,7 @@ import ArcadenceTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import HummingbirdTesting
 import Logging
 import Testing
@@ -99,6 +100,27 @@ func otherProcessAccounts(_ h: Harness) throws -> Accounts {
     let server = try ArcadenceServer(store: HandFixtureStore.make(), options: options)
     #expect(await server.sessions.maxLifetime == 7200)
     #expect(await server.sessions.idleLimit == 8 * 3600)
+  }
+
+  /// `--idle-hours` and `--session-max-hours`: 8 and 168 give 28,800 s and 604,800 s; out
+  /// of range, or a lifetime shorter than the idle limit, is a usage error naming the option.
+  @Test func sessionLimitOptions() throws {
+    var o = ServeOptions()
+    try o.setSessionLimits(idleHours: 8, maxHours: 168)
+    #expect(o.idleLimit == 28_800 && o.maxLifetime == 604_800)
+    func message(_ idle: Int, _ max: Int) -> String? {
+      var o = ServeOptions()
+      do {
+        try o.setSessionLimits(idleHours: idle, maxHours: max)
+        return nil
+      } catch let e as ArcadenceError {
+        return e.code == .usage ? e.message : "not usage: \(e)"
+      } catch { return "\(error)" }
+    }
+    #expect(message(8, 4) == "--session-max-hours: at least --idle-hours (8) (value 4)")
+    #expect(message(0, 168) == "--idle-hours: expected 1 to 168 (value 0)")
+    #expect(message(8, 2_161) == "--session-max-hours: expected 1 to 2,160 (value 2161)")
+    #expect(message(1, 1) == nil)
   }
 
   /// Expired sessions are dropped at the next login, not kept in memory for ever: two
@@ -249,16 +271,26 @@ enum HandFixtureStore {
       if trusting { options.trustedProxies = try ClientAddress.trusted(["127.0.0.1", "::1"]) }
       let h = try Harness(options: options)
       let app = Application(router: h.server.router())
-      try await app.test(.live) { client async throws in
-        let form = try await client.execute(uri: "/login", method: .get)
-        let token = try csrfToken(form)
-        var headers = formHeaders
-        headers[.cookie] = "\(ArcadenceServer.loginCookie)=\(token)"
-        headers[.xForwardedFor] = "203.0.113.9"
-        let r = try await client.execute(
-          uri: "/login", method: .post, headers: headers,
-          body: formBody([("csrf", token), ("login", "lead"), ("password", "wrong password!")]))
-        #expect(r.status == .unauthorized)
+      // TestClient with a long read timeout (the set-up's own gives up after 15 s, too
+      // short for a loaded machine running the whole suite).
+      try await app.test(.live) { framework async throws in
+        let port = try #require(framework.port)
+        try await TestClient.withClient(
+          host: "localhost", port: port, configuration: .init(timeout: .seconds(300))
+        ) { client in
+          let form = try await client.get("/login")
+          let page = form.body.map { String(buffer: $0) } ?? ""
+          let token = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/)?.1)
+          var headers = formHeaders
+          headers[.cookie] = "\(ArcadenceServer.loginCookie)=\(token)"
+          headers[.xForwardedFor] = "203.0.113.9"
+          let r = try await client.post(
+            "/login", headers: headers,
+            body: formBody([
+              ("csrf", String(token)), ("login", "lead"), ("password", "wrong password!"),
+            ]))
+          #expect(r.status == .unauthorized)
+        }
       }
       let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
       #expect(row.action == "login.failure")
@@ -285,7 +317,7 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
   p.arguments = [
     "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
     "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2", "-subj",
-    "/CN=localhost",
+    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
   ]
   p.standardOutput = FileHandle.nullDevice
   p.standardError = FileHandle.nullDevice
@@ -353,10 +385,14 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
     #expect(try usage(o) == nil)
   }
 
-  /// Finding 7, end to end: over HTTPS with a throwaway self-signed certificate, /healthz
-  /// answers, a session's page is served, and the cookies are `Secure` without
-  /// `--secure-cookies` (the login form's over the wire; the session's from the same rule,
-  /// checked without the wire because the HTTPS test client follows the login's redirect).
+  /// Finding 7, end to end: a server made with `--tls-cert`/`--tls-key` (a throwaway
+  /// self-signed certificate) speaks HTTPS with that certificate (the client trusts it and
+  /// nothing else, and checks the name), /healthz answers, a login works and its session
+  /// cookie is `Secure` without `--secure-cookies`, and the session's page is served.
+  ///
+  /// The server runs under HummingbirdTesting's HTTPS set-up; the requests go through its
+  /// `TestClient` with a 5-minute read timeout, because the set-up's own client gives up
+  /// after 15 s, which a loaded machine running the whole suite exceeded once.
   @Test(.enabled(if: openSSLPath != nil, "openssl is not installed: no certificate to test with"))
   func httpsServesAndCookiesAreSecure() async throws {
     let openssl = try #require(openSSLPath)
@@ -366,22 +402,41 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
     options.tlsKey = pair.key
     #expect(options.cookiesAreSecure && options.scheme == "https")
     let h = try Harness(options: options)
-    let (lead, _) = await h.cookie("lead")
-    try await h.server.application().test(.ahc(.https)) { client async throws in
-      let health = try await client.execute(uri: "/healthz", method: .get)
-      #expect(health.status == .ok)
-      #expect(text(health) == "ok\n")
-      let form = try await client.execute(uri: "/login", method: .get)
-      let cookie = form.headers[values: .setCookie].first { $0.hasPrefix("arcadence_login=") }
-      #expect(cookie?.contains("; Secure") == true)
-      let kpis = try await client.execute(uri: "/kpis?month=2026-03", method: .get, headers: lead)
-      #expect(kpis.status == .ok)
-      #expect(text(kpis).contains("<td>Cash collected</td><td class=\"num\">$1,075.00</td>"))
-    }
-    try await h.test { client async throws in
-      let r = try await SessionTests.logIn(client, login: "lead", password: Harness.password)
-      let session = r.headers[values: .setCookie].first { $0.hasPrefix("arcadence_session=") }
-      #expect(session?.contains("; Secure") == true)
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pair.cert))
+    let configuration = TestClient.Configuration(
+      tlsConfiguration: tls, timeout: .seconds(300), serverName: "localhost")
+    try await h.server.application().test(.ahc(.https)) { framework async throws in
+      let port = try #require(framework.port)
+      try await TestClient.withClient(host: "localhost", port: port, configuration: configuration) {
+        client in
+        let health = try await client.get("/healthz")
+        #expect(health.status == .ok)
+        #expect(health.body.map { String(buffer: $0) } == "ok\n")
+        let form = try await client.get("/login")
+        let page = form.body.map { String(buffer: $0) } ?? ""
+        let token = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/)?.1)
+        #expect(form.headers[values: .setCookie].first?.contains("; Secure") == true)
+        var headers = formHeaders
+        headers[.cookie] = "\(ArcadenceServer.loginCookie)=\(token)"
+        let login = try await client.post(
+          "/login", headers: headers,
+          body: formBody([
+            ("csrf", String(token)), ("login", "lead"), ("password", Harness.password),
+          ]))
+        #expect(login.status == .seeOther)
+        let session = login.headers[values: .setCookie].first {
+          $0.hasPrefix("arcadence_session=")
+        }
+        #expect(session?.contains("; Secure") == true)
+        let id = try #require(session?.firstMatch(of: /arcadence_session=([0-9a-f]{32})/)?.1)
+        let kpis = try await client.get(
+          "/kpis?month=2026-03", headers: [.cookie: "\(ArcadenceServer.sessionCookie)=\(id)"])
+        #expect(kpis.status == .ok)
+        #expect(
+          kpis.body.map { String(buffer: $0) }?.contains(
+            "<td>Cash collected</td><td class=\"num\">$1,075.00</td>") == true)
+      }
     }
   }
 }
