@@ -8,14 +8,16 @@ struct ServeCommand: ParsableCommand {
     commandName: "serve",
     abstract: "Serve the KPI, scorecard and worklist pages to logged-in users.",
     discussion: """
-      Users come from `arcadence users add`. Each sees only their scope: a rep their own
-      worklist and scorecard, a manager their teams, leadership, analysts and admins
-      everyone (spec/serve.md). Binds to 127.0.0.1 unless --host says otherwise. To expose
-      it, serve HTTPS with --tls-cert and --tls-key (PEM files), or put it behind a
-      TLS-terminating reverse proxy with --secure-cookies and --trusted-proxy (the proxy's
-      address, so that X-Forwarded-For names the client in the login throttle and the audit).
-      Sessions live in memory: a restart logs everyone out; a session ends after
-      --idle-hours idle or --session-max-hours in all, and at its next request after
+      Users come from `arcadence users add`. Each sees only their scope: a rep their own \
+      worklist and scorecard, a manager their teams, leadership, analysts and admins \
+      everyone (spec/serve.md). Binds to 127.0.0.1 unless --host says otherwise. To expose \
+      it, serve HTTPS with --tls-cert and --tls-key (PEM files), or put it behind a \
+      TLS-terminating reverse proxy with --secure-cookies and --trusted-proxy (the proxy's \
+      address, so that X-Forwarded-For names the client in the login throttle and the \
+      audit).
+
+      Sessions live in memory: a restart logs everyone out. A session ends after \
+      --idle-hours idle or --session-max-hours in all, and at its next request after \
       `arcadence users passwd` or `users disable`. SIGINT or SIGTERM stops it gracefully.
       """)
 
@@ -25,7 +27,7 @@ struct ServeCommand: ParsableCommand {
   @Flag(help: "Mark the session cookie Secure (when served over HTTPS by a proxy).")
   var secureCookies = false
   @Option(help: "Hours a session may stay idle (1 to 168).") var idleHours = 8
-  @Option(help: "Hours a session may last in all, however busy (1 to 2,160; default 7 days).")
+  @Option(help: "Hours a session may last in all, however busy (1 to 2,160; 168 is 7 days).")
   var sessionMaxHours = 168
   @Option(
     help: ArgumentHelp(
