@@ -8,12 +8,13 @@ import HummingbirdBcrypt
 public enum UserRole: String, Sendable, CaseIterable {
   case rep, manager, leadership, analyst, admin
 
-  /// Parses `--role`; an unknown role is a usage error naming the value.
-  public static func parse(_ text: String) throws -> UserRole {
+  /// Parses `--role` (`prefix` `--`) or the users page's `role` field (`prefix` empty); an
+  /// unknown role is a usage error naming the value.
+  public static func parse(_ text: String, prefix: String = "--") throws -> UserRole {
     guard let role = UserRole(rawValue: text) else {
       throw ArcadenceError(
         .usage,
-        "--role: expected one of \(allCases.map(\.rawValue).joined(separator: ", ")) "
+        "\(prefix)role: expected one of \(allCases.map(\.rawValue).joined(separator: ", ")) "
           + "(value \"\(text)\")")
     }
     return role
@@ -31,6 +32,18 @@ public struct ServerUser: Sendable, Equatable {
   /// When the user was created and disabled (seconds since the epoch, UTC).
   public var createdAt: Int64
   public var disabledAt: Int64?
+  /// Raised by every password change and disable; a session opened under another value is
+  /// no longer valid (``Session/credentialsVersion``).
+  public var credentialsVersion: Int64 = 0
+
+  /// What the user sees: `R01` (a rep), `East, West` (a manager), `everyone`.
+  public var scope: String {
+    switch role {
+    case .rep: repId ?? ""
+    case .manager: teams.joined(separator: ", ")
+    default: "everyone"
+    }
+  }
 
   /// `rep R01`, `manager East, West`, `admin`.
   public var binding: String {
@@ -73,8 +86,19 @@ public struct Accounts: Sendable {
     m.registerMigration("serve v1: users and audit") { db in
       try db.execute(sql: Accounts.schemaV1)
     }
+    m.registerMigration("serve v2: credentials version") { db in
+      try db.execute(sql: Accounts.schemaV2)
+    }
     return m
   }
+
+  /// The credentials version of each user (``ServerUser/credentialsVersion``): raised in the
+  /// same transaction as the password change or disable that makes the user's open sessions
+  /// invalid, so the server, which reads the row on every request, ends them at their next
+  /// request whichever process made the change.
+  static let schemaV2 = """
+    ALTER TABLE users ADD COLUMN credentials_version INTEGER NOT NULL DEFAULT 0;
+    """
 
   /// Users, their teams, and the append-only audit log (triggers refuse updates and
   /// deletes). Sessions are kept in the server's memory, not here.
@@ -112,7 +136,7 @@ public struct Accounts: Sendable {
   // MARK: users
 
   /// Checks a login name: 1 to 64 characters of letters, digits, `.`, `_`, `-`, `@`.
-  static func checkLogin(_ login: String) throws {
+  static func checkLogin(_ login: String, prefix: String = "--") throws {
     let ok =
       !login.isEmpty && login.count <= 64
       && login.unicodeScalars.allSatisfy {
@@ -122,7 +146,8 @@ public struct Accounts: Sendable {
     guard ok else {
       throw ArcadenceError(
         .usage,
-        "LOGIN: 1 to 64 ASCII letters, digits, '.', '_', '-' or '@' (value \"\(login)\")")
+        "\(loginName(prefix: prefix)): 1 to 64 ASCII letters, digits, '.', '_', '-' or '@' "
+          + "(value \"\(login)\")")
     }
   }
 
@@ -149,31 +174,34 @@ public struct Accounts: Sendable {
     return String((0..<20).map { _ in alphabet[Int(rng.next(upperBound: UInt(alphabet.count)))] })
   }
 
-  /// Adds a user. `rep` users need `repId` (a rep in the store), managers at least one team
-  /// (teams in the store); other roles take neither. Returns the user.
-  @discardableResult
-  public func add(
-    login: String, role: UserRole, repId: String?, teams: [String], password: String,
-    actor: String
-  ) throws -> ServerUser {
-    try Accounts.checkLogin(login)
-    try Accounts.checkPassword(password)
+  /// Checks what a user of `role` is tied to, the one rule for `users add` and the users
+  /// page (add, change of role): `rep` users need `repId` (a rep in the store), managers at
+  /// least one team (teams in the store); other roles take neither. `prefix` is how the
+  /// place names its inputs in messages (`--` for the command line's options, nothing for
+  /// the page's form fields), as ``PeriodChoice`` does.
+  public func checkBinding(role: UserRole, repId: String?, teams: [String], prefix: String = "--")
+    throws
+  {
+    let p = prefix
     switch role {
     case .rep:
       guard let repId else {
-        throw ArcadenceError(.usage, "--role rep needs --rep REP_ID (the rep this user is)")
+        throw ArcadenceError(.usage, "\(p)role rep needs \(p)rep REP_ID (the rep this user is)")
       }
-      guard teams.isEmpty else { throw ArcadenceError(.usage, "--team: only for --role manager") }
+      guard teams.isEmpty else {
+        throw ArcadenceError(.usage, "\(p)team: only for \(p)role manager")
+      }
       let known = try store.pool.read {
         try Bool.fetchOne($0, sql: "SELECT 1 FROM reps WHERE rep_id = ?", arguments: [repId])
       }
       guard known == true else {
-        throw ArcadenceError(.usage, "--rep: no rep with this id in the store (value \"\(repId)\")")
+        throw ArcadenceError(
+          .usage, "\(p)rep: no rep with this id in the store (value \"\(repId)\")")
       }
     case .manager:
-      guard repId == nil else { throw ArcadenceError(.usage, "--rep: only for --role rep") }
+      guard repId == nil else { throw ArcadenceError(.usage, "\(p)rep: only for \(p)role rep") }
       guard !teams.isEmpty else {
-        throw ArcadenceError(.usage, "--role manager needs --team TEAM (one or more)")
+        throw ArcadenceError(.usage, "\(p)role manager needs \(p)team TEAM (one or more)")
       }
       let known = try Set(
         store.pool.read {
@@ -182,13 +210,32 @@ public struct Accounts: Sendable {
       for team in teams where !known.contains(team) {
         throw ArcadenceError(
           .usage,
-          "--team: no rep in the store has this team (value \"\(team)\"; teams: "
+          "\(p)team: no rep in the store has this team (value \"\(team)\"; teams: "
             + known.sorted().joined(separator: ", ") + ")")
       }
     default:
-      guard repId == nil else { throw ArcadenceError(.usage, "--rep: only for --role rep") }
-      guard teams.isEmpty else { throw ArcadenceError(.usage, "--team: only for --role manager") }
+      guard repId == nil else { throw ArcadenceError(.usage, "\(p)rep: only for \(p)role rep") }
+      guard teams.isEmpty else {
+        throw ArcadenceError(.usage, "\(p)team: only for \(p)role manager")
+      }
     }
+  }
+
+  /// How a place names the login in messages: `LOGIN` (the command's argument) or `login`
+  /// (the form field).
+  static func loginName(prefix: String) -> String { prefix.isEmpty ? "login" : "LOGIN" }
+
+  /// Adds a user. `rep` users need `repId` (a rep in the store), managers at least one team
+  /// (teams in the store); other roles take neither (``checkBinding(role:repId:teams:prefix:)``).
+  /// Audited as `user.add` by `actor` from `address`. Returns the user.
+  @discardableResult
+  public func add(
+    login: String, role: UserRole, repId: String?, teams: [String], password: String,
+    actor: String, address: String = "", prefix: String = "--"
+  ) throws -> ServerUser {
+    try Accounts.checkLogin(login, prefix: prefix)
+    try Accounts.checkPassword(password)
+    try checkBinding(role: role, repId: repId, teams: teams, prefix: prefix)
     let hash = Bcrypt.hash(password, cost: Accounts.bcryptCost)
     let user = ServerUser(
       login: login, role: role, repId: repId, teams: Array(Set(teams)).sorted(),
@@ -197,7 +244,10 @@ public struct Accounts: Sendable {
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE login = ?", arguments: [login])
         == true
       {
-        throw ArcadenceError(.usage, "LOGIN: a user with this login exists (value \"\(login)\")")
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): a user with this login exists "
+            + "(value \"\(login)\")")
       }
       try db.execute(
         sql: """
@@ -209,7 +259,8 @@ public struct Accounts: Sendable {
           sql: "INSERT INTO user_teams (login, team) VALUES (?, ?)", arguments: [login, team])
       }
       try Accounts.append(
-        db, actor: actor, action: "user.add", detail: "\(login) \(user.binding)", address: "")
+        db, actor: actor, action: "user.add", detail: "\(login) \(user.binding)",
+        address: address)
     }
     return user
   }
@@ -225,7 +276,8 @@ public struct Accounts: Sendable {
         let login: String = row["login"]
         return ServerUser(
           login: login, role: role, repId: row["rep_id"], teams: byLogin[login] ?? [],
-          createdAt: row["created_at"], disabledAt: row["disabled_at"])
+          createdAt: row["created_at"], disabledAt: row["disabled_at"],
+          credentialsVersion: row["credentials_version"])
       }
     }
   }
@@ -242,7 +294,8 @@ public struct Accounts: Sendable {
         db, sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team", arguments: [login])
       return ServerUser(
         login: login, role: role, repId: row["rep_id"], teams: teams,
-        createdAt: row["created_at"], disabledAt: row["disabled_at"])
+        createdAt: row["created_at"], disabledAt: row["disabled_at"],
+        credentialsVersion: row["credentials_version"])
     }
   }
 
@@ -262,32 +315,117 @@ public struct Accounts: Sendable {
   /// A hash of a password nobody has, verified when the login is unknown.
   static let decoyHash = Bcrypt.hash(generatePassword(), cost: bcryptCost)
 
-  /// Disables a user (their sessions end at their next request).
-  public func disable(login: String, actor: String) throws {
-    try store.pool.write { db in
-      try db.execute(
-        sql: "UPDATE users SET disabled_at = ? WHERE login = ? AND disabled_at IS NULL",
-        arguments: [Accounts.now(), login])
-      guard db.changesCount == 1 else {
-        throw ArcadenceError(
-          .usage, "LOGIN: no enabled user with this login (value \"\(login)\")")
-      }
-      try Accounts.append(db, actor: actor, action: "user.disable", detail: login, address: "")
+  /// Refuses a change that would leave no enabled admin: the store always keeps one, so
+  /// the users page stays reachable (an admin may disable or demote themselves only while
+  /// another enabled admin exists). Run inside the change's transaction.
+  static func keepAnAdmin(_ db: Database, changing login: String, prefix: String) throws {
+    let target = try Row.fetchOne(
+      db, sql: "SELECT role, disabled_at FROM users WHERE login = ?", arguments: [login])
+    guard let target, target["role"] == UserRole.admin.rawValue,
+      (target["disabled_at"] as Int64?) == nil
+    else { return }
+    let others =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT COUNT(*) FROM users
+          WHERE role = 'admin' AND disabled_at IS NULL AND login != ?
+          """, arguments: [login]) ?? 0
+    guard others > 0 else {
+      throw ArcadenceError(
+        .usage,
+        "\(loginName(prefix: prefix)): the only enabled admin cannot be disabled or lose the "
+          + "admin role; add another admin first (value \"\(login)\")")
     }
   }
 
-  /// Sets a new password.
-  public func setPassword(login: String, password: String, actor: String) throws {
+  /// Disables a user: no new login, and their open sessions end at their next request (the
+  /// credentials version is raised in the same transaction). The last enabled admin cannot
+  /// be disabled (``keepAnAdmin(_:changing:prefix:)``).
+  public func disable(login: String, actor: String, address: String = "", prefix: String = "--")
+    throws
+  {
+    try store.pool.write { db in
+      try Accounts.keepAnAdmin(db, changing: login, prefix: prefix)
+      try db.execute(
+        sql: """
+          UPDATE users SET disabled_at = ?, credentials_version = credentials_version + 1
+          WHERE login = ? AND disabled_at IS NULL
+          """,
+        arguments: [Accounts.now(), login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): no enabled user with this login "
+            + "(value \"\(login)\")")
+      }
+      try Accounts.append(
+        db, actor: actor, action: "user.disable", detail: login, address: address)
+    }
+  }
+
+  /// Sets a new password; the user's open sessions end at their next request (the
+  /// credentials version is raised in the same transaction).
+  public func setPassword(
+    login: String, password: String, actor: String, address: String = "", prefix: String = "--"
+  ) throws {
     try Accounts.checkPassword(password)
     let hash = Bcrypt.hash(password, cost: Accounts.bcryptCost)
     try store.pool.write { db in
       try db.execute(
-        sql: "UPDATE users SET password_hash = ? WHERE login = ?", arguments: [hash, login])
+        sql: """
+          UPDATE users SET password_hash = ?, credentials_version = credentials_version + 1
+          WHERE login = ?
+          """, arguments: [hash, login])
       guard db.changesCount == 1 else {
-        throw ArcadenceError(.usage, "LOGIN: no user with this login (value \"\(login)\")")
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): no user with this login (value \"\(login)\")")
       }
-      try Accounts.append(db, actor: actor, action: "user.passwd", detail: login, address: "")
+      try Accounts.append(
+        db, actor: actor, action: "user.passwd", detail: login, address: address)
     }
+  }
+
+  /// Changes a user's role and what it is tied to, checked as `users add` checks them
+  /// (``checkBinding(role:repId:teams:prefix:)``); the last enabled admin keeps the admin
+  /// role. Open sessions stay: the server reads the user's role and scope on every request,
+  /// so the new scope applies from the next one. Audited as `user.role`.
+  @discardableResult
+  public func setRole(
+    login: String, role: UserRole, repId: String?, teams: [String], actor: String,
+    address: String = "", prefix: String = "--"
+  ) throws -> ServerUser {
+    try checkBinding(role: role, repId: repId, teams: teams, prefix: prefix)
+    let teams = Array(Set(teams)).sorted()
+    try store.pool.write { db in
+      if role != .admin { try Accounts.keepAnAdmin(db, changing: login, prefix: prefix) }
+      try db.execute(
+        sql: "UPDATE users SET role = ?, rep_id = ? WHERE login = ?",
+        arguments: [role.rawValue, repId, login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): no user with this login (value \"\(login)\")")
+      }
+      try db.execute(sql: "DELETE FROM user_teams WHERE login = ?", arguments: [login])
+      for team in teams {
+        try db.execute(
+          sql: "INSERT INTO user_teams (login, team) VALUES (?, ?)", arguments: [login, team])
+      }
+      let binding =
+        ServerUser(
+          login: login, role: role, repId: repId, teams: teams, createdAt: 0, disabledAt: nil
+        ).binding
+      try Accounts.append(
+        db, actor: actor, action: "user.role", detail: "\(login) \(binding)", address: address)
+    }
+    guard let user = try user(login) else {
+      throw ArcadenceError(
+        .usage,
+        "\(Accounts.loginName(prefix: prefix)): no user with this login (value \"\(login)\")")
+    }
+    return user
   }
 
   // MARK: audit

@@ -3,15 +3,19 @@ import ArcadenceStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
 
-/// The request context: Hummingbird's core storage and the peer's address.
+/// The request context: Hummingbird's core storage and the client's address.
 public struct ServerContext: RequestContext {
   public var coreContext: CoreRequestContextStorage
-  /// The client's IP address (`local` when there is none, as in router tests).
-  public let address: String
+  /// The client's IP address (`local` when there is none, as in router tests): the socket's
+  /// peer, replaced by ``Guard`` with the forwarded address when the peer is a trusted proxy
+  /// (``ClientAddress``).
+  public internal(set) var address: String
 
   public init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
@@ -24,6 +28,8 @@ extension HTTPField.Name {
   static let xFrameOptions = HTTPField.Name("X-Frame-Options") ?? .xContentTypeOptions
   /// `Referrer-Policy`.
   static let referrerPolicy = HTTPField.Name("Referrer-Policy") ?? .xContentTypeOptions
+  /// `X-Forwarded-For` (read only from a `--trusted-proxy`).
+  static let xForwardedFor = HTTPField.Name("X-Forwarded-For") ?? .xContentTypeOptions
 }
 
 /// Options of `arcadence serve`.
@@ -34,8 +40,43 @@ public struct ServeOptions: Sendable {
   public var secureCookies = false
   /// Idle expiry of a session, seconds.
   public var idleLimit: Int64 = 8 * 3600
+  /// Absolute lifetime of a session, seconds (default 7 days).
+  public var maxLifetime: Int64 = 7 * 24 * 3600
+  /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`, canonical IP
+  /// addresses: ``ClientAddress/trusted(_:)``); empty, the header is ignored.
+  public var trustedProxies: Set<String> = []
+  /// `--tls-cert` and `--tls-key`: PEM files; with both, the server speaks HTTPS and the
+  /// cookies are `Secure`.
+  public var tlsCertificate: String?
+  public var tlsKey: String?
 
   public init() {}
+
+  /// Sets the session limits from `--idle-hours` (1 to 168) and `--session-max-hours` (1 to
+  /// 2,160, at least the idle limit: a lifetime shorter than the idle limit would make the
+  /// idle limit meaningless); either out of range is a usage error naming it.
+  public mutating func setSessionLimits(idleHours: Int, maxHours: Int) throws {
+    guard (1...168).contains(idleHours) else {
+      throw ArcadenceError(.usage, "--idle-hours: expected 1 to 168 (value \(idleHours))")
+    }
+    guard (1...2_160).contains(maxHours) else {
+      throw ArcadenceError(
+        .usage, "--session-max-hours: expected 1 to 2,160 (value \(maxHours))")
+    }
+    guard maxHours >= idleHours else {
+      throw ArcadenceError(
+        .usage, "--session-max-hours: at least --idle-hours (\(idleHours)) (value \(maxHours))")
+    }
+    idleLimit = Int64(idleHours) * 3600
+    maxLifetime = Int64(maxHours) * 3600
+  }
+
+  /// Whether cookies are marked `Secure`: served over TLS, or `--secure-cookies` behind a
+  /// TLS-terminating proxy.
+  public var cookiesAreSecure: Bool { secureCookies || tlsCertificate != nil }
+
+  /// The scheme the server answers on.
+  public var scheme: String { tlsCertificate == nil ? "http" : "https" }
 }
 
 /// `arcadence serve`: the pages of spec/serve.md behind a login, one access check for all.
@@ -48,6 +89,8 @@ public final class ArcadenceServer: Sendable {
   /// The charts drawn on request, per store generation, period and scope.
   public let charts = ChartCache()
   let logger: Logger
+  /// HTTP/1.1, over TLS when `--tls-cert`/`--tls-key` were given (checked in `init`).
+  let serverBuilder: HTTPServerBuilder
 
   static let sessionCookie = "arcadence_session"
   static let loginCookie = "arcadence_login"
@@ -74,10 +117,20 @@ public final class ArcadenceServer: Sendable {
     // unknown login (which would take two bcrypts: a one-time timing signal).
     _ = Accounts.decoyHash
     ledger = LedgerSource(store: store)
-    self.sessions = sessions ?? SessionStore(idleLimit: options.idleLimit)
+    self.sessions =
+      sessions ?? SessionStore(idleLimit: options.idleLimit, maxLifetime: options.maxLifetime)
     self.throttle = throttle
     self.options = options
     self.logger = logger
+    switch (options.tlsCertificate, options.tlsKey) {
+    case (nil, nil): serverBuilder = .http1()
+    case (let certificate?, let key?):
+      serverBuilder = try .tls(
+        .http1(),
+        tlsConfiguration: ServerTLS.configuration(certificate: certificate, key: key))
+    case (nil, _?): throw ArcadenceError(.usage, "--tls-key needs --tls-cert")
+    case (_?, nil): throw ArcadenceError(.usage, "--tls-cert needs --tls-key")
+    }
   }
 
   // MARK: responses
@@ -120,7 +173,7 @@ public final class ArcadenceServer: Sendable {
 
   func cookie(_ name: String, _ value: String, path: String, maxAge: Int?) -> Cookie {
     Cookie(
-      name: name, value: value, maxAge: maxAge, path: path, secure: options.secureCookies,
+      name: name, value: value, maxAge: maxAge, path: path, secure: options.cookiesAreSecure,
       httpOnly: true, sameSite: .lax)
   }
 
@@ -132,6 +185,8 @@ public final class ArcadenceServer: Sendable {
     let router = Router(context: ServerContext.self)
     router.add(middleware: Guard(server: self))
     router.get("/healthz") { _, _ in "ok\n" }
+    // A load balancer's health check may ask with HEAD: the same status, no body.
+    router.head("/healthz") { _, _ in Response(status: .ok) }
     router.get("/static/app.css") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
@@ -144,6 +199,11 @@ public final class ArcadenceServer: Sendable {
       router.get(RouterPath(route.path)) { request, context in
         try await self.authorised(route, request, context)
       }
+      if route.takesForms {
+        router.post(RouterPath(route.path)) { request, context in
+          try await self.authorised(route, request, context)
+        }
+      }
     }
     return router
   }
@@ -151,7 +211,7 @@ public final class ArcadenceServer: Sendable {
   /// The application on `options.host:port`.
   public func application() -> some ApplicationProtocol {
     Application(
-      router: router(),
+      router: router(), server: serverBuilder,
       configuration: .init(
         address: .hostname(options.host, port: options.port), serverName: "arcadence"),
       logger: logger)
@@ -187,7 +247,9 @@ public final class ArcadenceServer: Sendable {
   func login(_ request: Request, _ context: ServerContext) async throws -> Response {
     let form = try await ArcadenceServer.form(LoginForm.self, request)
     let expected = request.cookies[ArcadenceServer.loginCookie]?.value
-    guard let form, let token = form.csrf, let expected, !token.isEmpty, token == expected else {
+    guard let form, let token = form.csrf, let expected, !token.isEmpty,
+      constantTimeEquals(token, expected)
+    else {
       return message(
         .forbidden, "Forbidden",
         "The form expired or did not come from this site: reload the login page.")
@@ -221,10 +283,18 @@ public final class ArcadenceServer: Sendable {
       return loginForm(request, message: "Wrong login or password.", login: login)
     }
     await throttle.succeeded(login: login, address: context.address)
-    let session = await sessions.open(login: user.login)
+    // A new session id at every login, and the session this browser held before (if any,
+    // whoever's) is ended: an id planted or seen before the login is worth nothing after it.
+    if let old = request.cookies[ArcadenceServer.sessionCookie]?.value {
+      await sessions.close(old)
+    }
+    let session = await sessions.open(
+      login: user.login, credentials: user.credentialsVersion)
     try accounts.audit(actor: user.login, action: "login.success", address: context.address)
     var response = ArcadenceServer.redirect("/")
     response.setCookie(cookie(ArcadenceServer.sessionCookie, session.id, path: "/", maxAge: nil))
+    // The login form's token has done its work.
+    response.setCookie(cookie(ArcadenceServer.loginCookie, "", path: "/login", maxAge: 0))
     return response
   }
 
@@ -236,7 +306,7 @@ public final class ArcadenceServer: Sendable {
       let session = await sessions.touch(id)
     else { return ArcadenceServer.redirect("/login") }
     let form = try await ArcadenceServer.form(LogoutForm.self, request)
-    guard let token = form?.csrf, token == session.csrf else {
+    guard let token = form?.csrf, constantTimeEquals(token, session.csrf) else {
       return message(.forbidden, "Forbidden", "The form did not come from this site.")
     }
     await sessions.close(id)
@@ -248,8 +318,9 @@ public final class ArcadenceServer: Sendable {
 
   // MARK: the access check
 
-  /// Every page behind the login: the session (else to the login page), the user (enabled),
-  /// then ``Access/decide`` on the route and every id the URL names, then the page.
+  /// Every page behind the login: the session (else to the login page), the user (enabled,
+  /// credentials unchanged since the login), for a POST the session's CSRF token, then
+  /// ``Access/decide`` on the route and every id the URL names, then the page.
   func authorised(_ route: Route, _ request: Request, _ context: ServerContext) async throws
     -> Response
   {
@@ -258,9 +329,24 @@ public final class ArcadenceServer: Sendable {
     guard let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
       let session = await sessions.touch(id)
     else { return ArcadenceServer.redirect("/login") }
-    guard let user = try accounts.user(session.login), user.disabledAt == nil else {
+    // The user's row is read on every request: a disable or a password change made since
+    // the login (by `arcadence users` in another process, or on the users page) has raised
+    // the credentials version, and the session ends here.
+    guard let user = try accounts.user(session.login), user.disabledAt == nil,
+      user.credentialsVersion == session.credentialsVersion
+    else {
       await sessions.close(id)
       return ArcadenceServer.redirect("/login")
+    }
+    var form: FormFields?
+    if request.method == .post {
+      guard let fields = try await FormFields.read(request), let token = fields.first("csrf"),
+        constantTimeEquals(token, session.csrf)
+      else {
+        return message(
+          .forbidden, "Forbidden", "The form did not come from this site: reload the page.")
+      }
+      form = fields
     }
     let ledger = try await self.ledger.current()
     // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
@@ -343,6 +429,9 @@ public final class ArcadenceServer: Sendable {
             user: user, session: session)
         }
         return svg
+      case .users:
+        body = try await usersPage(
+          user: user, session: session, form: form, address: context.address, ledger: ledger)
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(
@@ -407,6 +496,12 @@ struct Guard: RouterMiddleware {
     next: (Request, ServerContext) async throws -> Response
   ) async throws -> Response {
     let start = ContinuousClock.now
+    // The client's address for everything after this point (throttle, audit, log line):
+    // the socket's, or the forwarded one when the socket's is a trusted proxy.
+    var context = context
+    context.address = ClientAddress.resolve(
+      peer: context.address, forwardedFor: request.headers[values: .xForwardedFor],
+      trusted: server.options.trustedProxies)
     // Who asked, read before the handler runs (a logout ends the session it names).
     var login = "-"
     if let id = request.cookies[ArcadenceServer.sessionCookie]?.value,

@@ -9,7 +9,7 @@ public enum IdKind: String, Sendable, CaseIterable {
 
 /// The pages of the app.
 public enum Page: String, Sendable, CaseIterable {
-  case home, kpis, scorecards, scorecard, worklist, audit
+  case home, kpis, scorecards, scorecard, worklist, audit, users
   /// The rows behind a KPI (`/drill?metric=…`), a customer, an invoice, a case, the weekly
   /// review.
   case drill, customer, invoice
@@ -31,6 +31,9 @@ public struct Route: Sendable {
   /// The id the path names, if any. Ids in the query string (`rep`, `team`, `customer`,
   /// `invoice`, `case`) are checked too, on every route.
   public var names: IdKind?
+  /// Whether the route also takes a POST (a form that changes something). A POST passes the
+  /// same access check as a GET, after the session's CSRF token is checked.
+  public var takesForms = false
 
   /// The path with `id` in place of its parameter.
   public func url(id: String? = nil) -> String {
@@ -47,7 +50,7 @@ public enum Routes {
   /// Every page behind the login, with who may open it (serve.md's role table): KPIs for
   /// managers (their teams), leadership, analysts and admins, and so the list of scorecards
   /// in scope; one scorecard for all (a rep their own); worklists for reps (their own) and managers (their teams' reps); the audit
-  /// log for admins.
+  /// log and the users page (list, add, disable, reset a password, change a role) for admins.
   public static let all: [Route] = [
     Route(page: .home, path: "/", roles: everyone, names: nil),
     Route(page: .kpis, path: "/kpis", roles: readers, names: nil),
@@ -65,6 +68,7 @@ public enum Routes {
     Route(page: .review, path: "/review", roles: readers, names: nil),
     Route(page: .charts, path: "/charts", roles: readers, names: nil),
     Route(page: .chart, path: "/chart.svg", roles: readers, names: nil),
+    Route(page: .users, path: "/users", roles: [.admin], names: nil, takesForms: true),
   ]
 
   /// The route of a page.

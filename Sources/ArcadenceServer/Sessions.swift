@@ -10,30 +10,68 @@ func randomToken() -> String {
   }.joined()
 }
 
-/// One logged-in browser: whose it is, its CSRF token, and when it was last used.
+/// Whether two secrets (a CSRF token, a session id) are equal, in time that depends on their
+/// lengths only, never on where they first differ: every byte pair is compared and the
+/// differences are OR-ed together, so a guess that shares a longer prefix with the secret
+/// is answered no faster than one that shares none. The one compare for secrets in the
+/// server (the login form's token, the session's CSRF token on every POST).
+///
+/// The length is not secret (tokens are 32 hex digits), so different lengths answer false
+/// at once.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+  let x = Array(a.utf8)
+  let y = Array(b.utf8)
+  guard x.count == y.count else { return false }
+  var difference: UInt8 = 0
+  for i in x.indices { difference |= x[i] ^ y[i] }
+  return difference == 0
+}
+
+/// One logged-in browser: whose it is, its CSRF token, when it was opened and last used, and
+/// the user's credentials version when it was opened.
 public struct Session: Sendable, Equatable {
   public var id: String
   public var login: String
   public var csrf: String
   public var lastSeen: Int64
+  /// When the session was opened (seconds since the epoch): the absolute lifetime runs
+  /// from here, however busy the session is.
+  public var createdAt: Int64 = 0
+  /// The user's ``ServerUser/credentialsVersion`` at login. A password change or a
+  /// disable (by the CLI in another process, or on the users page) raises the version in
+  /// the store; the server reads the user's row on every request, and a session whose
+  /// version is not the row's is closed there (``ArcadenceServer/authorised(_:_:_:)``).
+  public var credentialsVersion: Int64 = 0
 }
 
 /// The sessions of a running server, in memory (serve.md, "Accounts and sessions").
 ///
-/// Random 128-bit ids; a session idle longer than ``idleLimit`` seconds is gone; logout
-/// removes it. A restart ends every session (everyone logs in again): nothing about a
-/// session is written to the store, so a copied store file carries no live session.
+/// Random 128-bit ids; a session idle longer than ``idleLimit`` seconds, or opened more than
+/// ``maxLifetime`` seconds ago however busy, is gone; logout removes it. A restart ends
+/// every session (everyone logs in again): nothing about a session is written to the store,
+/// so a copied store file carries no live session.
+///
+/// Ending a user's sessions from another process (`arcadence users passwd|disable`) does not
+/// need the sessions in the store: each session keeps the user's credentials version, the
+/// store keeps the current one, and the server compares the two on every request (see
+/// ``Session/credentialsVersion``). A row per session would need a write per request (the
+/// last-seen time) and a sweep; the version needs neither.
 public actor SessionStore {
   /// Idle expiry in seconds (default 8 h).
   public let idleLimit: Int64
+  /// Absolute lifetime in seconds (default 7 days: a stolen cookie of a session kept busy
+  /// by a script still dies within a week, and a person logs in once a week at most).
+  public let maxLifetime: Int64
   private var sessions: [String: Session] = [:]
   /// The clock, in seconds since the epoch (tests move it).
   private var clock: @Sendable () -> Int64
 
   public init(
-    idleLimit: Int64 = 8 * 3600, clock: @escaping @Sendable () -> Int64 = SessionStore.now
+    idleLimit: Int64 = 8 * 3600, maxLifetime: Int64 = 7 * 24 * 3600,
+    clock: @escaping @Sendable () -> Int64 = SessionStore.now
   ) {
     self.idleLimit = idleLimit
+    self.maxLifetime = maxLifetime
     self.clock = clock
   }
 
@@ -42,19 +80,31 @@ public actor SessionStore {
   /// Replaces the clock (tests).
   public func setClock(_ clock: @escaping @Sendable () -> Int64) { self.clock = clock }
 
-  /// Opens a session for `login`.
-  public func open(login: String) -> Session {
-    let s = Session(id: randomToken(), login: login, csrf: randomToken(), lastSeen: clock())
+  /// Opens a session for `login`, whose credentials version is `credentials` now. Expired
+  /// sessions are dropped first (O(open sessions), once per login, which costs a bcrypt
+  /// anyway), so sessions nobody comes back to do not pile up in memory.
+  public func open(login: String, credentials: Int64 = 0) -> Session {
+    let now = clock()
+    sessions = sessions.filter { !expired($0.value, now: now) }
+    let s = Session(
+      id: randomToken(), login: login, csrf: randomToken(), lastSeen: now, createdAt: now,
+      credentialsVersion: credentials)
     sessions[s.id] = s
     return s
   }
 
-  /// The session with this id if it has not been idle too long (and marks it used); an
-  /// expired one is removed.
+  /// Idle longer than ``idleLimit`` or older than ``maxLifetime`` (each limit itself still
+  /// valid: a session idle exactly 8 h lives).
+  func expired(_ s: Session, now: Int64) -> Bool {
+    now - s.lastSeen > idleLimit || now - s.createdAt > maxLifetime
+  }
+
+  /// The session with this id if it has not been idle too long nor lived too long (and marks
+  /// it used); an expired one is removed.
   public func touch(_ id: String) -> Session? {
     guard var s = sessions[id] else { return nil }
     let now = clock()
-    guard now - s.lastSeen <= idleLimit else {
+    guard !expired(s, now: now) else {
       sessions[id] = nil
       return nil
     }

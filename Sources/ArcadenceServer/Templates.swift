@@ -20,6 +20,7 @@ enum Templates {
     MustacheContentTypes.register(ArcadenceHTML(), named: contentType)
     var library = MustacheLibrary()
     let all = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
+      .merging(usersSources) { a, _ in a }
     for (name, text) in all {
       // The pragma makes every template escape through HTML.escape.
       try? library.register("{{% CONTENT_TYPE: \(contentType)}}" + text, named: name)
@@ -156,6 +157,9 @@ enum Templates {
     p.note { color: #555; font-size: 0.9rem; }
     dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
     dl.facts dd { margin: 0; }
+    form.inline { display: inline-block; margin: 0 0.3rem 0.2rem 0; vertical-align: middle; }
+    div.notice { border: 1px solid #1f3b57; padding: 0.2rem 0.8rem; margin: 0.5rem 0; }
+    code.password { font-size: 1.1rem; user-select: all; }
 
     """
 }

@@ -8,12 +8,17 @@ struct ServeCommand: ParsableCommand {
     commandName: "serve",
     abstract: "Serve the KPI, scorecard and worklist pages to logged-in users.",
     discussion: """
-      Users come from `arcadence users add`. Each sees only their scope: a rep their own
-      worklist and scorecard, a manager their teams, leadership, analysts and admins
-      everyone (spec/serve.md). Binds to 127.0.0.1 unless --host says otherwise; no TLS yet:
-      put it behind a TLS-terminating reverse proxy (with --secure-cookies) to expose it.
-      Sessions live in memory: a restart logs everyone out. SIGINT or SIGTERM stops it
-      gracefully.
+      Users come from `arcadence users add`. Each sees only their scope: a rep their own \
+      worklist and scorecard, a manager their teams, leadership, analysts and admins \
+      everyone (spec/serve.md). Binds to 127.0.0.1 unless --host says otherwise. To expose \
+      it, serve HTTPS with --tls-cert and --tls-key (PEM files), or put it behind a \
+      TLS-terminating reverse proxy with --secure-cookies and --trusted-proxy (the proxy's \
+      address, so that X-Forwarded-For names the client in the login throttle and the \
+      audit).
+
+      Sessions live in memory: a restart logs everyone out. A session ends after \
+      --idle-hours idle or --session-max-hours in all, and at its next request after \
+      `arcadence users passwd` or `users disable`. SIGINT or SIGTERM stops it gracefully.
       """)
 
   @OptionGroup var store: StoreOptions
@@ -22,22 +27,34 @@ struct ServeCommand: ParsableCommand {
   @Flag(help: "Mark the session cookie Secure (when served over HTTPS by a proxy).")
   var secureCookies = false
   @Option(help: "Hours a session may stay idle (1 to 168).") var idleHours = 8
+  @Option(help: "Hours a session may last in all, however busy (1 to 2,160; 168 is 7 days).")
+  var sessionMaxHours = 168
+  @Option(
+    help: ArgumentHelp(
+      "A reverse proxy's IP address whose X-Forwarded-For is believed (repeatable).",
+      valueName: "ADDR"))
+  var trustedProxy: [String] = []
+  @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain.", valueName: "FILE"))
+  var tlsCert: String?
+  @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+  var tlsKey: String?
 
   func run() throws {
     try guarded {
       guard (1...65_535).contains(port) else {
         throw ArcadenceError(.usage, "--port: expected 1 to 65,535 (value \(port))")
       }
-      guard (1...168).contains(idleHours) else {
-        throw ArcadenceError(.usage, "--idle-hours: expected 1 to 168 (value \(idleHours))")
-      }
       var options = ServeOptions()
+      try options.setSessionLimits(idleHours: idleHours, maxHours: sessionMaxHours)
       options.host = host
       options.port = port
       options.secureCookies = secureCookies
-      options.idleLimit = Int64(idleHours) * 3600
+      options.trustedProxies = try ClientAddress.trusted(trustedProxy)
+      options.tlsCertificate = tlsCert
+      options.tlsKey = tlsKey
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
-      Terminal.note("serving \(store.path) on http://\(host):\(port)/ (Ctrl-C stops)")
+      Terminal.note(
+        "serving \(store.path) on \(options.scheme)://\(host):\(port)/ (Ctrl-C stops)")
       do {
         try server.runBlocking()
       } catch let error as ArcadenceError {

@@ -8,7 +8,7 @@ struct UsersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "users",
     abstract: "Manage who may log in to `arcadence serve` (roles and scopes: spec/serve.md).",
-    subcommands: [Add.self, List.self, Disable.self, Passwd.self])
+    subcommands: [Add.self, List.self, Disable.self, Passwd.self, Role.self])
 
   /// Who the audit log names for a change made from the command line.
   static var actor: String {
@@ -67,14 +67,8 @@ struct UsersCommand: ParsableCommand {
           header: ["Login", "Role", "Scope", "Created", "Disabled"],
           alignments: Array(repeating: .left, count: 5))
         for u in users {
-          let scope =
-            switch u.role {
-            case .rep: u.repId ?? ""
-            case .manager: u.teams.joined(separator: ", ")
-            default: "everyone"
-            }
           table.add([
-            u.login, u.role.rawValue, scope, Timestamp(seconds: u.createdAt).description,
+            u.login, u.role.rawValue, u.scope, Timestamp(seconds: u.createdAt).description,
             u.disabledAt.map { Timestamp(seconds: $0).description } ?? "",
           ])
         }
@@ -85,7 +79,8 @@ struct UsersCommand: ParsableCommand {
 
   struct Disable: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Disable a user: no new login, and their sessions end at their next request.")
+      abstract: "Disable a user: no new login, and their sessions end at their next request.",
+      discussion: "The only enabled admin cannot be disabled: add another admin first.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login name.") var login: String
 
@@ -100,7 +95,8 @@ struct UsersCommand: ParsableCommand {
 
   struct Passwd: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Set a user's password (from stdin with --password-stdin, else generated).")
+      abstract: "Set a user's password (from stdin with --password-stdin, else generated).",
+      discussion: "The user's open sessions in a running server end at their next request.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The login name.") var login: String
     @Flag(help: "Read the password from one line of standard input.") var passwordStdin = false
@@ -112,6 +108,30 @@ struct UsersCommand: ParsableCommand {
         try accounts.setPassword(login: login, password: password, actor: UsersCommand.actor)
         Terminal.print("changed the password of \(login)")
         if generated { Terminal.print("password (shown once): \(password)") }
+      }
+    }
+  }
+
+  struct Role: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change a user's role and what it is tied to (checked as `users add` checks).",
+      discussion: """
+        The new role and scope apply from the user's next request; open sessions stay. The
+        only enabled admin keeps the admin role.
+        """)
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The login name.") var login: String
+    @Option(help: "rep, manager, leadership, analyst or admin.") var role: String
+    @Option(help: "The rep this user is (--role rep).") var rep: String?
+    @Option(help: "A team this manager leads (repeat for several).") var team: [String] = []
+
+    func run() throws {
+      try guarded {
+        let role = try UserRole.parse(role)
+        let accounts = try Accounts(store: try store.open(create: false))
+        let user = try accounts.setRole(
+          login: login, role: role, repId: rep, teams: team, actor: UsersCommand.actor)
+        Terminal.print("\(user.login) is now \(user.binding)")
       }
     }
   }
