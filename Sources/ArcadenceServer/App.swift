@@ -45,6 +45,8 @@ public final class ArcadenceServer: Sendable {
   public let sessions: SessionStore
   public let throttle: LoginThrottle
   public let options: ServeOptions
+  /// The computed pages, per (page, period, scope, store generation).
+  public let pages: PageCache
   let logger: Logger
 
   static let sessionCookie = "arcadence_session"
@@ -75,6 +77,7 @@ public final class ArcadenceServer: Sendable {
     self.sessions = sessions ?? SessionStore(idleLimit: options.idleLimit)
     self.throttle = throttle
     self.options = options
+    pages = PageCache()
     self.logger = logger
   }
 
@@ -257,7 +260,7 @@ public final class ArcadenceServer: Sendable {
       await sessions.close(id)
       return ArcadenceServer.redirect("/login")
     }
-    let ledger = try await self.ledger.current()
+    let (ledger, generation) = try await self.ledger.snapshot()
     // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
     guard
       let decoded = try? URLEncodedFormDecoder().decode(
@@ -290,25 +293,38 @@ public final class ArcadenceServer: Sendable {
         user: user, session: session)
     case .allow(let v): visible = v
     }
+    if route.page == .home {
+      if user.role == .rep, let rep = user.repId {
+        return ArcadenceServer.redirect(Routes.route(.worklist).url(id: rep))
+      }
+      return ArcadenceServer.redirect("/kpis")
+    }
     let body: PageBody
     do {
-      switch route.page {
-      case .home:
-        if user.role == .rep, let rep = user.repId {
-          return ArcadenceServer.redirect(Routes.route(.worklist).url(id: rep))
+      let compute: @Sendable () async throws -> PageBody = { [pathId] in
+        switch route.page {
+        case .home: throw HTTPError(.notFound)  // answered above
+        case .kpis:
+          return try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
+        case .scorecards:
+          return try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
+        case .scorecard:
+          return try Pages.scorecard(
+            ledger: ledger, repId: pathId ?? "", user: user, query: query)
+        case .worklist:
+          return Pages.worklist(
+            list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
+        case .audit:
+          return Pages.audit(entries: try self.accounts.auditLog(limit: 1000), query: query)
         }
-        return ArcadenceServer.redirect("/kpis")
-      case .kpis:
-        body = try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
-      case .scorecards:
-        body = try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
-      case .scorecard:
-        body = try Pages.scorecard(ledger: ledger, repId: pathId ?? "", user: user, query: query)
-      case .worklist:
-        body = Pages.worklist(
-          list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
-      case .audit:
-        body = Pages.audit(entries: try accounts.auditLog(limit: 1000), query: query)
+      }
+      if let generation, route.page.isComputedFromLedger {
+        let key = PageCache.Key(
+          page: route.page, pathId: pathId, query: query, role: user.role, visible: visible,
+          generation: generation)
+        body = try await pages.page(key, compute: compute)
+      } else {
+        body = try await compute()
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(
