@@ -343,7 +343,10 @@ public final class ArcadenceServer: Sendable {
         status: .ok,
         headers: [
           .contentType: "text/csv; charset=utf-8",
-          .contentDisposition: "attachment; filename=\"\(FileName.safe(name))\"",
+          // The pages build names from safe ids; FileName.safe is for an id (it would hash
+          // the whole `kpis-….csv`, dropping the extension).
+          .contentDisposition:
+            "attachment; filename=\"\(FileName.isFileName(name) ? name : FileName.safe(name))\"",
         ],
         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
