@@ -43,7 +43,8 @@ endef
 
 ## demo: sample data into the store, KPIs for the latest quarter, and the rest of the main job.
 ## Writes $(DB) and Charts/dashboard/ (both ignored by git) and the gallery (Charts/, tracked:
-## the same bytes as `make gallery`, so a clean checkout stays clean)
+## the same bytes as `make gallery`, so a clean checkout stays clean); ends with one demo user
+## per role for `arcadence serve` (passwords printed once) and how to start it
 demo: release
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN) import Data/sample --db $(DB)
@@ -52,6 +53,23 @@ demo: release
 	$(BIN) review --db $(DB)
 	$(call draw_gallery,$(DB))
 	$(BIN) dashboard --db $(DB) --out Charts/dashboard
+	$(call demo_users,$(DB))
+
+# One user per role for `arcadence serve` on the store $(1): the rep R01 (team East), a manager
+# of East, leadership, an analyst and an admin. Each password is generated, printed once here
+# and kept only as a bcrypt hash in the store (ignored by git): nothing is written elsewhere.
+define demo_users
+	@echo
+	@echo "Demo users for arcadence serve (passwords shown once, not saved anywhere else):"
+	@$(BIN) users add demo-rep --role rep --rep R01 --db $(1)
+	@$(BIN) users add demo-manager --role manager --team East --db $(1)
+	@$(BIN) users add demo-leadership --role leadership --db $(1)
+	@$(BIN) users add demo-analyst --role analyst --db $(1)
+	@$(BIN) users add demo-admin --role admin --db $(1)
+	@echo
+	@echo "Start the server:  $(BIN) serve --db $(1)"
+	@echo "then open          http://127.0.0.1:8080/ and log in as one of the users above."
+endef
 
 ## gallery: regenerate the committed chart gallery (Charts/, Charts/simulation/,
 ## Charts/backtest/) from Data/sample; run it after a change to the charts or the simulator
@@ -64,13 +82,16 @@ gallery: release
 ## charts: the same as `make gallery`
 charts: gallery
 
-## browser-check: load every dashboard page in headless Chromium (installs it if missing)
+## browser-check: load every dashboard page in headless Chromium (installs it if missing), then
+## `arcadence serve` end to end in Chromium driven by Selenium (installs chromium-driver and
+## selenium if missing): logins per role, scope, CSV downloads, logout
 browser-check: release
 	rm -rf .browser-check && mkdir -p .browser-check
 	$(BIN) import Data/sample --db .browser-check/store.sqlite
 	$(BIN) dashboard --db .browser-check/store.sqlite --out .browser-check/site
 	$(BIN) review --db .browser-check/store.sqlite --format html --out .browser-check/site/review-standalone.html
 	python3 .ci/browser-check.py .browser-check/site .browser-check/screenshots
+	python3 .ci/serve-check.py $(BIN) .browser-check .browser-check/screenshots
 
 ## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
 bench: release

@@ -7,6 +7,7 @@
 #   3. aging by customer             vs DuckDB, every row compared
 #   4. simulator invoice-days/s      vs a vectorised NumPy implementation of the same model
 #   5. the chart set, PNG and SVG    vs matplotlib drawing the same charts from the same numbers
+#   6. `arcadence serve` under load  vs nginx serving the static dashboard (serve-load.sh)
 #
 # Wall time and peak memory (GNU time) of whole processes, median of RUNS runs. The data
 # (CUSTOMERS × MONTHS, default 50,000 × 24) is generated once and cached under .bench/,
@@ -28,7 +29,7 @@ OUT=.bench/out-$CUSTOMERS-$MONTHS
 mkdir -p .bench "$OUT"
 # JOBS selects sections (default all); each writes its own row file, and the table is made
 # from every row file present, so `JOBS=sim make bench` refreshes one row.
-JOBS=${JOBS:-import kpis aging sim charts}
+JOBS=${JOBS:-import kpis aging sim charts serve}
 want() { [[ " $JOBS " == *" $1 "* ]]; }
 
 # --- tools: GNU time, sqlite3, and the Python references' packages -------------------------
@@ -76,7 +77,7 @@ csv_rows=$(cat "$DATA"/*.csv | wc -l)
 
 # --- 1. import ------------------------------------------------------------------------------
 if want import; then
-echo "1/5 import ($csv_rows CSV rows)" >&2
+echo "1/6 import ($csv_rows CSV rows)" >&2
 read -r ot om < <(BEFORE="rm -f $OUT/import.sqlite*" measure /dev/null \
   "$BIN" import "$DATA" --db "$OUT/import.sqlite")
 read -r rt rm_ < <(measure /dev/null Benchmarks/sqlite/import.sh "$DATA" "$OUT/reference.sqlite")
@@ -99,7 +100,7 @@ agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
   fi
 }
 if want kpis; then
-echo "2/5 KPI pack for $QUARTER" >&2
+echo "2/6 KPI pack for $QUARTER" >&2
 # The first command that reads the ledger after a change (an import) reads the tables and
 # builds the ledger cache; later ones read the cache. Timed once here (the generation is
 # advanced to make the cache stale), then the usual median of warm runs.
@@ -121,7 +122,7 @@ row 2 "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s" "$(( (km > sm ? km : 
 fi
 
 if want aging; then
-echo "3/5 aging by customer as of $AS_OF" >&2
+echo "3/6 aging by customer as of $AS_OF" >&2
 read -r at am < <(measure "$OUT/ours-aging.json" "$BIN" aging --db "$STORE" --as-of "$AS_OF" --by customer --format json)
 read -r dat dam < <(measure /dev/null "${duck[@]}" --job aging --as-of "$AS_OF" --by customer --out "$OUT/duck-aging.json")
 a3=$(agree "$OUT/ours-aging.json" "$OUT/duck-aging.json")
@@ -133,14 +134,21 @@ fi
 
 # --- 4. simulator ---------------------------------------------------------------------------
 if want sim; then
-  echo "4/5 simulator: 5,000 open invoices × 90 days × $PATHS paths" >&2
+  echo "4/6 simulator: 5,000 open invoices × 90 days × $PATHS paths" >&2
   source Benchmarks/numpy/bench.sh
 fi
 
 # --- 5. charts ------------------------------------------------------------------------------
 if want charts; then
-  echo "5/5 charts" >&2
+  echo "5/6 charts" >&2
   source Benchmarks/matplotlib/bench.sh
+fi
+
+# --- 6. serve under load ----------------------------------------------------------------------
+if want serve; then
+  echo "6/6 serve under load (wrk) against nginx" >&2
+  SERVE_LOAD_FROM_RUN=1 BIN=$BIN STORE=$STORE DATA=$DATA QUARTER=$QUARTER RUNS=$RUNS OUT=$OUT \
+    bash Benchmarks/serve-load.sh
 fi
 
 # --- the table ----------------------------------------------------------------------------------

@@ -88,6 +88,8 @@ public final class ArcadenceServer: Sendable {
   public let options: ServeOptions
   /// The charts drawn on request, per store generation, period and scope.
   public let charts = ChartCache()
+  /// The computed pages, per (page, period, scope, store generation).
+  public let pages: PageCache
   let logger: Logger
   /// HTTP/1.1, over TLS when `--tls-cert`/`--tls-key` were given (checked in `init`).
   let serverBuilder: HTTPServerBuilder
@@ -121,6 +123,7 @@ public final class ArcadenceServer: Sendable {
       sessions ?? SessionStore(idleLimit: options.idleLimit, maxLifetime: options.maxLifetime)
     self.throttle = throttle
     self.options = options
+    pages = PageCache()
     self.logger = logger
     switch (options.tlsCertificate, options.tlsKey) {
     case (nil, nil): serverBuilder = .http1()
@@ -348,7 +351,7 @@ public final class ArcadenceServer: Sendable {
       }
       form = fields
     }
-    let ledger = try await self.ledger.current()
+    let (ledger, generation) = try await self.ledger.snapshot()
     // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
     guard
       let decoded = try? URLEncodedFormDecoder().decode(
@@ -384,54 +387,73 @@ public final class ArcadenceServer: Sendable {
         user: user, session: session)
     case .allow(let v): visible = v
     }
+    if route.page == .home {
+      if user.role == .rep, let rep = user.repId {
+        return ArcadenceServer.redirect(Routes.route(.worklist).url(id: rep))
+      }
+      return ArcadenceServer.redirect("/kpis")
+    }
+    if route.page == .chart {
+      // An image, not a page: the chart cache keeps it per generation, period and scope.
+      guard
+        let svg = try await Pages.chartSVG(
+          ledger: ledger, generation: generation, cache: charts, visible: visible, query: query)
+      else {
+        return page(
+          .notFound, title: "Not found",
+          body: Templates.render("message", ["heading": "Not found", "text": "No such chart."]),
+          user: user, session: session)
+      }
+      return svg
+    }
     let body: PageBody
     do {
-      switch route.page {
-      case .home:
-        if user.role == .rep, let rep = user.repId {
-          return ArcadenceServer.redirect(Routes.route(.worklist).url(id: rep))
+      let compute: @Sendable () async throws -> PageBody = { [pathId] in
+        switch route.page {
+        case .home: throw HTTPError(.notFound)  // answered above
+        case .kpis:
+          return try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
+        case .scorecards:
+          return try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
+        case .scorecard:
+          return try Pages.scorecard(
+            ledger: ledger, repId: pathId ?? "", user: user, query: query)
+        case .worklist:
+          return Pages.worklist(
+            list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
+        case .audit:
+          return Pages.audit(entries: try self.accounts.auditLog(limit: 1000), query: query)
         }
-        return ArcadenceServer.redirect("/kpis")
-      case .kpis:
-        body = try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
-      case .scorecards:
-        body = try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
-      case .scorecard:
-        body = try Pages.scorecard(ledger: ledger, repId: pathId ?? "", user: user, query: query)
-      case .worklist:
-        body = Pages.worklist(
-          list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
-      case .audit:
-        body = Pages.audit(entries: try accounts.auditLog(limit: 1000), query: query)
-      case .drill:
-        body = try Pages.drill(ledger: ledger, visible: visible, query: query)
-      case .customer:
-        body = try Pages.customer(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-      case .invoice:
-        body = try Pages.invoice(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-      case .casePage:
-        body = try Pages.casePage(ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-      case .review:
-        body = try Pages.review(ledger: ledger, visible: visible, query: query)
-      case .charts:
-        let (l, generation) = try await self.ledger.currentWithGeneration()
-        body = try await Pages.charts(
-          ledger: l, generation: generation, cache: charts, visible: visible, query: query)
-      case .chart:
-        let (l, generation) = try await self.ledger.currentWithGeneration()
-        guard
-          let svg = try await Pages.chartSVG(
-            ledger: l, generation: generation, cache: charts, visible: visible, query: query)
-        else {
-          return page(
-            .notFound, title: "Not found",
-            body: Templates.render("message", ["heading": "Not found", "text": "No such chart."]),
-            user: user, session: session)
+        case .drill:
+          return try Pages.drill(ledger: ledger, visible: visible, query: query)
+        case .customer:
+          return try Pages.customer(
+            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+        case .invoice:
+          return try Pages.invoice(
+            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+        case .casePage:
+          return try Pages.casePage(
+            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+        case .review:
+          return try Pages.review(ledger: ledger, visible: visible, query: query)
+        case .charts:
+          return try await Pages.charts(
+            ledger: ledger, generation: generation, cache: self.charts, visible: visible,
+            query: query)
+        case .chart, .users: throw HTTPError(.notFound)  // answered above
         }
-        return svg
-      case .users:
+      }
+      if route.page == .users {
         body = try await usersPage(
           user: user, session: session, form: form, address: context.address, ledger: ledger)
+      } else if let generation, route.page.isComputedFromLedger {
+        let key = PageCache.Key(
+          page: route.page, pathId: pathId, query: query, role: user.role, visible: visible,
+          generation: generation)
+        body = try await pages.page(key, compute: compute)
+      } else {
+        body = try await compute()
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(

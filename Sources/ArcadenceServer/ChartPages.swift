@@ -83,15 +83,6 @@ public actor ChartCache {
   }
 }
 
-extension LedgerSource {
-  /// The current ledger and the generation it was read at, in one step (so a cache keyed by
-  /// the generation never files one ledger's numbers under another's generation).
-  func currentWithGeneration() throws -> (Ledger, Int64?) {
-    let l = try current()
-    return (l, loadedGeneration)
-  }
-}
-
 extension Pages {
   /// The URL of one chart as SVG for a period and a scope.
   static func chartURL(_ name: String, period: Period, scope: Scope) -> String {

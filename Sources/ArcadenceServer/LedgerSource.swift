@@ -36,6 +36,13 @@ public actor LedgerSource {
     return fresh
   }
 
+  /// The current ledger and the store generation it was read at (nil when the store has no
+  /// generation row: then nothing computed from it is cached).
+  public func snapshot() throws -> (ledger: Ledger, generation: Int64?) {
+    let l = try current()
+    return (l, generation)
+  }
+
   /// The worklist of the day after the last event, for every rep (computed once per
   /// generation); nil for an empty store.
   public func currentWorklist() throws -> Worklist? {

@@ -1,0 +1,177 @@
+/// The computed pages of a running server, kept per (page, period, scope, store generation).
+///
+/// A page body (HTML before the layout, or a CSV) depends only on the ledger of one store
+/// generation, the page and the id its path names, the query string (the period and the
+/// picked rep or team) and what the user may see; the layout around it (navigation, the
+/// user's CSRF token) is rendered per request and never cached. So the key holds exactly
+/// those: the user's role and their whole ``Visibility`` (rep indices, teams, everyone)
+/// are part of it, and two users share an entry only when they would be shown the same
+/// bytes. A manager of East and one of West asking for the same URL get two entries; a rep's
+/// page is never another rep's (their visibilities differ, and ``Access/decide`` has already
+/// answered 404 for a URL naming someone else before the cache is asked).
+///
+/// Bounded as a least-recently-used cache under two caps: ``maxEntries`` pages and
+/// ``maxBytes`` bytes of bodies (whichever is reached first evicts the least recently used
+/// entries). A store generation newer than the cache's empties it, so an import made while
+/// the server runs is never answered from an older ledger.
+///
+/// Concurrent requests for a missing page compute it once: the first starts the
+/// computation and later ones wait for its result (a failed computation is not kept).
+public actor PageCache {
+  /// What a cached page is keyed by.
+  public struct Key: Hashable, Sendable {
+    public var page: Page
+    /// The id the path names (`/scorecard/R01` → `R01`).
+    public var pathId: String?
+    /// The query string's non-empty parameters (period, `rep`, `team`, `format`).
+    public var query: [String: String]
+    public var role: UserRole
+    /// The user's scope (``Visibility``), spelled out.
+    public var reps: [Int]
+    public var teams: [String]
+    public var everyone: Bool
+    /// The store generation the page was computed from.
+    public var generation: Int64
+
+    /// The key of a page for a user of `role` who sees `visible`.
+    public init(
+      page: Page, pathId: String?, query: [String: String], role: UserRole,
+      visible: Visibility, generation: Int64
+    ) {
+      self.init(
+        page: page, pathId: pathId, query: query, role: role, reps: visible.reps,
+        teams: visible.teams, everyone: visible.everyone, generation: generation)
+    }
+
+    /// The key with the scope spelled out.
+    public init(
+      page: Page, pathId: String?, query: [String: String], role: UserRole, reps: [Int],
+      teams: [String], everyone: Bool, generation: Int64
+    ) {
+      self.page = page
+      self.pathId = pathId
+      self.query = query
+      self.role = role
+      self.reps = reps
+      self.teams = teams
+      self.everyone = everyone
+      self.generation = generation
+    }
+  }
+
+  /// Hits, misses and evictions since the server started (tests and measurements).
+  public struct Stats: Sendable, Equatable {
+    public var hits = 0
+    public var misses = 0
+    public var evictions = 0
+    public var entries = 0
+    public var bytes = 0
+  }
+
+  private struct Entry {
+    var task: Task<PageBody, Error>
+    /// The body's size once computed (0 while it is being computed).
+    var bytes: Int
+    /// When it was last used (a counter, not a clock).
+    var used: UInt64
+  }
+
+  public let maxEntries: Int
+  public let maxBytes: Int
+  private var entries: [Key: Entry] = [:]
+  private var generation: Int64 = .min
+  private var tick: UInt64 = 0
+  private var totals = Stats()
+
+  /// A cache of at most `maxEntries` pages and `maxBytes` bytes of page bodies (defaults:
+  /// 512 pages, 64 MiB; a KPI page is about 20 KB).
+  public init(maxEntries: Int = 512, maxBytes: Int = 64 << 20) {
+    self.maxEntries = max(1, maxEntries)
+    self.maxBytes = max(1, maxBytes)
+  }
+
+  /// The page for `key`: the cached one, or `compute()`'s result, kept for the next request.
+  /// A key of an older generation than the newest seen is computed and not kept.
+  public func page(_ key: Key, compute: @escaping @Sendable () async throws -> PageBody)
+    async throws -> PageBody
+  {
+    if key.generation > generation {
+      // A new store generation: every page of the older ones is stale.
+      totals.evictions += entries.count
+      entries.removeAll()
+      generation = key.generation
+    } else if key.generation < generation {
+      totals.misses += 1
+      return try await compute()
+    }
+    tick &+= 1
+    if var entry = entries[key] {
+      totals.hits += 1
+      entry.used = tick
+      entries[key] = entry
+      return try await entry.task.value
+    }
+    totals.misses += 1
+    let task = Task.detached { try await compute() }
+    entries[key] = Entry(task: task, bytes: 0, used: tick)
+    do {
+      let body = try await task.value
+      // Still ours (not evicted nor dropped by a new generation meanwhile): record its size.
+      if var entry = entries[key], entry.bytes == 0 {
+        entry.bytes = PageCache.size(body)
+        entries[key] = entry
+        evict()
+      }
+      return body
+    } catch {
+      entries[key] = nil
+      throw error
+    }
+  }
+
+  /// Evicts least recently used entries until both caps hold. O(n) per eviction over at most
+  /// ``maxEntries`` entries, and only after a miss.
+  private func evict() {
+    var bytes = entries.values.reduce(0) { $0 + $1.bytes }
+    while entries.count > maxEntries || bytes > maxBytes {
+      guard let (key, entry) = entries.min(by: { $0.value.used < $1.value.used }) else { return }
+      entries[key] = nil
+      bytes -= entry.bytes
+      totals.evictions += 1
+    }
+  }
+
+  /// The body's size in bytes (UTF-8).
+  static func size(_ body: PageBody) -> Int {
+    switch body {
+    case .html(let title, let html): max(1, title.utf8.count + html.utf8.count)
+    case .csv(let name, let text): max(1, name.utf8.count + text.utf8.count)
+    }
+  }
+
+  /// Whether `key` is cached (computed or being computed).
+  public func contains(_ key: Key) -> Bool { entries[key] != nil }
+
+  /// Hits, misses and evictions so far, and the entries and bytes held now.
+  public var stats: Stats {
+    var s = totals
+    s.entries = entries.count
+    s.bytes = entries.values.reduce(0) { $0 + $1.bytes }
+    return s
+  }
+}
+
+extension Page {
+  /// Whether the page is computed from the ledger alone (and the user's scope), so it can be
+  /// kept in the ``PageCache`` until the store generation moves. The audit log changes with
+  /// every login: read every time. A new page must say which it is.
+  public var isComputedFromLedger: Bool {
+    switch self {
+    case .kpis, .scorecards, .scorecard, .worklist, .drill, .customer, .invoice, .casePage,
+      .review, .charts:
+      true
+    // The chart image has its own cache; the users page and the audit log are read fresh.
+    case .home, .audit, .chart, .users: false
+    }
+  }
+}
