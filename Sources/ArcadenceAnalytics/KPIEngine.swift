@@ -43,6 +43,14 @@ public struct KPIEngine: Sendable {
     Int64(asOf) - Int64(openedOn) > Int64(caseAgeLimitDays)
   }
 
+  /// Whether case `k` of `ledger` is stuck at the end of `d`: open then
+  /// (``Ledger/isCaseOpen(_:atEndOf:)``) and over the age limit (``caseOverLimit(openedOn:asOf:)``),
+  /// as kpis.md's `cases_open_over_14d` counts it. O(1).
+  public static func isCaseStuck(_ k: Int, in ledger: Ledger, atEndOf d: Day) -> Bool {
+    ledger.isCaseOpen(k, atEndOf: d)
+      && caseOverLimit(openedOn: ledger.caseOpenedOn(k).rawValue, asOf: d.rawValue)
+  }
+
   /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
   public func repTotals(_ period: Period) -> [RepTotals] {
     // long-function: one pass per table, each section accumulating its KPIs for every rep

@@ -106,9 +106,7 @@ public struct WeeklyReview: Sendable {
     let end = week.to
     stuck = cases.compactMap { k -> StuckCase? in
       let o = opened(k)
-      guard l.isCaseOpen(k, atEndOf: end),
-        KPIEngine.caseOverLimit(openedOn: o.rawValue, asOf: end.rawValue)
-      else { return nil }
+      guard KPIEngine.isCaseStuck(k, in: l, atEndOf: end) else { return nil }
       let c = Int(l.caseCustomer[k])
       let r = Int(l.caseRep[k])
       return StuckCase(

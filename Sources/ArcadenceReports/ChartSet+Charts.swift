@@ -131,10 +131,11 @@ extension ChartSet {
   static func caseAge(_ c: Context) -> Entry {
     let l = c.l
     let end = c.period.to
-    let openAges: [Double] = l.caseOpenedAt.indices.compactMap { k in
-      guard c.reps.contains(Int(l.caseRep[k])), l.isCaseOpen(k, atEndOf: end) else { return nil }
-      return Double(end - l.caseOpenedOn(k))
+    let open = l.caseOpenedAt.indices.filter {
+      c.reps.contains(Int(l.caseRep[$0])) && l.isCaseOpen($0, atEndOf: end)
     }
+    let openAges = open.map { Double(end - l.caseOpenedOn($0)) }
+    let stuck = open.filter { KPIEngine.isCaseStuck($0, in: l, atEndOf: end) }
     return Entry(
       name: "case-age",
       caption: "Ages of the cases open at the end of the period, with the 14-day limit.",
@@ -142,7 +143,7 @@ extension ChartSet {
         HistogramSpec(
           title: "Open cases by age at \(end)", subtitle: c.sub,
           footnote: "\(openAges.count) open cases; "
-            + "\(openAges.filter { $0 > ChartSet.caseAgeLimit }.count) older than 14 days.",
+            + "\(stuck.count) older than 14 days.",
           values: openAges, binWidth: 2, valueAxis: .linear(title: "Age (days)"),
           countAxis: YAxis(title: "Open cases"), marker: (ChartSet.caseAgeLimit, "14 days"))))
   }

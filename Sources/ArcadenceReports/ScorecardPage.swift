@@ -46,9 +46,9 @@ public enum ScorecardPage {
     l.caseOpenedAt.indices.compactMap { k -> (Int, [String])? in
       let opened = l.caseOpenedOn(k)
       let age = asOf - opened
-      guard Int(l.caseRep[k]) == r, l.isCaseOpen(k, atEndOf: asOf),
-        KPIEngine.caseOverLimit(openedOn: opened.rawValue, asOf: asOf.rawValue)
-      else { return nil }
+      guard Int(l.caseRep[k]) == r, KPIEngine.isCaseStuck(k, in: l, atEndOf: asOf) else {
+        return nil
+      }
       let c = Int(l.caseCustomer[k])
       return (
         age,

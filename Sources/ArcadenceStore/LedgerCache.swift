@@ -82,7 +82,7 @@ extension Ledger {
       + int64Columns.map { ($0.name, "int64", $0.table) }
       + optionalInt64Columns.map { ($0.name, "int64?", $0.table) }
       + boolColumns.map { ($0.name, "bool", $0.table) }
-      + [("activityChannel", "channel", .activities)]
+      + channelColumns.map { ($0.name, "channel", $0.table) }
       + textColumns.map { ($0.name, "text", $0.table) }
       + wordColumns.map { ($0.name, "word", $0.table) }
       + optionalTextColumns.map { ($0.name, "word?", $0.table) }
@@ -141,6 +141,34 @@ extension Ledger {
     ]
   }
 
+  /// Every cached column as the two whole-column moves a load makes: `take` it from a ledger
+  /// part loaded on another thread (``take(_:payments:)``) and `keep` some of its rows, in
+  /// order (``restricted(to:)``). Derived from the lists of this file, so a new column is
+  /// moved and restricted with no edit there.
+  static var columnMoves: [ColumnMove] {
+    moves(int32Columns) + moves(int64Columns) + moves(optionalInt64Columns)
+      + moves(boolColumns) + moves(channelColumns) + moves(textColumns) + moves(wordColumns)
+      + moves(optionalTextColumns)
+  }
+
+  /// One column's table and its whole-column moves (see ``columnMoves``).
+  struct ColumnMove {
+    let table: LedgerTable
+    let take: (inout Ledger, Ledger) -> Void
+    let keep: (inout Ledger, [Int]) -> Void
+  }
+
+  fileprivate static func moves<T>(_ columns: [Column<T>]) -> [ColumnMove] {
+    columns.map { c in
+      ColumnMove(
+        table: c.table, take: { $0[keyPath: c.path] = $1[keyPath: c.path] },
+        keep: { l, rows in
+          let values = l[keyPath: c.path]
+          l[keyPath: c.path] = rows.map { values[$0] }
+        })
+    }
+  }
+
   fileprivate static var boolColumns: [Column<Bool>] {
     [
       ("adjustmentIsCreditMemo", \.adjustmentIsCreditMemo, .adjustments),
@@ -148,6 +176,11 @@ extension Ledger {
       ("activityReached", \.activityReached, .activities),
       ("caseDocumented", \.caseDocumented, .cases),
     ]
+  }
+
+  /// Channels: stored as their raw values.
+  fileprivate static var channelColumns: [Column<Channel>] {
+    [("activityChannel", \.activityChannel, .activities)]
   }
 
   /// Ids and names: stored as they are (ids are distinct, a dictionary would only cost).
@@ -218,7 +251,7 @@ extension Ledger {
     for c in Ledger.boolColumns {
       try w.put(c.name, self[keyPath: c.path].map { UInt8($0 ? 1 : 0) })
     }
-    try w.put("activityChannel", activityChannel.map(\.rawValue))
+    for c in Ledger.channelColumns { try w.put(c.name, self[keyPath: c.path].map(\.rawValue)) }
     for c in Ledger.textColumns { try w.putStrings(c.name, self[keyPath: c.path]) }
     for c in Ledger.wordColumns {
       let values = self[keyPath: c.path]
@@ -261,10 +294,12 @@ extension Ledger {
       let bytes: [UInt8] = try r.read(c.name, count: count(c.table))
       l[keyPath: c.path] = bytes.map { $0 != 0 }
     }
-    let channels: [UInt8] = try r.read("activityChannel", count: count(.activities))
-    l.activityChannel = try channels.map {
-      guard let c = Channel(rawValue: $0) else { throw CacheMismatch(reason: "channel") }
-      return c
+    for c in channelColumns {
+      let raw: [UInt8] = try r.read(c.name, count: count(c.table))
+      l[keyPath: c.path] = try raw.map {
+        guard let channel = Channel(rawValue: $0) else { throw CacheMismatch(reason: c.name) }
+        return channel
+      }
     }
     for c in textColumns {
       let strings = try r.strings(c.name)
@@ -298,36 +333,18 @@ extension Ledger {
   func restricted(to selection: LedgerSelection) -> Ledger {
     var l = self
     l.selection = selection
-    func rows(_ days: [Int32], _ w: DayWindow) -> [Int]? {
-      if w == .all { return nil }
-      return days.indices.filter { w.from <= days[$0] && days[$0] <= w.to }
-    }
-    func keep<T>(_ values: inout [T], _ rows: [Int]) { values = rows.map { values[$0] } }
-    if let rows = rows(activityDay, selection.activities) {
-      keep(&l.activityCustomer, rows)
-      keep(&l.activityRep, rows)
-      keep(&l.activityDay, rows)
-      keep(&l.activityChannel, rows)
-      keep(&l.activityOutbound, rows)
-      keep(&l.activityReached, rows)
-      keep(&l.activityOutcome, rows)
-    }
-    if let rows = rows(promiseMade, selection.promises) {
-      keep(&l.promiseCustomer, rows)
-      keep(&l.promiseRep, rows)
-      keep(&l.promiseMade, rows)
-      keep(&l.promisePromised, rows)
-      keep(&l.promiseAmount, rows)
-    }
-    if let rows = rows(taskDue, selection.tasks) {
-      keep(&l.taskRep, rows)
-      keep(&l.taskCustomer, rows)
-      keep(&l.taskKind, rows)
-      keep(&l.taskDue, rows)
-      keep(&l.taskCompleted, rows)
+    let dated: [(LedgerTable, [Int32], DayWindow)] = [
+      (.activities, activityDay, selection.activities),
+      (.promises, promiseMade, selection.promises),
+      (.tasks, taskDue, selection.tasks),
+    ]
+    for (table, days, w) in dated where w != .all {
+      let rows = days.indices.filter { w.from <= days[$0] && days[$0] <= w.to }
+      for column in Ledger.columnMoves where column.table == table { column.keep(&l, rows) }
     }
     return l
   }
+
 }
 
 /// Writes cache rows: one `INSERT` per column, the array's bytes bound without a copy.

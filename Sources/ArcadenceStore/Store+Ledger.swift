@@ -491,29 +491,10 @@ extension Ledger {
   /// and its payments too when `payments`.
   mutating func take(_ work: Ledger, payments: Bool = false) {
     breaksRules = breaksRules || work.breaksRules
-    if payments {
-      paymentCustomer = work.paymentCustomer
-      paymentInvoice = work.paymentInvoice
-      paymentReceived = work.paymentReceived
-      paymentAmount = work.paymentAmount
+    let tables: [LedgerTable] = (payments ? [.payments] : []) + [.activities, .promises, .tasks]
+    for column in Ledger.columnMoves where tables.contains(column.table) {
+      column.take(&self, work)
     }
-    activityCustomer = work.activityCustomer
-    activityRep = work.activityRep
-    activityDay = work.activityDay
-    activityChannel = work.activityChannel
-    activityOutbound = work.activityOutbound
-    activityReached = work.activityReached
-    activityOutcome = work.activityOutcome
-    promiseCustomer = work.promiseCustomer
-    promiseRep = work.promiseRep
-    promiseMade = work.promiseMade
-    promisePromised = work.promisePromised
-    promiseAmount = work.promiseAmount
-    taskRep = work.taskRep
-    taskCustomer = work.taskCustomer
-    taskKind = work.taskKind
-    taskDue = work.taskDue
-    taskCompleted = work.taskCompleted
   }
 
   /// Builds the per-invoice event lists and per-customer payment totals. O(rows · log(rows

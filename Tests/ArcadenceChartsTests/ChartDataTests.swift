@@ -97,6 +97,22 @@ import Testing
     #expect(colors[0] == odd && colors[1] == Palette.blue.withAlpha(0.6))
   }
 
+  /// The bytes of a small spec, worked out by hand from the format: keys sorted, the
+  /// initialiser's defaults written (size 800 × 500, the axis settings), nil settings left
+  /// out, NaN as null, days as ISO dates (day 20,454 is 2026-01-01).
+  @Test func aSmallSpecHasTheseBytes() throws {
+    let spec = LineRuleSpec(
+      title: "T", days: [20_454], series: [NamedSeries(name: "A", values: [1.5, .nan])],
+      rule: (45, "target"))
+    let text = String(decoding: try Self.json(.lineRule(spec)), as: UTF8.self)
+    #expect(
+      text
+        == #"{"days":["2026-01-01"],"height":500,"kind":"lineRule","rule":{"label":"target","#
+        + #""value":45},"series":[{"name":"A","values":[1.5,null]}],"showsPoints":false,"#
+        + #""title":"T","valueAxis":{"format":"number","gridlines":true,"includesZero":false,"#
+        + #""tickCount":5},"width":800}"#)
+  }
+
   @Test func leftOutSettingsTakeTheDefaults() throws {
     let json = #"""
       {"kind": "dualAxisBarLine", "title": "Cash", "periodStarts": ["2026-07-06", "2026-07-13"],

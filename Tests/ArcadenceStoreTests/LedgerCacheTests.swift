@@ -56,8 +56,8 @@ import Testing
   ]
 
   /// A column added to ``Ledger`` but not to the cache's list, or to both but not to the
-  /// loader (nor to ``Ledger/take(_:payments:)``), fails here: every column is cached once and
-  /// loaded with one value per row of its table.
+  /// loader, fails here: every column is cached once and loaded with one value per row of
+  /// its table.
   @Test func everyLedgerColumnIsCachedOnceAndLoadedWithARowPerRowOfItsTable() throws {
     let properties = Mirror(reflecting: Ledger()).children.compactMap(\.label)
     let cached = Ledger.cachedColumns.map(\.name)
@@ -72,12 +72,51 @@ import Testing
     ]
     let store = try loaded()
     for ledger in [try store.loadLedger(useCache: false), try store.loadLedger()] {
-      var counts: [String: Int] = [:]
-      for child in Mirror(reflecting: ledger).children {
-        if let label = child.label, let column = child.value as? any Collection {
-          counts[label] = column.count
-        }
+      let counts = Self.columnCounts(ledger)
+      for column in Ledger.cachedColumns {
+        #expect(counts[column.name] == rows[column.table], "\(column.name)")
       }
+    }
+  }
+
+  /// The number of values in each column of `ledger`, by property name.
+  static func columnCounts(_ ledger: Ledger) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for child in Mirror(reflecting: ledger).children {
+      if let label = child.label, let column = child.value as? any Collection {
+        counts[label] = column.count
+      }
+    }
+    return counts
+  }
+
+  /// `restricted(to:)` and `take(_:payments:)` move the columns of `Ledger.cachedColumns`
+  /// (``Ledger/columnMoves``), so a column added to that list is restricted and taken with
+  /// no edit of its own: restricted to no dated row, every column of the activities, promises
+  /// and tasks is empty and every other whole; taken into an empty ledger, exactly those
+  /// columns (and the payments' when asked) arrive.
+  @Test func restrictingAndTakingMoveEveryColumnOfTheirTables() throws {
+    let whole = try loaded().loadLedger()
+    let none = LedgerSelection(activities: .none, promises: .none, tasks: .none)
+    // The fixture: reps R1 R2; customers C1 C2 and the two "É1"s; invoices I1 I2; payments
+    // P1 P2; adjustment A1; case K1; its activity T1, promise PR1 and tasks TK1 TK2 dropped.
+    let restricted: [LedgerTable: Int] = [
+      .reps: 2, .customers: 4, .invoices: 2, .payments: 2, .adjustments: 1, .activities: 0,
+      .promises: 0, .cases: 1, .tasks: 0,
+    ]
+    var work = Ledger()
+    work.take(whole)
+    let taken: [LedgerTable: Int] = [
+      .reps: 0, .customers: 0, .invoices: 0, .payments: 0, .adjustments: 0, .activities: 1,
+      .promises: 1, .cases: 0, .tasks: 2,
+    ]
+    var withPayments = Ledger()
+    withPayments.take(whole, payments: true)
+    for (ledger, rows) in [
+      (whole.restricted(to: none), restricted), (work, taken),
+      (withPayments, taken.merging([.payments: 2]) { $1 }),
+    ] {
+      let counts = Self.columnCounts(ledger)
       for column in Ledger.cachedColumns {
         #expect(counts[column.name] == rows[column.table], "\(column.name)")
       }

@@ -24,111 +24,61 @@ public enum AnyChart: ChartDrawable, Codable {
   /// A hand-built chart (axes and marks).
   case chart(Chart)
 
+  private static let coding = TaggedCoding<AnyChart>(
+    tagKey: FieldKey("kind"),
+    cases: [
+      ("dualAxisBarLine", { .dualAxisBarLine(try DualAxisBarLineSpec(from: $0)) }),
+      ("stackedBar", { .stackedBar(try StackedBarSpec(from: $0)) }),
+      ("lineRule", { .lineRule(try LineRuleSpec(from: $0)) }),
+      ("histogram", { .histogram(try HistogramSpec(from: $0)) }),
+      ("pareto", { .pareto(try ParetoSpec(from: $0)) }),
+      ("fan", { .fan(try FanChartSpec(from: $0)) }),
+      ("smallMultiples", { .smallMultiples(try SmallMultiples(from: $0)) }),
+      ("chart", { .chart(try Chart(from: $0)) }),
+    ],
+    unknown: { kind, kinds in
+      "unknown chart kind \"\(kind)\" (expected one of: \(kinds.joined(separator: ", ")))"
+    })
+
   /// Every `kind` tag, in declaration order.
-  public static let kinds = [
-    "dualAxisBarLine", "stackedBar", "lineRule", "histogram", "pareto", "fan", "smallMultiples",
-    "chart",
-  ]
+  public static let kinds = coding.tags
+
+  /// The `kind` tag and the wrapped chart.
+  private var tagged: (kind: String, chart: any ChartDrawable & ChartHeading & Encodable) {
+    switch self {
+    case .dualAxisBarLine(let spec): return ("dualAxisBarLine", spec)
+    case .stackedBar(let spec): return ("stackedBar", spec)
+    case .lineRule(let spec): return ("lineRule", spec)
+    case .histogram(let spec): return ("histogram", spec)
+    case .pareto(let spec): return ("pareto", spec)
+    case .fan(let spec): return ("fan", spec)
+    case .smallMultiples(let grid): return ("smallMultiples", grid)
+    case .chart(let chart): return ("chart", chart)
+    }
+  }
 
   /// The `kind` tag written to data.
-  public var kind: String {
-    switch self {
-    case .dualAxisBarLine: return "dualAxisBarLine"
-    case .stackedBar: return "stackedBar"
-    case .lineRule: return "lineRule"
-    case .histogram: return "histogram"
-    case .pareto: return "pareto"
-    case .fan: return "fan"
-    case .smallMultiples: return "smallMultiples"
-    case .chart: return "chart"
-    }
-  }
+  public var kind: String { tagged.kind }
 
   /// The wrapped value.
-  public var drawable: any ChartDrawable {
-    switch self {
-    case .dualAxisBarLine(let spec): return spec
-    case .stackedBar(let spec): return spec
-    case .lineRule(let spec): return spec
-    case .histogram(let spec): return spec
-    case .pareto(let spec): return spec
-    case .fan(let spec): return spec
-    case .smallMultiples(let grid): return grid
-    case .chart(let chart): return chart
-    }
-  }
+  public var drawable: any ChartDrawable { tagged.chart }
 
   /// The chart's title.
-  public var title: String {
-    switch self {
-    case .dualAxisBarLine(let spec): return spec.title
-    case .stackedBar(let spec): return spec.title
-    case .lineRule(let spec): return spec.title
-    case .histogram(let spec): return spec.title
-    case .pareto(let spec): return spec.title
-    case .fan(let spec): return spec.title
-    case .smallMultiples(let grid): return grid.title
-    case .chart(let chart): return chart.title
-    }
-  }
+  public var title: String { tagged.chart.title }
 
   /// The canvas size.
-  public var size: Size {
-    switch self {
-    case .dualAxisBarLine(let spec): return Size(width: spec.width, height: spec.height)
-    case .stackedBar(let spec): return Size(width: spec.width, height: spec.height)
-    case .lineRule(let spec): return Size(width: spec.width, height: spec.height)
-    case .histogram(let spec): return Size(width: spec.width, height: spec.height)
-    case .pareto(let spec): return Size(width: spec.width, height: spec.height)
-    case .fan(let spec): return Size(width: spec.width, height: spec.height)
-    case .smallMultiples(let grid): return grid.size
-    case .chart(let chart): return chart.size
-    }
-  }
+  public var size: Size { Size(width: tagged.chart.width, height: tagged.chart.height) }
 
   /// Draws the wrapped chart.
   public func draw(in frame: Rect, on renderer: any Renderer) {
     drawable.draw(in: frame, on: renderer)
   }
 
-  private enum CodingKeys: String, CodingKey {
-    case kind
-  }
-
   /// Writes `kind` and the chart's own fields in one object.
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(kind, forKey: .kind)
-    switch self {
-    case .dualAxisBarLine(let spec): try spec.encode(to: encoder)
-    case .stackedBar(let spec): try spec.encode(to: encoder)
-    case .lineRule(let spec): try spec.encode(to: encoder)
-    case .histogram(let spec): try spec.encode(to: encoder)
-    case .pareto(let spec): try spec.encode(to: encoder)
-    case .fan(let spec): try spec.encode(to: encoder)
-    case .smallMultiples(let grid): try grid.encode(to: encoder)
-    case .chart(let chart): try chart.encode(to: encoder)
-    }
+    try Self.coding.encode(tag: kind, fields: tagged.chart, to: encoder)
   }
 
   /// Reads a chart by its `kind` tag.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let kind = try container.decode(String.self, forKey: .kind)
-    switch kind {
-    case "dualAxisBarLine": self = .dualAxisBarLine(try DualAxisBarLineSpec(from: decoder))
-    case "stackedBar": self = .stackedBar(try StackedBarSpec(from: decoder))
-    case "lineRule": self = .lineRule(try LineRuleSpec(from: decoder))
-    case "histogram": self = .histogram(try HistogramSpec(from: decoder))
-    case "pareto": self = .pareto(try ParetoSpec(from: decoder))
-    case "fan": self = .fan(try FanChartSpec(from: decoder))
-    case "smallMultiples": self = .smallMultiples(try SmallMultiples(from: decoder))
-    case "chart": self = .chart(try Chart(from: decoder))
-    default:
-      throw DecodingError.dataCorruptedError(
-        forKey: .kind, in: container,
-        debugDescription: "unknown chart kind \"\(kind)\" (expected one of: "
-          + AnyChart.kinds.joined(separator: ", ") + ")")
-    }
-  }
+  public init(from decoder: any Decoder) throws { self = try Self.coding.decode(from: decoder) }
 }

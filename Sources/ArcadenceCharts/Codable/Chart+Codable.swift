@@ -1,5 +1,5 @@
 // Codable conformances of the chart model: colours, formats, axes, legend, theme and `Chart`.
-// The conventions are in `ChartCoding`.
+// The conventions and the field tables are in `CodingSupport.swift`.
 
 extension Color: Codable {
   /// Writes `"#RRGGBB"` (`"#RRGGBBAA"` when translucent) if every component is a whole 8-bit
@@ -117,159 +117,98 @@ extension Legend: Codable {
 }
 
 extension Theme: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case background, text, secondaryText, gridline, axisLine, rule, palette, titleSize
-    case subtitleSize, labelSize, footnoteSize, padding
-  }
+  private static let coding = FieldCoding(
+    Theme(),
+    [
+      .setting("background", \.background), .setting("text", \.text),
+      .setting("secondaryText", \.secondaryText), .setting("gridline", \.gridline),
+      .setting("axisLine", \.axisLine), .setting("rule", \.rule), .setting("palette", \.palette),
+      .setting("titleSize", \.titleSize), .setting("subtitleSize", \.subtitleSize),
+      .setting("labelSize", \.labelSize), .setting("footnoteSize", \.footnoteSize),
+      .setting("padding", \.padding),
+    ])
 
   /// Writes every setting.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(background, forKey: .background)
-    try container.encode(text, forKey: .text)
-    try container.encode(secondaryText, forKey: .secondaryText)
-    try container.encode(gridline, forKey: .gridline)
-    try container.encode(axisLine, forKey: .axisLine)
-    try container.encode(rule, forKey: .rule)
-    try container.encode(palette, forKey: .palette)
-    try container.encode(titleSize, forKey: .titleSize)
-    try container.encode(subtitleSize, forKey: .subtitleSize)
-    try container.encode(labelSize, forKey: .labelSize)
-    try container.encode(footnoteSize, forKey: .footnoteSize)
-    try container.encode(padding, forKey: .padding)
-  }
+  public func encode(to encoder: any Encoder) throws { try Self.coding.encode(self, to: encoder) }
 
   /// Reads the settings present; the others keep the light theme's values.
-  public init(from decoder: any Decoder) throws {
-    self.init()
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    try container.update(&background, forKey: .background)
-    try container.update(&text, forKey: .text)
-    try container.update(&secondaryText, forKey: .secondaryText)
-    try container.update(&gridline, forKey: .gridline)
-    try container.update(&axisLine, forKey: .axisLine)
-    try container.update(&rule, forKey: .rule)
-    try container.update(&palette, forKey: .palette)
-    try container.update(&titleSize, forKey: .titleSize)
-    try container.update(&subtitleSize, forKey: .subtitleSize)
-    try container.update(&labelSize, forKey: .labelSize)
-    try container.update(&footnoteSize, forKey: .footnoteSize)
-    try container.update(&padding, forKey: .padding)
-  }
+  public init(from decoder: any Decoder) throws { self = try Self.coding.decode(from: decoder) }
 }
 
 extension XAxis: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case kind, categories, title, format, domain, tickCount, gridlines, labelStrategy
-  }
+  /// `kind`: `"linear"`, `"time"` or `"categories"` with `categories`.
+  private static let kind = CodedField<XAxis>(
+    write: { axis, container in
+      switch axis.kind {
+      case .linear: try container.encode("linear", forKey: FieldKey("kind"))
+      case .time: try container.encode("time", forKey: FieldKey("kind"))
+      case .categories(let names):
+        try container.encode("categories", forKey: FieldKey("kind"))
+        try container.encode(names, forKey: FieldKey("categories"))
+      }
+    },
+    read: { axis, container in
+      let name = try container.decode(String.self, forKey: FieldKey("kind"))
+      switch name {
+      case "linear": axis.kind = .linear
+      case "time": axis.kind = .time
+      case "categories":
+        axis.kind = .categories(try container.decode([String].self, forKey: FieldKey("categories")))
+      default:
+        throw DecodingError.dataCorruptedError(
+          forKey: FieldKey("kind"), in: container,
+          debugDescription: "unknown x axis kind \"\(name)\" (expected linear, time or categories)")
+      }
+    })
+
+  private static let coding = FieldCoding(
+    XAxis(kind: .linear),
+    [
+      kind, .optional("title", \.title), .setting("format", \.format),
+      .optional("domain", \.domain), .setting("tickCount", \.tickCount),
+      .setting("gridlines", \.gridlines), .setting("labelStrategy", \.labelStrategy),
+    ])
 
   /// Writes `kind` (`"linear"`, `"time"` or `"categories"` with `categories`) and the
   /// settings; a time axis's domain is in days since 1970-01-01.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    switch kind {
-    case .linear: try container.encode("linear", forKey: .kind)
-    case .time: try container.encode("time", forKey: .kind)
-    case .categories(let names):
-      try container.encode("categories", forKey: .kind)
-      try container.encode(names, forKey: .categories)
-    }
-    try container.encodeIfPresent(title, forKey: .title)
-    try container.encode(format, forKey: .format)
-    try container.encodeIfPresent(domain, forKey: .domain)
-    try container.encode(tickCount, forKey: .tickCount)
-    try container.encode(gridlines, forKey: .gridlines)
-    try container.encode(labelStrategy, forKey: .labelStrategy)
-  }
+  public func encode(to encoder: any Encoder) throws { try Self.coding.encode(self, to: encoder) }
 
   /// Reads an axis; only `kind` (and `categories` for a category axis) is required.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let name = try container.decode(String.self, forKey: .kind)
-    switch name {
-    case "linear": self.init(kind: .linear)
-    case "time": self.init(kind: .time)
-    case "categories":
-      self.init(kind: .categories(try container.decode([String].self, forKey: .categories)))
-    default:
-      throw DecodingError.dataCorruptedError(
-        forKey: .kind, in: container,
-        debugDescription: "unknown x axis kind \"\(name)\" (expected linear, time or categories)")
-    }
-    title = try container.decodeIfPresent(String.self, forKey: .title)
-    try container.update(&format, forKey: .format)
-    domain = try container.decodeIfPresent(ClosedRange<Double>.self, forKey: .domain)
-    try container.update(&tickCount, forKey: .tickCount)
-    try container.update(&gridlines, forKey: .gridlines)
-    try container.update(&labelStrategy, forKey: .labelStrategy)
-  }
+  public init(from decoder: any Decoder) throws { self = try Self.coding.decode(from: decoder) }
 }
 
 extension YAxis: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case title, format, domain, includesZero, tickCount, gridlines
-  }
+  private static let coding = FieldCoding(
+    YAxis(),
+    [
+      .optional("title", \.title), .setting("format", \.format), .optional("domain", \.domain),
+      .setting("includesZero", \.includesZero), .setting("tickCount", \.tickCount),
+      .setting("gridlines", \.gridlines),
+    ])
 
   /// Writes every setting (`domain` as `[low, high]` when fixed).
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encodeIfPresent(title, forKey: .title)
-    try container.encode(format, forKey: .format)
-    try container.encodeIfPresent(domain, forKey: .domain)
-    try container.encode(includesZero, forKey: .includesZero)
-    try container.encode(tickCount, forKey: .tickCount)
-    try container.encode(gridlines, forKey: .gridlines)
-  }
+  public func encode(to encoder: any Encoder) throws { try Self.coding.encode(self, to: encoder) }
 
   /// Reads the settings present; the others take the initialiser's defaults.
-  public init(from decoder: any Decoder) throws {
-    self.init()
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    title = try container.decodeIfPresent(String.self, forKey: .title)
-    try container.update(&format, forKey: .format)
-    domain = try container.decodeIfPresent(ClosedRange<Double>.self, forKey: .domain)
-    try container.update(&includesZero, forKey: .includesZero)
-    try container.update(&tickCount, forKey: .tickCount)
-    try container.update(&gridlines, forKey: .gridlines)
-  }
+  public init(from decoder: any Decoder) throws { self = try Self.coding.decode(from: decoder) }
 }
 
-extension Chart: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case width, height, title, subtitle, footnote, xAxis, yAxis, rightAxis, legend, theme, marks
-  }
+extension Chart: Codable, ChartHeading {
+  /// Chart's own order: `title` and `xAxis` (both required) are read first.
+  private static let coding = FieldCoding(
+    Chart(title: "", xAxis: .linear()),
+    [
+      .required("title", \.title), .required("xAxis", \.xAxis), .setting("width", \.width),
+      .setting("height", \.height), .optional("subtitle", \.subtitle),
+      .optional("footnote", \.footnote), .setting("yAxis", \.yAxis),
+      .optional("rightAxis", \.rightAxis), .setting("legend", \.legend),
+      .setting("theme", \.theme, omittedWhen: .light), .setting("marks", \.marks),
+    ])
 
   /// Writes the canvas size, texts, axes, legend and marks; the theme only when it is not the
   /// light house theme.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(width, forKey: .width)
-    try container.encode(height, forKey: .height)
-    try container.encode(title, forKey: .title)
-    try container.encodeIfPresent(subtitle, forKey: .subtitle)
-    try container.encodeIfPresent(footnote, forKey: .footnote)
-    try container.encode(xAxis, forKey: .xAxis)
-    try container.encode(yAxis, forKey: .yAxis)
-    try container.encodeIfPresent(rightAxis, forKey: .rightAxis)
-    try container.encode(legend, forKey: .legend)
-    if theme != .light { try container.encode(theme, forKey: .theme) }
-    try container.encode(marks, forKey: .marks)
-  }
+  public func encode(to encoder: any Encoder) throws { try Self.coding.encode(self, to: encoder) }
 
   /// Reads a chart; `title` and `xAxis` are required.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      title: try container.decode(String.self, forKey: .title),
-      xAxis: try container.decode(XAxis.self, forKey: .xAxis))
-    try container.update(&width, forKey: .width)
-    try container.update(&height, forKey: .height)
-    subtitle = try container.decodeIfPresent(String.self, forKey: .subtitle)
-    footnote = try container.decodeIfPresent(String.self, forKey: .footnote)
-    try container.update(&yAxis, forKey: .yAxis)
-    rightAxis = try container.decodeIfPresent(YAxis.self, forKey: .rightAxis)
-    try container.update(&legend, forKey: .legend)
-    try container.update(&theme, forKey: .theme)
-    try container.update(&marks, forKey: .marks)
-  }
+  public init(from decoder: any Decoder) throws { self = try Self.coding.decode(from: decoder) }
 }

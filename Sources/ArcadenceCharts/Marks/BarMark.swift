@@ -1,19 +1,5 @@
-/// One named series of bar heights.
-public struct BarSeries: Sendable, Hashable {
-  /// Legend name.
-  public var name: String
-  /// One value per x position (NaN draws no bar).
-  public var values: [Double]
-  /// Explicit colour, or nil for the next palette colour.
-  public var color: Color?
-
-  /// Creates a bar series.
-  public init(name: String, values: [Double], color: Color? = nil) {
-    self.name = name
-    self.values = values
-    self.color = color
-  }
-}
+/// One named series of bar heights (NaN draws no bar): the same type as a spec's series.
+public typealias BarSeries = NamedSeries
 
 /// Vertical bars: single, grouped side by side, or stacked.
 ///

@@ -1,5 +1,5 @@
 /// Where a text's anchor point sits relative to the text box (in the text's own frame).
-public struct TextAnchor: Sendable, Hashable {
+public struct TextAnchor: Sendable, Hashable, Codable {
   /// Horizontal alignment of the box relative to the anchor point.
   public enum Horizontal: String, Sendable, Hashable, Codable {
     /// The anchor is at the start (left) of the text.
