@@ -423,7 +423,6 @@ public final class ArcadenceServer: Sendable {
             list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
         case .audit:
           return Pages.audit(entries: try self.accounts.auditLog(limit: 1000), query: query)
-        }
         case .drill:
           return try Pages.drill(ledger: ledger, visible: visible, query: query)
         case .customer:
