@@ -291,6 +291,15 @@ public struct Calibration: Sendable {
   /// ``thinThreshold`` payments is topped up at its bucket's rate, so its factor moves towards
   /// 1). Empty: every factor 1.
   public var bandFactor: [Estimate] = []
+  /// Each customer's payment delay shift in days (``DelayShift``), by ledger customer index;
+  /// empty when not fitted from the store.
+  public var delayShift: [Int32] = []
+  /// The delay shift's credibility constant `k` (a customer with `n` paid invoices moves
+  /// `n ÷ (n + k)` of the way from its segment to its own delay); nil when the customers
+  /// spread no more than chance, or when not fitted.
+  public var delayCredibility: Double?
+  /// Customers whose paid history the delay shifts rest on.
+  public var delayShiftCustomers = 0
 
   /// Every hazard cell that is 0 or rests on fewer than ``thinThreshold`` payments, with the
   /// value used instead, one line each (calibrate, simulate, backtest and accuracy print
@@ -414,7 +423,7 @@ extension Calibration {
     let billing = BillingCadence.fit(ledger: l, until: until)
     let gaps = billing.gap.compactMap { $0 > 0 ? Double($0) : nil }
     let nb = AgingBucket.count
-    return Calibration(
+    var fitted = Calibration(
       until: until, segments: input.segments.names, hazard: frailty.hazard,
       paidRate: hazards.paidRate, writeOff: hazards.writeOff, reach: contacts.reach,
       pPromise: contacts.pPromise, pKeptObserved: promises.keptObserved, pKept: promises.kept,
@@ -437,6 +446,10 @@ extension Calibration {
         }, hits: counts.hits, trials: counts.trials, segments: nSeg, thinThreshold: th),
       hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape,
       bandFactor: frailty.bandFactor)
+    fitted.delayShift = input.delay.shift
+    fitted.delayCredibility = input.delay.k
+    fitted.delayShiftCustomers = input.delay.customers
+    return fitted
   }
 
   /// The factor of each ``HazardBand`` on its bucket's hazard: the band's payment rate over

@@ -21,7 +21,8 @@ extension SimulationRun {
 
   /// The payment day (offset from the start) at each of `levels` of open invoice `i`
   /// (below ``Portfolio/openCount``) under the base model (``PaymentTiming/quantiles``):
-  /// its segment's hazards × its customer's frailty, auto-pay and an open promise.
+  /// its segment's hazards × its customer's frailty on its customer's shifted clock
+  /// (``DelayShift``), auto-pay and an open promise.
   public func paymentQuantiles(_ i: Int, levels: [Double]) -> [Int32?] {
     let book = portfolio
     let params = parameters
@@ -31,7 +32,8 @@ extension SimulationRun {
       levels, row: seg < params.hazard.count ? params.hazard[seg] : [], due: book.invoiceDue[i],
       autopay: book.customerAutopay[c], autopayOnTime: params.autopayOnTime,
       promiseDay: book.promiseDay[i], pKept: params.pKept, cap: params.hazardCap,
-      multiplier: params.multiplier(customer: c), factors: params.bandFactor)
+      multiplier: params.multiplier(customer: c), factors: params.bandFactor,
+      shift: params.shift(customer: c))
   }
 }
 

@@ -38,6 +38,16 @@ public struct ModelParameters: Sendable, Equatable {
   public var frailty: [Double] = []
   /// Per ``HazardBand``, the factor on its bucket's hazard; empty: 1 for every band.
   public var bandFactor: [Double] = []
+  /// Each customer's payment delay shift in days (``DelayShift``), by the portfolio's
+  /// customer index: its invoices' payment hazard is its segment's at `dpd − shift`; empty:
+  /// 0 for everyone.
+  public var delayShift: [Int32] = []
+
+  /// Customer `c`'s delay shift in days. O(1).
+  @inline(__always)
+  public func shift(customer c: Int) -> Int32 {
+    c >= 0 && c < delayShift.count ? delayShift[c] : 0
+  }
 
   /// Customer `c`'s hazard multiplier. O(1).
   @inline(__always)
@@ -80,6 +90,7 @@ public struct ModelParameters: Sendable, Equatable {
       promiseLeadDays: c.promiseLeadDays, resolutionDays: c.resolutionDays,
       shockSigma: c.shockSigma.value)
     frailty = c.frailty
+    delayShift = c.delayShift
     bandFactor = c.bandFactor.map(\.value)
   }
 
