@@ -291,9 +291,9 @@ public struct Calibration: Sendable {
   /// ``thinThreshold`` payments is topped up at its bucket's rate, so its factor moves towards
   /// 1). Empty: every factor 1.
   public var bandFactor: [Estimate] = []
-  /// Each customer's payment delay shift in days (``DelayShift``), by ledger customer index;
-  /// empty when not fitted from the store.
-  public var delayShift: [Int32] = []
+  /// The per-customer payment delay (``DelayShift``), by ledger customer index; nil when not
+  /// fitted from the store (a calibration file carries only its `k` and count).
+  public var delay: DelayShift.Fit?
   /// The delay shift's credibility constant `k` (a customer with `n` paid invoices moves
   /// `n ÷ (n + k)` of the way from its segment to its own delay); nil when the customers
   /// spread no more than chance, or when not fitted.
@@ -446,7 +446,7 @@ extension Calibration {
         }, hits: counts.hits, trials: counts.trials, segments: nSeg, thinThreshold: th),
       hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape,
       bandFactor: frailty.bandFactor)
-    fitted.delayShift = input.delay.shift
+    fitted.delay = input.delay
     fitted.delayCredibility = input.delay.k
     fitted.delayShiftCustomers = input.delay.customers
     return fitted

@@ -61,9 +61,13 @@ struct CalibrationInput {
     self.delay = DelayShift.fit(self)
   }
 
-  /// Customer `c`'s delay shift in days (0 when not fitted).
+  /// Invoice `i`'s delay shift in days (its customer's, for its terms; 0 when not fitted).
   @inline(__always)
-  func shift(customer c: Int) -> Int32 { c < delay.shift.count ? delay.shift[c] : 0 }
+  func shift(invoice i: Int) -> Int32 {
+    delay.shift(
+      customer: Int(ledger.invoiceCustomer[i]),
+      terms: ledger.invoiceDue[i] - ledger.invoiceIssued[i])
+  }
 
   /// Number of segments.
   var segmentCount: Int { segments.names.count }
@@ -169,7 +173,7 @@ struct LifeTable {
     let issued = l.invoiceIssued[i]
     let due = l.invoiceDue[i]
     // The payment hazard runs on the customer's shifted clock (DelayShift).
-    let hazardDue = due + input.shift(customer: c)
+    let hazardDue = due + input.shift(invoice: i)
     let close = Self.closing(invoice: i, ledger: l, until: input.until)
     let links = input.links
     let windows = input.promises[i].map {
@@ -541,7 +545,7 @@ struct PromiseFit {
     {
       let i = Int(links.promiseInvoice[k])
       let s = Int(input.segments.ofCustomer[Int(l.invoiceCustomer[i])])
-      let due = l.invoiceDue[i] + input.shift(customer: Int(l.invoiceCustomer[i]))
+      let due = l.invoiceDue[i] + input.shift(invoice: i)
       var survive = 1.0
       var d = links.promiseMade[k] + 1
       let windowEnd = KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k])

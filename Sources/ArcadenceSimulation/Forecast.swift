@@ -33,7 +33,7 @@ extension SimulationRun {
       autopay: book.customerAutopay[c], autopayOnTime: params.autopayOnTime,
       promiseDay: book.promiseDay[i], pKept: params.pKept, cap: params.hazardCap,
       multiplier: params.multiplier(customer: c), factors: params.bandFactor,
-      shift: params.shift(customer: c))
+      shift: params.shift(customer: c, terms: book.invoiceDue[i] - book.invoiceIssue[i]))
   }
 }
 

@@ -38,15 +38,14 @@ public struct ModelParameters: Sendable, Equatable {
   public var frailty: [Double] = []
   /// Per ``HazardBand``, the factor on its bucket's hazard; empty: 1 for every band.
   public var bandFactor: [Double] = []
-  /// Each customer's payment delay shift in days (``DelayShift``), by the portfolio's
-  /// customer index: its invoices' payment hazard is its segment's at `dpd − shift`; empty:
-  /// 0 for everyone.
-  public var delayShift: [Int32] = []
+  /// The per-customer payment delay (``DelayShift``), by the portfolio's customer index: an
+  /// invoice's payment hazard is its segment's at `dpd − shift`; nil: no shift.
+  public var delay: DelayShift.Fit?
 
-  /// Customer `c`'s delay shift in days. O(1).
+  /// The delay shift in days of customer `c`'s invoice on `terms` days. O(1).
   @inline(__always)
-  public func shift(customer c: Int) -> Int32 {
-    c >= 0 && c < delayShift.count ? delayShift[c] : 0
+  public func shift(customer c: Int, terms: Int32) -> Int32 {
+    delay?.shift(customer: c, terms: terms) ?? 0
   }
 
   /// Customer `c`'s hazard multiplier. O(1).
@@ -90,7 +89,7 @@ public struct ModelParameters: Sendable, Equatable {
       promiseLeadDays: c.promiseLeadDays, resolutionDays: c.resolutionDays,
       shockSigma: c.shockSigma.value)
     frailty = c.frailty
-    delayShift = c.delayShift
+    delay = c.delay
     bandFactor = c.bandFactor.map(\.value)
   }
 

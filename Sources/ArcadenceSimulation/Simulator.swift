@@ -472,7 +472,7 @@ struct Worker {
       inv[i].due = portfolio.invoiceDue[i]
       inv[i].customer = portfolio.invoiceCustomer[i]
       inv[i].row = portfolio.customerSegment[Int(inv[i].customer)] * Int32(HazardBand.count)
-      inv[i].shift = core.sim.parameters.shift(customer: Int(inv[i].customer))
+      inv[i].shift = core.sim.parameters.shift(customer: Int(inv[i].customer), terms: core.terms[i])
     }
     newAmount = storage.newAmount
     issueDay = storage.issueDay

@@ -337,6 +337,7 @@ struct WorklistContext {
       prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts),
       promise: Worklist.promiseKeptWithin(
         pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays),
-      autopay: autopay, shift: c < cal.delayShift.count ? Int(cal.delayShift[c]) : 0)
+      autopay: autopay,
+      shift: Int(cal.delay?.shift(customer: c, terms: l.invoiceDue[i] - l.invoiceIssued[i]) ?? 0))
   }
 }

@@ -9,35 +9,41 @@ import Testing
 /// out by hand, its wiring into the life table and the simulator, and recovery of known
 /// shifts on a generated population.
 @Suite struct DelayShiftTests {
-  /// One segment, customers A (log delays 1, 3) and B (5, 7). Means 2 and 6, segment mean 4.
-  /// Within: σ² = (1 + 1 + 1 + 1) ÷ (1 + 1) = 2. Between: Σ n_c (ȳ_c − ȳ)² = 2·4 + 2·4 = 16,
+  /// One segment, customers A (residuals 1, 3) and B (5, 7). Means 2 and 6, segment mean 4.
+  /// Within: σ² = (1 + 1 + 1 + 1) ÷ (1 + 1) = 2. Between: Σ n_c (r̄_c − r̄)² = 2·4 + 2·4 = 16,
   /// minus (C − S) σ² = 1·2 → 14, over N − Σ n_c² ÷ N = 4 − 8 ÷ 4 = 2 → τ² = 7. So k = 2 ÷ 7
-  /// and Z = 2 ÷ (2 + 2/7) = 7/8: A's log delay 4 − 7/8·2 = 2.25, B's 4 + 1.75 = 5.75. Shifts in
-  /// days: e^2.25 − e^4 = 9.4877 − 54.5982 = −45.11 → −45; e^5.75 − e^4 = 314.1907 − 54.5982
-  /// = 259.59 → 260. A customer without paid invoices (C) keeps shift 0.
+  /// and Z = 2 ÷ (2 + 2/7) = 7/8: A's log factor −7/8·2 = −1.75, B's +1.75. With the segment
+  /// 0 days late, an invoice on 0-day terms is shifted by (1 + 0 + 0) · e^4 · (e^ρ − 1): A
+  /// 54.5982 × (0.173774 − 1) = −45.11 → −45 days, B 54.5982 × (5.754603 − 1) = 259.59 → 260.
+  /// A customer without paid invoices (C) keeps shift 0.
   @Test func twoCustomersAreShrunkByTheirCredibility() {
-    let fit = DelayShift.fit(logDelays: [[1, 3], [5, 7], []], segmentOf: [0, 0, 0], segments: 1)
+    let fit = DelayShift.fit(
+      residuals: [[1, 3], [5, 7], []], segmentOf: [0, 0, 0], segments: 1, lateDays: [0])
     #expect(abs(fit.withinVariance - 2) < 1e-12)
     #expect(abs(fit.betweenVariance - 7) < 1e-12)
     #expect(abs((fit.k ?? 0) - 2.0 / 7.0) < 1e-12)
     #expect(abs(fit.logShift[0] + 1.75) < 1e-12 && abs(fit.logShift[1] - 1.75) < 1e-12)
-    #expect(fit.shift == [-45, 260, 0])
+    #expect(fit.logShift[2] == 0)
+    #expect((0..<3).map { fit.shift(customer: $0, terms: 0) } == [-45, 260, 0])
     #expect(fit.customers == 2)
   }
 
   /// Customers who spread no more than chance get no shift: A (1, 3) and B (2, 2): means 2
   /// and 2, between-customer spread 0 − σ² < 0, so τ² ≤ 0, k is nil, every shift 0.
   @Test func noExcessSpreadMeansNoShift() {
-    let fit = DelayShift.fit(logDelays: [[1, 3], [2, 2]], segmentOf: [0, 0], segments: 1)
+    let fit = DelayShift.fit(
+      residuals: [[1, 3], [2, 2]], segmentOf: [0, 0], segments: 1, lateDays: [0])
     #expect(fit.k == nil)
-    #expect(fit.shift == [0, 0])
+    #expect(fit.shift(customer: 0, terms: 30) == 0 && fit.shift(customer: 1, terms: 30) == 0)
   }
 
   /// The ledger: C1 pays both its invoices 3 days after issue, C2 both after 15 (issued on
-  /// d0, due d0 + 10, cutoff d0 + 20). Log delays ln 4, ln 4 and ln 16, ln 16: no spread
-  /// within a customer (σ² = 0), so k = 0 and each customer moves all the way to its own
-  /// delay. Segment mean (2 ln 4 + 2 ln 16) ÷ 4 = ln 8: C1's shift 4 − 8 = −4 days, C2's
-  /// 16 − 8 = +8.
+  /// d0 on 10-day terms, cutoff d0 + 20). Days late −7, −7, 5, 5: the segment's median is
+  /// −1, so a typical invoice takes 10 − 1 = 9 days and the residuals are ln 4 − ln 10 =
+  /// ln 0.4 (C1) and ln 16 − ln 10 = ln 1.6 (C2), mean ln 0.8. No spread within a customer
+  /// (σ² = 0), so k = 0 and each customer moves all the way to its own delay: factors
+  /// 0.4 ÷ 0.8 = ½ and 1.6 ÷ 0.8 = 2. Shifts on 10-day terms: 10 · 0.8 · (½ − 1) = −4 days
+  /// for C1, 10 · 0.8 · (2 − 1) = +8 for C2.
   ///
   /// In the life table C2's invoices are then counted on the shifted clock, due on d0 + 18:
   /// each is open d0 … d0 + 15, 16 days at −18 … −3 days past due, all not yet due, and paid
@@ -52,8 +58,9 @@ import Testing
         (0, d0 + 3, 10_000), (1, d0 + 3, 10_000), (2, d0 + 15, 10_000), (3, d0 + 15, 10_000),
       ])
     let input = CalibrationFitterTests.input(l)
-    #expect(input.delay.k == 0)
-    #expect(input.delay.shift == [-4, 8])
+    #expect(input.delay.k == 0 && input.delay.lateDays == [-1])
+    #expect(input.delay.shift(customer: 0, terms: 10) == -4)
+    #expect(input.delay.shift(customer: 1, terms: 10) == 8)
     let t = LifeTable.fit(input, lifts: .assumed)
     let nb = AgingBucket.count
     #expect(t.customerExposure[0] == 8 && t.customerEvents[0] == 2)
@@ -64,7 +71,8 @@ import Testing
     let c = Calibration.fit(
       ledger: input.ledger, links: InvoiceLinks(), until: Day(rawValue: input.until),
       thinThreshold: 2)
-    #expect(c.delayShift == [-4, 8] && c.delayCredibility == 0 && c.delayShiftCustomers == 2)
+    #expect(c.delay?.shift(customer: 1, terms: 10) == 8)
+    #expect(c.delayCredibility == 0 && c.delayShiftCustomers == 2)
     #expect(c.yaml.contains("delay_shift: {k: 0, customers: 2}"))
     let back = try Calibration.parse(c.yaml, file: "c.yaml")
     #expect(back.delayCredibility == 0 && back.delayShiftCustomers == 2)
@@ -83,7 +91,7 @@ import Testing
   }
 
   /// A generated population with known delays: 300 customers in one segment, customer c's
-  /// true log delay μ_c = 3.4 + 0.5 z_c, its invoices' log delays μ_c + 0.4 e (z, e standard
+  /// true log factor μ_c = 3.4 + 0.5 z_c, its invoices' residuals μ_c + 0.4 e (z, e standard
   /// normal, 1 to 12 invoices each). True k = 0.4² ÷ 0.5² = 0.64. The estimate recovers k
   /// within 25 %, the shrunk log shifts correlate with the true μ_c − mean at ≥ 0.85 (0.93 expected
   /// for this design, 0.90 the lowest of 200 NumPy draws), and their
@@ -99,7 +107,8 @@ import Testing
       delays.append((0..<n).map { _ in mu + 0.4 * rng.normal() })
     }
     let fit = DelayShift.fit(
-      logDelays: delays, segmentOf: [Int32](repeating: 0, count: 300), segments: 1)
+      residuals: delays, segmentOf: [Int32](repeating: 0, count: 300), segments: 1,
+      lateDays: [0])
     let k = fit.k ?? 0
     #expect(abs(k - 0.64) < 0.16)
     let all = delays.flatMap { $0 }
