@@ -401,13 +401,15 @@ extension Calibration {
   /// Fits every parameter from `ledger` (and its invoice links) with data up to and
   /// including `until`, one process at a time (``CalibrationFitters``: the life table and
   /// hazards, the naive lift, contacts, promises, cases, tasks, capacity, billing and the
-  /// portfolio shock). O(invoice-days + rows).
+  /// portfolio shock). With `delayShift`, each customer's payment clock is shifted by its own
+  /// delay (``DelayShift``; off by default: see its measured effect). O(invoice-days + rows).
   public static func fit(
     ledger l: Ledger, links: InvoiceLinks, until: Day, lifts: Lifts = .assumed,
-    thinThreshold: Int = 30
+    thinThreshold: Int = 30, delayShift: Bool = false
   ) -> Calibration {
     let input = CalibrationInput(
-      ledger: l, links: links, until: until.rawValue, threshold: Double(thinThreshold))
+      ledger: l, links: links, until: until.rawValue, threshold: Double(thinThreshold),
+      delayShift: delayShift)
     let th = input.threshold
     let nSeg = input.segmentCount
     let table = LifeTable.fit(input, lifts: lifts)

@@ -36,12 +36,15 @@ struct CalibrationInput {
   let promises: [Range<Int>]
   /// Per invoice, its cases opened by `until`.
   let caseSpans: [[CaseSpan]]
-  /// Each customer's payment delay shift (``DelayShift``): the payment hazard of its
-  /// invoices is counted at `dpd − shift`.
+  /// Each customer's payment delay shift (``DelayShift``) when asked for: the payment hazard
+  /// of its invoices is counted at `dpd − shift`; otherwise no shift.
   private(set) var delay = DelayShift.Fit.none(customers: 0)
 
   /// The input of a calibration with data up to and including `until`. O(rows).
-  init(ledger l: Ledger, links: InvoiceLinks, until u: Int32, threshold: Double) {
+  init(
+    ledger l: Ledger, links: InvoiceLinks, until u: Int32, threshold: Double,
+    delayShift: Bool = false
+  ) {
     let nInv = l.invoiceAmount.count
     var spans = [[CaseSpan]](repeating: [], count: nInv)
     for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
@@ -58,7 +61,7 @@ struct CalibrationInput {
     self.activities = Calibration.ranges(links.activityInvoice, count: nInv)
     self.promises = Calibration.ranges(links.promiseInvoice, count: nInv)
     self.caseSpans = spans
-    self.delay = DelayShift.fit(self)
+    self.delay = delayShift ? DelayShift.fit(self) : .none(customers: l.customerIds.count)
   }
 
   /// Invoice `i`'s delay shift in days (its customer's, for its terms; 0 when not fitted).

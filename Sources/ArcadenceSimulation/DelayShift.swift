@@ -154,7 +154,7 @@ public enum DelayShift {
   }
 
   /// The fit from the ledger: every invoice issued and paid in full by the cutoff (not
-  /// written off or credited), by its customer; `L_s` is the median of the segment's days
+  /// written off or credited, not due while its customer was on auto-pay), by its customer; `L_s` is the median of the segment's days
   /// from due date to payment. O(invoices + payments).
   static func fit(_ input: CalibrationInput) -> Fit {
     let l = input.ledger
@@ -165,6 +165,8 @@ public enum DelayShift {
       let close = LifeTable.closing(invoice: i, ledger: l, until: input.until)
       guard close.day != Int32.max, close.kind == .payment else { continue }
       let c = l.invoiceCustomer[i]
+      // An auto-pay customer's invoice pays by the auto-pay rule, not the hazard.
+      guard !l.autopayEnrolled(Int(c), at: l.invoiceDue[i]) else { continue }
       let days = max(0, Double(close.day) - Double(l.invoiceIssued[i]))
       let terms = max(0, Double(l.invoiceDue[i]) - Double(l.invoiceIssued[i]))
       paid.append((c, days, terms))

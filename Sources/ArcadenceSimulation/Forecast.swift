@@ -10,12 +10,14 @@ extension SimulationRun {
   /// `forecast` both build their simulation here.
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
-    seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true
+    seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
+    delayShift: Bool = false
   ) throws -> SimulationRun {
     var scenario = Scenario(
       name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
+    scenario.delayShift = delayShift
     return try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
   }
 

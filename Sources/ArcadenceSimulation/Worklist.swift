@@ -338,6 +338,7 @@ struct WorklistContext {
       promise: Worklist.promiseKeptWithin(
         pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays),
       autopay: autopay,
-      shift: Int(cal.delay?.shift(customer: c, terms: l.invoiceDue[i] - l.invoiceIssued[i]) ?? 0))
+      shift: Int(cal.delay?.shift(customer: c, terms: l.invoiceDue[i] - l.invoiceIssued[i]) ?? 0)
+    )
   }
 }

@@ -57,7 +57,12 @@ import Testing
       payments: [
         (0, d0 + 3, 10_000), (1, d0 + 3, 10_000), (2, d0 + 15, 10_000), (3, d0 + 15, 10_000),
       ])
-    let input = CalibrationFitterTests.input(l)
+    var built = l
+    built.buildIndexes()
+    let input = CalibrationInput(
+      ledger: built, links: InvoiceLinks(), until: CalibrationFitterTests.until, threshold: 2,
+      delayShift: true)
+    #expect(CalibrationFitterTests.input(l).delay.k == nil)
     #expect(input.delay.k == 0 && input.delay.lateDays == [-1])
     #expect(input.delay.shift(customer: 0, terms: 10) == -4)
     #expect(input.delay.shift(customer: 1, terms: 10) == 8)
@@ -70,7 +75,7 @@ import Testing
     #expect(t.days[0] == 28 && t.days[1] == 12 && t.paid[1] == 2)
     let c = Calibration.fit(
       ledger: input.ledger, links: InvoiceLinks(), until: Day(rawValue: input.until),
-      thinThreshold: 2)
+      thinThreshold: 2, delayShift: true)
     #expect(c.delay?.shift(customer: 1, terms: 10) == 8)
     #expect(c.delayCredibility == 0 && c.delayShiftCustomers == 2)
     #expect(c.yaml.contains("delay_shift: {k: 0, customers: 2}"))
