@@ -68,10 +68,11 @@ extension Calibration {
       out += """
 
         # Per-customer payment delay (shift of the segment's curve, days): each customer's mean
-        # log days from issue to payment, shrunk towards its segment by n ÷ (n + k) (n: its paid
-        # invoices), k = within ÷ between-customer variance by the method of moments ("none":
-        # no more spread than chance, no shift). The hazards above are on the shifted days; the
-        # shifts themselves come from the store at simulation time.
+        # log ratio of days from issue to payment over its segment's typical days for the same
+        # terms, shrunk towards its segment by n ÷ (n + k) (n: its paid invoices), k = within ÷
+        # between-customer variance by the method of moments ("none": no more spread than
+        # chance, no shift). The hazards above are on the shifted days; the shifts themselves
+        # come from the store at simulation time.
         delay_shift: {k: \(k), customers: \(delayShiftCustomers)}
 
         """
