@@ -53,6 +53,9 @@ public struct Accuracy: Sendable {
     /// Whether future billing is a renewal process drawn per path (on) or the fixed mean-gap
     /// schedule.
     public var renewalBilling = true
+    /// Whether the model shifts each customer's payment clock by its own delay
+    /// (``DelayShift``).
+    public var delayShift = false
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -228,7 +231,7 @@ public struct Accuracy: Sendable {
       name: "accuracy", ledger: l, links: links, start: cutoff, horizon: longest,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       parameterUncertainty: settings.parameterUncertainty,
-      renewalBilling: settings.renewalBilling)
+      renewalBilling: settings.renewalBilling, delayShift: settings.delayShift)
     let result = run.run()
     let book = run.portfolio
     var modelMedian: [Int32: Int32] = [:]

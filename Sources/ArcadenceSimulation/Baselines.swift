@@ -133,11 +133,13 @@ public enum PaymentTiming {
   /// `multiplier`, the customer's frailty (``Frailty``), capped at `cap`, and each band's by
   /// its factor in `factors` (``HazardBand``). Contacts, disputes and the portfolio shock are
   /// left out: these are the quantiles of the base model. A level not reached within
-  /// ``limitDays`` is nil. Levels are probabilities in (0, 1), in any order. O(days).
+  /// ``limitDays`` is nil. The hazard runs on the customer's shifted clock: day t is on the
+  /// curve at `t − due − shift` days past due (``DelayShift``). Levels are probabilities in
+  /// (0, 1), in any order. O(days).
   public static func quantiles(
     _ levels: [Double], row: [Double], due: Int32, autopay: Bool = false,
     autopayOnTime: Double = 0, promiseDay: Int32 = Int32.max, pKept: Double = 0,
-    cap: Double = 0.95, multiplier: Double = 1, factors: [Double] = []
+    cap: Double = 0.95, multiplier: Double = 1, factors: [Double] = [], shift: Int32 = 0
   ) -> [Int32?] {
     var out = [Int32?](repeating: nil, count: levels.count)
     if autopay, due >= 0, autopayOnTime >= 0.5 { return levels.map { _ in due } }
@@ -147,7 +149,7 @@ public enum PaymentTiming {
     for t in Int32(0)..<limitDays where left > 0 {
       let kept = t == promiseDay && pKept >= 0.5
       if !kept {
-        s *= 1 - min(cap, max(0, bands[HazardBand.of(dpd: t &- due)] * multiplier))
+        s *= 1 - min(cap, max(0, bands[HazardBand.of(dpd: t &- due &- shift)] * multiplier))
       }
       for (k, q) in levels.enumerated() where out[k] == nil && (kept || s <= 1 - q) {
         out[k] = t

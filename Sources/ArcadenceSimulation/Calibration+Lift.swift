@@ -7,11 +7,13 @@ extension Calibration {
   /// are then lift-adjusted with the lift in force. Returns the estimator's result beside the
   /// calibration (its ``LiftEstimator/Result/warning`` says when the assumption is kept).
   public static func fitEstimatingLift(
-    ledger l: Ledger, links: InvoiceLinks, until: Day, thinThreshold: Int = 30
+    ledger l: Ledger, links: InvoiceLinks, until: Day, thinThreshold: Int = 30,
+    delayShift: Bool = false
   ) -> (calibration: Calibration, lift: LiftEstimator.Result) {
     let lift = LiftEstimator.estimate(ledger: l, links: links, until: until)
     var calibration = fit(
-      ledger: l, links: links, until: until, lifts: lift.lifts, thinThreshold: thinThreshold)
+      ledger: l, links: links, until: until, lifts: lift.lifts, thinThreshold: thinThreshold,
+      delayShift: delayShift)
     calibration.reachedLiftEstimated = lift.fallbackReason == nil
     return (calibration, lift)
   }

@@ -63,6 +63,20 @@ extension Calibration {
         out += "  \(label): \(est(bandFactor[k]))\n"
       }
     }
+    if delayShiftCustomers > 0 {
+      let k = delayCredibility.map { n(($0 * 1000).rounded() / 1000) } ?? "none"
+      out += """
+
+        # Per-customer payment delay (shift of the segment's curve, days): each customer's mean
+        # log ratio of days from issue to payment over its segment's typical days for the same
+        # terms, shrunk towards its segment by n ÷ (n + k) (n: its paid invoices), k = within ÷
+        # between-customer variance by the method of moments ("none": no more spread than
+        # chance, no shift). The hazards above are on the shifted days; the shifts themselves
+        # come from the store at simulation time.
+        delay_shift: {k: \(k), customers: \(delayShiftCustomers)}
+
+        """
+    }
     out += "\n# Daily write-off hazard per bucket, all segments.\nwrite_off:\n"
     for b in 0..<AgingBucket.count { out += "  \(labels[b]): \(est(writeOff[b]))\n" }
     out += "\n# Share of outbound contacts that reach the customer.\nreach:\n"
@@ -121,10 +135,11 @@ extension Calibration {
     let capacity = try r.capacity()
     let billing = try r.billing()
     let bandFactor = try r.bandFactor()
+    let delay = try r.delayShift()
     let naive = try r.optional("naive_reached_lift").map {
       try r.estimate($0, "naive_reached_lift", -1e6...1e6)
     }
-    return Calibration(
+    var calibration = Calibration(
       until: untilDay, segments: segments, hazard: try r.table("hazard", segments),
       paidRate: try r.table("paid_rate", segments),
       writeOff: try r.buckets(try r.node("write_off"), "write_off"), reach: reach,
@@ -139,6 +154,9 @@ extension Calibration {
       shockSigma: try r.estimate(try r.node("shock_sigma"), "shock_sigma", 0...3),
       billedCustomers: billing.customers, medianBillingGapDays: billing.gap,
       thinThreshold: threshold, sample: nil, bandFactor: bandFactor)
+    calibration.delayCredibility = delay.k
+    calibration.delayShiftCustomers = delay.customers
+    return calibration
   }
 
   /// Reads a calibration file.
@@ -176,6 +194,14 @@ extension Calibration {
       t.add([
         "write_off \(AgingBucket.labels[b])", p(e.value), "\(c(e.events)) of \(c(e.exposure)) days",
         e.thin ? "thin" : "",
+      ])
+    }
+    if delayShiftCustomers > 0 {
+      t.section("Per-customer payment delay")
+      t.add([
+        "delay shift credibility k", delayCredibility.map { String(format: "%.3f", $0) } ?? "none",
+        "\(c(Double(delayShiftCustomers))) customers shrunk by n ÷ (n + k)",
+        delayCredibility == nil ? "no spread: no shift" : "",
       ])
     }
     t.section("Contacts")
@@ -253,7 +279,7 @@ struct CalibrationFileReader {
     "until", "thin_threshold", "segments", "hazard", "paid_rate", "write_off", "reach",
     "p_promise", "p_kept_observed", "p_kept", "p_dispute", "p_autopay_accept", "autopay_on_time",
     "completion", "promise_lead_days", "resolution_days", "lifts", "naive_reached_lift",
-    "cadence", "capacity", "shock_sigma", "billing", "band_factor",
+    "cadence", "capacity", "shock_sigma", "billing", "band_factor", "delay_shift",
   ]
   /// The YAML reader (file name, typed values, errors).
   let y: YAMLReader
@@ -446,6 +472,22 @@ struct CalibrationFileReader {
       }
     }
     return (billed, gap)
+  }
+
+  /// `delay_shift` (optional, informational): the credibility constant (nil for `none`) and
+  /// the customers the shifts rest on.
+  func delayShift() throws -> (k: Double?, customers: Int) {
+    guard let v = optional("delay_shift") else { return (nil, 0) }
+    var k: Double?
+    var customers = 0
+    for (key, x) in try y.mapping(v, "delay_shift", allowed: ["k", "customers"]) {
+      if key == "customers" {
+        customers = try y.int(x, "delay_shift.customers", 0...Int.max)
+      } else if (try? y.string(x, "delay_shift.k")) != "none" {
+        k = try y.double(x, "delay_shift.k", 0...1e12)
+      }
+    }
+    return (k, customers)
   }
 
   /// `band_factor` (optional): one factor per ``HazardBand``, or none.

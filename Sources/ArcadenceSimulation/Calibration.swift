@@ -291,6 +291,15 @@ public struct Calibration: Sendable {
   /// ``thinThreshold`` payments is topped up at its bucket's rate, so its factor moves towards
   /// 1). Empty: every factor 1.
   public var bandFactor: [Estimate] = []
+  /// The per-customer payment delay (``DelayShift``), by ledger customer index; nil when not
+  /// fitted from the store (a calibration file carries only its `k` and count).
+  public var delay: DelayShift.Fit?
+  /// The delay shift's credibility constant `k` (a customer with `n` paid invoices moves
+  /// `n ÷ (n + k)` of the way from its segment to its own delay); nil when the customers
+  /// spread no more than chance, or when not fitted.
+  public var delayCredibility: Double?
+  /// Customers whose paid history the delay shifts rest on.
+  public var delayShiftCustomers = 0
 
   /// Every hazard cell that is 0 or rests on fewer than ``thinThreshold`` payments, with the
   /// value used instead, one line each (calibrate, simulate, backtest and accuracy print
@@ -392,13 +401,15 @@ extension Calibration {
   /// Fits every parameter from `ledger` (and its invoice links) with data up to and
   /// including `until`, one process at a time (``CalibrationFitters``: the life table and
   /// hazards, the naive lift, contacts, promises, cases, tasks, capacity, billing and the
-  /// portfolio shock). O(invoice-days + rows).
+  /// portfolio shock). With `delayShift`, each customer's payment clock is shifted by its own
+  /// delay (``DelayShift``; off by default: see its measured effect). O(invoice-days + rows).
   public static func fit(
     ledger l: Ledger, links: InvoiceLinks, until: Day, lifts: Lifts = .assumed,
-    thinThreshold: Int = 30
+    thinThreshold: Int = 30, delayShift: Bool = false
   ) -> Calibration {
     let input = CalibrationInput(
-      ledger: l, links: links, until: until.rawValue, threshold: Double(thinThreshold))
+      ledger: l, links: links, until: until.rawValue, threshold: Double(thinThreshold),
+      delayShift: delayShift)
     let th = input.threshold
     let nSeg = input.segmentCount
     let table = LifeTable.fit(input, lifts: lifts)
@@ -414,7 +425,7 @@ extension Calibration {
     let billing = BillingCadence.fit(ledger: l, until: until)
     let gaps = billing.gap.compactMap { $0 > 0 ? Double($0) : nil }
     let nb = AgingBucket.count
-    return Calibration(
+    var fitted = Calibration(
       until: until, segments: input.segments.names, hazard: frailty.hazard,
       paidRate: hazards.paidRate, writeOff: hazards.writeOff, reach: contacts.reach,
       pPromise: contacts.pPromise, pKeptObserved: promises.keptObserved, pKept: promises.kept,
@@ -437,6 +448,10 @@ extension Calibration {
         }, hits: counts.hits, trials: counts.trials, segments: nSeg, thinThreshold: th),
       hazardPrior: frailty.prior, frailty: frailty.multiplier, frailtyShape: frailty.shape,
       bandFactor: frailty.bandFactor)
+    fitted.delay = input.delay
+    fitted.delayCredibility = input.delay.k
+    fitted.delayShiftCustomers = input.delay.customers
+    return fitted
   }
 
   /// The factor of each ``HazardBand`` on its bucket's hazard: the band's payment rate over

@@ -36,9 +36,15 @@ struct CalibrationInput {
   let promises: [Range<Int>]
   /// Per invoice, its cases opened by `until`.
   let caseSpans: [[CaseSpan]]
+  /// Each customer's payment delay shift (``DelayShift``) when asked for: the payment hazard
+  /// of its invoices is counted at `dpd − shift`; otherwise no shift.
+  private(set) var delay = DelayShift.Fit.none(customers: 0)
 
   /// The input of a calibration with data up to and including `until`. O(rows).
-  init(ledger l: Ledger, links: InvoiceLinks, until u: Int32, threshold: Double) {
+  init(
+    ledger l: Ledger, links: InvoiceLinks, until u: Int32, threshold: Double,
+    delayShift: Bool = false
+  ) {
     let nInv = l.invoiceAmount.count
     var spans = [[CaseSpan]](repeating: [], count: nInv)
     for k in l.caseInvoice.indices where l.caseInvoice[k] >= 0 {
@@ -55,6 +61,15 @@ struct CalibrationInput {
     self.activities = Calibration.ranges(links.activityInvoice, count: nInv)
     self.promises = Calibration.ranges(links.promiseInvoice, count: nInv)
     self.caseSpans = spans
+    self.delay = delayShift ? DelayShift.fit(self) : .none(customers: l.customerIds.count)
+  }
+
+  /// Invoice `i`'s delay shift in days (its customer's, for its terms; 0 when not fitted).
+  @inline(__always)
+  func shift(invoice i: Int) -> Int32 {
+    delay.shift(
+      customer: Int(ledger.invoiceCustomer[i]),
+      terms: ledger.invoiceDue[i] - ledger.invoiceIssued[i])
   }
 
   /// Number of segments.
@@ -160,6 +175,8 @@ struct LifeTable {
     let s = Int(input.segments.ofCustomer[c])
     let issued = l.invoiceIssued[i]
     let due = l.invoiceDue[i]
+    // The payment hazard runs on the customer's shifted clock (DelayShift).
+    let hazardDue = due + input.shift(invoice: i)
     let close = Self.closing(invoice: i, ledger: l, until: input.until)
     let links = input.links
     let windows = input.promises[i].map {
@@ -194,22 +211,24 @@ struct LifeTable {
         if paidToday { autopayHits += 1 }
       } else if !windows.contains(where: { $0.0 <= d && d <= $0.1 }) {
         addAtRisk(
-          customer: c, cell: cell, bucket: b, dpd: d - due, day: d, contact: contact,
+          customer: c, cell: cell, dpd: d - hazardDue, day: d, contact: contact,
           hit: paymentToday)
       }
       d += 1
     }
   }
 
-  /// Counts one day at risk of customer `c` in `cell` (`segment × bucket`, bucket `b`),
-  /// `dpd` days past due, under the lift `contact` holds, with a payment when `hit`.
+  /// Counts one day at risk of customer `c` in `cell` (`segment × bucket` of the real days
+  /// past due, for the naive lift), `dpd` days past due on the customer's shifted clock
+  /// (``DelayShift``: the hazard's bucket and band), under the lift `contact` holds, with a
+  /// payment when `hit`.
   @inline(__always)
   mutating func addAtRisk(
-    customer c: Int, cell: Int, bucket b: Int, dpd: Int32, day d: Int32, contact: ContactLift,
-    hit: Bool
+    customer c: Int, cell: Int, dpd: Int32, day d: Int32, contact: ContactLift, hit: Bool
   ) {
     let nb = AgingBucket.count
     let nk = HazardBand.count
+    let b = AgingBucket.of(dpd: dpd)
     let m = contact.multiplier
     customerExposure[c * nb + b] += m
     let k = HazardBand.of(dpd: dpd)
@@ -218,7 +237,7 @@ struct LifeTable {
       customerEvents[c * nb + b] += 1
       bandEvents[c * nk + k] += 1
     }
-    guard b >= 1 else { return }
+    guard cell % nb >= 1 else { return }
     if contact.lastReached != Int32.min, d - contact.lastReached >= 1,
       d - contact.lastReached <= 7
     {
@@ -529,7 +548,7 @@ struct PromiseFit {
     {
       let i = Int(links.promiseInvoice[k])
       let s = Int(input.segments.ofCustomer[Int(l.invoiceCustomer[i])])
-      let due = l.invoiceDue[i]
+      let due = l.invoiceDue[i] + input.shift(invoice: i)
       var survive = 1.0
       var d = links.promiseMade[k] + 1
       let windowEnd = KPIEngine.promiseWindowEnd(promisedOn: links.promisePromised[k])

@@ -10,18 +10,21 @@ extension SimulationRun {
   /// `forecast` both build their simulation here.
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
-    seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true
+    seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
+    delayShift: Bool = false
   ) throws -> SimulationRun {
     var scenario = Scenario(
       name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
+    scenario.delayShift = delayShift
     return try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
   }
 
   /// The payment day (offset from the start) at each of `levels` of open invoice `i`
   /// (below ``Portfolio/openCount``) under the base model (``PaymentTiming/quantiles``):
-  /// its segment's hazards × its customer's frailty, auto-pay and an open promise.
+  /// its segment's hazards × its customer's frailty on its customer's shifted clock
+  /// (``DelayShift``), auto-pay and an open promise.
   public func paymentQuantiles(_ i: Int, levels: [Double]) -> [Int32?] {
     let book = portfolio
     let params = parameters
@@ -31,7 +34,8 @@ extension SimulationRun {
       levels, row: seg < params.hazard.count ? params.hazard[seg] : [], due: book.invoiceDue[i],
       autopay: book.customerAutopay[c], autopayOnTime: params.autopayOnTime,
       promiseDay: book.promiseDay[i], pKept: params.pKept, cap: params.hazardCap,
-      multiplier: params.multiplier(customer: c), factors: params.bandFactor)
+      multiplier: params.multiplier(customer: c), factors: params.bandFactor,
+      shift: params.shift(customer: c, terms: book.invoiceDue[i] - book.invoiceIssue[i]))
   }
 }
 

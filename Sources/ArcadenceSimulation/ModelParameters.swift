@@ -38,6 +38,15 @@ public struct ModelParameters: Sendable, Equatable {
   public var frailty: [Double] = []
   /// Per ``HazardBand``, the factor on its bucket's hazard; empty: 1 for every band.
   public var bandFactor: [Double] = []
+  /// The per-customer payment delay (``DelayShift``), by the portfolio's customer index: an
+  /// invoice's payment hazard is its segment's at `dpd − shift`; nil: no shift.
+  public var delay: DelayShift.Fit?
+
+  /// The delay shift in days of customer `c`'s invoice on `terms` days. O(1).
+  @inline(__always)
+  public func shift(customer c: Int, terms: Int32) -> Int32 {
+    delay?.shift(customer: c, terms: terms) ?? 0
+  }
 
   /// Customer `c`'s hazard multiplier. O(1).
   @inline(__always)
@@ -80,6 +89,7 @@ public struct ModelParameters: Sendable, Equatable {
       promiseLeadDays: c.promiseLeadDays, resolutionDays: c.resolutionDays,
       shockSigma: c.shockSigma.value)
     frailty = c.frailty
+    delay = c.delay
     bandFactor = c.bandFactor.map(\.value)
   }
 

@@ -48,6 +48,9 @@ public struct Scenario: Sendable {
   /// Whether future billing is a renewal process drawn per path (``Portfolio``'s `renewal`)
   /// rather than the fixed mean-gap schedule; `arcadence accuracy` turns it on.
   public var renewalBilling = false
+  /// Whether the calibration shifts each customer's payment clock by its own delay
+  /// (``DelayShift``); `accuracy --delay-shift` and `forecast --delay-shift` turn it on.
+  public var delayShift = false
   /// Parameter overrides for every policy.
   public var overrides: [(key: String, value: Double)]
   /// The policies; the first is the baseline of comparisons.

@@ -50,10 +50,12 @@ public struct SimulationRun: Sendable {
       let until = Span.clip(start - 1, toLast: last, option: "start").day
       if let reachedLift {
         let lifts = Lifts(reached: reachedLift)
-        calibration = Calibration.fit(ledger: ledger, links: links, until: until, lifts: lifts)
+        calibration = Calibration.fit(
+          ledger: ledger, links: links, until: until, lifts: lifts,
+          delayShift: scenario.delayShift)
       } else {
         (calibration, liftEstimate) = Calibration.fitEstimatingLift(
-          ledger: ledger, links: links, until: until)
+          ledger: ledger, links: links, until: until, delayShift: scenario.delayShift)
       }
       calibrationLabel = "from_store (data up to \(until))"
     case .file(let name):

@@ -291,7 +291,7 @@ enum ClockEvent: UInt8 {
 }
 
 /// The state of one invoice on the current path and policy, in one record so that handling
-/// an invoice touches two cache lines rather than one per field (124 bytes, stride 128; the
+/// an invoice touches two cache lines rather than one per field (128 bytes, stride 128; the
 /// records are 64-byte aligned).
 ///
 /// The payment and write-off clocks are survival products: each day multiplies
@@ -340,6 +340,9 @@ struct InvoiceRecord {
   var escalated: Int32 = 0
   /// Next invoice on the same day's wake list, or −1.
   var wakeNext: Int32 = -1
+  /// The customer's delay shift (fixed, ``DelayShift``): the payment hazard is its
+  /// segment's at `dpd − shift`.
+  var shift: Int32 = 0
   /// Where the invoice stands.
   var state = InvoiceState.notIssued
   /// What fires on `event`.
@@ -469,6 +472,7 @@ struct Worker {
       inv[i].due = portfolio.invoiceDue[i]
       inv[i].customer = portfolio.invoiceCustomer[i]
       inv[i].row = portfolio.customerSegment[Int(inv[i].customer)] * Int32(HazardBand.count)
+      inv[i].shift = core.sim.parameters.shift(customer: Int(inv[i].customer), terms: core.terms[i])
     }
     newAmount = storage.newAmount
     issueDay = storage.issueDay
@@ -784,6 +788,9 @@ struct Worker {
     var d = inv[i].anchor + 1
     guard d < limit else { return nil }
     let due = inv[i].due
+    // The payment clock runs on the customer's shifted days (DelayShift), the write-off
+    // clock on the real ones.
+    let payDue = due + inv[i].shift
     let row = Int(inv[i].row)
     let m = inv[i].multiplier
     var s = inv[i].paySurvival
@@ -808,15 +815,18 @@ struct Worker {
         d = end
         continue
       }
-      let b = HazardBand.of(dpd: d - due)
+      let b = HazardBand.of(dpd: d - payDue)
+      let bw = HazardBand.of(dpd: d - due)
       let next = HazardBand.nextStart(after: b)
-      let segEnd = next == Int32.max ? limit : min(limit, due + next)
+      let nextW = HazardBand.nextStart(after: bw)
+      var segEnd = next == Int32.max ? limit : min(limit, payDue + next)
+      if nextW != Int32.max { segEnd = min(segEnd, due + nextW) }
       if r + q > 0 {
         // A lift is running: one step per day until the bucket ends, the lift drops below
         // 0.001 or the limit. In a bucket without a write-off hazard the write-off clock's
         // factor is exactly 1 and is skipped (while its threshold is not already crossed).
         let base = payHazard[row + b] * m
-        let wb = writeOff[b]
+        let wb = writeOff[bw]
         let noWriteOff = wb == 0 && sw > uw
         repeat {
           let hd = min(cap, base * (1 + r + q))
@@ -840,7 +850,7 @@ struct Worker {
       // Constant hazard until the bucket ends or the limit.
       let span = segEnd - d
       let lh = m == 1 ? logPaySurvival[row + b] : log1p(-min(cap, payHazard[row + b] * m))
-      let lw = logWriteOffSurvival[b]
+      let lw = logWriteOffSurvival[bw]
       var kPay = Int64.max
       if lh < 0 {
         let k = (log(u / s) / lh).rounded(.up)

@@ -181,15 +181,18 @@ public struct Worklist: Sendable {
   /// due date only, so switching is worth something within the window only for an invoice
   /// due in 1 to `days − 1` days; there P = 1 − (1 − P_hazard) · (1 − promise − autopay)
   /// (the promise and the enrolment exclude each other). A past-due invoice gains nothing
-  /// from it (its next invoices would, but they are not part of the open balance).
+  /// from it (its next invoices would, but they are not part of the open balance). The
+  /// hazard is read at `dpd − shift`, the customer's delay shift (``DelayShift``).
   public static func probabilities(
     hazard: [Double], factors: [Double] = [], multiplier: Double = 1, dpd: Int, reach: Double,
     lifts: Lifts, prior: (Int) -> Double, promise: Double = 0, autopay: Double = 0,
-    cap: Double = hazardCap
+    cap: Double = hazardCap, shift: Int = 0
   ) -> (notContacted: Double, contacted: Double) {
+    // The hazard runs on the customer's shifted clock (DelayShift); auto-pay on the real due date.
     func paid(_ lift: (Int) -> Double) -> Double {
       paidWithin(
-        hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd, lift: lift, cap: cap)
+        hazard: hazard, factors: factors, multiplier: multiplier, dpd: dpd - shift, lift: lift,
+        cap: cap)
     }
     let none = paid { 1 + prior($0) }
     let lifted = paid { t in
@@ -334,6 +337,8 @@ struct WorklistContext {
       prior: Worklist.priorLift(day: day, contacts: recentContacts(c), lifts: cal.lifts),
       promise: Worklist.promiseKeptWithin(
         pPromise: cal.pPromise.value, pKept: cal.pKept.value, lead: cal.promiseLeadDays),
-      autopay: autopay)
+      autopay: autopay,
+      shift: Int(cal.delay?.shift(customer: c, terms: l.invoiceDue[i] - l.invoiceIssued[i]) ?? 0)
+    )
   }
 }

@@ -29,6 +29,12 @@ struct AccuracyCommand: ParsableCommand {
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "table or json.") var format: SimulationFormat = .table
+  @Flag(
+    help: """
+      Shift each customer's payment clock by its own delay (credibility-weighted, DelayShift): \
+      better invoice dates, totals measured lower on the market worlds.
+      """)
+  var delayShift = false
 
   func validate() throws {
     try guarded {
@@ -61,9 +67,10 @@ struct AccuracyCommand: ParsableCommand {
 
   func run() throws {
     try guarded {
-      let settings = Accuracy.Settings(
+      var settings = Accuracy.Settings(
         cutoffs: cutoffs, every: every, horizons: try horizonList(), paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
+      settings.delayShift = delayShift
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

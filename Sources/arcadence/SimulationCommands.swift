@@ -39,6 +39,8 @@ struct CalibrateCommand: ParsableCommand {
   @Option(help: "Use data up to and including this day (default: the last day of data).")
   var until: String?
   @Option(help: "Write the calibration to this YAML file.") var out: String?
+  @Flag(help: "Shift each customer's payment clock by its own delay (DelayShift).")
+  var delayShift = false
 
   /// The day of `--until`, if given.
   func untilDay() throws -> Day? {
@@ -66,7 +68,7 @@ struct CalibrateCommand: ParsableCommand {
       }
       let links = try db.loadInvoiceLinks(for: ledger)
       let (calibration, lift) = Calibration.fitEstimatingLift(
-        ledger: ledger, links: links, until: day)
+        ledger: ledger, links: links, until: day, delayShift: delayShift)
       // The output file first: a command that cannot write says only why (the thin-hazard
       // warnings follow once it has).
       if let out { try writeText(calibration.yaml + lift.yamlComment, to: out) }
