@@ -81,13 +81,13 @@ public enum PageTemplates {
     </html>
 
     """,
-    // The KPI pack, grouped, with the previous period; a metric links to its rows when
-    // `drill` is given (served).
+    // The KPI pack, grouped, with the previous period; with `drillable` (served), a last
+    // column links each metric to its rows (`drill`).
     "kpiTable": """
     <table class="kpis">
-    <thead><tr><th>Metric</th><th>Value</th><th>Previous</th><th>Change</th></tr></thead>
+    <thead><tr><th>Metric</th><th class="num">Value</th><th class="num">Previous</th><th class="num">Change</th>{{#drillable}}<th>Rows</th>{{/drillable}}</tr></thead>
     <tbody>
-    {{#kpiRows}}<tr{{#section}} class="section"{{/section}}><td>{{#drill}}<a href="{{drill}}">{{label}}</a>{{/drill}}{{^drill}}{{label}}{{/drill}}</td><td class="num">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td></tr>
+    {{#kpiRows}}<tr{{#section}} class="section"{{/section}}><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td>{{#drillable}}<td>{{#drill}}<a href="{{drill}}">rows</a>{{/drill}}</td>{{/drillable}}</tr>
     {{/kpiRows}}
     </tbody>
     </table>
@@ -97,7 +97,7 @@ public enum PageTemplates {
     <h1>Scorecard {{period}} · {{repId}} {{repName}}</h1>
     <p>{{team}}</p>
     <table class="scorecard">
-    <thead><tr><th>Metric</th><th>Value</th><th>Rank in team</th><th>Team median</th></tr></thead>
+    <thead><tr><th>Metric</th><th class="num">Value</th><th class="num">Rank in team</th><th class="num">Team median</th></tr></thead>
     <tbody>
     {{#cardRows}}<tr><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{rank}}</td><td class="num">{{median}}</td></tr>
     {{/cardRows}}

@@ -77,6 +77,7 @@ enum Pages {
         ]
       },
       "kpiRows": SharedTables.kpiRows(report) { drillURL($0, period: period, scope: scope) },
+      "drillable": true,
       "csv": csvURL(path: "/kpis", query: picked),
     ]
     return .html(title: "KPIs", body: Templates.render("kpis", context))

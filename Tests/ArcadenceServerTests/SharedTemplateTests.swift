@@ -1,3 +1,4 @@
+import ArcadenceAnalytics
 import ArcadenceCore
 import ArcadenceReports
 import ArcadenceTestSupport
@@ -11,7 +12,7 @@ import Testing
 
 /// The served app and the static dashboard render the tables they share from one template
 /// (``PageTemplates``): for the same period and scope the markup is the same, except that the
-/// served table links each metric to its rows.
+/// served KPI table has one more column, the link to each metric's rows.
 @Suite struct SharedTemplateTests {
   /// The first `<table class="NAME">…</table>` of a page.
   static func table(_ page: String, _ name: String) -> String? {
@@ -21,29 +22,40 @@ import Testing
     return String(page[start.lowerBound..<end.upperBound])
   }
 
+  /// The static dashboard's index for March from the harness's store.
+  static func staticIndex(_ h: Harness) throws -> String {
+    let dir = NSTemporaryDirectory() + "arcadence-shared-\(UUID().uuidString)"
+    let out = try Dashboard.write(
+      ledger: try h.store.loadLedger(), period: HandFixture.march, to: dir)
+    return try String(contentsOfFile: out.index, encoding: .utf8)
+  }
+
+  /// A served page's HTML.
+  static func get(_ h: Harness, _ uri: String, _ headers: HTTPFields) async throws -> String {
+    let box = Box()
+    try await h.test { client async throws in
+      box.set(text(try await client.execute(uri: uri, method: .get, headers: headers)))
+    }
+    return box.value
+  }
+
   /// March, everyone: the served `/kpis` (leadership) and the static index hold the same KPI
-  /// table once the served page's links to the rows are taken out; the collection rate in it
+  /// table once the served page's column of links to the rows is taken out; the collection rate in it
   /// is the cohort I7, I5, I2, I4: collected 0 + 250 + 500 + 0 = 750 of 0 + 250 + 500 + 600 =
   /// 1,350 due → 55.6%.
   @Test func servedKPIsAndTheStaticIndexShareTheKPITable() async throws {
     let h = try Harness()
     let (lead, _) = await h.cookie("lead")
-    var served = ""
-    try await h.test { client async throws in
-      served = text(
-        try await client.execute(uri: "/kpis?month=2026-03", method: .get, headers: lead))
-    }
-    let dir = NSTemporaryDirectory() + "arcadence-shared-\(UUID().uuidString)"
-    let out = try Dashboard.write(
-      ledger: try h.store.loadLedger(), period: HandFixture.march, to: dir)
-    let index = try String(contentsOfFile: out.index, encoding: .utf8)
+    let index = try Self.staticIndex(h)
+    let served = try await Self.get(h, "/kpis?month=2026-03", lead)
     let servedTable = try #require(Self.table(served, "kpis"))
     let staticTable = try #require(Self.table(index, "kpis"))
     #expect(!staticTable.contains("<a "))
     let links = servedTable.matches(of: /<a href="\/drill\?[^"]*">/).count
     #expect(links == MetricKey.allCases.count)
-    let unlinked = servedTable.replacing(/<a href="\/drill\?[^"]*">/, with: "")
-      .replacingOccurrences(of: "</a>", with: "")
+    // The served table's one more column: the link to each metric's rows.
+    let unlinked = servedTable.replacing("<th>Rows</th>", with: "")
+      .replacing(/<td>(<a href="\/drill\?[^"]*">rows<\/a>)?<\/td>/, with: "")
     #expect(unlinked == staticTable)
     #expect(staticTable.contains("<td>Collection rate (cohort)</td><td class=\"num\">55.6%</td>"))
   }
@@ -54,15 +66,8 @@ import Testing
   @Test func servedScorecardsAndTheStaticIndexShareTheScorecardsTable() async throws {
     let h = try Harness()
     let (lead, _) = await h.cookie("lead")
-    var served = ""
-    try await h.test { client async throws in
-      served = text(
-        try await client.execute(uri: "/scorecards?month=2026-03", method: .get, headers: lead))
-    }
-    let dir = NSTemporaryDirectory() + "arcadence-shared-\(UUID().uuidString)"
-    let out = try Dashboard.write(
-      ledger: try h.store.loadLedger(), period: HandFixture.march, to: dir)
-    let index = try String(contentsOfFile: out.index, encoding: .utf8)
+    let index = try Self.staticIndex(h)
+    let served = try await Self.get(h, "/scorecards?month=2026-03", lead)
     let servedTable = try #require(Self.table(served, "scorecards"))
     let staticTable = try #require(Self.table(index, "scorecards"))
     // Leadership has no worklist column links; hrefs differ (/scorecard/R1 and scorecards/R1.html).
@@ -72,4 +77,12 @@ import Testing
     #expect(servedTable.contains("<a href=\"/scorecard/R1\">R1</a>"))
     #expect(staticTable.contains("<td class=\"num\">$775 #1</td>"))
   }
+}
+
+/// A page's text handed out of the test client's closure.
+final class Box: @unchecked Sendable {
+  private let lock = NSLock()
+  private var text = ""
+  func set(_ s: String) { lock.withLock { text = s } }
+  var value: String { lock.withLock { text } }
 }
