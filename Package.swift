@@ -49,10 +49,14 @@ let package = Package(
     // the Cairo renderer (PNG, SVG, PDF) and a recording renderer for tests.
     // Files are written through ArcadenceCore's OutputFile (atomic, regular files only).
     .target(name: "ArcadenceCharts", dependencies: ["ArcadenceCore", "CCairo", "CZlib"]),
-    // Charts, dashboards and reports built from the analytics.
+    // Charts, dashboards and reports built from the analytics; the page templates (Mustache)
+    // that the static pages and the served app share.
     .target(
       name: "ArcadenceReports",
-      dependencies: ["ArcadenceAnalytics", "ArcadenceCharts", "ArcadenceStore", "ArcadenceCore"]
+      dependencies: [
+        "ArcadenceAnalytics", "ArcadenceCharts", "ArcadenceStore", "ArcadenceCore",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
     ),
     // The cadence simulator: calibration from the store, scenarios, the Monte Carlo engine
     // (Philox counter-based randomness), the Markov aging chain, backtests and charts.
@@ -137,7 +141,7 @@ let package = Package(
       name: "ArcadenceServerTests",
       dependencies: [
         "ArcadenceServer", "ArcadenceStore", "ArcadenceCore", "ArcadenceTestSupport",
-        "ArcadenceAnalytics",
+        "ArcadenceAnalytics", "ArcadenceReports",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -78,7 +78,8 @@ public enum Dashboard {
     let review = try WeeklyReview(ledger: l, week: Period.lastFullISOWeek(endingBy: period.to))
     let reviewFile = "review-\(review.weekLabel).html"
     let reviewHTML = try ReviewPage.html(
-      review, image: { name, chart in try drawSVG(name, chart) }, backLink: "index.html")
+      review, ledger: l, image: { name, chart in try drawSVG(name, chart) },
+      backLink: "index.html")
     let reviewPath = try save(reviewHTML, reviewFile, in: site)
 
     // One page per rep.
@@ -100,34 +101,34 @@ public enum Dashboard {
     return Output(index: indexPath, review: reviewPath, scorecards: scorecardFiles, files: files)
   }
 
-  /// The value of a tile for tests and pages: the CSV form of the engine's number.
-  static func tileHTML(_ tile: Tile, report: KPIReport) -> String {
-    let e = HTML.escape
+  /// A tile as the `tiles` template's context: the value (and in `data-value` the CSV form
+  /// of the engine's number, for tests), the change against the previous period, the target.
+  static func tileContext(_ tile: Tile, report: KPIReport) -> [String: Any] {
     let value = report[tile.key]
     let previous = report.previous(tile.key)
-    let better = Metrics[tile.key].higherIsBetter
     let change = Format.change(value, previous)
     var tone = "neutral"
-    if let better, let a = value.number, let b = previous.number, a != b {
+    if let better = Metrics[tile.key].higherIsBetter, let a = value.number,
+      let b = previous.number, a != b
+    {
       tone = (a > b) == better ? "good" : "bad"
     }
-    var html = "<div class=\"tile\" data-metric=\"\(e(tile.key.rawValue))\" "
-    html += "data-value=\"\(e(Format.csv(value)))\">"
-    html += "<div class=\"label\">\(e(tile.label))</div>"
-    html += "<div class=\"value\">\(e(displayValue(value, key: tile.key)))</div>"
-    html += "<div class=\"change \(tone)\">\(e(change.isEmpty ? "no comparison" : change)) "
-    html += "<span class=\"neutral\">vs previous \(report.period.days) days</span></div>"
+    var context: [String: Any] = [
+      "metric": tile.key.rawValue, "csv": Format.csv(value), "label": tile.label,
+      "value": displayValue(value, key: tile.key), "tone": tone,
+      "change": change.isEmpty ? "no comparison" : change, "days": report.period.days,
+    ]
     if let target = tile.target {
       if let v = value.number {
         let met = target.isFloor ? v >= target.value : v <= target.value
-        html += "<div class=\"target \(met ? "good" : "bad")\">\(e(target.label)) · "
-        html += met ? "met" : "not met"
-        html += "</div>"
+        context["target"] = [
+          "tone": met ? "good" : "bad", "text": "\(target.label) · \(met ? "met" : "not met")",
+        ]
       } else {
-        html += "<div class=\"target neutral\">\(e(target.label)) · no data</div>"
+        context["target"] = ["tone": "neutral", "text": "\(target.label) · no data"]
       }
     }
-    return html + "</div>"
+    return context
   }
 
   static func displayValue(_ v: MetricValue, key: MetricKey) -> String {
@@ -136,89 +137,68 @@ public enum Dashboard {
     return Format.human(v, key: key)
   }
 
+  /// The index page: the tiles, the KPI table (the served `/kpis` table's template), the
+  /// charts, the aging tables and the scorecards (the served `/scorecards` table's template).
   static func indexPage(
     report: KPIReport, set: ChartSet, card: Scorecard, ledger l: Ledger, period: Period,
     source: String, reviewFile: String, reviewLabel: String, buckets: AgingBuckets = .standard
   ) -> String {
-    let e = HTML.escape
-    var b = "<header class=\"top\"><h1>Collections dashboard</h1>"
-    let comparison = period.comparisonLabel { "\($0.from) to \($0.to)" }
-    b += "<p>\(e(ChartSet.periodLabel(period))) · \(comparison) · source: \(e(source))</p></header>"
-    b += "<nav><a href=\"#kpis\">KPIs</a><a href=\"#charts\">Charts</a>"
-    b += "<a href=\"#aging\">Aging</a><a href=\"#reps\">Scorecards</a>"
-    b += "<a href=\"\(e(reviewFile))\">Weekly review \(e(reviewLabel))</a></nav><main>"
-    b += "<h2 id=\"kpis\">Key numbers</h2><div class=\"tiles\">"
-    for tile in tiles { b += tileHTML(tile, report: report) }
-    b += "</div>"
-    b += "<h2 id=\"charts\">Charts</h2><div class=\"charts\">"
-    for entry in set.entries where !entry.name.hasPrefix("scorecard-") {
-      let size = entry.chart.size
-      b += HTML.figure(
-        src: "charts/\(entry.name).svg", alt: entry.caption, width: Int(size.width),
-        height: Int(size.height))
+    let names = ChartSet.repFileNames(l)
+    var context = SharedTables.scorecards(
+      card, href: { "scorecards/\(names[$0.repId] ?? FileName.safe($0.repId)).html" })
+    context["period"] = ChartSet.periodLabel(period)
+    context["comparison"] = period.comparisonLabel { "\($0.from) to \($0.to)" }
+    context["source"] = source
+    context["tiles"] = tiles.map { tileContext($0, report: report) }
+    context["kpiRows"] = SharedTables.kpiRows(report)
+    context["figures"] = set.entries.filter { !$0.name.hasPrefix("scorecard-") }.map {
+      entry -> [String: Any] in
+      [
+        "src": "charts/\(entry.name).svg", "caption": entry.caption,
+        "width": Int(entry.chart.size.width), "height": Int(entry.chart.size.height),
+      ]
     }
-    b += "</div>"
-    // Aging.
-    b += "<h2 id=\"aging\">Aging at \(period.to)</h2>"
+    var tables: [PageTable] = []
     if let bySegment = try? AgingReport(
       ledger: l, asOf: period.to, grouping: .segment, buckets: buckets)
     {
-      b += agingTable(bySegment, first: "Segment")
+      tables.append(agingTable(bySegment, title: "Aging at \(period.to)", first: "Segment"))
     }
     if let byCustomer = try? AgingReport(ledger: l, asOf: period.to, grouping: .customer) {
-      b += "<h2>Largest past-due balances at \(period.to)</h2>"
-      b += HTML.table(
-        header: ["Customer", "Rep", "Past due", "Total", "Oldest open invoice", "Last contact"],
-        rows: byCustomer.rows.prefix(10).map {
-          [
-            "\($0.label) (\($0.key))", $0.rep ?? "", Cents.display($0.pastDue),
-            Cents.display($0.total),
-            $0.oldestInvoice.map { "\($0.id) (\($0.dpd) days past due)" } ?? "",
-            $0.lastContact?.description ?? "never",
-          ]
-        }, numeric: [2, 3])
+      tables.append(
+        PageTable(
+          title: "Largest past-due balances at \(period.to)", name: "past-due",
+          columns: ["Customer", "Rep", "Past due", "Total", "Oldest open invoice", "Last contact"],
+          rows: byCustomer.rows.prefix(10).map {
+            [
+              .text("\($0.label) (\($0.key))"), .text($0.rep ?? ""), .money($0.pastDue),
+              .money($0.total),
+              .text($0.oldestInvoice.map { "\($0.id) (\($0.dpd) days past due)" } ?? ""),
+              .text($0.lastContact?.description ?? "never"),
+            ]
+          }))
     }
-    // Reps.
-    b += "<h2 id=\"reps\">Scorecards</h2>"
-    func metric(_ line: Scorecard.Line, _ key: MetricKey) -> String {
-      Scorecard.cell(line[key], key: key)
-    }
-    let names = ChartSet.repFileNames(l)
-    var rows = "<div class=\"table-wrap\"><table><thead><tr>"
-    for (i, h) in [
-      "Rep", "Team", "Collected", "Calls", "Promise kept", "Tasks on time", "Cases > 14 days",
-    ].enumerated() {
-      rows += "<th scope=\"col\"\(i >= 2 ? " class=\"num\"" : "")>\(h)</th>"
-    }
-    rows += "</tr></thead><tbody>"
-    for line in card.lines {
-      let file = names[line.repId] ?? FileName.safe(line.repId)
-      rows += "<tr><td><a href=\"scorecards/\(e(file)).html\">"
-      rows += "\(e(line.repId)) \(e(line.name))</a></td><td>\(e(line.team ?? "—"))</td>"
-      for key: MetricKey in [
-        .collectedAmount, .calls, .promiseKeptRate, .tasksOnTimeRate, .casesOpenOver14d,
-      ] {
-        rows += "<td class=\"num\">\(e(metric(line, key)))</td>"
-      }
-      rows += "</tr>"
-    }
-    b += rows + "</tbody></table></div>"
-    b += "<p class=\"note\">Generated by arcadence from the store; every number follows the KPI "
-    b += "definitions (spec/kpis.md).</p></main>"
-    return HTML.page(
-      title: "Collections dashboard \(ChartSet.periodLabel(period))", body: b,
+    context["tables"] = tables.map { $0.context(ledger: l) }
+    return PageTemplates.staticPage(
+      title: "Collections dashboard \(ChartSet.periodLabel(period))",
+      body: PageTemplates.render("dashboard", context),
+      nav: [
+        ("#kpis", "KPIs"), ("#charts", "Charts"), ("#aging", "Aging"), ("#reps", "Scorecards"),
+        (reviewFile, "Weekly review \(reviewLabel)"),
+      ],
       description: "KPIs, charts, aging and scorecards for \(ChartSet.periodLabel(period))")
   }
 
-  static func agingTable(_ r: AgingReport, first: String) -> String {
-    HTML.table(
-      header: [first] + r.buckets.labels + ["Total", "Past due"],
+  /// An aging report as a table: a row per group, a column per bucket, the total row.
+  static func agingTable(_ r: AgingReport, title: String, first: String) -> PageTable {
+    PageTable(
+      title: title, name: "aging", columns: [first] + r.buckets.labels + ["Total", "Past due"],
       rows: r.rows.map {
-        [$0.label] + $0.buckets.map { Cents.display($0) } + [
-          Cents.display($0.total), Cents.display($0.pastDue),
-        ]
-      }, numeric: Set(1...(r.buckets.count + 2)),
-      totalRow: ["Total"] + r.totals.buckets.map { Cents.display($0) }
-        + [Cents.display(r.totals.total), Cents.display(r.totals.pastDue)])
+        [.text($0.label)] + $0.buckets.map { .money($0) } + [.money($0.total), .money($0.pastDue)]
+      },
+      total: [.text("Total")] + r.totals.buckets.map { .money($0) } + [
+        .money(r.totals.total), .money(r.totals.pastDue),
+      ],
+      anchor: "aging")
   }
 }

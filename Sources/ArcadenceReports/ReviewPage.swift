@@ -30,73 +30,109 @@ public enum ReviewPage {
       })
   }
 
-  /// The page. `image(name, chart)` returns the `src` of a chart (a file or a data URI).
+  /// The review's charts that have something to show, each with its caption (the alt
+  /// text): `pareto` when cases were opened, `trend` when there are causes to trend.
+  public static func charts(_ r: WeeklyReview) -> [(
+    kind: String, caption: String, chart: any ChartDrawable
+  )] {
+    var out: [(kind: String, caption: String, chart: any ChartDrawable)] = []
+    if !r.causes.isEmpty {
+      out.append(
+        (
+          "pareto",
+          "Pareto of the \(r.casesOpened) cases opened in \(r.weekLabel) by root cause, "
+            + "with the cumulative share.", paretoChart(r)
+        ))
+    }
+    if !r.trend.isEmpty {
+      out.append(
+        (
+          "trend",
+          "Weekly cases of the top \(r.trend.count) causes over the 8 weeks ending "
+            + "\(r.weekLabel).", trendChart(r)
+        ))
+    }
+    return out
+  }
+
+  /// The review's `figures` context (with a heading when there is any): each chart of
+  /// ``charts(_:)`` with `src(kind, chart)` as its image.
+  public static func figures(
+    _ r: WeeklyReview, src: (String, any ChartDrawable) throws -> String
+  ) rethrows -> [String: Any] {
+    let figures = try charts(r).map { c -> [String: Any] in
+      ["src": try src(c.kind, c.chart), "caption": c.caption, "width": 800]
+    }
+    return ["figures": figures, "hasFigures": !figures.isEmpty]
+  }
+
+  /// The page's heading.
+  public static func heading(_ r: WeeklyReview) -> String {
+    "Weekly root-cause review — \(r.weekLabel)"
+  }
+
+  /// The line under the heading: the week, the scope and how many cases were opened.
+  public static func summary(_ r: WeeklyReview) -> String {
+    "\(r.week.from) to \(r.week.to) · \(r.scope) · \(r.casesOpened) "
+      + (r.casesOpened == 1 ? "case" : "cases") + " opened"
+  }
+
+  /// The review's tables, served and static alike: root causes (the Pareto), escalations
+  /// by reason, cases open more than 14 days at the end of the week, the trend.
+  public static func tables(_ r: WeeklyReview, ledger l: Ledger) -> [PageTable] {
+    let causes = PageTable(
+      title: "Root causes (Pareto)", name: "causes",
+      columns: [
+        "Root cause", "Cases", "Share", "Cumulative", "Amount at stake", "Recurring",
+        "Last week",
+      ],
+      rows: r.causes.map {
+        [
+          .text($0.rootCause), .count($0.count), .text(Format.percent($0.share)),
+          .text(Format.percent($0.cumulativeShare)), .money($0.amountAtStake),
+          .count($0.recurring), .count($0.previousWeek),
+        ]
+      },
+      note: "Recurring: the same customer had a case with the same root cause opened in the 90 "
+        + "days before.")
+    let escalations = PageTable(
+      title: "Escalations by reason", name: "escalations", columns: ["Reason", "Escalations"],
+      rows: r.escalations.map { [.text($0.reason), .count($0.count)] },
+      total: r.escalations.isEmpty
+        ? nil : [.text("Total"), .count(r.escalations.reduce(0) { $0 + $1.count })])
+    let stuck = PageTable(
+      title: "Cases open more than \(KPIEngine.caseAgeLimitDays) days at the end of the week",
+      name: "stuck",
+      columns: ["Case", "Customer", "Owner", "Root cause", "Opened", "Age (days)", "Escalated"],
+      rows: r.stuck.map { s in
+        [
+          l.caseIndex(s.caseId).map { .caseRef($0) } ?? .text(s.caseId),
+          l.customer(s.customerId).map { .customer($0) } ?? .text(s.customerId),
+          .text("\(s.repId) \(s.repName)"), .text(s.rootCause), .day(s.openedOn),
+          .count(s.ageDays), .text(s.escalationReason ?? ""),
+        ]
+      })
+    let trend = PageTable(
+      title: "Trend of the top causes", name: "trend", columns: ["Root cause"] + r.trendWeeks,
+      rows: r.trend.map { t in [.text(t.rootCause)] + t.counts.map { .count($0) } })
+    return [causes, escalations, stuck, trend]
+  }
+
+  /// The review as a static page (the served page's `tables` template and the same
+  /// figures): `image(name, chart)` returns the `src` of a chart (a file beside the page or a
+  /// data URI); `backLink` leads back to the dashboard.
   public static func html(
-    _ r: WeeklyReview, image: (String, any ChartDrawable) throws -> String,
+    _ r: WeeklyReview, ledger l: Ledger, image: (String, any ChartDrawable) throws -> String,
     backLink: String? = nil
   ) throws -> String {
-    let e = HTML.escape
-    var b = "<header class=\"top\"><h1>Weekly root-cause review — \(e(r.weekLabel))</h1>"
-    b += "<p>\(r.week.from) to \(r.week.to) · \(e(r.scope.description)) · "
-    b += "\(r.casesOpened) case\(r.casesOpened == 1 ? "" : "s") opened</p></header>"
-    if let backLink { b += "<nav><a href=\"\(e(backLink))\">← Dashboard</a></nav>" }
-    b += "<main>"
-    b += "<h2>Root causes</h2>"
-    if r.causes.isEmpty {
-      b += "<p>No cases were opened this week.</p>"
-    } else {
-      b += HTML.figure(
-        src: try image("review-\(r.weekLabel)-pareto", paretoChart(r)),
-        alt: "Pareto of the \(r.casesOpened) cases opened in \(r.weekLabel) by root cause, "
-          + "with the cumulative share.")
-      let rows = r.causes.map { c -> [String] in
-        let delta = c.count - c.previousWeek
-        let move =
-          delta > 0 ? "▲ rose by \(delta)" : delta < 0 ? "▼ fell by \(-delta)" : "= unchanged"
-        return [
-          c.rootCause, String(c.count), Format.percent(c.share), Format.percent(c.cumulativeShare),
-          Cents.display(c.amountAtStake), String(c.recurring), "\(move) (was \(c.previousWeek))",
-        ]
-      }
-      b += HTML.table(
-        header: [
-          "Root cause", "Cases", "Share", "Cumulative", "Amount at stake", "Recurring",
-          "Against last week",
-        ], rows: rows, numeric: [1, 2, 3, 4, 5])
-      b += "<p class=\"note\">Recurring: the same customer had a case with the same root cause "
-      b += "opened in the 90 days before.</p>"
+    var context = try figures(r) { kind, chart in
+      try image("review-\(r.weekLabel)-\(kind)", chart)
     }
-    b += "<h2>Escalations by reason</h2>"
-    b += HTML.table(
-      header: ["Reason", "Escalations"], rows: r.escalations.map { [$0.reason, String($0.count)] },
-      numeric: [1], totalRow: ["Total", String(r.escalations.reduce(0) { $0 + $1.count })])
-    b += "<h2>Cases open more than 14 days at the end of the week</h2>"
-    if r.stuck.isEmpty {
-      b += "<p>None.</p>"
-    } else {
-      b += HTML.table(
-        header: ["Case", "Customer", "Owner", "Root cause", "Opened", "Age (days)", "Escalated"],
-        rows: r.stuck.map {
-          [
-            $0.caseId, "\($0.customerName) (\($0.customerId))", "\($0.repName) (\($0.repId))",
-            $0.rootCause, $0.openedOn.description, String($0.ageDays), $0.escalationReason ?? "",
-          ]
-        }, numeric: [5])
-    }
-    b += "<h2>Trend of the top causes</h2>"
-    if r.trend.isEmpty {
-      b += "<p>No causes to trend.</p>"
-    } else {
-      b += HTML.figure(
-        src: try image("review-\(r.weekLabel)-trend", trendChart(r)),
-        alt: "Weekly cases of the top \(r.trend.count) causes over the 8 weeks ending "
-          + "\(r.weekLabel).")
-      b += HTML.table(
-        header: ["Root cause"] + r.trendWeeks,
-        rows: r.trend.map { [$0.rootCause] + $0.counts.map(String.init) },
-        numeric: Set(1...r.trendWeeks.count))
-    }
-    b += "</main>"
-    return HTML.page(title: "Weekly root-cause review \(r.weekLabel)", body: b)
+    context["heading"] = heading(r)
+    context["lines"] = [["line": summary(r)]]
+    context["tables"] = ReviewPage.tables(r, ledger: l).map { $0.context(ledger: l) }
+    return PageTemplates.staticPage(
+      title: "Weekly review \(r.weekLabel)", body: PageTemplates.render("reviewPage", context),
+      nav: backLink.map { [($0, "← Dashboard")] } ?? [])
   }
 }

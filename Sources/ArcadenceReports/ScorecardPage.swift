@@ -41,84 +41,67 @@ public enum ScorecardPage {
     }.sorted { ($0.windowEnds, $0.customerId) < ($1.windowEnds, $1.customerId) }
   }
 
-  /// The rep's own cases open more than 14 days at `asOf`, oldest first.
-  public static func stuckCases(rep r: Int, ledger l: Ledger, asOf: Day) -> [[String]] {
-    l.caseOpenedAt.indices.compactMap { k -> (Int, [String])? in
+  /// The rep's own cases open more than 14 days at `asOf`, oldest first: case, customer,
+  /// root cause, opened, age in days, escalation reason.
+  public static func stuckCases(rep r: Int, ledger l: Ledger, asOf: Day) -> [[DrillDown.Cell]] {
+    l.caseOpenedAt.indices.compactMap { k -> (Int, String, [DrillDown.Cell])? in
       let opened = l.caseOpenedOn(k)
       let age = asOf - opened
       guard Int(l.caseRep[k]) == r, KPIEngine.isCaseStuck(k, in: l, atEndOf: asOf) else {
         return nil
       }
-      let c = Int(l.caseCustomer[k])
       return (
-        age,
+        age, l.caseIds[k],
         [
-          l.caseIds[k], "\(l.customerNames[c]) (\(l.customerIds[c]))",
-          l.caseRootCause[k] ?? WeeklyReview.unspecified, opened.description, String(age),
-          l.caseEscalationReason[k] ?? "",
+          .caseRef(k), .customer(Int(l.caseCustomer[k])),
+          .text(l.caseRootCause[k] ?? WeeklyReview.unspecified), .day(opened), .count(age),
+          .text(l.caseEscalationReason[k] ?? ""),
         ]
       )
-    }.sorted { ($0.0, $1.1[0]) > ($1.0, $0.1[0]) }.map(\.1)
+    }.sorted { ($0.0, $1.1) > ($1.0, $0.1) }.map(\.2)
   }
 
-  /// The page for `line`; `chart` is the `src` of the rep's trend chart, if any.
+  /// The page for `line` (the served scorecard's `scorecardCard` template, then the trend
+  /// and the rep's open work); `chart` is the `src` of the rep's trend chart, if any.
   public static func html(
     line: Scorecard.Line, card: Scorecard, ledger l: Ledger, chart: String?, backLink: String
   ) -> String {
-    let e = HTML.escape
     let asOf = card.period.to
-    var b = "<header class=\"top\"><h1>Scorecard — \(e(line.name))</h1>"
-    b += "<p>\(e(line.repId)) · "
-    b += line.team.map { "team \(e($0)) (\(card.teamSize($0)) reps)" } ?? "no team"
-    b += " · \(card.period.from) to \(card.period.to)</p></header>"
-    b += "<nav><a href=\"\(e(backLink))\">← Dashboard</a></nav><main>"
-    b += "<h2>Your numbers</h2>"
-    let rows = Scorecard.cardMetrics
-      .map { key -> [String] in
-        let v = line[key]
-        let rank = (line.ranks[key] ?? nil).map { "\($0) of \(card.teamSize(line.team))" }
-        return [
-          Metrics[key].label, Scorecard.cell(v, key: key),
-          Scorecard.medianCell(card.teamMedian(key, team: line.team), like: v),
-          line.ranks[key] == nil ? "" : rank ?? "—",
+    var context = SharedTables.card(line, card, metrics: Scorecard.cardMetrics)
+    let figures: [[String: Any]] =
+      chart.map {
+        [
+          [
+            "src": $0, "width": 1000, "height": 640,
+            "caption": "\(line.name)'s weekly cash collected, contacts reached, calls and "
+              + "tasks on time against the team median.",
+          ]
         ]
-      }
-    b += HTML.table(header: ["Metric", "You", "Team median", "Rank"], rows: rows, numeric: [1, 2])
-    b += "<p class=\"note\">Rank 1 is the best in the team; ties share the better rank.</p>"
-    if let chart {
-      b += "<h2>Your trend</h2>"
-      b += HTML.figure(
-        src: chart,
-        alt: "\(line.name)'s weekly cash collected, contacts reached, calls and "
-          + "tasks on time against the team median.", width: 1000, height: 640)
-    }
-    b += "<h2>Your cases open more than 14 days at \(asOf)</h2>"
-    let stuck = stuckCases(rep: line.repIndex, ledger: l, asOf: asOf)
-    b +=
-      stuck.isEmpty
-      ? "<p>None.</p>"
-      : HTML.table(
-        header: ["Case", "Customer", "Root cause", "Opened", "Age (days)", "Escalated"],
-        rows: stuck, numeric: [4])
-    b += "<h2>Promises to follow up</h2>"
+      } ?? []
+    context["figures"] = figures
+    context["hasFigures"] = !figures.isEmpty
     let promises = upcomingPromises(rep: line.repIndex, ledger: l, asOf: asOf)
-    b +=
-      promises.isEmpty
-      ? "<p>No open promises.</p>"
-      : HTML.table(
-        header: [
-          "Customer", "Promised", "Paid so far", "Made on", "Promised for", "Window ends",
-        ],
+    let tables = [
+      PageTable(
+        title: "Cases open more than \(KPIEngine.caseAgeLimitDays) days at \(asOf)",
+        name: "stuck",
+        columns: ["Case", "Customer", "Root cause", "Opened", "Age (days)", "Escalated"],
+        rows: stuckCases(rep: line.repIndex, ledger: l, asOf: asOf)),
+      PageTable(
+        title: "Promises to follow up", name: "promises",
+        columns: ["Customer", "Promised", "Paid so far", "Made on", "Promised for", "Window ends"],
         rows: promises.map {
           [
-            "\($0.customerName) (\($0.customerId))", Cents.display($0.amount),
-            Cents.display($0.paidSoFar), $0.madeOn.description, $0.promisedOn.description,
-            $0.windowEnds.description,
+            .text("\($0.customerName) (\($0.customerId))"), .money($0.amount),
+            .money($0.paidSoFar), .day($0.madeOn), .day($0.promisedOn), .day($0.windowEnds),
           ]
-        }, numeric: [1, 2])
-    b += "<p class=\"note\">Promises whose window (promised date + 3 days) is still open at "
-    b += "\(asOf) and that the customer's payments do not yet cover.</p>"
-    b += "</main>"
-    return HTML.page(title: "Scorecard \(line.repId) \(line.name)", body: b)
+        },
+        note: "Promises whose window (promised date + \(KPIEngine.promiseGraceDays) days) is "
+          + "still open at \(asOf) and that the customer's payments do not yet cover."),
+    ]
+    context["tables"] = tables.map { $0.context(ledger: l) }
+    return PageTemplates.staticPage(
+      title: "Scorecard \(line.repId) \(line.name)",
+      body: PageTemplates.render("scorecardPage", context), nav: [(backLink, "← Dashboard")])
   }
 }

@@ -1,4 +1,5 @@
 import ArcadenceCore
+import ArcadenceReports
 import ArcadenceStore
 import Foundation
 import HTTPTypes
@@ -154,7 +155,9 @@ public final class ArcadenceServer: Sendable {
         nav.append(["href": Routes.route(.scorecard).url(id: rep), "label": "scorecard"])
       }
     }
-    var context: [String: Any] = ["title": title, "body": body, "nav": nav]
+    var context: [String: Any] = [
+      "title": title, "body": body, "nav": nav, "stylesheet": "/static/app.css",
+    ]
     if let user, let session {
       context["user"] = ["login": user.login, "role": user.role.rawValue, "csrf": session.csrf]
     }
@@ -193,7 +196,7 @@ public final class ArcadenceServer: Sendable {
     router.get("/static/app.css") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
-        body: .init(byteBuffer: ByteBuffer(string: Templates.css)))
+        body: .init(byteBuffer: ByteBuffer(string: PageTemplates.css)))
     }
     router.get("/login") { request, context in self.loginForm(request, message: nil, login: "") }
     router.post("/login") { request, context in try await self.login(request, context) }

@@ -106,8 +106,11 @@ extension Pages {
     let set = try await cache.set(ledger: l, generation: generation, period: period, scope: scope)
     let context: [String: Any] = [
       "heading": "Charts \(period) · \(scope)",
-      "charts": set.entries.map {
-        ["src": chartURL($0.name, period: period, scope: scope), "caption": $0.caption]
+      "figures": set.entries.map {
+        [
+          "src": chartURL($0.name, period: period, scope: scope), "caption": $0.caption,
+          "width": 800,
+        ]
       },
     ]
     return .html(title: "Charts", body: Templates.render("charts", context))
@@ -138,17 +141,11 @@ extension Pages {
 }
 
 extension Templates {
-  /// The charts page, and the weekly review's charts.
+  /// The charts page (each chart through the shared `figures` template).
   static let chartSources: [String: String] = [
-    "reviewCharts": """
-    {{#hasCharts}}<h2>Charts</h2>{{/hasCharts}}
-    {{#charts}}<figure><img src="{{src}}" alt="{{caption}}" width="800"/><figcaption>{{caption}}</figcaption></figure>
-    {{/charts}}
-    """,
     "charts": """
     <h1>{{heading}}</h1>
-    {{#charts}}<figure><img src="{{src}}" alt="{{caption}}" width="800"/><figcaption>{{caption}}</figcaption></figure>
-    {{/charts}}
-    """,
+    {{> figures}}
+    """
   ]
 }

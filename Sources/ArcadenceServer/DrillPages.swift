@@ -1,18 +1,7 @@
 import ArcadenceAnalytics
 import ArcadenceCore
+import ArcadenceReports
 import ArcadenceStore
-
-/// A table of a drill-down page: column titles and typed cells, written as HTML (through
-/// the `table` template, links only to what the user may open) or as a report CSV.
-struct PageTable {
-  var title: String
-  /// The `table` query value that downloads this table as CSV.
-  var name: String
-  var columns: [String]
-  var rows: [[DrillDown.Cell]]
-  /// Shown after the table (a total, what the rows add up to).
-  var note: String = ""
-}
 
 extension Pages {
   /// The most rows a drill-down table shows in the page; the CSV has them all.
@@ -41,21 +30,8 @@ extension Pages {
       }.joined(separator: "&")
   }
 
-  /// A cell as text for a person.
-  static func human(_ cell: DrillDown.Cell, _ l: Ledger) -> String {
-    switch cell {
-    case .text(let s): return s
-    case .money(let c): return Cents.display(c)
-    case .count(let n): return Format.count(n)
-    case .day(let d): return d.map { "\($0)" } ?? ""
-    case .days(let d): return d.map { Format.days($0) } ?? ""
-    case .flag(let b): return b ? "yes" : "no"
-    case .customer(let c): return "\(l.customerNames[c]) (\(l.customerIds[c]))"
-    case .invoice(let i): return i >= 0 ? l.invoiceIds[i] : "(unapplied)"
-    case .caseRef(let k): return l.caseIds[k]
-    case .rep(let r): return "\(l.repIds[r]) \(l.repNames[r])"
-    }
-  }
+  /// A cell as text for a person (``PageTable/text(_:_:)``).
+  static func human(_ cell: DrillDown.Cell, _ l: Ledger) -> String { PageTable.text(cell, l) }
 
   /// A cell for a report CSV: plain numbers, ids rather than names where a column has both.
   static func csvCell(_ cell: DrillDown.Cell, _ l: Ledger) -> [String] {
@@ -85,38 +61,12 @@ extension Pages {
     }
   }
 
-  static func isNumeric(_ cell: DrillDown.Cell) -> Bool {
-    switch cell {
-    case .money, .count, .days: true
-    default: false
-    }
-  }
-
-  /// A table as the `table` template's context (at most ``pageRowLimit`` rows).
+  /// A table as the `tableList` template's context (at most ``pageRowLimit`` rows), each
+  /// cell linked only to what the user may open.
   static func tableContext(
     _ t: PageTable, _ l: Ledger, _ visible: Visibility, csv: String
   ) -> [String: Any] {
-    let shown = t.rows.prefix(pageRowLimit)
-    var context: [String: Any] = [
-      "title": t.title, "columns": t.columns.map { ["column": $0] },
-      "rows": shown.map { row -> [String: Any] in
-        [
-          "cells": row.map { cell -> [String: Any] in
-            var c: [String: Any] = ["text": human(cell, l), "num": isNumeric(cell)]
-            if let href = link(cell, l, visible) { c["link"] = href }
-            return c
-          }
-        ]
-      },
-      "csv": csv, "empty": t.rows.isEmpty, "span": t.columns.count,
-    ]
-    if t.rows.count > shown.count {
-      context["cut"] =
-        "Showing the first \(shown.count) of \(Format.count(t.rows.count)) rows; "
-        + "the CSV has them all."
-    }
-    if !t.note.isEmpty { context["note"] = t.note }
-    return context
+    t.context(ledger: l, rowLimit: pageRowLimit, csv: csv) { link($0, l, visible) }
   }
 
   /// A table as a report CSV (every cell through ``CSVWriter/reportLine(_:)``, so a name
@@ -412,31 +362,17 @@ extension Pages {
   /// The weekly review's Pareto and trend as images drawn on request (`/chart.svg`) for the
   /// review's week and scope; nothing for a week with no cases.
   static func reviewFigures(_ r: WeeklyReview, scope: Scope) -> String {
-    // The Pareto and the trend, drawn on request (/chart.svg) for this week and scope.
     var chartQuery: [String: String] = ["week": r.weekLabel]
     switch scope {
     case .everyone: break
     case .rep(let rep): chartQuery["rep"] = rep
     case .team(let team): chartQuery["team"] = team
     }
-    var charts: [[String: String]] = []
-    if !r.causes.isEmpty {
-      chartQuery["name"] = "review-pareto"
-      charts.append([
-        "src": url(Routes.route(.chart).path, chartQuery),
-        "caption": "Pareto of the \(r.casesOpened) cases opened in \(r.weekLabel) by root "
-          + "cause, with the cumulative share.",
-      ])
+    let figures = ReviewPage.figures(r) { kind, _ in
+      chartQuery["name"] = "review-\(kind)"
+      return url(Routes.route(.chart).path, chartQuery)
     }
-    if !r.trend.isEmpty {
-      chartQuery["name"] = "review-trend"
-      charts.append([
-        "src": url(Routes.route(.chart).path, chartQuery),
-        "caption": "Weekly cases of the top \(r.trend.count) causes over the 8 weeks ending "
-          + "\(r.weekLabel).",
-      ])
-    }
-    return Templates.render("reviewCharts", ["charts": charts, "hasCharts": !charts.isEmpty])
+    return Templates.render("reviewFigures", figures)
   }
 
   /// The query's ISO `week`, or the last full ISO week of the data.
@@ -457,39 +393,6 @@ extension Pages {
     let week = try reviewWeek(q, l)
     let scope = try scope(q, visible: visible)
     let r = try WeeklyReview(ledger: l, week: week, scope: scope)
-    let causes = PageTable(
-      title: "Root causes (Pareto)", name: "causes",
-      columns: [
-        "Root cause", "Cases", "Share", "Cumulative", "Amount at stake", "Recurring",
-        "Last week",
-      ],
-      rows: r.causes.map {
-        [
-          .text($0.rootCause), .count($0.count), .text(Format.percent($0.share)),
-          .text(Format.percent($0.cumulativeShare)), .money($0.amountAtStake),
-          .count($0.recurring), .count($0.previousWeek),
-        ]
-      },
-      note: "Recurring: the same customer had a case with the same root cause opened in the 90 "
-        + "days before.")
-    let escalations = PageTable(
-      title: "Escalations by reason", name: "escalations", columns: ["Reason", "Escalations"],
-      rows: r.escalations.map { [.text($0.reason), .count($0.count)] })
-    let stuck = PageTable(
-      title: "Cases open more than \(KPIEngine.caseAgeLimitDays) days at the end of the week",
-      name: "stuck",
-      columns: ["Case", "Customer", "Owner", "Root cause", "Opened", "Age (days)", "Escalated"],
-      rows: r.stuck.map { s in
-        [
-          l.caseIndex(s.caseId).map { .caseRef($0) } ?? .text(s.caseId),
-          l.customer(s.customerId).map { .customer($0) } ?? .text(s.customerId),
-          .text("\(s.repId) \(s.repName)"), .text(s.rootCause), .day(s.openedOn),
-          .count(s.ageDays), .text(s.escalationReason ?? ""),
-        ]
-      })
-    let trend = PageTable(
-      title: "Trend of the top causes", name: "trend", columns: ["Root cause"] + r.trendWeeks,
-      rows: r.trend.map { t in [.text(t.rootCause)] + t.counts.map { .count($0) } })
     var picked = q
     picked["format"] = nil
     picked["table"] = nil
@@ -503,12 +406,9 @@ extension Pages {
     }
     var page = try tables(
       title: "Weekly review \(r.weekLabel)",
-      heading: "Weekly root-cause review — \(r.weekLabel)",
-      lines: [
-        "\(week.from) to \(week.to) · \(scope) · \(r.casesOpened) "
-          + (r.casesOpened == 1 ? "case" : "cases") + " opened"
-      ],
-      tables: [causes, escalations, stuck, trend], path: "/review", query: q,
+      heading: ReviewPage.heading(r),
+      lines: [ReviewPage.summary(r)],
+      tables: ReviewPage.tables(r, ledger: l), path: "/review", query: q,
       file: "review-\(r.weekLabel)", ledger: l, visible: visible)
     if case .html(let title, let body) = page {
       var context = around
@@ -524,29 +424,9 @@ extension Pages {
 }
 
 extension Templates {
-  /// The drill-down pages' templates: one for every page of tables (a drill-down, a
-  /// customer, an invoice, a case, the weekly review) and the review's week picker.
+  /// The review's week picker (every page of tables — a drill-down, a customer, an invoice,
+  /// a case, the weekly review — is the shared `tables` template of ``PageTemplates``).
   static let drillSources: [String: String] = [
-    "tables": """
-    <h1>{{heading}}</h1>
-    {{#lines}}<p>{{line}}</p>
-    {{/lines}}
-    {{#hasFacts}}<dl class="facts">{{#facts}}<dt>{{label}}</dt><dd>{{#link}}<a href="{{link}}">{{value}}</a>{{/link}}{{^link}}{{value}}{{/link}}</dd>{{/facts}}</dl>{{/hasFacts}}
-    {{#tables}}
-    <h2>{{title}}</h2>
-    <table>
-    <thead><tr>{{#columns}}<th>{{column}}</th>{{/columns}}</tr></thead>
-    <tbody>
-    {{#rows}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{#link}}<a href="{{link}}">{{text}}</a>{{/link}}{{^link}}{{text}}{{/link}}</td>{{/cells}}</tr>
-    {{/rows}}
-    {{#empty}}<tr><td colspan="{{span}}">None.</td></tr>{{/empty}}
-    </tbody>
-    </table>
-    {{#note}}<p class="note">{{note}}</p>{{/note}}
-    {{#cut}}<p class="note">{{cut}}</p>{{/cut}}
-    <p><a href="{{csv}}">Download CSV</a></p>
-    {{/tables}}
-    """,
     "weekPicker": """
     <form method="get" action="/review" class="pickers">
     <label>ISO week <input name="week" placeholder="2026-W14" value="{{week}}"/></label>
@@ -555,7 +435,7 @@ extension Templates {
     {{#previous}}<a href="{{href}}">← {{label}}</a>{{/previous}}
     {{#next}}<a href="{{href}}">{{label}} →</a>{{/next}}
     </form>
-    """,
+    """
   ]
 }
 

@@ -1,5 +1,6 @@
 import ArcadenceAnalytics
 import ArcadenceCore
+import ArcadenceReports
 import ArcadenceSimulation
 import ArcadenceStore
 
@@ -61,19 +62,6 @@ enum Pages {
     if q["format"] == "csv" {
       return .csv(name: "kpis-\(period.from)-\(period.to).csv", text: report.csv)
     }
-    var rows: [[String: Any]] = []
-    for (group, title) in Metrics.groups {
-      rows.append(["label": title, "section": true])
-      for (i, d) in Metrics.all.enumerated() where d.group == group {
-        let v = report.values[i]
-        let p = report.previous[i]
-        rows.append([
-          "label": d.label, "value": Format.human(v, key: d.key),
-          "previous": Format.human(p, key: d.key), "change": Format.change(v, p),
-          "drill": drillURL(d.key, period: period, scope: scope),
-        ])
-      }
-    }
     var picked = q
     picked["format"] = nil
     let context: [String: Any] = [
@@ -88,7 +76,9 @@ enum Pages {
           "selected": q["rep"] == ledger.repIds[$0],
         ]
       },
-      "rows": rows, "csv": csvURL(path: "/kpis", query: picked),
+      "kpiRows": SharedTables.kpiRows(report) { drillURL($0, period: period, scope: scope) },
+      "drillable": true,
+      "csv": csvURL(path: "/kpis", query: picked),
     ]
     return .html(title: "KPIs", body: Templates.render("kpis", context))
   }
@@ -104,42 +94,27 @@ enum Pages {
     guard let line = card.lines.first(where: { $0.repId == repId }) else {
       throw ArcadenceError(.usage, "unknown rep")  // checked in scope before: not reached
     }
-    let metrics = Metrics.all.enumerated().filter { (i, _) in
-      if case .aging = line.values[i] { return false }
-      if case .byReason = line.values[i] { return false }
-      return true
-    }
-    func rank(_ key: MetricKey) -> String { (line.ranks[key] ?? nil).map { "#\($0)" } ?? "" }
+    let metrics = SharedTables.scalarMetrics(line)
     if q["format"] == "csv" {
       var out = CSVWriter.reportLine(["rep_id", "metric", "value", "rank_in_team", "team_median"])
-      for (i, d) in metrics {
+      for key in metrics {
         out += CSVWriter.reportLine([
-          line.repId, d.key.rawValue, Format.csv(line.values[i]),
-          (line.ranks[d.key] ?? nil).map(String.init) ?? "",
-          card.teamMedian(d.key, team: line.team).map { "\($0)" } ?? "",
+          line.repId, key.rawValue, Format.csv(line[key]),
+          (line.ranks[key] ?? nil).map(String.init) ?? "",
+          card.teamMedian(key, team: line.team).map { "\($0)" } ?? "",
         ])
       }
       return .csv(name: "scorecard-\(FileName.safe(repId))-\(period.from).csv", text: out)
     }
-    let rows: [[String: Any]] = metrics.map { (i, d) in
-      [
-        "label": d.label, "value": Scorecard.cell(line.values[i], key: d.key),
-        "rank": rank(d.key),
-        "median": Scorecard.medianCell(
-          card.teamMedian(d.key, team: line.team), like: line.values[i]),
-      ]
-    }
     var picked = q
     picked["format"] = nil
     let worklist = Routes.route(.worklist)
-    let context: [String: Any] = [
-      "period": "\(period)", "repId": line.repId, "repName": line.name,
-      "team": line.team.map { "Team \($0) (\(card.teamSize($0)) reps)" } ?? "No team",
-      "rows": rows,
+    var context = SharedTables.card(line, card, metrics: metrics)
+    context.merge([
       "csv": csvURL(path: Routes.route(.scorecard).url(id: repId), query: picked),
       // false, not "": Mustache renders a section for any string, the empty one included.
       "worklist": worklist.roles.contains(user.role) ? worklist.url(id: repId) : false,
-    ]
+    ]) { _, new in new }
     return .html(title: "Scorecard \(repId)", body: Templates.render("scorecard", context))
   }
 
@@ -157,27 +132,14 @@ enum Pages {
     if q["format"] == "csv" {
       return .csv(name: "scorecards-\(period.from)-\(period.to).csv", text: card.csv)
     }
-    let columns = Scorecard.columns.compactMap { c in
-      Metrics.all.firstIndex { $0.key == c.key }.map { (index: $0, key: c.key, title: c.title) }
-    }
     let worklist = Routes.route(.worklist)
-    let rows: [[String: Any]] = card.lines.map { line in
-      [
-        "repId": line.repId, "name": line.name, "team": line.team ?? "—",
-        "href": Routes.route(.scorecard).url(id: line.repId),
-        "worklist": worklist.roles.contains(user.role) ? worklist.url(id: line.repId) : false,
-        "cells": columns.map { c in
-          let rank = (line.ranks[c.key] ?? nil).map { " #\($0)" } ?? ""
-          return ["value": Scorecard.cell(line.values[c.index], key: c.key) + rank]
-        },
-      ]
-    }
+    var context = SharedTables.scorecards(
+      card, href: { Routes.route(.scorecard).url(id: $0.repId) },
+      worklist: { worklist.roles.contains(user.role) ? worklist.url(id: $0.repId) : nil })
     var picked = q
     picked["format"] = nil
-    let context: [String: Any] = [
-      "period": "\(period)", "titles": columns.map { ["title": $0.title] }, "rows": rows,
-      "csv": csvURL(path: "/scorecards", query: picked),
-    ]
+    context["period"] = "\(period)"
+    context["csv"] = csvURL(path: "/scorecards", query: picked)
     return .html(title: "Scorecards", body: Templates.render("scorecards", context))
   }
 

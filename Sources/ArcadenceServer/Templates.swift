@@ -1,31 +1,17 @@
 import ArcadenceReports
 import Mustache
 
-/// Escaping for Mustache's `{{…}}`: the one home of HTML escaping, ``HTML/escape(_:)``
-/// (`& < > " '`, and bidi controls shown as escapes so a name cannot reorder the text after
-/// it).
-struct ArcadenceHTML: MustacheContentType {
-  func escapeText(_ text: String) -> String { HTML.escape(text) }
-}
-
-/// The page templates (Mustache, escaping every `{{value}}` by default; `{{{…}}}` only for
-/// the body the code rendered from another template). Kept as Swift constants so the target
-/// builds with no resources.
+/// The served app's own page templates (Mustache, escaping every `{{value}}` by default;
+/// `{{{…}}}` only for the body the code rendered from another template), on top of the
+/// shared ones (``PageTemplates``: the layout, the stylesheet and the tables the static
+/// dashboard shows too). Kept as Swift constants so the target builds with no resources.
 enum Templates {
-  static let contentType = "ARCADENCE_HTML"
-
-  /// The templates, parsed once; a template that does not parse is a programming error
-  /// caught by every test.
+  /// The shared templates and the server's, parsed once; a template that does not parse is
+  /// a programming error caught by every test.
   static let library: MustacheLibrary = {
-    MustacheContentTypes.register(ArcadenceHTML(), named: contentType)
-    var library = MustacheLibrary()
-    let all = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
+    let own = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
       .merging(usersSources) { a, _ in a }
-    for (name, text) in all {
-      // The pragma makes every template escape through HTML.escape.
-      try? library.register("{{% CONTENT_TYPE: \(contentType)}}" + text, named: name)
-    }
-    return library
+    return PageTemplates.library(adding: own)
   }()
 
   /// Renders `name` with `context`; an unknown template renders as an empty string.
@@ -34,23 +20,6 @@ enum Templates {
   }
 
   static let sources: [String: String] = [
-    "layout": """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
-    <title>{{title}} · arcadence</title><link rel="stylesheet" href="/static/app.css"/></head>
-    <body>
-    <header><strong>arcadence</strong>
-    {{#nav}}<a href="{{href}}">{{label}}</a> {{/nav}}
-    {{#user}}<form class="logout" method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"/><span>{{login}} ({{role}})</span> <button type="submit">Log out</button></form>{{/user}}
-    </header>
-    <main>
-    {{{body}}}
-    </main>
-    </body>
-    </html>
-
-    """,
     "login": """
     <h1>Log in</h1>
     {{#message}}<p class="message">{{message}}</p>{{/message}}
@@ -78,37 +47,17 @@ enum Templates {
     <label>Rep <select name="rep"><option value="">—</option>{{#reps}}<option value="{{value}}"{{#selected}} selected="selected"{{/selected}}>{{value}} {{name}}</option>{{/reps}}</select></label>
     <button type="submit">Show</button>
     </form>
-    <table>
-    <thead><tr><th>Metric</th><th>Value</th><th>Previous</th><th>Change</th><th>Rows</th></tr></thead>
-    <tbody>
-    {{#rows}}<tr{{#section}} class="section"{{/section}}><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td><td>{{#drill}}<a href="{{drill}}">rows</a>{{/drill}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
+    {{> kpiTable}}
     <p><a href="{{csv}}">Download CSV</a></p>
     """,
     "scorecard": """
-    <h1>Scorecard {{period}} · {{repId}} {{repName}}</h1>
-    <p>{{team}}</p>
-    <table>
-    <thead><tr><th>Metric</th><th>Value</th><th>Rank in team</th><th>Team median</th></tr></thead>
-    <tbody>
-    {{#rows}}<tr><td>{{label}}</td><td class="num">{{value}}</td><td class="num">{{rank}}</td><td class="num">{{median}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
+    {{> scorecardCard}}
     <p><a href="{{csv}}">Download CSV</a>{{#worklist}} · <a href="{{worklist}}">Worklist</a>{{/worklist}}</p>
     """,
     "scorecards": """
     <h1>Scorecards {{period}}</h1>
     <p>Each value with the rep's rank in their team.</p>
-    <table>
-    <thead><tr><th>Rep</th><th>Name</th><th>Team</th>{{#titles}}<th>{{title}}</th>{{/titles}}<th></th></tr></thead>
-    <tbody>
-    {{#rows}}<tr><td><a href="{{href}}">{{repId}}</a></td><td>{{name}}</td><td>{{team}}</td>{{#cells}}<td class="num">{{value}}</td>{{/cells}}<td>{{#worklist}}<a href="{{worklist}}">worklist</a>{{/worklist}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
+    {{> scorecardsTable}}
     <p><a href="{{csv}}">Download CSV</a></p>
     """,
     "worklist": """
@@ -139,27 +88,4 @@ enum Templates {
     <p><a href="/audit?format=csv">Download CSV</a></p>
     """,
   ]
-
-  /// The stylesheet, served from the app (the CSP allows no inline style or script).
-  static let css = """
-    body { font-family: system-ui, sans-serif; margin: 0; color: #222; }
-    header { background: #1f3b57; color: #fff; padding: 0.5rem 1rem; display: flex; gap: 1rem;
-      align-items: center; flex-wrap: wrap; }
-    header a { color: #fff; }
-    header form.logout { margin-left: auto; }
-    main { padding: 1rem; max-width: 72rem; }
-    table { border-collapse: collapse; margin: 0.5rem 0; }
-    th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    tr.section td { font-weight: bold; background: #f3f5f7; }
-    form.pickers label, form label { display: inline-block; margin: 0.2rem 0.6rem 0.2rem 0; }
-    p.message { color: #a00; }
-    p.note { color: #555; font-size: 0.9rem; }
-    dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
-    dl.facts dd { margin: 0; }
-    form.inline { display: inline-block; margin: 0 0.3rem 0.2rem 0; vertical-align: middle; }
-    div.notice { border: 1px solid #1f3b57; padding: 0.2rem 0.8rem; margin: 0.5rem 0; }
-    code.password { font-size: 1.1rem; user-select: all; }
-
-    """
 }

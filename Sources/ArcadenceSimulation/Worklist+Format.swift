@@ -201,6 +201,6 @@ extension Worklist {
       }
       body += "</tbody>\n</table>\n</section>\n"
     }
-    return HTML.page(title: "Worklist \(day)", body: body)
+    return PageTemplates.staticPage(title: "Worklist \(day)", body: body)
   }
 }

@@ -146,7 +146,7 @@ struct ReviewCommand: ParsableCommand {
       case .json: text = review.json.rendered() + "\n"
       case .html:
         let renderer = CairoRenderer()
-        text = try ReviewPage.html(review) { _, chart in
+        text = try ReviewPage.html(review, ledger: ledger) { _, chart in
           HTML.dataURI(try renderer.render(chart, format: .svg), mime: "image/svg+xml")
         }
       }

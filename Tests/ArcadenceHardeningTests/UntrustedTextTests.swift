@@ -90,7 +90,7 @@ import Testing
     var linked = 0
     for (k, id) in ids.enumerated() {
       let name = k < 2 ? ["Ann", "Bo Diaz"][k] : "Name \(k - 2)"
-      let anchor = "\">\(HTML.escape(id)) \(name)</a>"
+      let anchor = "\">\(HTML.escape(id))</a></td><td>\(name)</td>"
       guard let end = index.range(of: anchor) else {
         Issue.record("no link for \(id)")
         continue
@@ -100,7 +100,8 @@ import Testing
       let file = String(index[start.upperBound..<end.lowerBound])
       let page = try Self.read(dir + "/scorecards/" + file)
       #expect(
-        page.contains("<title>Scorecard \(HTML.escape(id)) \(name)</title>"), "\(id) → \(file)")
+        page.contains("<title>Scorecard \(HTML.escape(id)) \(name) · arcadence</title>"),
+        "\(id) → \(file)")
       linked += 1
     }
     #expect(linked == ids.count)
@@ -148,12 +149,17 @@ import Testing
       let svg = try Self.read(path)
       #expect(!svg.contains("<script") && !svg.contains("alert") && !svg.contains("\u{202E}"))
     }
-    #expect(try Self.read(out.index).contains("R2 \(Self.hostileHTML)</a>"))
+    // The rep's name, escaped, in the scorecards table of the index, in the heading and the
+    // title of their own page, and the hostile root cause in the review's Pareto table.
+    #expect(try Self.read(out.index).contains("R2</a></td><td>\(Self.hostileHTML)</td>"))
+    let r2 = try Self.read(dir + "/scorecards/R2.html")
+    #expect(r2.contains("<h1>Scorecard 2026-03-01..2026-03-31 · R2 \(Self.hostileHTML)</h1>"))
+    #expect(r2.contains("<title>Scorecard R2 \(Self.hostileHTML) · arcadence</title>"))
     #expect(try Self.read(out.review).contains("<td>\(Self.hostileHTML)</td>"))
     // The standalone review page.
     let review = try WeeklyReview(
       ledger: l, week: Period.lastFullISOWeek(endingBy: HandFixture.march.to))
-    let html = try ReviewPage.html(review) { _, _ in "chart.svg" }
+    let html = try ReviewPage.html(review, ledger: l) { _, _ in "chart.svg" }
     #expect(!html.contains("<script"))
     #expect(!html.contains("\u{202E}"))
     #expect(html.contains("<td>\(Self.hostileHTML)</td>"))

@@ -78,6 +78,26 @@ final class PageReader: NSObject, XMLParserDelegate {
     #expect(html.contains("target 95% · not met"))  // 750 / 1350 = 55.6 %
   }
 
+  /// The index's KPI table (the served `/kpis` table's template, ``PageTemplates``) shows
+  /// March's numbers worked out by hand in KPIEngineTests: cash collected 1,075.00 (P2 200 +
+  /// P3 500 + P7 75 + P5 100 + P6 200), the collection rate 750 / 1,350 = 55.6% (the cohort
+  /// I7, I5, I2, I4), 2 cases open over 14 days (K5 and K3); the tile shows whole dollars.
+  @Test func theIndexKPITableShowsTheHandWorkedNumbers() throws {
+    let (_, out) = try DashboardTests.site()
+    let html = try String(contentsOfFile: out.index, encoding: .utf8)
+    #expect(html.contains("<table class=\"kpis\">"))
+    #expect(html.contains("<td>Cash collected</td><td class=\"num\">$1,075.00</td>"))
+    #expect(html.contains("<td>Collection rate (cohort)</td><td class=\"num\">55.6%</td>"))
+    #expect(html.contains("<td>Cases open over 14 days</td><td class=\"num\">2</td>"))
+    #expect(
+      html.contains(
+        "<div class=\"tile\" data-metric=\"collected_amount\" data-value=\"1075.00\">"
+          + "<div class=\"label\">Cash collected</div><div class=\"value\">$1,075</div>"))
+    // One page of markup: no inline script, and the stylesheet is the served app's.
+    #expect(!html.contains("<script"))
+    #expect(html.contains(PageTemplates.css))
+  }
+
   @Test func untrustedTextStaysText() throws {
     var files = HandFixture.files
     files["reps.csv"] = files["reps.csv"]!.replacingOccurrences(
