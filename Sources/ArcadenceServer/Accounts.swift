@@ -283,15 +283,21 @@ public struct Accounts: Sendable {
   }
 
   /// The user named `login`, or nil.
+  ///
+  /// Read on every request behind the login, so exact (a disable, a password or role change
+  /// made by the CLI in another process counts at the next request) and cheap: both
+  /// statements are prepared once per reader connection and read in one transaction (the row
+  /// and its teams from the same commit).
   public func user(_ login: String) throws -> ServerUser? {
     try store.pool.read { db in
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT * FROM users WHERE login = ?", arguments: [login]),
+          db.cachedStatement(sql: "SELECT * FROM users WHERE login = ?"), arguments: [login]),
         let role = UserRole(rawValue: row["role"])
       else { return nil }
       let teams = try String.fetchAll(
-        db, sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team", arguments: [login])
+        db.cachedStatement(sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team"),
+        arguments: [login])
       return ServerUser(
         login: login, role: role, repId: row["rep_id"], teams: teams,
         createdAt: row["created_at"], disabledAt: row["disabled_at"],

@@ -113,13 +113,14 @@ public final class ArcadenceServer: Sendable {
 
   public init(
     store: Store, options: ServeOptions = ServeOptions(), sessions: SessionStore? = nil,
-    throttle: LoginThrottle = LoginThrottle(), logger: Logger = Logger(label: "arcadence.serve")
+    throttle: LoginThrottle = LoginThrottle(), logger: Logger = Logger(label: "arcadence.serve"),
+    ledger: LedgerSource? = nil
   ) throws {
     accounts = try Accounts(store: store)
     // The decoy hash an unknown login is checked against, made now rather than at the first
     // unknown login (which would take two bcrypts: a one-time timing signal).
     _ = Accounts.decoyHash
-    ledger = LedgerSource(store: store)
+    self.ledger = ledger ?? LedgerSource(store: store)
     self.sessions =
       sessions ?? SessionStore(idleLimit: options.idleLimit, maxLifetime: options.maxLifetime)
     self.throttle = throttle
@@ -143,23 +144,21 @@ public final class ArcadenceServer: Sendable {
     _ status: HTTPResponse.Status, title: String, body: String, user: ServerUser? = nil,
     session: Session? = nil
   ) -> Response {
-    var nav: [[String: String]] = []
+    var nav: [Templates.NavLink] = []
+    var shown: Templates.LayoutUser?
     if let user {
-      for route in Routes.all
-      where route.roles.contains(user.role) && route.names == nil
-        && route.page != .drill && route.page != .chart
-      {
-        nav.append(["href": route.path, "label": route.page.rawValue])
-      }
-      if let rep = user.repId {
-        nav.append(["href": Routes.route(.scorecard).url(id: rep), "label": "scorecard"])
+      nav = Templates.nav(role: user.role, repId: user.repId)
+      if let session {
+        shown = Templates.LayoutUser(
+          login: user.login, role: user.role.rawValue, csrf: session.csrf)
       }
     }
     var context: [String: Any] = [
-      "title": title, "body": body, "nav": nav, "stylesheet": "/static/app.css",
+      "title": title, "body": body, "stylesheet": "/static/app.css",
+      "nav": nav.map { ["href": $0.href, "label": $0.label] },
     ]
-    if let user, let session {
-      context["user"] = ["login": user.login, "role": user.role.rawValue, "csrf": session.csrf]
+    if let shown {
+      context["user"] = ["login": shown.login, "role": shown.role, "csrf": shown.csrf]
     }
     let html = Templates.render("layout", context)
     return Response(
@@ -354,7 +353,8 @@ public final class ArcadenceServer: Sendable {
       }
       form = fields
     }
-    let (ledger, generation) = try await self.ledger.snapshot()
+    let snapshot = try await self.ledger.snapshot()
+    let (ledger, generation) = (snapshot.ledger, snapshot.generation)
     // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
     guard
       let decoded = try? URLEncodedFormDecoder().decode(
@@ -423,7 +423,7 @@ public final class ArcadenceServer: Sendable {
             ledger: ledger, repId: pathId ?? "", user: user, query: query)
         case .worklist:
           return Pages.worklist(
-            list: try await self.ledger.currentWorklist(), repId: pathId ?? "", query: query)
+            list: try await self.ledger.worklist(of: snapshot), repId: pathId ?? "", query: query)
         case .audit:
           return Pages.audit(entries: try self.accounts.auditLog(limit: 1000), query: query)
         case .drill:

@@ -12,8 +12,11 @@
 ///
 /// Bounded as a least-recently-used cache under two caps: ``maxEntries`` pages and
 /// ``maxBytes`` bytes of bodies (whichever is reached first evicts the least recently used
-/// entries). A store generation newer than the cache's empties it, so an import made while
-/// the server runs is never answered from an older ledger.
+/// entries). A key's generation is that of the ledger the page was computed from (the
+/// ``LedgerSource/Snapshot`` the request was answered with), never the store's newest: while
+/// the ledger of a new generation loads in the background, requests keep hitting the old
+/// generation's pages, and a page of the old ledger is never kept under the new generation.
+/// The first key of a newer generation empties the cache (the old ledger's pages go with it).
 ///
 /// Concurrent requests for a missing page compute it once: the first starts the
 /// computation and later ones wait for its result (a failed computation is not kept).

@@ -256,6 +256,9 @@ func unescapedHref(_ s: Substring) -> String { s.replacingOccurrences(of: "&amp;
           VALUES ('P9', 'C1', NULL, ?, 1000, 'ach')
           """, arguments: [Day(iso: "2026-03-09").map { Int($0.rawValue) }])
     }
+    // The reload runs in the background (LedgerSource's visibility rule): start it and wait.
+    _ = try await h.server.ledger.snapshot()
+    await h.server.ledger.settled()
     try await h.test { client async throws in
       #expect(try await client.execute(uri: src, method: .get, headers: lead).status == .ok)
     }

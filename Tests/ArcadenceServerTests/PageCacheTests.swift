@@ -123,6 +123,9 @@ struct TwoTeams {
           VALUES ('P9', 'C1', NULL, ?, 1000, 'ach')
           """, arguments: [Day(iso: "2026-03-09").map { Int($0.rawValue) }])
     }
+    // The reload runs in the background (LedgerSource's visibility rule): start it and wait.
+    _ = try await t.server.ledger.snapshot()
+    await t.server.ledger.settled()
     let (_, after) = try await t.get("/kpis?month=2026-03", east)
     #expect(after.contains(TwoTeams.cash("$785.00")))
     let stats = await t.server.pages.stats

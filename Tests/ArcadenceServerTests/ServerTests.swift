@@ -432,6 +432,9 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
           VALUES ('P9', 'C1', NULL, ?, 1000, 'ach')
           """, arguments: [Day(iso: "2026-03-09").map { Int($0.rawValue) }])
     }
+    // The reload runs in the background (LedgerSource's visibility rule): start it and wait.
+    _ = try await h.server.ledger.snapshot()
+    await h.server.ledger.settled()
     try await h.test { client async throws in
       let after = text(
         try await client.execute(uri: "/kpis?month=2026-03", method: .get, headers: lead))
