@@ -74,7 +74,8 @@ import Testing
   /// converted and enrolled at the end; C2 (cancelled 02-15) eligible only.
   @Test func autopayCustomers() throws {
     let active = engine.activeInYear(b)
-    #expect(["C1", "C2", "C3", "C4"].map { active[customer($0)] } == [true, true, true, false])
+    let customers = try ["C1", "C2", "C3", "C4"].map { try customer($0) }
+    #expect(customers.map { active[$0] } == [true, true, true, false])
     var c1 = RepTotals()
     engine.addAutopayCustomer(try customer("C1"), b, into: &c1)
     #expect(c1.autopayActiveCustomers == 1 && c1.autopayEligible == 1)
