@@ -5,13 +5,13 @@ import ArcadenceStore
 /// period for the collection rate, the cases open over 14 days for that count, the customers
 /// by past-due balance for the aging metrics, and so on (serve.md, "Pages and drill-down").
 ///
-/// Every row carries its *terms*: what it adds to the period's ``RepTotals``, worked out by
-/// the engine's own rules (``KPIEngine/cohortAmounts(_:asOf:)``,
-/// ``KPIEngine/promiseOutcome(_:asOf:)``, ``KPIEngine/caseOverLimit(openedOn:asOf:)``,
-/// ``Ledger/balance(_:at:)``, ``KPIEngine/agingBucket(dpd:)``, ``Ledger/owner(customer:)``),
-/// and ``value`` applies the metric's own definition (``Metrics/all``) to the sum of the
-/// rows' terms, so the rows add up to the tile by construction; a test checks that value
-/// against ``KPIReport`` for every metric, every scope, on the hand fixture and the sample.
+/// Every row carries its *terms*: what it adds to the period's ``RepTotals``, added by the
+/// very functions the engine's totals use (`KPIEngine+Terms.swift`: `addSales`, `addCohort`,
+/// `addAging`, `addAutopayCustomer`, `addPayment`, `addCase`, `addTask`, `addPromise`,
+/// `addActivity`), with the rows chosen by ``Ledger/owner(customer:)``; and ``value``
+/// applies the metric's own definition (``Metrics/all``) to the sum of the rows' terms, so
+/// the rows add up to the tile by construction; a test checks that value against
+/// ``KPIReport`` for every metric, every scope, on the hand fixture and the sample.
 public struct DrillDown: Sendable {
   /// What a row is.
   public enum Kind: String, Sendable {
@@ -122,32 +122,23 @@ extension KPIEngine {
   /// Invoices issued or due in the period: credit sales and the collection-rate cohort.
   func invoiceRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
-    let from = p.from.rawValue
-    let to = p.to.rawValue
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
-    for i in l.invoiceAmount.indices {
-      let c = Int(l.invoiceCustomer[i])
-      guard mine[l.owner(customer: c)] else { continue }
-      let issued = l.invoiceIssued[i]
-      let due = l.invoiceDue[i]
-      let issuedIn = issued >= from && issued <= to
-      let dueIn = due >= from && due <= to
-      guard issuedIn || dueIn else { continue }
-      var t = RepTotals()
-      if issuedIn { t.creditSales = l.invoiceAmount[i] }
-      let (net, collected) = cohortAmounts(i, asOf: to)
-      if dueIn {
-        t.cohortBilled = net
-        t.cohortCollected = collected
-      }
+    var t = RepTotals()
+    for i in l.invoiceAmount.indices where mine[l.owner(invoice: i)] {
+      let issuedIn = addSales(i, b, into: &t)
+      guard addCohort(i, b, into: &t) || issuedIn else { continue }
+      let (net, collected) = cohortAmounts(i, asOf: b.to)
       rows.append(
         DrillDown.Row(
-          index: i, customer: c,
+          index: i, customer: Int(l.invoiceCustomer[i]),
           cells: [
-            .invoice(i), .customer(c), .day(Day(rawValue: issued)), .day(Day(rawValue: due)),
+            .invoice(i), .customer(Int(l.invoiceCustomer[i])),
+            .day(Day(rawValue: l.invoiceIssued[i])), .day(Day(rawValue: l.invoiceDue[i])),
             .money(l.invoiceAmount[i]), .money(net), .money(collected),
-            .money(l.balance(i, at: to)),
+            .money(l.balance(i, at: b.to)),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted { (l.invoiceDue[$0.index], $0.index) < (l.invoiceDue[$1.index], $1.index) }
   }
@@ -155,25 +146,21 @@ extension KPIEngine {
   /// Payments received in the period.
   func paymentRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
+    var t = RepTotals()
     for k in l.paymentAmount.indices {
-      let d = l.paymentReceived[k]
       let c = Int(l.paymentCustomer[k])
-      guard d >= p.from.rawValue && d <= p.to.rawValue, mine[l.owner(customer: c)] else {
-        continue
-      }
-      var t = RepTotals()
-      t.collected = l.paymentAmount[k]
-      t.paymentsCount = 1
-      let applied = l.paymentInvoice[k] >= 0
-      if !applied { t.unapplied = l.paymentAmount[k] }
+      guard mine[l.owner(customer: c)], addPayment(k, b, into: &t) else { continue }
       rows.append(
         DrillDown.Row(
           index: k, customer: c,
           cells: [
-            .customer(c), .invoice(Int(l.paymentInvoice[k])), .day(Day(rawValue: d)),
-            .money(l.paymentAmount[k]), .flag(applied),
+            .customer(c), .invoice(Int(l.paymentInvoice[k])),
+            .day(Day(rawValue: l.paymentReceived[k])), .money(l.paymentAmount[k]),
+            .flag(l.paymentInvoice[k] >= 0),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted {
       (l.paymentReceived[$0.index], $0.index) < (l.paymentReceived[$1.index], $1.index)
@@ -184,27 +171,17 @@ extension KPIEngine {
   /// by kpis.md's buckets; ordered by past-due balance at the end, largest first.
   func agingRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
-    let from = p.from.rawValue
-    let to = p.to.rawValue
-    let start = from - 1
+    let b = Bounds(p)
     var terms: [Int: RepTotals] = [:]
-    for i in l.invoiceAmount.indices {
+    for i in l.invoiceAmount.indices where mine[l.owner(invoice: i)] {
       let c = Int(l.invoiceCustomer[i])
-      guard mine[l.owner(customer: c)] else { continue }
-      let issued = l.invoiceIssued[i]
-      let due = l.invoiceDue[i]
-      let balanceStart = issued <= start ? l.balance(i, at: start) : 0
-      let balanceEnd = issued <= to ? l.balance(i, at: to) : 0
-      let sales = issued >= from && issued <= to ? l.invoiceAmount[i] : 0
-      guard balanceStart > 0 || balanceEnd > 0 || sales > 0 else { continue }
-      var t = terms[c] ?? RepTotals()
-      t.creditSales += sales
-      if balanceStart > 0 { t.agingStart[KPIEngine.agingBucket(dpd: start - due)] += balanceStart }
-      if balanceEnd > 0 { t.agingEnd[KPIEngine.agingBucket(dpd: to - due)] += balanceEnd }
-      terms[c] = t
+      addSales(i, b, into: &terms[c, default: RepTotals()])
+      addAging(i, b, into: &terms[c, default: RepTotals()])
     }
-    let rows = terms.map { c, t in
-      DrillDown.Row(
+    let none = RepTotals()
+    let rows = terms.compactMap { c, t -> DrillDown.Row? in
+      guard t != none else { return nil }
+      return DrillDown.Row(
         index: c, customer: c,
         cells: [
           .customer(c), .rep(l.owner(customer: c)), .money(t.creditSales),
@@ -214,9 +191,9 @@ extension KPIEngine {
         ], terms: t)
     }
     return rows.sorted {
-      let a = Metrics.pastDue($0.terms.agingEnd)
-      let b = Metrics.pastDue($1.terms.agingEnd)
-      return a != b ? a > b : $0.index < $1.index
+      let x = Metrics.pastDue($0.terms.agingEnd)
+      let y = Metrics.pastDue($1.terms.agingEnd)
+      return x != y ? x > y : $0.index < $1.index
     }
   }
 
@@ -224,25 +201,13 @@ extension KPIEngine {
   /// denominator), with whether each was eligible, converted and enrolled at the end.
   func autopayRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
-    let from = p.from.rawValue
-    let to = p.to.rawValue
-    let start = from - 1
-    let yearStart = to - 364
-    var active = [Bool](repeating: false, count: l.customerIds.count)
-    for i in l.invoiceAmount.indices {
-      let issued = l.invoiceIssued[i]
-      if issued >= yearStart && issued <= to { active[Int(l.invoiceCustomer[i])] = true }
-    }
+    let b = Bounds(p)
+    let active = activeInYear(b)
     var rows: [DrillDown.Row] = []
     for c in l.customerIds.indices where active[c] && mine[l.owner(customer: c)] {
       var t = RepTotals()
-      t.autopayActiveCustomers = 1
-      if l.autopayEnrolled(c, at: to) { t.autopayEnrolledEnd = 1 }
+      addAutopayCustomer(c, b, into: &t)
       let on = l.customerAutopayOn[c]
-      if l.customerCreated[c] <= start && !l.autopayEnrolled(c, at: start) {
-        t.autopayEligible = 1
-        if on >= from && on <= to { t.autopayConverted = 1 }
-      }
       let off = l.customerAutopayOff[c]
       rows.append(
         DrillDown.Row(
@@ -261,52 +226,28 @@ extension KPIEngine {
   /// Cases opened, closed or escalated in the period or open at its end; the oldest first.
   func caseRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
-    let from = p.from.rawValue
-    let to = p.to.rawValue
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
+    var t = RepTotals()
     for k in l.caseOpenedAt.indices where mine[l.owner(case: k)] {
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
-      let closedAt = l.caseClosedAt[k]
-      let closed = closedAt.map { Timestamp(seconds: $0).day.rawValue }
-      var t = RepTotals()
-      if opened >= from && opened <= to { t.casesOpened = 1 }
-      var resolution: Double?
-      if let closedAt, let closed, closed >= from && closed <= to {
-        t.casesClosed = 1
-        let days = Double(closedAt - l.caseOpenedAt[k]) / 86_400
-        t.resolutionDays = [days]
-        resolution = days
-        if l.caseDocumented[k] { t.casesClosedDocumented = 1 }
+      guard addCase(k, b, into: &t) else { continue }
+      let opened = l.caseOpenedOn(k)
+      let openEnd = t.casesOpenEnd == 1
+      let escalated = countedEscalation(k, b).map {
+        "\(Vocabulary.escalationReasons[$0.reason]) (\(Day(rawValue: $0.day)))"
       }
-      let openEnd = opened <= to && (closed.map { $0 > to } ?? true)
-      if openEnd {
-        t.casesOpenEnd = 1
-        if KPIEngine.caseOverLimit(openedOn: opened, asOf: to) { t.casesOpenOver14d = 1 }
-      }
-      var escalated = ""
-      if let e = l.caseEscalatedAt[k] {
-        let d = Timestamp(seconds: e).day.rawValue
-        if d >= from && d <= to, let reason = l.caseEscalationReason[k],
-          let b = Vocabulary.escalationReasons.firstIndex(of: reason)
-        {
-          t.escalationsByReason[b] = 1
-          escalated = "\(reason) (\(Day(rawValue: d)))"
-        }
-      }
-      let involved =
-        t.casesOpened + t.casesClosed + t.casesOpenEnd + t.escalationsByReason.reduce(0, +) > 0
-      guard involved else { continue }
       rows.append(
         DrillDown.Row(
           index: k, customer: Int(l.caseCustomer[k]),
           cells: [
             .caseRef(k), .customer(Int(l.caseCustomer[k])), .rep(l.owner(case: k)),
-            .day(Day(rawValue: opened)), .day(closed.map { Day(rawValue: $0) }),
+            .day(opened), .day(l.caseClosedAt[k].map { Timestamp(seconds: $0).day }),
             .text(l.caseRootCause[k] ?? ""), .flag(openEnd),
-            openEnd ? .count(Int(to) - Int(opened)) : .text(""),
-            .flag(t.casesOpenOver14d == 1), .days(resolution), .flag(l.caseDocumented[k]),
-            .text(escalated),
+            openEnd ? .count(Int(b.to) - Int(opened.rawValue)) : .text(""),
+            .flag(t.casesOpenOver14d == 1), .days(t.resolutionDays.first),
+            .flag(l.caseDocumented[k]), .text(escalated ?? ""),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted {
       (l.caseOpenedAt[$0.index], $0.index) < (l.caseOpenedAt[$1.index], $1.index)
@@ -316,25 +257,22 @@ extension KPIEngine {
   /// Tasks due in the period.
   func taskRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
-    let to = p.to.rawValue
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
+    var t = RepTotals()
     for k in l.taskDue.indices {
-      let due = l.taskDue[k]
       let r = Int(l.taskRep[k])
-      guard due >= p.from.rawValue && due <= to, mine[r] else { continue }
+      guard mine[r], addTask(k, b, into: &t) else { continue }
       let done = l.taskCompleted[k]
-      var t = RepTotals()
-      t.tasksDue = 1
-      if done <= to { t.tasksCompleted = 1 }
-      if done <= due { t.tasksOnTime = 1 }
       rows.append(
         DrillDown.Row(
           index: k, customer: Int(l.taskCustomer[k]),
           cells: [
             .customer(Int(l.taskCustomer[k])), .rep(r), .text(l.taskKind[k]),
-            .day(Day(rawValue: due)), .day(done == Int32.max ? nil : Day(rawValue: done)),
+            .day(Day(rawValue: l.taskDue[k])), .day(done == Int32.max ? nil : Day(rawValue: done)),
             .flag(t.tasksCompleted == 1), .flag(t.tasksOnTime == 1),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted { (l.taskDue[$0.index], $0.index) < (l.taskDue[$1.index], $1.index) }
   }
@@ -342,25 +280,21 @@ extension KPIEngine {
   /// Promises made in the period, with whether each is due and kept at its end.
   func promiseRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
+    var t = RepTotals()
     for k in l.promiseMade.indices {
-      let made = l.promiseMade[k]
       let r = Int(l.promiseRep[k])
-      guard made >= p.from.rawValue && made <= p.to.rawValue, mine[r] else { continue }
-      let (due, kept) = promiseOutcome(k, asOf: p.to.rawValue)
-      var t = RepTotals()
-      t.promisesMade = 1
-      t.promisedAmount = l.promiseAmount[k]
-      if due { t.promisesDue = 1 }
-      if kept { t.promisesKept = 1 }
+      guard mine[r], addPromise(k, b, into: &t) else { continue }
       rows.append(
         DrillDown.Row(
           index: k, customer: Int(l.promiseCustomer[k]),
           cells: [
-            .customer(Int(l.promiseCustomer[k])), .rep(r), .day(Day(rawValue: made)),
-            .day(Day(rawValue: l.promisePromised[k])), .money(l.promiseAmount[k]), .flag(due),
-            .flag(kept),
+            .customer(Int(l.promiseCustomer[k])), .rep(r), .day(Day(rawValue: l.promiseMade[k])),
+            .day(Day(rawValue: l.promisePromised[k])), .money(l.promiseAmount[k]),
+            .flag(t.promisesDue == 1), .flag(t.promisesKept == 1),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted {
       (l.promiseMade[$0.index], $0.index) < (l.promiseMade[$1.index], $1.index)
@@ -370,29 +304,22 @@ extension KPIEngine {
   /// Activities in the period (calls, emails, contacts reached).
   func activityRows(_ p: Period, _ mine: [Bool]) -> [DrillDown.Row] {
     let l = ledger
+    let b = Bounds(p)
     var rows: [DrillDown.Row] = []
+    var t = RepTotals()
     for k in l.activityDay.indices {
-      let d = l.activityDay[k]
       let r = Int(l.activityRep[k])
-      guard d >= p.from.rawValue && d <= p.to.rawValue, mine[r] else { continue }
-      var t = RepTotals()
-      if l.activityOutbound[k] {
-        switch l.activityChannel[k] {
-        case .call: t.calls = 1
-        case .email: t.emails = 1
-        default: break
-        }
-      }
-      if l.activityReached[k] { t.contactsReached = 1 }
+      guard mine[r], addActivity(k, b, into: &t) else { continue }
       rows.append(
         DrillDown.Row(
           index: k, customer: Int(l.activityCustomer[k]),
           cells: [
-            .customer(Int(l.activityCustomer[k])), .rep(r), .day(Day(rawValue: d)),
+            .customer(Int(l.activityCustomer[k])), .rep(r), .day(Day(rawValue: l.activityDay[k])),
             .text(DrillDown.channelName(l.activityChannel[k])),
             .text(l.activityOutbound[k] ? "outbound" : "inbound"), .text(l.activityOutcome[k]),
             .flag(l.activityReached[k]),
           ], terms: t))
+      t = RepTotals()
     }
     return rows.sorted { (l.activityDay[$0.index], $0.index) < (l.activityDay[$1.index], $1.index) }
   }

@@ -51,137 +51,33 @@ public struct KPIEngine: Sendable {
       && caseOverLimit(openedOn: ledger.caseOpenedOn(k).rawValue, asOf: d.rawValue)
   }
 
-  /// The totals of every rep (indexed like `ledger.repIds`) for `period`.
+  /// The totals of every rep (indexed like `ledger.repIds`) for `period`: one pass per table,
+  /// each row added into its rep's totals by its rule in `KPIEngine+Terms.swift` (the same
+  /// functions give the drill-down rows their terms). O(rows + invoice events).
   public func repTotals(_ period: Period) -> [RepTotals] {
-    // long-function: one pass per table, each section accumulating its KPIs for every rep
-    // (see the type's note); a function per section would pass the period bounds and the
-    // totals around. Left whole while issue 14 item 1 (one rules type) reshapes this file.
     let l = ledger
     precondition(
       l.selection.covers(period),
       "the ledger was loaded without all the activities, promises and tasks of \(period)")
     var t = [RepTotals](repeating: RepTotals(), count: l.repIds.count)
-    let from = period.from.rawValue
-    let to = period.to.rawValue
-    let start = from - 1
-    let yearStart = to - 364
-
-    // Invoices: credit sales, the collection-rate cohort, aging at start and end.
-    var activeInYear = [Bool](repeating: false, count: l.customerIds.count)
+    let b = Bounds(period)
     for i in l.invoiceAmount.indices {
-      let c = Int(l.invoiceCustomer[i])
-      let r = l.owner(customer: c)
-      let issued = l.invoiceIssued[i]
-      let due = l.invoiceDue[i]
-      let amount = l.invoiceAmount[i]
-      if issued >= from && issued <= to { t[r].creditSales += amount }
-      if issued >= yearStart && issued <= to { activeInYear[c] = true }
-      var balanceStart = amount
-      var balanceEnd = amount
-      var k = Int(l.invoiceEventStart[i])
-      let end = Int(l.invoiceEventStart[i + 1])
-      while k < end, l.eventDay[k] <= to {
-        if l.eventDay[k] <= start { balanceStart -= l.eventAmount[k] }
-        balanceEnd -= l.eventAmount[k]
-        k += 1
-      }
-      if due >= from && due <= to {
-        let (net, collected) = cohortAmounts(i, asOf: to)
-        t[r].cohortBilled += net
-        t[r].cohortCollected += collected
-      }
-      if issued <= start && balanceStart > 0 {
-        t[r].agingStart[KPIEngine.agingBucket(dpd: start - due)] += balanceStart
-      }
-      if issued <= to && balanceEnd > 0 {
-        t[r].agingEnd[KPIEngine.agingBucket(dpd: to - due)] += balanceEnd
-      }
+      let r = l.owner(invoice: i)
+      addSales(i, b, into: &t[r])
+      addCohort(i, b, into: &t[r])
+      addAging(i, b, into: &t[r])
     }
-
-    // Payments: cash collected in the period, applied or not.
     for k in l.paymentAmount.indices {
-      let d = l.paymentReceived[k]
-      guard d >= from && d <= to else { continue }
-      let r = l.owner(customer: Int(l.paymentCustomer[k]))
-      t[r].collected += l.paymentAmount[k]
-      t[r].paymentsCount += 1
-      if l.paymentInvoice[k] < 0 { t[r].unapplied += l.paymentAmount[k] }
+      addPayment(k, b, into: &t[l.owner(customer: Int(l.paymentCustomer[k]))])
     }
-
-    // Auto-pay.
-    for c in l.customerIds.indices where activeInYear[c] {
-      let r = l.owner(customer: c)
-      t[r].autopayActiveCustomers += 1
-      if l.autopayEnrolled(c, at: to) { t[r].autopayEnrolledEnd += 1 }
-      if l.customerCreated[c] <= start && !l.autopayEnrolled(c, at: start) {
-        t[r].autopayEligible += 1
-        let on = l.customerAutopayOn[c]
-        if on >= from && on <= to { t[r].autopayConverted += 1 }
-      }
+    let active = activeInYear(b)
+    for c in l.customerIds.indices where active[c] {
+      addAutopayCustomer(c, b, into: &t[l.owner(customer: c)])
     }
-
-    // Cases.
-    for k in l.caseOpenedAt.indices {
-      let r = l.owner(case: k)
-      let opened = Timestamp(seconds: l.caseOpenedAt[k]).day.rawValue
-      let closed = l.caseClosedAt[k].map { Timestamp(seconds: $0).day.rawValue }
-      if opened >= from && opened <= to { t[r].casesOpened += 1 }
-      if let closed, closed >= from && closed <= to {
-        t[r].casesClosed += 1
-        t[r].resolutionDays.append(Double(l.caseClosedAt[k]! - l.caseOpenedAt[k]) / 86_400)
-        if l.caseDocumented[k] { t[r].casesClosedDocumented += 1 }
-      }
-      if opened <= to && (closed.map { $0 > to } ?? true) {
-        t[r].casesOpenEnd += 1
-        if KPIEngine.caseOverLimit(openedOn: opened, asOf: to) { t[r].casesOpenOver14d += 1 }
-      }
-      if let e = l.caseEscalatedAt[k] {
-        let d = Timestamp(seconds: e).day.rawValue
-        if d >= from && d <= to, let reason = l.caseEscalationReason[k],
-          let b = Vocabulary.escalationReasons.firstIndex(of: reason)
-        {
-          t[r].escalationsByReason[b] += 1
-        }
-      }
-    }
-
-    // Tasks.
-    for k in l.taskDue.indices {
-      let due = l.taskDue[k]
-      guard due >= from && due <= to else { continue }
-      let r = Int(l.taskRep[k])
-      t[r].tasksDue += 1
-      let done = l.taskCompleted[k]
-      if done <= to { t[r].tasksCompleted += 1 }
-      if done <= due { t[r].tasksOnTime += 1 }
-    }
-
-    // Promises: judged on all of the customer's payments, whatever the scope.
-    for k in l.promiseMade.indices {
-      let made = l.promiseMade[k]
-      guard made >= from && made <= to else { continue }
-      let r = Int(l.promiseRep[k])
-      t[r].promisesMade += 1
-      t[r].promisedAmount += l.promiseAmount[k]
-      let (due, kept) = promiseOutcome(k, asOf: to)
-      if due { t[r].promisesDue += 1 }
-      if kept { t[r].promisesKept += 1 }
-    }
-
-    // Outreach.
-    for k in l.activityDay.indices {
-      let d = l.activityDay[k]
-      guard d >= from && d <= to else { continue }
-      let r = Int(l.activityRep[k])
-      if l.activityOutbound[k] {
-        switch l.activityChannel[k] {
-        case .call: t[r].calls += 1
-        case .email: t[r].emails += 1
-        default: break
-        }
-      }
-      if l.activityReached[k] { t[r].contactsReached += 1 }
-    }
+    for k in l.caseOpenedAt.indices { addCase(k, b, into: &t[l.owner(case: k)]) }
+    for k in l.taskDue.indices { addTask(k, b, into: &t[Int(l.taskRep[k])]) }
+    for k in l.promiseMade.indices { addPromise(k, b, into: &t[Int(l.promiseRep[k])]) }
+    for k in l.activityDay.indices { addActivity(k, b, into: &t[Int(l.activityRep[k])]) }
     return t
   }
 
