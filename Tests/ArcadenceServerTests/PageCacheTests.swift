@@ -36,8 +36,7 @@ struct TwoTeams {
   }
 
   func cookie(_ login: String) async -> HTTPFields {
-    let s = await server.sessions.open(login: login)
-    return [.cookie: "\(ArcadenceServer.sessionCookie)=\(s.id)"]
+    await sessionCookie(server, login).0
   }
 
   func get(_ uri: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, String) {

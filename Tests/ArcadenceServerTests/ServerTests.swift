@@ -73,8 +73,7 @@ struct Harness {
 
   /// A `Cookie` header for a fresh session of `login`.
   func cookie(_ login: String) async -> (HTTPFields, Session) {
-    let s = await server.sessions.open(login: login)
-    return ([.cookie: "\(ArcadenceServer.sessionCookie)=\(s.id)"], s)
+    await sessionCookie(server, login)
   }
 
   func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T)
@@ -86,6 +85,12 @@ struct Harness {
 }
 
 func text(_ r: TestResponse) -> String { String(buffer: r.body) }
+
+/// A `Cookie` header for a fresh session of `login` on `server`, and the session.
+func sessionCookie(_ server: ArcadenceServer, _ login: String) async -> (HTTPFields, Session) {
+  let s = await server.sessions.open(login: login)
+  return ([.cookie: "\(ArcadenceServer.sessionCookie)=\(s.id)"], s)
+}
 
 func formBody(_ fields: [(String, String)]) -> ByteBuffer {
   ByteBuffer(
