@@ -128,7 +128,8 @@ enum AuditPage {
     let first = (filter.page - 1) * size
     let summary =
       entries.isEmpty
-      ? "No entries match." : "Entries \(first + 1)–\(first + entries.count) of \(total), newest first."
+      ? "No entries match."
+      : "Entries \(first + 1)–\(first + entries.count) of \(total), newest first."
     let context: [String: Any] = [
       "who": filter.who ?? "", "what": filter.what ?? "",
       "from": filter.from.map { "\($0)" } ?? "", "to": filter.to.map { "\($0)" } ?? "",

@@ -58,7 +58,11 @@ enum DiskSpace {
     var needs: [(String, Int64, String)] = []
     if device(temporary) == device(store) {
       let both = upload.addingReportingOverflow(grow)
-      needs.append((temporary, both.overflow ? Int64.max : both.partialValue, "upload \(mb(upload)) + expected store growth \(mb(grow))"))
+      needs.append(
+        (
+          temporary, both.overflow ? Int64.max : both.partialValue,
+          "upload \(mb(upload)) + expected store growth \(mb(grow))"
+        ))
     } else {
       needs.append((temporary, upload, "upload \(mb(upload))"))
       needs.append((store, grow, "expected store growth \(mb(grow))"))
@@ -76,7 +80,8 @@ enum DiskSpace {
   }
 
   /// 507 Insufficient Storage (RFC 4918 11.5; not among HTTPTypes' names).
-  static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+  static let insufficientStorage = HTTPResponse.Status(
+    code: 507, reasonPhrase: "Insufficient Storage")
 
   /// The folder holding `path` (`.` for a bare name).
   static func folder(of path: String) -> String {
@@ -262,7 +267,8 @@ extension ArcadenceServer {
     }
     guard !csvs.isEmpty else {
       throw UploadRefusal(
-        status: .badRequest, message: "file: no CSV file in the upload; choose a folder's files or a zip")
+        status: .badRequest,
+        message: "file: no CSV file in the upload; choose a folder's files or a zip")
     }
     let csvBytes = csvs.reduce(Int64(0)) { total, name in
       let size = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size])
@@ -287,7 +293,8 @@ extension ArcadenceServer {
     } catch let error as ArcadenceError {
       // An import's problems are the details; the message says nothing was written.
       return ImportReport(
-        status: error.code == .database || error.code == .failure ? .internalServerError : .badRequest,
+        status: error.code == .database || error.code == .failure
+          ? .internalServerError : .badRequest,
         heading: "error: " + error.message, lines: error.details, notes: notes, files: files,
         outcome: "failed: " + error.message)
     }
@@ -295,7 +302,8 @@ extension ArcadenceServer {
 
   /// A new folder only this process can enter (mkdtemp, mode 0700) under `root`.
   static func temporaryFolder(in root: String) throws -> String {
-    var template = Array(((root as NSString).appendingPathComponent("arcadence-upload-XXXXXX")).utf8CString)
+    var template = Array(
+      ((root as NSString).appendingPathComponent("arcadence-upload-XXXXXX")).utf8CString)
     let made = template.withUnsafeMutableBufferPointer { buffer -> UnsafeMutablePointer<CChar>? in
       guard let base = buffer.baseAddress else { return nil }
       return mkdtemp(base)

@@ -205,7 +205,8 @@ struct MultipartReader {
       guard bytes.count + range.count <= maxFieldBytes else {
         throw UploadRefusal(
           status: .badRequest,
-          message: "\(TerminalText.sanitized(name)): a form field longer than \(maxFieldBytes) bytes")
+          message:
+            "\(TerminalText.sanitized(name)): a form field longer than \(maxFieldBytes) bytes")
       }
       bytes.append(contentsOf: buffer[range])
       part = .field(name: name, bytes: bytes)

@@ -204,61 +204,10 @@ struct ZipReader {
       crc = crc32(crc, bytes.bindMemory(to: Bytef.self).baseAddress, uInt(bytes.count))
       try sink(bytes)
     }
-    var remaining = entry.compressedSize
-    var position = dataStart
-    let chunk = 64 * 1024
     switch entry.method {
     case 0:
-      while remaining > 0 {
-        let n = Int(min(Int64(chunk), remaining))
-        let bytes = try ZipReader.read(fd, at: position, count: n, shownName)
-        try bytes.withUnsafeBytes { try emit($0) }
-        remaining -= Int64(n)
-        position += Int64(n)
-      }
-    case 8:
-      var stream = z_stream()
-      guard arcadence_inflate_init_raw(&stream) == Z_OK else {
-        throw ArcadenceError(.failure, "zlib could not start inflating \(shownName)")
-      }
-      defer { inflateEnd(&stream) }
-      var out = [UInt8](repeating: 0, count: chunk)
-      var ended = false
-      while !ended {
-        var input: [UInt8] = []
-        if remaining > 0 {
-          let n = Int(min(Int64(chunk), remaining))
-          input = try ZipReader.read(fd, at: position, count: n, shownName)
-          remaining -= Int64(n)
-          position += Int64(n)
-        }
-        try input.withUnsafeMutableBufferPointer { inBuf in
-          stream.next_in = inBuf.baseAddress
-          stream.avail_in = uInt(inBuf.count)
-          repeat {
-            let status = out.withUnsafeMutableBufferPointer { outBuf -> Int32 in
-              stream.next_out = outBuf.baseAddress
-              stream.avail_out = uInt(outBuf.count)
-              return inflate(&stream, Z_NO_FLUSH)
-            }
-            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-              throw ZipReader.refuse(
-                shownName, "\(ZipReader.quoted(entry.name)) is damaged (inflate failed)")
-            }
-            let produced = chunk - Int(stream.avail_out)
-            try out.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
-            if status == Z_STREAM_END { ended = true }
-            // Z_BUF_ERROR: no progress without more input.
-            if ended || status == Z_BUF_ERROR { break }
-          } while stream.avail_out == 0
-          stream.next_in = nil
-          stream.avail_in = 0
-        }
-        if !ended && remaining == 0 {
-          throw ZipReader.refuse(
-            shownName, "\(ZipReader.quoted(entry.name)) is damaged (ends too early)")
-        }
-      }
+      try eachChunk(of: entry, from: dataStart) { bytes, _ in try bytes.withUnsafeBytes(emit) }
+    case 8: try inflateEntry(entry, from: dataStart, emit: emit)
     default:
       throw ZipReader.refuse(
         shownName,
@@ -270,6 +219,69 @@ struct ZipReader {
         shownName, "\(ZipReader.quoted(entry.name)) is damaged (size or CRC-32 differs)")
     }
     return written
+  }
+
+  /// Bytes read from the archive at a time, and written out of `inflate` at a time.
+  static let chunk = 64 * 1024
+
+  /// Calls `body` with the entry's compressed bytes from `start`, a chunk at a time (at
+  /// least once, with `last` true on the final chunk).
+  func eachChunk(
+    of entry: Entry, from start: Int64, _ body: (inout [UInt8], _ last: Bool) throws -> Void
+  ) throws {
+    var remaining = entry.compressedSize
+    var position = start
+    repeat {
+      let n = Int(min(Int64(ZipReader.chunk), remaining))
+      var bytes = try ZipReader.read(fd, at: position, count: n, shownName)
+      remaining -= Int64(n)
+      position += Int64(n)
+      try body(&bytes, remaining == 0)
+    } while remaining > 0
+  }
+
+  /// Inflates a deflated entry (raw deflate, RFC 1951) through `emit`, a chunk at a time.
+  func inflateEntry(
+    _ entry: Entry, from start: Int64, emit: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    var stream = z_stream()
+    guard arcadence_inflate_init_raw(&stream) == Z_OK else {
+      throw ArcadenceError(.failure, "zlib could not start inflating \(shownName)")
+    }
+    defer { inflateEnd(&stream) }
+    let chunk = ZipReader.chunk
+    var out = [UInt8](repeating: 0, count: chunk)
+    var ended = false
+    let damaged = { (why: String) in
+      ZipReader.refuse(shownName, "\(ZipReader.quoted(entry.name)) is damaged (\(why))")
+    }
+    try eachChunk(of: entry, from: start) { input, last in
+      guard !ended else { return }
+      try input.withUnsafeMutableBufferPointer { inBuf in
+        stream.next_in = inBuf.baseAddress
+        stream.avail_in = uInt(inBuf.count)
+        defer {
+          stream.next_in = nil
+          stream.avail_in = 0
+        }
+        repeat {
+          let status = out.withUnsafeMutableBufferPointer { outBuf -> Int32 in
+            stream.next_out = outBuf.baseAddress
+            stream.avail_out = uInt(outBuf.count)
+            return inflate(&stream, Z_NO_FLUSH)
+          }
+          guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+            throw damaged("inflate failed")
+          }
+          let produced = chunk - Int(stream.avail_out)
+          try out.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+          if status == Z_STREAM_END { ended = true }
+          // Z_BUF_ERROR: no progress without more input.
+          if ended || status == Z_BUF_ERROR { break }
+        } while stream.avail_out == 0
+      }
+      if !ended && last { throw damaged("ends too early") }
+    }
   }
 
   // MARK: bytes

@@ -35,7 +35,9 @@ import Testing
   }
 
   /// The (actor, action) of each row the page shows, in order.
-  static func shown(_ h: Harness, _ query: String) async throws -> (HTTPResponse.Status, [String], String) {
+  static func shown(_ h: Harness, _ query: String) async throws -> (
+    HTTPResponse.Status, [String], String
+  ) {
     let (admin, _) = await h.cookie("admin")
     let r = try await h.test { client async throws in
       try await client.execute(uri: "/audit?" + query, method: .get, headers: admin) {
@@ -55,11 +57,13 @@ import Testing
       try await Self.shown(h, "who=alice").1
         == ["alice users.export", "alice user.role", "alice login.success"])
     #expect(try await Self.shown(h, "what=user&who=bob").1 == ["bob user.add"])
-    #expect(try await Self.shown(h, "what=user&from=2026-03-01&to=2026-03-31").1
-      == ["alice user.role", "bob user.add"])
+    #expect(
+      try await Self.shown(h, "what=user&from=2026-03-01&to=2026-03-31").1
+        == ["alice user.role", "bob user.add"])
     // 2026-03-02 runs from 00:00:00 to 23:59:59 UTC, both included.
-    #expect(try await Self.shown(h, "from=2026-03-02&to=2026-03-02").1
-      == ["alice user.role", "bob user.add"])
+    #expect(
+      try await Self.shown(h, "from=2026-03-02&to=2026-03-02").1
+        == ["alice user.role", "bob user.add"])
     #expect(
       try await Self.shown(h, "who=alice&what=user&from=2026-03-02&to=2026-03-03").1
         == ["alice user.role"])
@@ -87,7 +91,8 @@ import Testing
     try await h.store.pool.write { db in
       for k in 1...450 {
         try db.execute(
-          sql: "INSERT INTO audit (at, actor, action, detail) VALUES (?, 'pager', 'login.success', ?)",
+          sql:
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?, 'pager', 'login.success', ?)",
           arguments: [Self.at("2026-03-05T00:00:00Z") + Int64(k), "row \(k)"])
       }
     }
@@ -119,7 +124,9 @@ import Testing
     let lines = csv.split(separator: "\n").map(String.init)
     #expect(lines.count == 2)
     #expect(lines.first == "id,at,actor,action,detail,address")
-    #expect(lines.last?.hasSuffix(",2026-03-02T23:59:59Z,alice,user.role,\"'=HYPERLINK(\"\"x\"\")\",10.0.0.1") == true)
+    #expect(
+      lines.last?.hasSuffix(
+        ",2026-03-02T23:59:59Z,alice,user.role,\"'=HYPERLINK(\"\"x\"\")\",10.0.0.1") == true)
     let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
     #expect(row.action == "csv.download")
     #expect(row.detail == "/audit?who=alice&what=user&format=csv")

@@ -62,7 +62,9 @@ import Testing
     ),
     (
       "upload/payments.csv",
-      bytes("payment_id,customer_id,invoice_id,received_on,amount,method\nP9,C6,,2026-03-09,10.00,ach\n")
+      bytes(
+        "payment_id,customer_id,invoice_id,received_on,amount,method\nP9,C6,,2026-03-09,10.00,ach\n"
+      )
     ),
   ]
 
@@ -120,7 +122,8 @@ import Testing
     #expect(try Self.generation(h) == before)
     #expect(Self.contents(folder).isEmpty)
     let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
-    #expect(row.detail == "files payments.csv; failed: import failed: nothing was written (2 problems)")
+    #expect(
+      row.detail == "files payments.csv; failed: import failed: nothing was written (2 problems)")
   }
 
   /// Content-Length over the limit: refused before a byte is read. Without one (a chunked
@@ -225,7 +228,9 @@ import Testing
         "file: the archive holds an absolute path, &quot;/tmp/payments.csv&quot;"
       ),
       (
-        TestZip(entries: [.init(name: "payments.csv", data: Self.bytes("/etc/passwd"), symlink: true)]),
+        TestZip(entries: [
+          .init(name: "payments.csv", data: Self.bytes("/etc/passwd"), symlink: true)
+        ]),
         "file: the archive holds a symbolic link, &quot;payments.csv&quot;"
       ),
       (
