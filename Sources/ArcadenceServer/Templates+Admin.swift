@@ -7,7 +7,9 @@ extension Templates {
     <h1>Import</h1>
     {{#report}}<div class="notice">
     <p class="import-heading">{{heading}}</p>
-    {{#hasLines}}<ul class="import-problems">{{#lines}}<li><code>{{.}}</code></li>{{/lines}}</ul>{{/hasLines}}
+    {{#hasLines}}<ul class="import-problems">
+    {{#lines}}<li><code>{{.}}</code></li>
+    {{/lines}}</ul>{{/hasLines}}
     {{#hasNotes}}<ul class="import-notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
     {{#imported}}<p>The pages show the new data as soon as the server has read it (a few seconds): <a href="/kpis">KPIs</a>.</p>{{/imported}}
     </div>{{/report}}
@@ -18,8 +20,10 @@ extension Templates {
     <button type="submit">Import the folder</button>
     </form>
     <h2>CSV files, a zip of them, or an export and its mapping</h2>
+    <p>A zip's CSV files are read wherever they sit in it; a mapping inside a zip or a folder is the file named <code>mapping.yaml</code>.</p>
     <form method="post" action="/import" enctype="multipart/form-data"><input type="hidden" name="csrf" value="{{csrf}}"/>
-    <label>Files (.csv, .zip, and one .yaml mapping) <input type="file" name="files" multiple="multiple" accept=".csv,.zip,.yaml,.yml"/></label>
+    <label>Files (.csv, or a .zip of them) <input type="file" name="files" multiple="multiple" accept=".csv,.zip"/></label>
+    <label>Mapping file, for other systems' exports (optional) <input type="file" name="mapping" accept=".yaml,.yml"/></label>
     <button type="submit">Import the files</button>
     </form>
     """,

@@ -37,10 +37,11 @@ import Testing
 
   /// Posts `files` with the session's own token (as the browser sends the form).
   static func upload(
-    _ h: Harness, _ files: [(name: String, bytes: [UInt8])], headers extra: HTTPFields = [:]
+    _ h: Harness, _ files: [(name: String, bytes: [UInt8])],
+    mapping: (name: String, bytes: [UInt8])? = nil, headers extra: HTTPFields = [:]
   ) async throws -> (HTTPResponse.Status, String) {
     let (cookie, session) = await h.cookie("admin")
-    let upload = TestUpload(fields: [("csrf", session.csrf)], files: files)
+    let upload = TestUpload(fields: [("csrf", session.csrf)], files: files, mapping: mapping)
     return try await h.test { client async throws in
       var headers = TestUpload.headers(cookie: cookie)
       for field in extra { headers[field.name] = field.value }
@@ -73,6 +74,7 @@ import Testing
   /// both: $1,085.00 and $785.00.
   @Test func aGoodFolderImportsAndTheKPIsMove() async throws {
     let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let (status, page) = try await Self.upload(h, Self.goodFolder)
     #expect(status == .ok)
     #expect(page.contains("imported 1 customers, 1 payments in"))
@@ -98,6 +100,7 @@ import Testing
   /// both, escaped, in the CLI's words.
   @Test func aBadFolderWritesNothingAndListsEveryProblem() async throws {
     let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let before = try Self.generation(h)
     let (status, page) = try await Self.upload(
       h,
@@ -131,6 +134,7 @@ import Testing
   /// imported, the folder left empty.
   @Test func anOversizeUploadIsRefusedWith413() async throws {
     let (h, folder) = try Self.harness(limit: 1_000)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let big: [(name: String, bytes: [UInt8])] = [
       ("payments.csv", [UInt8](repeating: UInt8(ascii: "x"), count: 5_000))
     ]
@@ -175,6 +179,7 @@ import Testing
   /// A forged form (no token, or another session's) is refused before any file is written.
   @Test func anUploadWithoutTheSessionsTokenIsForbidden() async throws {
     let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let (cookie, _) = await h.cookie("admin")
     let (_, other) = await h.cookie("admin")
     for fields in [[(String, String)](), [("csrf", other.csrf)]] {
@@ -195,6 +200,7 @@ import Testing
   /// plus a macOS resource fork and a README left out): the same import.
   @Test func aZipOfTheFolderImports() async throws {
     let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let zip = TestZip(entries: [
       .init(name: "upload/", data: []),
       .init(name: "upload/customers.csv", data: Self.goodFolder[0].bytes),
@@ -216,6 +222,7 @@ import Testing
   /// so are sizes over the limit (declared, or lied about and found while inflating).
   @Test func hostileZipsAreRefused() async throws {
     let (h, folder) = try Self.harness(limit: 4_000)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let csv = Self.goodFolder[1].bytes
     let cases: [(TestZip, String)] = [
       (
@@ -258,6 +265,7 @@ import Testing
   /// An export and its mapping file, as `arcadence import --mapping` reads them.
   @Test func anExportWithItsMappingImports() async throws {
     let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
     let mapping = """
       version: 1
       targets:
@@ -272,7 +280,7 @@ import Testing
       """
     let bank = "Ref,Date,Amount\nW1,2026-03-09,10.00\n"
     let (status, page) = try await Self.upload(
-      h, [("bank.csv", Self.bytes(bank)), ("bank.yaml", Self.bytes(mapping))])
+      h, [("bank.csv", Self.bytes(bank))], mapping: ("bank.yaml", Self.bytes(mapping)))
     #expect(status == .ok, "\(page)")
     #expect(page.contains("imported 1 payments in"))
     #expect(Self.contents(folder).isEmpty)
@@ -280,6 +288,23 @@ import Testing
       try Int64.fetchOne($0, sql: "SELECT amount FROM payments WHERE payment_id = 'W1'")
     }
     #expect(amount == 1_000)
+    // In a zip, the mapping is the file named mapping.yaml; another YAML is left out.
+    let zip = TestZip(entries: [
+      .init(name: "exports/bank.csv", data: Self.bytes("Ref,Date,Amount\nW2,2026-03-10,20.00\n")),
+      .init(name: "exports/mapping.yaml", data: Self.bytes(mapping)),
+      .init(name: "exports/generator.yaml", data: Self.bytes("seed: 7\n")),
+    ])
+    let (zipped, zipPage) = try await Self.upload(h, [("exports.zip", zip.bytes)])
+    #expect(zipped == .ok, "\(zipPage)")
+    #expect(zipPage.contains("imported 1 payments in"))
+    #expect(
+      zipPage.contains(
+        "note: skipped generator.yaml (a mapping is sent as the mapping file, or named "
+          + "mapping.yaml)"))
+    let second = try await h.store.pool.read {
+      try Int64.fetchOne($0, sql: "SELECT amount FROM payments WHERE payment_id = 'W2'")
+    }
+    #expect(second == 2_000)
   }
 }
 

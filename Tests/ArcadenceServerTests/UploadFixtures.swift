@@ -72,6 +72,8 @@ struct TestUpload {
   static let boundary = "----arcadenceTestBoundary7MA4YWxkTrZu0gW"
   var fields: [(String, String)]
   var files: [(name: String, bytes: [UInt8])]
+  /// A file sent in the form's `mapping` field.
+  var mapping: (name: String, bytes: [UInt8])?
 
   var bytes: [UInt8] {
     var out: [UInt8] = []
@@ -80,9 +82,9 @@ struct TestUpload {
       add("--\(TestUpload.boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n")
       add(value + "\r\n")
     }
-    for file in files {
+    for (field, file) in files.map({ ("files", $0) }) + (mapping.map { [("mapping", $0)] } ?? []) {
       add("--\(TestUpload.boundary)\r\n")
-      add("Content-Disposition: form-data; name=\"files\"; filename=\"\(file.name)\"\r\n")
+      add("Content-Disposition: form-data; name=\"\(field)\"; filename=\"\(file.name)\"\r\n")
       add("Content-Type: application/octet-stream\r\n\r\n")
       out += file.bytes
       add("\r\n")
