@@ -142,7 +142,7 @@ struct ZipReader {
       guard declared <= limits.maxTotalBytes else {
         throw refuse(
           shownName,
-          "the archive would unpack to more than \(limits.maxTotalBytes) bytes "
+          "the archive would unpack to more than \(MultipartReader.megabytes(limits.maxTotalBytes)) "
             + "(the upload limit)")
       }
       entries.append(

@@ -245,7 +245,7 @@ import Testing
           .init(name: "payments.csv", data: csv, declaredSize: 3_000),
           .init(name: "customers.csv", data: csv, declaredSize: 3_000),
         ]),
-        "file: the archive would unpack to more than 4000 bytes (the upload limit)"
+        "file: the archive would unpack to more than 4,000 bytes (the upload limit)"
       ),
       (
         TestZip(entries: [.init(name: "payments.csv", data: csv, method: 8, declaredSize: 10)]),
