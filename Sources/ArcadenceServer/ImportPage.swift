@@ -183,6 +183,8 @@ extension ArcadenceServer {
     defer { ImportGate.leave(storePath) }
     let root = options.uploads.folder ?? NSTemporaryDirectory()
     var folder: String?
+    // The files received, for the audit of an upload refused after it was read.
+    var received: [String] = []
     // The temporary folder goes whatever happens: imported, refused, or the client gone.
     defer { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
     do {
@@ -213,6 +215,7 @@ extension ArcadenceServer {
         try chunk.withUnsafeReadableBytes { try reader.feed($0) }
       }
       try reader.finish()
+      received = reader.files.map(\.name).sorted()
       // Unpacking and importing block: on NIO's blocking pool, off the request threads.
       let (files, ignored, store) = (reader.files, reader.ignored, accounts.store)
       return try await NIOThreadPool.singleton.runIfActive {
@@ -222,12 +225,12 @@ extension ArcadenceServer {
     } catch let refusal as UploadRefusal {
       return ImportReport(
         status: refusal.status, heading: "Nothing was imported", lines: [refusal.message],
-        outcome: "refused: \(refusal.message)")
+        files: received, outcome: "refused: \(refusal.message)")
     } catch let error as ArcadenceError {
       return ImportReport(
         status: error.code == .usage ? .badRequest : .internalServerError,
         heading: "Nothing was imported", lines: [error.message] + error.details,
-        outcome: "refused: \(error.message)")
+        files: received, outcome: "refused: \(error.message)")
     } catch {
       return ImportReport(
         status: .internalServerError, heading: "Nothing was imported",

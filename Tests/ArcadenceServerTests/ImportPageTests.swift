@@ -258,6 +258,12 @@ import Testing
       #expect(status == .badRequest, "\(message)")
       #expect(page.contains(message), "\(message)")
     }
+    // Audited with the file received and the refusal.
+    let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
+    #expect(
+      row.detail
+        == "files bad.zip; refused: file: \"payments.csv\" unpacks to more than its declared "
+        + "size or the upload limit (value \"bad.zip\")")
     #expect(try Self.generation(h) == before)
     #expect(Self.contents(folder).isEmpty)
   }
