@@ -100,8 +100,9 @@ enum DiskSpace {
 
 /// One import at a time per store: a second upload while one runs is refused (409) rather
 /// than queued behind the write lock with its files on disk.
-final class ImportGate: @unchecked Sendable {
+enum ImportGate {
   private static let lock = NSLock()
+  /// The stores with an import running; only touched under `lock`.
   private nonisolated(unsafe) static var running: Set<String> = []
 
   static func enter(_ store: String) -> Bool {

@@ -176,6 +176,23 @@ import Testing
     try DiskSpace.check(upload: 1_000, csv: 1_000, temporary: folder, store: folder)
   }
 
+  /// While an import runs on a store, a second upload to it is refused (409), audited, and
+  /// leaves nothing behind; once the first ends, uploads go through again.
+  @Test func oneImportAtATimePerStore() async throws {
+    let (h, folder) = try Self.harness()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(ImportGate.enter(h.store.path))
+    let (busy, page) = try await Self.upload(h, Self.goodFolder)
+    #expect(busy == .conflict)
+    #expect(page.contains("Another import is running"))
+    let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
+    #expect(row.detail == "files (none); refused: another import running")
+    ImportGate.leave(h.store.path)
+    let (status, _) = try await Self.upload(h, Self.goodFolder)
+    #expect(status == .ok)
+    #expect(Self.contents(folder).isEmpty)
+  }
+
   /// A forged form (no token, or another session's) is refused before any file is written.
   @Test func anUploadWithoutTheSessionsTokenIsForbidden() async throws {
     let (h, folder) = try Self.harness()
