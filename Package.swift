@@ -73,7 +73,7 @@ let package = Package(
       name: "ArcadenceServer",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
-        "ArcadenceSimulation", "ArcadenceCharts",
+        "ArcadenceSimulation", "ArcadenceCharts", "ArcadenceMapping", "CZlib",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

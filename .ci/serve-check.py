@@ -288,6 +288,61 @@ def admin_reads_the_audit(c, users):
     return "logins, logout and CSV downloads are in the audit log"
 
 
+def cash_collected(c, query):
+    """The Cash collected value on /kpis?QUERY, as cents."""
+    c.open("/kpis?" + query)
+    for row in c.driver.find_elements(By.CSS_SELECTOR, "tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        if cells and cells[0].text == "Cash collected":
+            return round(float(cells[1].text.replace("$", "").replace(",", "")) * 100)
+    raise AssertionError(f"no Cash collected row on /kpis?{query}")
+
+
+def admin_imports_by_upload(c, users, work, customer):
+    """The admin uploads a folder with one bad row and sees the error line; then the good
+    folder, and sees cash collected move by the payment's amount on the KPI page."""
+    c.log_in(*users["admin"])
+    query = "quarter=2026-Q3"
+    before = cash_collected(c, query)
+    header = "payment_id,customer_id,invoice_id,received_on,amount,method\n"
+    folders = {}
+    for kind, amount in (("bad", "12.345"), ("good", "1234.56")):
+        folder = os.path.join(work, f"upload-{kind}")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "payments.csv"), "w", encoding="utf-8") as f:
+            f.write(header + f"E2E-P1,{customer},,2026-08-15,{amount},ach\n")
+        folders[kind] = folder
+
+    def upload(folder):
+        c.open("/import")
+        form = next(f for f in c.driver.find_elements(By.CSS_SELECTOR, "form[action='/import']")
+                    if not f.find_elements(By.CSS_SELECTOR, "input[webkitdirectory]"))
+        form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(
+            os.path.join(folder, "payments.csv"))
+        form.find_element(By.CSS_SELECTOR, "button").click()
+        WebDriverWait(c.driver, 60).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".import-heading"))
+        return c.driver.find_element(By.TAG_NAME, "main").text
+
+    bad = upload(folders["bad"])
+    line = ('payments.csv:2: column amount: not a valid amount (digits, \'.\' and at most 2 '
+            'decimals, no symbols) (value "12.345")')
+    assert "nothing was written (1 problem)" in bad and line in bad, bad
+    c.shot("admin-import-bad")
+    good = upload(folders["good"])
+    assert "imported 1 payments" in good, good
+    c.shot("admin-import-good")
+    deadline = time.time() + 60
+    after = before
+    while time.time() < deadline and after == before:
+        time.sleep(0.5)
+        after = cash_collected(c, query)
+    assert after - before == 123456, f"cash collected {before} → {after} (cents)"
+    c.shot("admin-import-kpis")
+    return (f"bad row refused with '{line}'; the good folder imported; cash collected in "
+            f"2026-Q3 {before / 100:,.2f} → {after / 100:,.2f} (+1,234.56)")
+
+
 def main():
     bin_path, work, shots = (os.path.abspath(a) for a in sys.argv[1:4])
     os.makedirs(shots, exist_ok=True)
@@ -348,6 +403,8 @@ def main():
              lambda: manager_follows_kpi_tile_to_invoice(check, users, customer, invoice)),
             ("admin adds a user", lambda: admin_adds_user(check, users, bin_path, db)),
             ("admin reads the audit log", lambda: admin_reads_the_audit(check, users)),
+            ("admin imports by upload",
+             lambda: admin_imports_by_upload(check, users, work, customer)),
         ]
         for name, step in steps:
             try:

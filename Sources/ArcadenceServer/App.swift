@@ -50,6 +50,8 @@ public struct ServeOptions: Sendable {
   /// cookies are `Secure`.
   public var tlsCertificate: String?
   public var tlsKey: String?
+  /// The import page's upload limit and temporary folder (`--max-upload-mb`).
+  public var uploads = UploadOptions()
 
   public init() {}
 
@@ -344,7 +346,8 @@ public final class ArcadenceServer: Sendable {
       return ArcadenceServer.redirect("/login")
     }
     var form: FormFields?
-    if request.method == .post {
+    // An upload's CSRF token is checked by the upload's reader, before it writes a file.
+    if request.method == .post, !route.takesUploads {
       guard let fields = try await FormFields.read(request), let token = fields.first("csrf"),
         constantTimeEquals(token, session.csrf)
       else {
@@ -390,6 +393,9 @@ public final class ArcadenceServer: Sendable {
         user: user, session: session)
     case .allow(let v): visible = v
     }
+    if route.page == .importPage {
+      return try await importPage(request, user: user, session: session, address: context.address)
+    }
     if route.page == .home {
       if user.role == .rep, let rep = user.repId {
         return ArcadenceServer.redirect(Routes.route(.worklist).url(id: rep))
@@ -425,7 +431,7 @@ public final class ArcadenceServer: Sendable {
           return Pages.worklist(
             list: try await self.ledger.worklist(of: snapshot), repId: pathId ?? "", query: query)
         case .audit:
-          return Pages.audit(entries: try self.accounts.auditLog(limit: 1000), query: query)
+          return try AuditPage.page(accounts: self.accounts, query: query)
         case .drill:
           return try Pages.drill(ledger: ledger, visible: visible, query: query)
         case .customer:
@@ -443,7 +449,7 @@ public final class ArcadenceServer: Sendable {
           return try await Pages.charts(
             ledger: ledger, generation: generation, cache: self.charts, visible: visible,
             query: query)
-        case .chart, .users: throw HTTPError(.notFound)  // answered above
+        case .chart, .users, .importPage: throw HTTPError(.notFound)  // answered above
         }
       }
       if route.page == .users {

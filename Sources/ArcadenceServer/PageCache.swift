@@ -174,7 +174,7 @@ extension Page {
       .review, .charts:
       true
     // The chart image has its own cache; the users page and the audit log are read fresh.
-    case .home, .audit, .chart, .users: false
+    case .home, .audit, .chart, .users, .importPage: false
     }
   }
 }

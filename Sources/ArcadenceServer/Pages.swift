@@ -180,25 +180,4 @@ enum Pages {
     ]
     return .html(title: "Worklist \(repId)", body: Templates.render("worklist", context))
   }
-
-  // MARK: audit
-
-  static func audit(entries: [Accounts.AuditEntry], query q: [String: String]) -> PageBody {
-    if q["format"] == "csv" {
-      var out = CSVWriter.reportLine(["id", "at", "actor", "action", "detail", "address"])
-      for e in entries {
-        out += CSVWriter.reportLine([
-          "\(e.id)", Timestamp(seconds: e.at).description, e.actor, e.action, e.detail, e.address,
-        ])
-      }
-      return .csv(name: "audit.csv", text: out)
-    }
-    let rows: [[String: Any]] = entries.reversed().map {
-      [
-        "at": Timestamp(seconds: $0.at).description, "actor": $0.actor, "action": $0.action,
-        "detail": $0.detail, "address": $0.address,
-      ]
-    }
-    return .html(title: "Audit log", body: Templates.render("audit", ["rows": rows]))
-  }
 }

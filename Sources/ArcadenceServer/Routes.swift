@@ -17,6 +17,8 @@ public enum Page: String, Sendable, CaseIterable {
   case review
   /// The chart set for a period and scope, and one chart of it as SVG.
   case charts, chart
+  /// The admin's upload of CSV files, a zip or an export with its mapping.
+  case importPage = "import"
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -34,6 +36,10 @@ public struct Route: Sendable {
   /// Whether the route also takes a POST (a form that changes something). A POST passes the
   /// same access check as a GET, after the session's CSRF token is checked.
   public var takesForms = false
+  /// Whether the POST is a `multipart/form-data` upload, streamed to its page: the access
+  /// check runs before any of it is read, and the page's reader checks the CSRF token before
+  /// it writes a file.
+  public var takesUploads = false
 
   /// The path with `id` in place of its parameter.
   public func url(id: String? = nil) -> String {
@@ -50,7 +56,8 @@ public enum Routes {
   /// Every page behind the login, with who may open it (serve.md's role table): KPIs for
   /// managers (their teams), leadership, analysts and admins, and so the list of scorecards
   /// in scope; one scorecard for all (a rep their own); worklists for reps (their own) and managers (their teams' reps); the audit
-  /// log and the users page (list, add, disable, reset a password, change a role) for admins.
+  /// log and the users page (list, add, disable, reset a password, change a role) and the
+  /// import page (uploads) for admins.
   public static let all: [Route] = [
     Route(page: .home, path: "/", roles: everyone, names: nil),
     Route(page: .kpis, path: "/kpis", roles: readers, names: nil),
@@ -69,6 +76,9 @@ public enum Routes {
     Route(page: .charts, path: "/charts", roles: readers, names: nil),
     Route(page: .chart, path: "/chart.svg", roles: readers, names: nil),
     Route(page: .users, path: "/users", roles: [.admin], names: nil, takesForms: true),
+    Route(
+      page: .importPage, path: "/import", roles: [.admin], names: nil, takesForms: true,
+      takesUploads: true),
   ]
 
   /// The route of a page.

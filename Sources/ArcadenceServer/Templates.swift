@@ -10,7 +10,7 @@ enum Templates {
   /// a programming error caught by every test.
   static let library: MustacheLibrary = {
     let own = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
-      .merging(usersSources) { a, _ in a }
+      .merging(usersSources) { a, _ in a }.merging(adminSources) { a, _ in a }
     return PageTemplates.library(adding: own)
   }()
 
@@ -75,17 +75,6 @@ enum Templates {
     </table>
     {{/sections}}
     <p><a href="{{csv}}">Download CSV</a> · <a href="{{scorecard}}">Scorecard</a></p>
-    """,
-    "audit": """
-    <h1>Audit log</h1>
-    <table>
-    <thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Detail</th><th>From</th></tr></thead>
-    <tbody>
-    {{#rows}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{detail}}</td><td>{{address}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
-    <p><a href="/audit?format=csv">Download CSV</a></p>
     """,
   ]
 }

@@ -47,23 +47,13 @@ struct ImportCommand: ParsableCommand {
           fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : 1)
       }
       // A failed import into a store that did not exist leaves no store behind.
-      let summary = try Store.withStore(creatingAt: store.path) { db -> ImportSummary in
+      let outcome = try Store.withStore(creatingAt: store.path) { db -> FolderImport.Outcome in
         defer { Terminal.endProgress() }
-        guard let mapping else {
-          return try importer.run(directory: directory, into: db, progress: progress)
-        }
-        let sources = try Mapping(path: mapping).sources(
-          directory: directory, maxFieldBytes: maxFieldBytes)
-        let summary = try importer.run(sources: sources, into: db, progress: progress)
-        let skipped = sources.map(\.skipped).reduce(0, +)
-        if skipped > 0 {
-          Terminal.note("note: \(skipped) source rows left out by skip_if_empty / only_if")
-        }
-        return summary
+        return try FolderImport(importer: importer, mapping: mapping).run(
+          directory: directory, into: db, progress: progress)
       }
-      for name in summary.skippedFiles {
-        Terminal.note("note: skipped \(name) (not a file of the data contract)")
-      }
+      for note in outcome.notes { Terminal.note(note) }
+      let summary = outcome.summary
       Terminal.print(summary.description + " into \(store.path)")
     }
   }

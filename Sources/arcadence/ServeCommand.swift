@@ -19,6 +19,10 @@ struct ServeCommand: ParsableCommand {
       Sessions live in memory: a restart logs everyone out. A session ends after \
       --idle-hours idle or --session-max-hours in all, and at its next request after \
       `arcadence users passwd` or `users disable`. SIGINT or SIGTERM stops it gracefully.
+
+      Admins import on /import: a folder's CSV files, a zip of them, or an export and its \
+      mapping, all or nothing as `arcadence import`; an upload over --max-upload-mb is \
+      refused as it arrives, and its temporary files (in TMPDIR) are removed whatever happens.
       """)
 
   @OptionGroup var store: StoreOptions
@@ -38,6 +42,11 @@ struct ServeCommand: ParsableCommand {
   var tlsCert: String?
   @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
   var tlsKey: String?
+  @Option(
+    help: ArgumentHelp(
+      "The largest upload the import page accepts, in MB (1 to 65,536; a zip counts unpacked).",
+      valueName: "MB"))
+  var maxUploadMb = 512
 
   func run() throws {
     try guarded {
@@ -52,6 +61,7 @@ struct ServeCommand: ParsableCommand {
       options.trustedProxies = try ClientAddress.trusted(trustedProxy)
       options.tlsCertificate = tlsCert
       options.tlsKey = tlsKey
+      try options.uploads.setMaxUploadMB(maxUploadMb)
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
       Terminal.note(
         "serving \(store.path) on \(options.scheme)://\(host):\(port)/ (Ctrl-C stops)")

@@ -117,6 +117,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     .charts: [.manager, .leadership, .analyst, .admin],
     .chart: [.manager, .leadership, .analyst, .admin],
     .users: [.admin],
+    .importPage: [.admin],
   ]
   /// Per role and kind of id, one in scope and one out of it. R4 has no team and owns C5,
   /// I8 and K7; K3 is R2's case; NOPE does not exist (404 like out of scope).
