@@ -38,6 +38,12 @@ struct ServeCommand: ParsableCommand {
   var tlsCert: String?
   @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
   var tlsKey: String?
+  @Option(help: "Simulation jobs run at once (1 to 16); more wait in the queue.") var jobs = 1
+  @Option(
+    help: ArgumentHelp(
+      "The folder of scenario files listed on /scenarios (default: Scenarios beside the "
+        + "store, else ./Scenarios).", valueName: "DIR"))
+  var scenarios: String?
 
   func run() throws {
     try guarded {
@@ -52,6 +58,8 @@ struct ServeCommand: ParsableCommand {
       options.trustedProxies = try ClientAddress.trusted(trustedProxy)
       options.tlsCertificate = tlsCert
       options.tlsKey = tlsKey
+      try options.setJobs(jobs)
+      options.scenarios = scenarios
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
       Terminal.note(
         "serving \(store.path) on \(options.scheme)://\(host):\(port)/ (Ctrl-C stops)")
