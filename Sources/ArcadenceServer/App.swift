@@ -433,7 +433,8 @@ public final class ArcadenceServer: Sendable {
     }
     if route.page.isJobs {
       return try await jobsResponse(
-        route.page, JobsRequest(
+        route.page,
+        JobsRequest(
           user: user, session: session, form: form, address: context.address, pathId: pathId,
           query: query, ledger: ledger))
     }

@@ -50,7 +50,8 @@ public final class JobRunner: @unchecked Sendable {
   func recover() throws {
     for job in try jobs.failUnfinished() {
       try accounts.audit(
-        actor: job.owner, action: "job.failed", detail: "#\(job.id) \(job.scenario): server restarted"
+        actor: job.owner, action: "job.failed",
+        detail: "#\(job.id) \(job.scenario): server restarted"
       )
     }
   }
@@ -59,7 +60,8 @@ public final class JobRunner: @unchecked Sendable {
   public func submit(
     owner: String, scenario: String, yaml: String, file: String, paths: Int, address: String
   ) throws -> Job {
-    let job = try jobs.addJob(owner: owner, scenario: scenario, yaml: yaml, file: file, paths: paths)
+    let job = try jobs.addJob(
+      owner: owner, scenario: scenario, yaml: yaml, file: file, paths: paths)
     try accounts.audit(
       actor: owner, action: "job.queued", detail: "#\(job.id) \(scenario) \(paths) paths",
       address: address)
@@ -111,7 +113,8 @@ public final class JobRunner: @unchecked Sendable {
       }
       try accounts.audit(
         actor: job.owner, action: "job.started",
-        detail: "#\(job.id) \(job.scenario) generation \(snapshot.generation.map(String.init) ?? "-")")
+        detail:
+          "#\(job.id) \(job.scenario) generation \(snapshot.generation.map(String.init) ?? "-")")
       let thread = Thread { [self] in
         self.run(job, snapshot.ledger, flag)
         self.release(job.id)

@@ -173,7 +173,8 @@ public struct JobStore: Sendable {
   /// The job with this id, or nil.
   public func job(_ id: Int64) throws -> Job? {
     try store.pool.read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(JobStore.job)
+      try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(
+        JobStore.job)
     }
   }
 

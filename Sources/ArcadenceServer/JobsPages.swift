@@ -110,12 +110,14 @@ extension ArcadenceServer {
           notice = "YAML made from the form: check it, then save or run it."
         case "check":
           let s = try ScenarioComposer.check(name: editor.name, yaml: editor.yaml)
-          notice = "\(editor.name).yaml is valid: \(s.policies.count) policies, "
+          notice =
+            "\(editor.name).yaml is valid: \(s.policies.count) policies, "
             + "\(s.horizonDays) days, \(s.paths) paths."
         case "save", "run":
           let scenario = try ScenarioComposer.check(name: editor.name, yaml: editor.yaml)
           let paths = try ScenarioComposer.paths(editor.paths)
-          let stored = try jobs.addScenario(owner: r.user.login, name: editor.name, yaml: editor.yaml)
+          let stored = try jobs.addScenario(
+            owner: r.user.login, name: editor.name, yaml: editor.yaml)
           try accounts.audit(
             actor: r.user.login, action: "scenario.save", detail: "#\(stored.id) \(stored.name)",
             address: r.address)
@@ -184,8 +186,10 @@ extension ArcadenceServer {
     let context: [String: Any] = [
       "csrf": r.session.csrf, "name": name, "owner": owner ?? "", "description": description,
       "error": error, "paths": paths, "action": Routes.route(.scenario).url(id: id),
-      "editor": ScenarioEditor(name: FileName.safe(name.replacingOccurrences(of: ".yaml", with: "")), yaml: yaml)
-        .context,
+      "editor": ScenarioEditor(
+        name: FileName.safe(name.replacingOccurrences(of: ".yaml", with: "")), yaml: yaml
+      )
+      .context,
     ]
     return self.page(
       .ok, title: name, body: Templates.render("scenario", context), user: r.user,
@@ -266,10 +270,12 @@ extension ArcadenceServer {
       context["json"] = url + "?format=json"
       let charts = names.filter { $0.hasSuffix(".svg") }.map { String($0.dropLast(4)) }
       // The comparison first, then one fan per policy.
-      context["figures"] = charts.sorted { ($0 == "comparison" ? 0 : 1, $0) < ($1 == "comparison" ? 0 : 1, $1) }
-        .map { name in
-          ["src": url + "?chart=" + URLText.pathComponent(name), "caption": name, "width": 800]
-        }
+      context["figures"] = charts.sorted {
+        ($0 == "comparison" ? 0 : 1, $0) < ($1 == "comparison" ? 0 : 1, $1)
+      }
+      .map { name in
+        ["src": url + "?chart=" + URLText.pathComponent(name), "caption": name, "width": 800]
+      }
     }
     return self.page(
       .ok, title: "Job \(job.id)", body: Templates.render("job", context), user: r.user,
@@ -316,7 +322,8 @@ enum JobsView {
     .object([
       ("id", .int(job.id)), ("state", .string(job.state.rawValue)),
       ("progress", .int(Int64(job.progress))), ("paths", .int(Int64(job.paths))),
-      ("percent", .int(Int64(percent(job)))), ("generation", job.generation.map { .int($0) } ?? .null),
+      ("percent", .int(Int64(percent(job)))),
+      ("generation", job.generation.map { .int($0) } ?? .null),
       ("error", .string(job.error)),
     ])
   }

@@ -14,12 +14,15 @@ struct ScenarioComposer {
   /// `agency_dpd` (empty: no agency), `agency_lift`, `agency_fee`. Errors name the field and
   /// the value.
   init(_ form: FormFields) throws {
+    // long-function: the knobs in the order the YAML lists them, each checked where it is
+    // written; split, the YAML's shape would be spread over several functions
     func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
       guard let text = form.first(key)?.trimmingCharacters(in: .whitespaces), !text.isEmpty
       else { return nil }
       guard let v = Int(text), range.contains(v) else {
         throw ArcadenceError(
-          .usage, "\(key): expected a whole number from \(range.lowerBound) to "
+          .usage,
+          "\(key): expected a whole number from \(range.lowerBound) to "
             + "\(range.upperBound) (value \"\(text)\")")
       }
       return v
@@ -30,7 +33,8 @@ struct ScenarioComposer {
       if observed, text == "observed" { return "observed" }
       guard let v = Double(text), v.isFinite, range.contains(v) else {
         throw ArcadenceError(
-          .usage, "\(key): expected \(observed ? "observed or " : "")a number from "
+          .usage,
+          "\(key): expected \(observed ? "observed or " : "")a number from "
             + "\(range.lowerBound) to \(range.upperBound) (value \"\(text)\")")
       }
       return String(v)
@@ -38,7 +42,8 @@ struct ScenarioComposer {
     func channel(_ key: String, _ text: String) throws -> String {
       guard Channel.allCases.contains(where: { $0.name == text }) else {
         throw ArcadenceError(
-          .usage, "\(key): expected one of \(Channel.allCases.map(\.name).joined(separator: ", ")) "
+          .usage,
+          "\(key): expected one of \(Channel.allCases.map(\.name).joined(separator: ", ")) "
             + "(value \"\(text)\")")
       }
       return text
@@ -63,7 +68,8 @@ struct ScenarioComposer {
       let words = part.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       guard words.count == 2, let dpd = Int(words[0]), (-365...3650).contains(dpd) else {
         throw ArcadenceError(
-          .usage, "steps: expected \"DAYS CHANNEL\" pairs such as \"-3 email, 1 call\" "
+          .usage,
+          "steps: expected \"DAYS CHANNEL\" pairs such as \"-3 email, 1 call\" "
             + "(value \"\(part.trimmingCharacters(in: .whitespaces))\")")
       }
       steps.append("        - {dpd: \(dpd), channel: \(try channel("steps", words[1]))}")
@@ -82,7 +88,9 @@ struct ScenarioComposer {
         ]
       }
     }
-    if let c = try rate("completion", 0...1, observed: true) { lines.append("    completion: \(c)") }
+    if let c = try rate("completion", 0...1, observed: true) {
+      lines.append("    completion: \(c)")
+    }
     let repsChange = try int("reps_change", -1000...1000)
     let perRep = try rate("calls_per_rep", 0...1000, observed: true)
     if repsChange != nil || perRep != nil {
@@ -118,7 +126,8 @@ struct ScenarioComposer {
     let s = try Scenario.parse(yaml, file: file)
     if case .file = s.calibration {
       throw ArcadenceError(
-        .usage, "\(file): key calibration: only from_store in a scenario kept in the store "
+        .usage,
+        "\(file): key calibration: only from_store in a scenario kept in the store "
           + "(a calibration file is a path on the server)")
     }
     return s

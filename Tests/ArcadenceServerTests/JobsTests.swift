@@ -46,8 +46,9 @@ extension Harness {
     -> TestResponse
   {
     let (cookie, session) = await self.cookie(login)
-    var headers = formHeaders
-    headers[.cookie] = cookie[.cookie]
+    var form = formHeaders
+    form[.cookie] = cookie[.cookie]
+    let headers = form
     return try await test { client async throws in
       try await client.execute(
         uri: uri, method: .post, headers: headers,
@@ -105,7 +106,8 @@ func jobId(_ r: TestResponse) throws -> Int64 {
     let expected = run.run().json(scenario: "small", calibration: run.calibrationLabel)
     let json = try await h.get("/jobs/\(id)?format=json", as: "analyst")
     #expect(json.status == .ok)
-    #expect(json.headers[.contentDisposition] == "attachment; filename=\"job-\(id)-simulation.json\"")
+    #expect(
+      json.headers[.contentDisposition] == "attachment; filename=\"job-\(id)-simulation.json\"")
     #expect(String(buffer: json.body) == expected.rendered() + "\n")
 
     let page = text(try await h.get("/jobs/\(id)", as: "analyst"))
@@ -257,7 +259,8 @@ func jobId(_ r: TestResponse) throws -> Int64 {
   /// file, line and key, escaped, and keeps the text typed; nothing is stored.
   @Test func invalidYAMLShowsTheCLIsError() async throws {
     let h = try Harness()
-    let bad = "name: x\nhorizon_days: 90\nbogus: <b>1</b>\npolicies:\n  - name: a\n    cadence: observed\n"
+    let bad =
+      "name: x\nhorizon_days: 90\nbogus: <b>1</b>\npolicies:\n  - name: a\n    cadence: observed\n"
     let r = try await h.post(
       "/scenarios", as: "analyst", [("action", "save"), ("name", "bad"), ("yaml", bad)])
     #expect(r.status == .badRequest)
@@ -348,14 +351,16 @@ func jobId(_ r: TestResponse) throws -> Int64 {
     let h = try Harness()
     try h.seedJobs()
     let (cookie, _) = await h.cookie("analyst")
-    var headers = formHeaders
-    headers[.cookie] = cookie[.cookie]
+    var post = formHeaders
+    post[.cookie] = cookie[.cookie]
+    let headers = post
     for route in Routes.all where route.takesForms && route.page.isJobs {
       for token in [nil, String(repeating: "0", count: 32)] {
-        let fields = (token.map { [("csrf", $0)] } ?? []) + [
-          ("action", route.page == .job ? "cancel" : "run"), ("name", "x"),
-          ("yaml", smallScenario),
-        ]
+        let fields =
+          (token.map { [("csrf", $0)] } ?? []) + [
+            ("action", route.page == .job ? "cancel" : "run"), ("name", "x"),
+            ("yaml", smallScenario),
+          ]
         let status = try await h.test { client async throws in
           try await client.execute(
             uri: route.url(id: "1"), method: .post, headers: headers, body: formBody(fields)
