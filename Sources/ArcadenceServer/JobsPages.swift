@@ -153,7 +153,8 @@ extension ArcadenceServer {
       "channels": Channel.allCases.map(\.name),
     ]
     return self.page(
-      status, title: "Scenarios", body: Templates.render("scenarios", context), user: r.user,
+      status, title: "Scenarios",
+      body: Templates.render("scenarios", JobsView.withoutEmpty(context)), user: r.user,
       session: r.session)
   }
 
@@ -192,7 +193,8 @@ extension ArcadenceServer {
       .context,
     ]
     return self.page(
-      .ok, title: name, body: Templates.render("scenario", context), user: r.user,
+      .ok, title: name, body: Templates.render("scenario", JobsView.withoutEmpty(context)),
+      user: r.user,
       session: r.session)
   }
 
@@ -278,7 +280,8 @@ extension ArcadenceServer {
       }
     }
     return self.page(
-      .ok, title: "Job \(job.id)", body: Templates.render("job", context), user: r.user,
+      .ok, title: "Job \(job.id)", body: Templates.render("job", JobsView.withoutEmpty(context)),
+      user: r.user,
       session: r.session)
   }
 
@@ -304,7 +307,7 @@ enum JobsView {
   }
 
   static func row(_ job: Job) -> [String: Any] {
-    [
+    withoutEmpty([
       "id": String(job.id), "href": Routes.route(.job).url(id: String(job.id)),
       "owner": job.owner, "scenario": job.scenario, "paths": String(job.paths),
       "state": job.state.rawValue, "progress": String(job.progress),
@@ -313,7 +316,13 @@ enum JobsView {
       "started": time(job.startedAt), "finished": time(job.finishedAt),
       "error": job.error ?? "", "finishedState": job.state.isFinished,
       "status": Routes.route(.jobStatus).url(id: String(job.id)),
-    ]
+    ])
+  }
+
+  /// `context` without its empty strings: a Mustache section (`{{#error}}`) is shown for
+  /// any string, the empty one included.
+  static func withoutEmpty(_ context: [String: Any]) -> [String: Any] {
+    context.filter { ($0.value as? String).map { !$0.isEmpty } ?? true }
   }
 
   /// The status document: `{"id", "state", "progress", "paths", "percent", "generation",
@@ -337,6 +346,6 @@ struct ScenarioEditor {
   var error = ""
 
   var context: [String: Any] {
-    ["name": name, "yaml": yaml, "paths": paths, "error": error]
+    JobsView.withoutEmpty(["name": name, "yaml": yaml, "paths": paths, "error": error])
   }
 }
