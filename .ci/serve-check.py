@@ -306,12 +306,14 @@ def analyst_runs_a_simulation(c, users):
     form.find_element(By.CSS_SELECTOR, "button").click()
     WebDriverWait(c.driver, 30).until(lambda d: "/jobs/" in d.current_url)
     job = c.path()
-    seen = set()
+    seen = []  # the states shown, in the order first seen
 
     def state(d):
         try:
-            seen.add(d.find_element(By.ID, "state").text)
-            return d.find_element(By.ID, "state").text in ("done", "failed", "cancelled")
+            shown = d.find_element(By.ID, "state").text
+            if shown not in seen:
+                seen.append(shown)
+            return shown in ("done", "failed", "cancelled")
         except Exception:  # the page reloading itself under us
             return False
     WebDriverWait(c.driver, 900, poll_frequency=0.5).until(state)
@@ -323,7 +325,7 @@ def analyst_runs_a_simulation(c, users):
     WebDriverWait(c.driver, 30).until(
         lambda d: d.execute_script("return arguments[0].naturalWidth", img) > 0)
     line = next(l for l in main.splitlines() if l.startswith("weekly calls "))
-    return f"{job}: {' → '.join(sorted(seen))}; {line.split('  ')[0]} {line.split()[2]}"
+    return f"{job}: {' → '.join(seen)}; {line.split('  ')[0]} {line.split()[2]}"
 
 
 def main():
