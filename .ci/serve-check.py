@@ -14,6 +14,8 @@ only in this process), starts `arcadence serve` on a free loopback port and, as 
   downloads the invoice's CSV;
 - logs in as an admin and adds a user on the users page (`users list` then shows it);
 - as the admin, finds the logins and the CSV download in the audit log.
+- logs in as an analyst, runs Scenarios/weekly-calls.yaml with 200 paths from /scenarios,
+  watches the job's progress until it is done and opens the result (table and chart).
 
 Screenshots go to SHOTS (not in git). The server is stopped whatever happens. Installs
 Debian's chromium and chromium-driver and Selenium (pip) when missing.
@@ -343,6 +345,44 @@ def admin_imports_by_upload(c, users, work, customer):
             f"2026-Q3 {before / 100:,.2f} → {after / 100:,.2f} (+1,234.56)")
 
 
+def analyst_runs_a_simulation(c, users):
+    """The analyst opens weekly-calls.yaml on /scenarios, runs it with 200 paths, watches the
+    job's progress (the page reloads itself) until it is done, and opens the result: the
+    paired differences and the comparison chart (an image drawn by the server)."""
+    c.log_in(*users["analyst"])
+    c.open("/scenarios")
+    c.driver.find_element(By.LINK_TEXT, "weekly-calls.yaml").click()
+    WebDriverWait(c.driver, 30).until(lambda d: d.current_url.endswith("/weekly-calls.yaml"))
+    form = next(f for f in c.driver.find_elements(By.TAG_NAME, "form")
+                if f.find_elements(By.CSS_SELECTOR, "input[name=action][value=run]"))
+    paths = form.find_element(By.NAME, "paths")
+    paths.clear()
+    paths.send_keys("200")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(c.driver, 30).until(lambda d: "/jobs/" in d.current_url)
+    job = c.path()
+    seen = []  # the states shown, in the order first seen
+
+    def state(d):
+        try:
+            shown = d.find_element(By.ID, "state").text
+            if shown not in seen:
+                seen.append(shown)
+            return shown in ("done", "failed", "cancelled")
+        except Exception:  # the page reloading itself under us
+            return False
+    WebDriverWait(c.driver, 900, poll_frequency=0.5).until(state)
+    c.shot("analyst-job")
+    main = c.driver.find_element(By.TAG_NAME, "main").text
+    assert "State: done" in main, main[:400]
+    assert "Paired differences against observed" in main, "no paired differences"
+    img = c.driver.find_element(By.CSS_SELECTOR, "img[alt=comparison]")
+    WebDriverWait(c.driver, 30).until(
+        lambda d: d.execute_script("return arguments[0].naturalWidth", img) > 0)
+    line = next(l for l in main.splitlines() if l.startswith("weekly calls "))
+    return f"{job}: {' → '.join(seen)}; {line.split('  ')[0]} {line.split()[2]}"
+
+
 def main():
     bin_path, work, shots = (os.path.abspath(a) for a in sys.argv[1:4])
     os.makedirs(shots, exist_ok=True)
@@ -360,7 +400,7 @@ def main():
     east, west, customer, invoice = sample_ids()
     users = {}
     for role, extra in (("rep", ["--rep", east[0]]), ("manager", ["--team", "East"]),
-                        ("admin", [])):
+                        ("admin", []), ("analyst", [])):
         login, password = f"e2e-{role}", secrets.token_urlsafe(18)
         run([bin_path, "users", "add", login, "--role", role, *extra, "--password-stdin",
              "--db", db], stdin=password + "\n")
@@ -405,6 +445,7 @@ def main():
             ("admin reads the audit log", lambda: admin_reads_the_audit(check, users)),
             ("admin imports by upload",
              lambda: admin_imports_by_upload(check, users, work, customer)),
+            ("analyst runs a simulation", lambda: analyst_runs_a_simulation(check, users)),
         ]
         for name, step in steps:
             try:

@@ -52,6 +52,11 @@ public struct ServeOptions: Sendable {
   public var tlsKey: String?
   /// The import page's upload limit and temporary folder (`--max-upload-mb`).
   public var uploads = UploadOptions()
+  /// Simulation jobs run at once (`--jobs`, 1 to 16).
+  public var jobs = 1
+  /// The folder of scenario files listed on `/scenarios` (`--scenarios`); nil: see
+  /// ``ArcadenceServer/scenarioFolder(store:option:)``.
+  public var scenarios: String?
 
   public init() {}
 
@@ -74,6 +79,14 @@ public struct ServeOptions: Sendable {
     maxLifetime = Int64(maxHours) * 3600
   }
 
+  /// Sets ``jobs`` from `--jobs` (1 to 16; out of range is a usage error naming it).
+  public mutating func setJobs(_ n: Int) throws {
+    guard (1...16).contains(n) else {
+      throw ArcadenceError(.usage, "--jobs: expected 1 to 16 (value \(n))")
+    }
+    jobs = n
+  }
+
   /// Whether cookies are marked `Secure`: served over TLS, or `--secure-cookies` behind a
   /// TLS-terminating proxy.
   public var cookiesAreSecure: Bool { secureCookies || tlsCertificate != nil }
@@ -93,6 +106,10 @@ public final class ArcadenceServer: Sendable {
   public let charts = ChartCache()
   /// The computed pages, per (page, period, scope, store generation).
   public let pages: PageCache
+  /// Simulation jobs (issue 18): the store's scenarios and jobs and the runner.
+  public let jobRunner: JobRunner
+  /// The folder whose `*.yaml` files `/scenarios` lists.
+  public let scenarioFolder: String
   let logger: Logger
   /// HTTP/1.1, over TLS when `--tls-cert`/`--tls-key` were given (checked in `init`).
   let serverBuilder: HTTPServerBuilder
@@ -128,6 +145,11 @@ public final class ArcadenceServer: Sendable {
     self.throttle = throttle
     self.options = options
     pages = PageCache()
+    jobRunner = JobRunner(
+      jobs: try JobStore(store: store), ledger: self.ledger, accounts: accounts,
+      limit: options.jobs)
+    try jobRunner.recover()
+    scenarioFolder = ArcadenceServer.scenarioFolder(store: store.path, option: options.scenarios)
     self.logger = logger
     switch (options.tlsCertificate, options.tlsKey) {
     case (nil, nil): serverBuilder = .http1()
@@ -379,7 +401,7 @@ public final class ArcadenceServer: Sendable {
     if let i = query["invoice"] { ids.append((.invoice, i)) }
     if let k = query["case"] { ids.append((.caseId, k)) }
     let visible: Visibility
-    switch Access.decide(user: user, route: route, ids: ids, ledger: ledger) {
+    switch Access.decide(user: user, route: route, ids: ids, ledger: ledger, owner: owner) {
     case .forbidden:
       return page(
         .forbidden, title: "Forbidden",
@@ -415,6 +437,13 @@ public final class ArcadenceServer: Sendable {
       }
       return svg
     }
+    if route.page.isJobs {
+      return try await jobsResponse(
+        route.page,
+        JobsRequest(
+          user: user, session: session, form: form, address: context.address, pathId: pathId,
+          query: query, ledger: ledger))
+    }
     let body: PageBody
     do {
       let compute: @Sendable () async throws -> PageBody = { [pathId] in
@@ -449,7 +478,8 @@ public final class ArcadenceServer: Sendable {
           return try await Pages.charts(
             ledger: ledger, generation: generation, cache: self.charts, visible: visible,
             query: query)
-        case .chart, .users, .importPage: throw HTTPError(.notFound)  // answered above
+        case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus:
+          throw HTTPError(.notFound)  // answered above
         }
       }
       if route.page == .users {

@@ -1,15 +1,33 @@
 import ArcadenceAnalytics
 import ArcadenceStore
 
-/// The kinds of id a URL can name (serve.md: rep, team, customer, invoice, case).
+/// The kinds of id a URL can name (serve.md: rep, team, customer, invoice, case; and a
+/// user's own things: a scenario, a job).
 public enum IdKind: String, Sendable, CaseIterable {
   case rep, team, customer, invoice
   case caseId = "case"
+  /// A scenario: a file of the scenarios folder (`weekly-calls.yaml`) or a stored one (its
+  /// number), and a simulation job (its number); their owner decides (``Owner``).
+  case scenario, job
+}
+
+/// Who owns an id that belongs to a user rather than to the ledger.
+public enum Owner: Sendable, Equatable {
+  /// No such id.
+  case none
+  /// Everyone whose role may use the page (a file of the scenarios folder).
+  case shared
+  /// This login (a stored scenario's author, a job's runner).
+  case user(String)
 }
 
 /// The pages of the app.
 public enum Page: String, Sendable, CaseIterable {
   case home, kpis, scorecards, scorecard, worklist, audit, users
+  /// Scenarios (the folder's and the user's own) and one of them; simulation jobs, one job
+  /// (progress, result, cancel) and its progress as JSON.
+  case scenarios, scenario, jobs, job
+  case jobStatus = "job-status"
   /// The rows behind a KPI (`/drill?metric=…`), a customer, an invoice, a case, the weekly
   /// review.
   case drill, customer, invoice
@@ -79,6 +97,19 @@ public enum Routes {
     Route(
       page: .importPage, path: "/import", roles: [.admin], names: nil, takesForms: true,
       takesUploads: true),
+    // Simulations as jobs (issue 18): analysts and admins; a stored scenario or a job is its
+    // owner's (an admin's too): another user's answers 404.
+    Route(
+      page: .scenarios, path: "/scenarios", roles: [.analyst, .admin], names: nil,
+      takesForms: true),
+    Route(
+      page: .scenario, path: "/scenarios/:scenario", roles: [.analyst, .admin], names: .scenario,
+      takesForms: true),
+    Route(page: .jobs, path: "/jobs", roles: [.analyst, .admin], names: nil),
+    Route(
+      page: .job, path: "/jobs/:job", roles: [.analyst, .admin], names: .job, takesForms: true),
+    Route(
+      page: .jobStatus, path: "/jobs/:job/status", roles: [.analyst, .admin], names: .job),
   ]
 
   /// The route of a page.
@@ -162,8 +193,10 @@ public enum Access {
   /// Decides 200/403/404 from the user, the route and every id the URL names (`ids`: the
   /// path's id and the query's `rep`, `team`, `customer`, `invoice` and `case`). The role is checked first, so a page the role
   /// may not use answers 403 whatever id it names.
+  /// A scenario or job id is in scope when `owner` says it is shared or ``owns(_:owner:)``.
   public static func decide(
-    user: ServerUser, route: Route, ids: [(IdKind, String)], ledger: Ledger
+    user: ServerUser, route: Route, ids: [(IdKind, String)], ledger: Ledger,
+    owner: (IdKind, String) -> Owner = { _, _ in .none }
   ) -> Decision {
     guard route.roles.contains(user.role) else { return .forbidden }
     let visible = Visibility(user: user, ledger: ledger)
@@ -174,9 +207,21 @@ public enum Access {
       case .customer: if !visible.has(customer: id, in: ledger) { return .notFound }
       case .invoice: if !visible.has(invoice: id, in: ledger) { return .notFound }
       case .caseId: if !visible.has(case: id, in: ledger) { return .notFound }
+      case .scenario, .job:
+        switch owner(kind, id) {
+        case .none: return .notFound
+        case .shared: break
+        case .user(let login): if !owns(user, owner: login) { return .notFound }
+        }
       }
     }
     return .allow(visible)
+  }
+
+  /// Whether `user` may open what `owner` made (a stored scenario, a job): its author, or an
+  /// admin (who sees every job, with who ran it).
+  public static func owns(_ user: ServerUser, owner: String) -> Bool {
+    user.login == owner || user.role == .admin
   }
 }
 

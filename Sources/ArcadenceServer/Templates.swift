@@ -11,6 +11,7 @@ enum Templates {
   static let library: MustacheLibrary = {
     let own = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
       .merging(usersSources) { a, _ in a }.merging(adminSources) { a, _ in a }
+      .merging(jobsSources) { a, _ in a }
     return PageTemplates.library(adding: own)
   }()
 

@@ -108,9 +108,12 @@ public struct SimulationRun: Sendable {
       sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)))
   }
 
-  /// Runs the Monte Carlo simulation.
-  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SimulationResult {
-    simulator.run(progress: progress)
+  /// Runs the Monte Carlo simulation; `isCancelled` is asked before each path
+  /// (``Simulator/run(progress:isCancelled:)``).
+  public func run(
+    progress: (@Sendable (Int, Int) -> Void)? = nil, isCancelled: (@Sendable () -> Bool)? = nil
+  ) -> SimulationResult {
+    simulator.run(progress: progress, isCancelled: isCancelled)
   }
 
   /// The Markov aging chain's closed-form expectation for the invoices open at the start.

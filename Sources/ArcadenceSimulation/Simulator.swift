@@ -97,8 +97,11 @@ public struct Simulator: Sendable {
   }
 
   /// Runs every path of every policy. `progress` is called with (paths done, paths) from
-  /// worker threads.
-  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SimulationResult {
+  /// worker threads. `isCancelled` is asked before each path: once it answers true, the
+  /// workers stop and the result holds only the paths done (the caller throws it away).
+  public func run(
+    progress: (@Sendable (Int, Int) -> Void)? = nil, isCancelled: (@Sendable () -> Bool)? = nil
+  ) -> SimulationResult {
     let started = DispatchTime.now()
     let cpuStarted = Simulator.processCPUSeconds()
     let core = EngineCore(self)
@@ -112,6 +115,7 @@ public struct Simulator: Sendable {
       let to = settings.paths * (t + 1) / threads
       var worker = Worker(core: core, buffers: buffers)
       for path in from..<to {
+        if let isCancelled, isCancelled() { break }
         worker.run(path: path)
         let done = counter.increment()
         progress?(done, settings.paths)

@@ -47,6 +47,12 @@ struct ServeCommand: ParsableCommand {
       "The largest upload the import page accepts, in MB (1 to 65,536; a zip counts unpacked).",
       valueName: "MB"))
   var maxUploadMb = 512
+  @Option(help: "Simulation jobs run at once (1 to 16); more wait in the queue.") var jobs = 1
+  @Option(
+    help: ArgumentHelp(
+      "The folder of scenario files listed on /scenarios (default: Scenarios beside the "
+        + "store, else ./Scenarios).", valueName: "DIR"))
+  var scenarios: String?
 
   func run() throws {
     try guarded {
@@ -62,6 +68,8 @@ struct ServeCommand: ParsableCommand {
       options.tlsCertificate = tlsCert
       options.tlsKey = tlsKey
       try options.uploads.setMaxUploadMB(maxUploadMb)
+      try options.setJobs(jobs)
+      options.scenarios = scenarios
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
       Terminal.note(
         "serving \(store.path) on \(options.scheme)://\(host):\(port)/ (Ctrl-C stops)")

@@ -118,32 +118,42 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     .chart: [.manager, .leadership, .analyst, .admin],
     .users: [.admin],
     .importPage: [.admin],
+    .scenarios: [.analyst, .admin],
+    .scenario: [.analyst, .admin],
+    .jobs: [.analyst, .admin],
+    .job: [.analyst, .admin],
+    .jobStatus: [.analyst, .admin],
   ]
   /// Per role and kind of id, one in scope and one out of it. R4 has no team and owns C5,
-  /// I8 and K7; K3 is R2's case; NOPE does not exist (404 like out of scope).
+  /// I8 and K7; K3 is R2's case; NOPE does not exist (404 like out of scope). Scenario and
+  /// job 1 are the analyst's, 2 the admin's (``Harness/seedJobs()``): another's is out of
+  /// scope for the analyst; the admin sees every one.
   static let ids: [UserRole: [IdKind: (inScope: String, outOfScope: String)]] = [
     .rep: [
       .rep: ("R1", "R2"), .customer: ("C1", "C3"), .invoice: ("I1", "I5"), .caseId: ("K1", "K3"),
+      .scenario: ("1", "2"), .job: ("1", "2"),
     ],
     .manager: [
       .rep: ("R2", "R4"), .customer: ("C3", "C5"), .invoice: ("I5", "I8"), .caseId: ("K3", "K7"),
+      .scenario: ("1", "2"), .job: ("1", "2"),
     ],
     .leadership: [
       .rep: ("R4", "NOPE"), .customer: ("C5", "NOPE"), .invoice: ("I8", "NOPE"),
-      .caseId: ("K7", "NOPE"),
+      .caseId: ("K7", "NOPE"), .scenario: ("1", "2"), .job: ("1", "2"),
     ],
     .analyst: [
       .rep: ("R3", "NOPE"), .customer: ("C2", "NOPE"), .invoice: ("I4", "NOPE"),
-      .caseId: ("K2", "NOPE"),
+      .caseId: ("K2", "NOPE"), .scenario: ("1", "2"), .job: ("1", "2"),
     ],
     .admin: [
       .rep: ("R1", "NOPE"), .customer: ("C1", "NOPE"), .invoice: ("I1", "NOPE"),
-      .caseId: ("K1", "NOPE"),
+      .caseId: ("K1", "NOPE"), .scenario: ("1", "NOPE"), .job: ("1", "NOPE"),
     ],
   ]
 
   @Test func everyRouteEveryRoleInAndOutOfScope() async throws {
     let h = try Harness()
+    try h.seedJobs()
     #expect(Set(Routes.all.map(\.page)) == Set(Page.allCases))
     var checked = 0
     for route in Routes.all {
