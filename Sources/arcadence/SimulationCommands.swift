@@ -158,6 +158,8 @@ struct SimulateRun: ParsableCommand {
   func run() throws {
     try guarded {
       let file = try Scenario.load(path: scenario)
+      // A shard's range is checked before the store is read and the calibration fitted.
+      let shard = try shardRange(paths: paths ?? file.paths)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
@@ -180,7 +182,7 @@ struct SimulateRun: ParsableCommand {
         }
         return
       }
-      if let range = try shardRange(paths: run.settings.paths) {
+      if let range = shard {
         let part = try run.runPart(paths: range, progress: simulationProgress)
         Terminal.endProgress()
         // A shard's folder gets its part and nothing else: `--out` was checked to be given.

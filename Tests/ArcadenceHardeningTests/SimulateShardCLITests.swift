@@ -122,7 +122,7 @@ import Testing
     let scenario = try Self.scenario(in: dir)
     let cases: [([String], String)] = [
       (
-        ["--paths-from", "-1", "--paths-to", "5"],
+        ["--paths-from=-1", "--paths-to", "5"],
         "error: --paths-from: expected 0 to 22 with --paths 23 (value -1)\n"
       ),
       (
