@@ -146,20 +146,23 @@ public struct SimulationResult: Sendable {
   public var keys = 0
   public var keyedWeekly: [[Int64]] = []
 
-  init(
-    portfolio: Portfolio, policies: [Policy], settings: SimulationSettings,
-    buffers b: ResultBuffers, seconds: Double, cpuSeconds: Double = 0
-  ) {
+  /// The result of the outputs of every path, `0..<settings.paths` (one shard, or the
+  /// shards merged in path order by ``init(merging:)``): the one place where the per-path
+  /// outputs become summaries, so a single run and a merge give the same numbers.
+  init(whole o: PathOutputs) {
     // long-function: left whole while issue 14 item 3 (typed metric keys, the JSON shaping)
     // reworks this file in parallel; the per-policy summaries and the paired comparisons
     // are its two halves.
-    start = portfolio.start
+    let b = o.buffers
+    let policies = o.facts.policies
+    let settings = o.facts.settings
+    start = o.facts.start
     self.settings = settings
     self.policies = policies
-    self.seconds = seconds
-    self.cpuSeconds = cpuSeconds
-    openInvoices = portfolio.openCount
-    openBalance = portfolio.invoiceBalance.prefix(portfolio.openCount).reduce(0, +)
+    seconds = o.seconds
+    cpuSeconds = o.cpuSeconds
+    openInvoices = o.facts.openInvoices
+    openBalance = o.facts.openBalance
     let paths = settings.paths
     let h = settings.horizon
     typealias M = ResultBuffers.Metric

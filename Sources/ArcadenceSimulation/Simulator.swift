@@ -97,34 +97,56 @@ public struct Simulator: Sendable {
   }
 
   /// Runs every path of every policy. `progress` is called with (paths done, paths) from
-  /// worker threads. `isCancelled` is asked before each path: once it answers true, the
+  /// worker threads. The same as running all paths as one shard and merging it
+  /// (``SimulationResult/init(merging:)``), so a run split over machines and merged gives
+  /// the same result. `isCancelled` is asked before each path: once it answers true, the
   /// workers stop and the result holds only the paths done (the caller throws it away).
   public func run(
     progress: (@Sendable (Int, Int) -> Void)? = nil, isCancelled: (@Sendable () -> Bool)? = nil
   ) -> SimulationResult {
+    SimulationResult(
+      whole: runPaths(0..<settings.paths, progress: progress, isCancelled: isCancelled))
+  }
+
+  /// Runs the paths `range` (of ``SimulationSettings/paths``) of every policy: each path
+  /// gets the draws it gets in the whole run, since every draw is keyed by its path.
+  /// `progress` is called with (paths done, paths in the range) from worker threads;
+  /// `isCancelled` as in ``run(progress:isCancelled:)``.
+  /// The range must lie inside `0..<settings.paths` (``PathRange/check(from:to:paths:)``
+  /// is the one check of the options).
+  func runPaths(
+    _ range: Range<Int>, progress: (@Sendable (Int, Int) -> Void)? = nil,
+    isCancelled: (@Sendable () -> Bool)? = nil
+  ) -> PathOutputs {
     let started = DispatchTime.now()
     let cpuStarted = Simulator.processCPUSeconds()
     let core = EngineCore(self)
     let keys = cashKey.count == portfolio.invoiceCount ? max(0, cashKeyCount) : 0
     let buffers = ResultBuffers(
-      policies: policies.count, paths: settings.paths, horizon: settings.horizon, keys: keys)
-    let threads = max(1, min(settings.threads, settings.paths))
+      policies: policies.count, paths: range.count, horizon: settings.horizon, keys: keys,
+      firstPath: range.lowerBound)
+    let count = range.count
+    let threads = max(1, min(settings.threads, count))
     let counter = ProgressCounter()
     DispatchQueue.concurrentPerform(iterations: threads) { t in
-      let from = settings.paths * t / threads
-      let to = settings.paths * (t + 1) / threads
+      let from = range.lowerBound + count * t / threads
+      let to = range.lowerBound + count * (t + 1) / threads
       var worker = Worker(core: core, buffers: buffers)
       for path in from..<to {
         if let isCancelled, isCancelled() { break }
         worker.run(path: path)
         let done = counter.increment()
-        progress?(done, settings.paths)
+        progress?(done, count)
       }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-    return SimulationResult(
-      portfolio: portfolio, policies: policies, settings: settings, buffers: buffers,
-      seconds: seconds, cpuSeconds: Simulator.processCPUSeconds() - cpuStarted)
+    return PathOutputs(
+      facts: RunFacts(
+        start: portfolio.start, policies: policies, settings: settings,
+        openInvoices: portfolio.openCount,
+        openBalance: portfolio.invoiceBalance.prefix(portfolio.openCount).reduce(0, +)),
+      buffers: buffers, seconds: seconds,
+      cpuSeconds: Simulator.processCPUSeconds() - cpuStarted)
   }
 
   /// CPU time used so far by the whole process (all threads), in seconds.
@@ -153,6 +175,9 @@ final class ResultBuffers: @unchecked Sendable {
   let policies: Int
   let paths: Int
   let horizon: Int
+  /// The first path held (buffers of a shard hold paths `firstPath ..< firstPath + paths`;
+  /// the indices below count from it).
+  let firstPath: Int
   /// Scalars: `(policy × paths + path) × Metric.count + metric`.
   let scalars: UnsafeMutablePointer<Int64>
   /// Cash per day: `(policy × paths + path) × horizon + day`.
@@ -169,8 +194,9 @@ final class ResultBuffers: @unchecked Sendable {
     case autopayEnrollments, agencyFees, writeOffs, promises, disputes, invoiceDays
   }
 
-  init(policies: Int, paths: Int, horizon: Int, keys: Int = 0) {
+  init(policies: Int, paths: Int, horizon: Int, keys: Int = 0, firstPath: Int = 0) {
     self.policies = policies
+    self.firstPath = firstPath
     self.paths = paths
     self.horizon = horizon
     self.keys = keys
@@ -730,14 +756,15 @@ struct Worker {
   }
 
   /// Copies the path's scalars, daily cash and keyed cash into the shared buffers (at this
-  /// policy and path's own indices).
+  /// policy and path's own indices, counted from the buffers' first path).
   func writeOut() {
     let mcount = ResultBuffers.Metric.allCases.count
-    let sBase = (policyIndex * buffers.paths + path) * mcount
+    let slot = policyIndex * buffers.paths + path - buffers.firstPath
+    let sBase = slot * mcount
     for m in 0..<mcount { buffers.scalars[sBase + m] = counts[m] }
-    let cBase = (policyIndex * buffers.paths + path) * Int(h)
+    let cBase = slot * Int(h)
     for d in 0..<Int(h) { buffers.cash[cBase + d] = cash[d] }
-    let kBase = (policyIndex * buffers.paths + path) * keyedCash.count
+    let kBase = slot * keyedCash.count
     for k in keyedCash.indices { buffers.keyed[kBase + k] = keyedCash[k] }
   }
 

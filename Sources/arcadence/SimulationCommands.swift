@@ -79,6 +79,8 @@ struct CalibrateCommand: ParsableCommand {
   }
 }
 
+/// `simulate`: a scenario run (the default subcommand, `arcadence simulate SCENARIO`) and
+/// `simulate merge`.
 struct SimulateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "simulate",
@@ -89,7 +91,20 @@ struct SimulateCommand: ParsableCommand {
       thread count. With --out, writes simulation.json, a fan chart per policy and the
       comparison chart (PNG and SVG). --method markov prints the closed-form expectation of
       the aging chain instead (invoices open at the start, no policy effects).
-      """)
+
+      Spread over machines: each runs `simulate SCENARIO --paths N --paths-from A --paths-to B
+      --out part-K/` (the same N and seed everywhere), then `arcadence simulate merge
+      part-*/ --out DIR` writes exactly the files and the table of the single run.
+      Every option of a run: `arcadence help simulate run`.
+      """,
+    subcommands: [SimulateRun.self, SimulateMerge.self], defaultSubcommand: SimulateRun.self)
+}
+
+struct SimulateRun: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Simulate a scenario (the default: `arcadence simulate SCENARIO` runs this).",
+    discussion: SimulateCommand.configuration.discussion)
 
   @OptionGroup var store: StoreOptions
   @Argument(help: "The scenario file (Scenarios/*.yaml).") var scenario: String
@@ -114,10 +129,22 @@ struct SimulateCommand: ParsableCommand {
         + "the assumed lift. Prints each policy's cash difference with its 95 % CI per lift and "
         + "whether the ranking holds (JSON with --format json); nothing else is written."))
   var liftSensitivity: String?
+  @Option(
+    help: ArgumentHelp(
+      "Run only the paths from this index (0-based, inclusive) and write a part to --out.",
+      discussion: "With --paths-to: a shard of the run of --paths N (same seed, same draws "
+        + "per path); `arcadence simulate merge` combines the parts into exactly the single "
+        + "run's outputs."))
+  var pathsFrom: Int?
+  @Option(help: "Run only the paths before this index (exclusive; default: --paths).")
+  var pathsTo: Int?
 
   func validate() throws {
     try guarded {
       try SimulationSettings.check(paths: paths, threads: threads)
+      if pathsFrom != nil || pathsTo != nil {
+        try validateShard()
+      }
       if let liftSensitivity {
         try runLiftSensitivity(liftSensitivity)
         return
@@ -131,6 +158,8 @@ struct SimulateCommand: ParsableCommand {
   func run() throws {
     try guarded {
       let file = try Scenario.load(path: scenario)
+      // A shard's range is checked before the store is read and the calibration fitted.
+      let shard = try shardRange(paths: paths ?? file.paths)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
@@ -153,30 +182,81 @@ struct SimulateCommand: ParsableCommand {
         }
         return
       }
+      if let range = shard {
+        let part = try run.runPart(paths: range, progress: simulationProgress)
+        Terminal.endProgress()
+        // A shard's folder gets its part and nothing else: `--out` was checked to be given.
+        let written = try part.write(to: out ?? ".")
+        Terminal.print(
+          "Scenario \(file.name) · paths [\(range.lowerBound), \(range.upperBound)) of "
+            + "\(Cents.grouped(UInt64(run.settings.paths))) · seed \(run.settings.seed) · "
+            + "wrote \(written)")
+        return
+      }
       let result = run.run(progress: simulationProgress)
       Terminal.endProgress()
-      let json = result.json(scenario: file.name, calibration: run.calibrationLabel)
-      switch format {
-      case .table: Terminal.print(result.table(scenario: file.name), terminator: "")
-      case .json: Terminal.printJSON(json)
-      }
+      printSimulation(
+        result, scenario: file.name, calibration: run.calibrationLabel, format: format)
       Terminal.note(
         String(
           format: "%.2f s (%.2f s CPU), %@ invoice-days, %.1f M invoice-days/s on %d threads",
           result.seconds, result.cpuSeconds, Cents.grouped(UInt64(result.invoiceDays)),
           result.invoiceDaysPerSecond / 1e6, run.settings.threads))
-      let charts = SimulationCharts.charts(result, scenario: file.name)
-      if let out {
-        try OutputFolder(out).write(json.rendered() + "\n", as: "simulation.json")
-        let files = try SimulationCharts.write(charts, to: out)
-        Terminal.note("wrote simulation.json and \(files.count) chart files to \(out)")
+      for note in try SimulationOutputs.write(
+        result, scenario: file.name, calibration: run.calibrationLabel, out: out,
+        dataOut: dataOut)
+      {
+        Terminal.note(note)
       }
-      if let dataOut { try writeChartData(charts, to: dataOut) }
     }
+  }
+
+  /// The paths of `--paths-from`/`--paths-to` (nil when neither is given), checked against
+  /// the run's paths.
+  func shardRange(paths: Int) throws -> Range<Int>? {
+    guard pathsFrom != nil || pathsTo != nil else { return nil }
+    return try PathRange.check(from: pathsFrom, to: pathsTo, paths: paths)
   }
 }
 
-extension SimulateCommand {
+/// The table or the JSON of a Monte Carlo result on stdout: the one printer of `simulate`
+/// and `simulate merge`.
+func printSimulation(
+  _ result: SimulationResult, scenario: String, calibration: String, format: SimulationFormat
+) {
+  switch format {
+  case .table: Terminal.print(result.table(scenario: scenario), terminator: "")
+  case .json: Terminal.printJSON(result.json(scenario: scenario, calibration: calibration))
+  }
+}
+
+extension SimulateRun {
+  /// The options a shard (`--paths-from`/`--paths-to`) takes: a Monte Carlo run with --out
+  /// (its part goes there), no --data-out or --format json (the merge writes those), no
+  /// --lift-sensitivity. The range itself is checked against the run's paths once the
+  /// scenario is read (``PathRange/check(from:to:paths:)``).
+  func validateShard() throws {
+    let option = pathsFrom != nil ? "--paths-from" : "--paths-to"
+    let value = (pathsFrom ?? pathsTo).map(String.init) ?? ""
+    guard method == .montecarlo, liftSensitivity == nil else {
+      throw ArcadenceError(
+        .usage,
+        "\(option): a shard runs the Monte Carlo method only, without --lift-sensitivity "
+          + "(value \(value))")
+    }
+    guard out != nil else {
+      throw ArcadenceError(
+        .usage, "\(option): a shard needs --out DIR for its part file (value \(value))")
+    }
+    guard dataOut == nil, format == .table else {
+      throw ArcadenceError(
+        .usage,
+        "\(option): a shard writes only its part; give --data-out and --format to "
+          + "`simulate merge` (value \(value))")
+    }
+    if let paths { _ = try PathRange.check(from: pathsFrom, to: pathsTo, paths: paths) }
+  }
+
   /// `--lift-sensitivity`: the scenario at several lifts, on the same random numbers.
   func runLiftSensitivity(_ text: String) throws {
     let lifts = try LiftSensitivity.parse(text)
@@ -197,6 +277,46 @@ extension SimulateCommand {
     switch format {
     case .table: Terminal.print(s.table(scenario: file.name), terminator: "")
     case .json: Terminal.printJSON(s.json)
+    }
+  }
+}
+
+struct SimulateMerge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Merge the parts of a simulation run on several machines.",
+    discussion: """
+      Each part folder holds the simulation.part that `simulate --paths-from A --paths-to B
+      --out DIR` wrote. The parts must come from the same run (scenario, store, calibration,
+      seed and --paths) and hold every path exactly once; then the table (or JSON), the
+      --out files and the --data-out file are exactly those of the run on one machine.
+      Nothing is written when a part is refused.
+      """)
+
+  @Argument(help: "The part folders (or their simulation.part files).") var parts: [String]
+  @Option(help: "table or json.") var format: SimulationFormat = .table
+  @Option(help: "Folder for the JSON file and the charts.") var out: String?
+  @Option(help: "Also write the numbers behind the charts to this JSON file.")
+  var dataOut: String?
+
+  func run() throws {
+    try guarded {
+      let read = try parts.map { (name: $0, part: try SimulationPart.read(path: $0)) }
+      let merged = try SimulationPart.merge(read)
+      let result = merged.result
+      printSimulation(
+        result, scenario: merged.scenario, calibration: merged.calibration, format: format)
+      Terminal.note(
+        String(
+          format: "merged %d parts: %@ paths, %@ invoice-days, %.2f s (%.2f s CPU) in all",
+          merged.parts, Cents.grouped(UInt64(result.settings.paths)),
+          Cents.grouped(UInt64(result.invoiceDays)), result.seconds, result.cpuSeconds))
+      for note in try SimulationOutputs.write(
+        result, scenario: merged.scenario, calibration: merged.calibration, out: out,
+        dataOut: dataOut)
+      {
+        Terminal.note(note)
+      }
     }
   }
 }
@@ -272,8 +392,6 @@ func warnCalibration(_ lines: [String]) {
 
 /// Writes the charts as a chart data file (`arcadence charts --from-data` draws it).
 private func writeChartData(_ charts: [SimulationCharts.Entry], to path: String) throws {
-  let set = ChartSet(
-    entries: charts.map { ChartSet.Entry(name: $0.name, caption: $0.chart.title, chart: $0.chart) })
-  try set.writeData(to: path)
+  try SimulationOutputs.writeData(charts, to: path)
   Terminal.note("wrote the data of \(charts.count) charts to \(path)")
 }
