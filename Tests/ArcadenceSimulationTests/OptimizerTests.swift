@@ -64,54 +64,61 @@ import Testing
     #expect(alone.contains { $0.calls > 0 } && alone.contains { $0.emails > 0 })
   }
 
-  /// A world where the answer is known. Forty $1,000–$2,000 invoices all fall due on day 5,
-  /// the base hazard is tiny (0.2 % a day) and a reached call (reach 90 %) lifts it by
-  /// 1 + 12 × e^(−t/10), so almost all cash comes from calls; reps make 8 calls a day; each
-  /// call costs $25. A call at 1 day past due comes 10 to 30 days before the alternatives'
-  /// first calls, so its lift runs longest inside the 60-day horizon; a second call at 10
-  /// adds a fresh lift to the invoices still open; calling in balance order puts the larger
-  /// invoices first while capacity binds. Brute force (400 paths per candidate) finds
-  /// "call 1, 10; balance_x_dpd" best by a clear margin; the optimizer, with a fifth of brute
-  /// force's path-evaluations, picks a policy within 1 % of its objective.
+  /// A world where the answer is known. Thirty invoices of $1,000 to $30,000 fall due from 5
+  /// days ago to 4 days ahead; the base hazard is tiny (0.2 % a day) and a reached contact
+  /// lifts it by 1 + 12 × e^(−t/10), so almost all cash comes from contacts; reps make one
+  /// call a day (capacity binds); a call costs $25, an email $1. The grid: first call at 1, 10
+  /// or 30 days past due, a second at 20 or none, an email reminder at −3 or none, priority
+  /// balance × dpd or oldest first (24 candidates). The truth: contacts pay for themselves
+  /// many times over, so the reminder (reach 30 %) helps; the earliest first call gives its
+  /// lift the most days inside the 45-day horizon; and with one call a day, ranking by
+  /// balance × dpd spends the scarce calls on the large invoices. So "email −3; call 1, 20;
+  /// balance_x_dpd" is best, and brute force (200 paths each) finds it 2.4 % ahead of the
+  /// runner-up. The optimizer, given a fifth of brute force's path-evaluations (960 of
+  /// 4,800, re-evaluation included), picks a policy within 1 % of its objective.
   @Test func findsTheKnownBestWithAFifthOfBruteForce() throws {
-    let n = 40
+    let n = 30
     let portfolio = Portfolio(
       start: start, customerSegment: [Int32](repeating: 0, count: n),
       invoiceCustomer: (0..<n).map { Int32($0) },
-      invoiceBalance: (0..<n).map { Int64(100_000 + 2_500 * $0) },
-      invoiceDue: [Int32](repeating: 5, count: n))
+      invoiceBalance: (0..<n).map { Int64(100_000 * (1 + ($0 * 7) % n)) },
+      invoiceDue: (0..<n).map { Int32($0 % 10) - 5 })
     let params = ModelParameters(
       segments: ["one"], hazard: [[Double](repeating: 0.002, count: 7)],
-      reach: [0.9, 0.2, 0, 0],
+      reach: [0.9, 0.3, 0, 0],
       lifts: Lifts(reached: 12, reachedDecayDays: 10, unreached: 0, unreachedDecayDays: 1))
     let base = Policy(
-      name: "observed", steps: [CadenceStep(dpd: 30, channel: .call)], callsPerDay: 8)
+      name: "observed", steps: [CadenceStep(dpd: 30, channel: .call)], callsPerDay: 1)
     let space = SearchSpace(
       steps: [
         .init(channel: .call, dpd: [1, 10, 30]), .init(channel: .call, dpd: [nil, 20]),
-        .init(channel: .call, dpd: [nil, 10]),
-      ], priorities: [.balanceXDpd, .oldestFirst], costPerCall: 2_500)
+        .init(channel: .email, dpd: [nil, -3]),
+      ], priorities: [.balanceXDpd, .oldestFirst], costPerCall: 2_500, costPerEmail: 100)
     let candidates = try space.candidates(base: base)
-    // 3 × 2 × 2 × 2 = 24 combinations; {10, none, 10} = {10, none, none} and
-    // {10, 20, 10} = {10, 20, none} (the same step twice is one step): 20 distinct.
-    #expect(candidates.count == 20)
-    let settings = SimulationSettings(horizon: 60, paths: 400, seed: 3, threads: 2)
+    #expect(candidates.count == 24)
+    let paths = 200
+    let settings = SimulationSettings(horizon: 45, paths: paths, seed: 3, threads: 2)
     let optimizer = Optimizer(
       evaluator: PathEvaluator(portfolio: portfolio, parameters: params, settings: settings),
-      baseline: base, candidates: candidates, objective: .net, costPerCall: 2_500, top: 3)
-    let brute = optimizer.bruteForce(paths: 400, seed: 3)
-    let bruteEvaluations = candidates.count * 400
+      baseline: base, candidates: candidates, objective: .net, costPerCall: 2_500,
+      costPerEmail: 100, top: 3)
+    let brute = optimizer.bruteForce(paths: paths, seed: 3)
+    let bruteEvaluations = candidates.count * paths
     let order = brute.indices.sorted { brute[$0] > brute[$1] }
     let best = order[0]
-    #expect(SearchSpace.describe(candidates[best]) == "call 1, 10; no auto-pay offer; no escalation; balance_x_dpd")
-    #expect(brute[best] > brute[order[1]] * 1.01, "clear: \(brute[best]) vs \(brute[order[1]])")
+    #expect(
+      SearchSpace.describe(candidates[best])
+        == "email -3; call 1, 20; no auto-pay offer; no escalation; balance_x_dpd")
+    #expect(brute[best] > brute[order[1]] * 1.02, "\(brute[best]) vs \(brute[order[1]])")
     let result = try optimizer.run(budget: bruteEvaluations / 5, seed: 3)
     #expect(result.evaluations <= bruteEvaluations / 5)
-    #expect(result.evaluations > bruteEvaluations / 5 - 3 - 1)
+    #expect(result.evaluations == result.searchEvaluations + result.freshEvaluations)
     let chosen = try #require(candidates.firstIndex { $0.name == result.winner.policy.name })
     #expect(brute[chosen] >= brute[best] * 0.99, "\(brute[chosen]) vs \(brute[best])")
-    // The re-evaluation ran on another seed: the winner against the baseline is paired there.
-    #expect(result.freshSeed != 3)
+    // Racing dropped most candidates in the first, short round; the re-evaluation ran on
+    // another seed and finds the winner ahead of the baseline (one call at 30).
+    #expect(result.rounds[0].entrants == 24 && result.rounds[0].raced >= 12)
+    #expect(result.freshSeed != 3 && result.freshPaths >= 40)
     #expect(result.winner.difference - result.winner.differenceCI95 > 0)
   }
 
