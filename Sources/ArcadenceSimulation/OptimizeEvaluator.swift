@@ -74,7 +74,8 @@ public struct PathEvaluator: Sendable {
       portfolio: portfolio, parameters: parameters, policies: policies, settings: s,
       sample: sample, fixedKeys: fixedKeys)
     let core = EngineCore(sim)
-    let buffers = ResultBuffers(policies: policies.count, paths: paths.upperBound, horizon: s.horizon)
+    let buffers = ResultBuffers(
+      policies: policies.count, paths: paths.upperBound, horizon: s.horizon)
     let count = paths.count
     let threads = max(1, min(s.threads, count))
     DispatchQueue.concurrentPerform(iterations: threads) { t in

@@ -192,7 +192,8 @@ public struct OptimizeReport: Sendable {
       .points(
         PointMark(
           name: "Top \(r.top.count) (fresh paths)",
-          points: r.top.map { DataPoint(x: $0.calls, y: $0.cash / 100) }, color: Palette.okabeIto[2],
+          points: r.top.map { DataPoint(x: $0.calls, y: $0.cash / 100) },
+          color: Palette.okabeIto[2],
           radius: 5)),
       .points(
         PointMark(
@@ -235,7 +236,9 @@ public struct OptimizeReport: Sendable {
   /// `s` quoted for a POSIX shell when it holds anything but safe characters.
   static func shellQuoted(_ s: String) -> String {
     let safe = s.unicodeScalars.allSatisfy {
-      $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "/._-+,:=@".unicodeScalars.contains($0))
+      $0.isASCII
+        && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+          || "/._-+,:=@".unicodeScalars.contains($0))
     }
     return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }

@@ -108,7 +108,8 @@ public struct OptimizeLiftSensitivity: Sendable {
           scenario: prepared.run.scenario, search: prepared.search, ledger: ledger, links: links,
           objective: prepared.optimizer.objective, seed: prepared.run.settings.seed,
           threads: threads, top: prepared.optimizer.top, reachedLift: lift)
-        scored = again.optimizer.compare(policies, paths: result.freshPaths, seed: result.freshSeed)
+        scored =
+          again.optimizer.compare(policies, paths: result.freshPaths, seed: result.freshSeed)
           .1
       }
       let objective = scored.map(\.objective)

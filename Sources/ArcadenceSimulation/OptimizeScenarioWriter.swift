@@ -24,7 +24,8 @@ public enum OptimizeScenarioWriter {
     best.escalations = winner.escalations
     best.offerAutopay = winner.offerAutopay
     best.priority = winner.priority
-    var out = "# Written by `arcadence optimize`: \(note.replacingOccurrences(of: "\n", with: " "))\n"
+    var out =
+      "# Written by `arcadence optimize`: \(note.replacingOccurrences(of: "\n", with: " "))\n"
     out += "name: \(quoted(scenario.name + " best"))\n"
     out += "description: \(quoted("The optimizer's best policy against \(base.name)."))\n"
     if let start = scenario.start { out += "start: \(start)\n" }

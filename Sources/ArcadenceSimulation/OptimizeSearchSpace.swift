@@ -112,8 +112,8 @@ public struct SearchSpace: Sendable, Equatable {
     return try parse(y, node)
   }
 
-  // long-function: one case per key of the block, each validated where it is read.
   static func parse(_ y: YAMLReader, _ node: Node) throws -> SearchSpace {
+    // long-function: one case per key of the block, each validated where it is read.
     var s = SearchSpace()
     var escalationAtNode: Node?
     for (key, v) in try y.mapping(node, "search", allowed: keys) {
@@ -154,7 +154,8 @@ public struct SearchSpace: Sendable, Equatable {
           let efull = full + "." + ek
           switch ek {
           case "to":
-            target = Policy.Escalation.Target(rawValue: try y.word(ev, efull, ["manager", "agency"]))
+            target = Policy.Escalation.Target(
+              rawValue: try y.word(ev, efull, ["manager", "agency"]))
           case "at_dpd":
             s.escalationAt = try offsets(y, ev, efull, -365...1500, none: "never")
             escalationAtNode = ev
@@ -216,7 +217,8 @@ public struct SearchSpace: Sendable, Equatable {
       if y.isWord(item, none) { return nil }
       guard case .scalar(let s) = item, s.style == .plain, item.int != nil else {
         throw y.error(
-          item, "\(key)[\(k)]", "expected a whole number from \(range.lowerBound) to "
+          item, "\(key)[\(k)]",
+          "expected a whole number from \(range.lowerBound) to "
             + "\(range.upperBound) or \(none)", value: item)
       }
       return try y.int(item, "\(key)[\(k)]", range)
@@ -258,7 +260,9 @@ public struct SearchSpace: Sendable, Equatable {
     var cadences: [[CadenceStep]] = [[]]
     for choice in steps {
       cadences = cadences.flatMap { prefix in
-        choice.dpd.map { d in d.map { prefix + [CadenceStep(dpd: $0, channel: choice.channel)] } ?? prefix }
+        choice.dpd.map { d in
+          d.map { prefix + [CadenceStep(dpd: $0, channel: choice.channel)] } ?? prefix
+        }
       }
     }
     let repeats: [Policy.Repeat?] =

@@ -223,29 +223,7 @@ public struct Optimizer: Sendable {
       used += block * alive.count
       pathsSoFar += block
       let entrants = alive.count
-      let means = Dictionary(uniqueKeysWithValues: alive.map { ($0, mean(scores[$0])) })
-      let best = alive.max { (means[$0] ?? 0, $1) < (means[$1] ?? 0, $0) } ?? alive[0]
-      var raced = 0
-      alive = alive.filter { c in
-        guard c != best else { return true }
-        let d = Self.pairedDifference(scores[c], scores[best])
-        if d.mean + d.ci95 < 0 {
-          dropped[c] = r
-          raced += 1
-          return false
-        }
-        return true
-      }
-      let keep = (entrants + 1) / 2
-      var halved = 0
-      if alive.count > keep {
-        let order = alive.sorted { (means[$0] ?? 0, -$0) > (means[$1] ?? 0, -$1) }
-        for c in order[keep...] {
-          dropped[c] = r
-          halved += 1
-        }
-        alive = Array(order[..<keep])
-      }
+      let (raced, halved) = Self.eliminate(&alive, scores: scores, round: r, dropped: &dropped)
       log.append(Round(entrants: entrants, paths: pathsSoFar, raced: raced, halved: halved))
     }
     let records = (0..<n).map { c in
@@ -274,6 +252,39 @@ public struct Optimizer: Sendable {
         return s
       }, searchEvaluations: used, freshEvaluations: freshPaths * (k + 1), seed: seed,
       freshSeed: fresh, freshPaths: freshPaths)
+  }
+
+  /// One round's eliminations among `alive` (all run on the same paths): racing drops every
+  /// candidate whose paired difference to the best by mean has an upper 95 % bound below 0,
+  /// then halving keeps the better half of the round's entrants by mean (ties: lower index).
+  /// Returns how many each dropped; `dropped` records the round.
+  static func eliminate(
+    _ alive: inout [Int], scores: [[Int64]], round r: Int, dropped: inout [Int?]
+  ) -> (raced: Int, halved: Int) {
+    let entrants = alive.count
+    let means = Dictionary(
+      uniqueKeysWithValues: alive.map { ($0, Statistics.mean(scores[$0].map(Double.init)) ?? 0) })
+    let best = alive.max { (means[$0] ?? 0, $1) < (means[$1] ?? 0, $0) } ?? alive[0]
+    var raced = 0
+    alive = alive.filter { c in
+      guard c != best else { return true }
+      let d = pairedDifference(scores[c], scores[best])
+      guard d.mean + d.ci95 < 0 else { return true }
+      dropped[c] = r
+      raced += 1
+      return false
+    }
+    let keep = (entrants + 1) / 2
+    var halved = 0
+    if alive.count > keep {
+      let order = alive.sorted { (means[$0] ?? 0, -$0) > (means[$1] ?? 0, -$1) }
+      for c in order[keep...] {
+        dropped[c] = r
+        halved += 1
+      }
+      alive = Array(order[..<keep])
+    }
+    return (raced, halved)
   }
 
   /// The baseline and `policies` on paths 0..<`paths` drawn with `seed`, each policy's paired

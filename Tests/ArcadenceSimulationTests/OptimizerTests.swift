@@ -42,14 +42,16 @@ import Testing
   @Test func aPathGivesTheSameOutcomeWhateverElseRuns() {
     let portfolio = PortfolioFixture.spread(count: 40, customers: 8, segments: 2, firstDue: -30)
     let a = Policy(
-      name: "a", steps: [CadenceStep(dpd: 1, channel: .call), CadenceStep(dpd: -3, channel: .email)],
+      name: "a",
+      steps: [CadenceStep(dpd: 1, channel: .call), CadenceStep(dpd: -3, channel: .email)],
       repeatRule: .init(everyDays: 7, channel: .call), offerAutopay: true, callsPerDay: 3)
     let b = Policy(
       name: "b", steps: [CadenceStep(dpd: 5, channel: .call)],
       escalations: [.init(atDpd: 20, to: .agency, lift: 0.8, fee: 0.25)], callsPerDay: 3,
       priority: .expectedGain)
     let settings = SimulationSettings(horizon: 60, paths: 8, seed: 9, threads: 2)
-    let e = PathEvaluator(portfolio: portfolio, parameters: ModelFixture.contacts, settings: settings)
+    let e = PathEvaluator(
+      portfolio: portfolio, parameters: ModelFixture.contacts, settings: settings)
     let alone = e.evaluate([a], paths: 0..<8, seed: 9)[0]
     let later = e.evaluate([b, a], paths: 5..<8, seed: 9)
     #expect(Array(alone[5..<8]) == later[1])
