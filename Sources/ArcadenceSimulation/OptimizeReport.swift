@@ -62,16 +62,17 @@ public struct OptimizeReport: Sendable {
     for (k, round) in r.rounds.enumerated() {
       out +=
         "  round \(k + 1): \(round.entrants) candidates on paths 0–\(round.paths - 1): "
-        + "\(round.raced) dropped by racing (paired upper 95 % bound < 0), \(round.halved) by "
+        + "\(round.raced) dropped by racing (paired upper 95 % bound < 0, Student's t), \(round.halved) by "
         + "halving\n"
     }
     out +=
       "Re-evaluated on fresh paths: \(Self.count(r.freshPaths)) paths, seed \(r.freshSeed) "
       + "(the figures below; differences paired against \(base))\n\n"
-    var t = TextTable(header: [
-      "rank", "policy", "cash", "calls", "emails", "objective", "vs \(base)", "95% CI",
-      "choices",
-    ])
+    var t = TextTable(
+      header: [
+        "rank", "policy", "cash", "calls", "emails", "objective", "vs \(base)", "95% CI",
+        "choices",
+      ], alignments: [.right, .left, .right, .right, .right, .right, .right, .right, .left])
     func row(_ s: Optimizer.Scored, rank: String, isBase: Bool) {
       t.add([
         rank, s.policy.name, Self.money(s.cash), String(format: "%.1f", s.calls),
@@ -96,7 +97,7 @@ public struct OptimizeReport: Sendable {
       + "  cash against \(base): \(Self.signed(w.cashDifference)) "
       + "(95% CI \(Self.ci(w.cashDifference, w.cashDifferenceCI95)))\n"
       + "  the search's own estimate of its objective was \(Self.money(searchMean)); on fresh "
-      + "paths \(Self.money(w.objective)) (winner's curse: \(Self.signed(w.objective - searchMean)))\n"
+      + "paths \(Self.money(w.objective)) (fresh − search: \(Self.signed(w.objective - searchMean)))\n"
     if let l = lifts { out += "\n" + l.table(objective: objective) }
     return out
   }

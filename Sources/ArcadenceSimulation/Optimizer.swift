@@ -19,7 +19,7 @@ public enum OptimizeObjective: String, Sendable, CaseIterable {
 /// in the race is run on the next block of paths (the same paths for all, so differences are
 /// paired), the block sized so the round spends its share of what is left. Then (1) racing:
 /// every candidate whose paired difference to the current best (by mean objective) has an
-/// upper 95 % bound below 0 (mean + 1.96 s ÷ √n) is dropped; (2) halving: if more than half of
+/// upper 95 % bound below 0 (mean + t₀.₉₇₅(n − 1) s ÷ √n, Student's t) is dropped; (2) halving: if more than half of
 /// the round's entrants remain, only the better half (by mean) goes on. Clear losers go early,
 /// so the later, longer blocks are spent where the decision is close (Jamieson & Talwalkar
 /// 2016, successive halving; Maron & Moore 1997, racing). A budget left over when one
@@ -254,8 +254,20 @@ public struct Optimizer: Sendable {
       freshSeed: fresh, freshPaths: freshPaths)
   }
 
+  /// The upper end of the two-sided 95 % interval of the paired difference `a − b` with
+  /// Student's t (mean + t₀.₉₇₅(n − 1) × s ÷ √n): the race's test, honest from the first
+  /// short blocks on (with 2 paths t is 12.7, not 1.96). +∞ for fewer than two paths.
+  public static func racingUpperBound(_ a: [Int64], _ b: [Int64]) -> Double {
+    let d = zip(a, b).map { Double($0) - Double($1) }
+    guard let m = Statistics.mean(d), let s = Statistics.standardDeviation(d),
+      let t = Statistics.studentT975(df: d.count - 1)
+    else { return .infinity }
+    return m + t * s / Double(d.count).squareRoot()
+  }
+
   /// One round's eliminations among `alive` (all run on the same paths): racing drops every
-  /// candidate whose paired difference to the best by mean has an upper 95 % bound below 0,
+  /// candidate whose paired difference to the best by mean has an upper 95 % bound (Student's
+  /// t, ``racingUpperBound(_:_:)``) below 0,
   /// then halving keeps the better half of the round's entrants by mean (ties: lower index).
   /// Returns how many each dropped; `dropped` records the round.
   static func eliminate(
@@ -268,8 +280,7 @@ public struct Optimizer: Sendable {
     var raced = 0
     alive = alive.filter { c in
       guard c != best else { return true }
-      let d = pairedDifference(scores[c], scores[best])
-      guard d.mean + d.ci95 < 0 else { return true }
+      guard racingUpperBound(scores[c], scores[best]) < 0 else { return true }
       dropped[c] = r
       raced += 1
       return false

@@ -19,6 +19,13 @@ import Testing
     // paired bound is what the race uses, and here its upper end 116.67 + 86.43 > 0 and its
     // lower end 116.67 − 86.43 = 30.24 > 0: a beats b with 95 % confidence.
     #expect(d.mean - d.ci95 > 30.2 && d.mean - d.ci95 < 30.3)
+    // The race uses Student's t with 2 degrees of freedom (4.303): 116.667 + 4.303 × 44.0959
+    // = 306.41 as the upper bound of a − b, and b − a's upper bound is −116.667 + 189.75 =
+    // 73.08 > 0: three paths are too few to drop b.
+    #expect(
+      abs(Optimizer.racingUpperBound([1_000, 1_200, 900], [800, 1_100, 850]) - 306.41) < 0.01)
+    #expect(
+      abs(Optimizer.racingUpperBound([800, 1_100, 850], [1_000, 1_200, 900]) - 73.08) < 0.01)
   }
 
   /// The net objective by hand: $100.00 kept, 3 calls at $4.50 and 2 emails at $0.05:
