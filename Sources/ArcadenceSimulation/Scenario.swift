@@ -84,7 +84,7 @@ public struct Scenario: Sendable {
   public static let keys = [
     "name", "description", "start", "horizon_days", "paths", "seed", "calibration",
     "new_invoices", "open_invoices", "portfolio_shock", "parameter_uncertainty", "overrides",
-    "policies",
+    "policies", "search",
   ]
 
   /// Reads and validates a scenario file.

@@ -34,7 +34,8 @@ import Testing
     #expect(
       Self.files == [
         "agency-at-60.yaml", "aggressive-early-calls.yaml", "autopay-push.yaml", "baseline.yaml",
-        "capacity-cut.yaml", "priority-under-capacity.yaml", "weekly-calls.yaml",
+        "capacity-cut.yaml", "optimize-cadence.yaml", "priority-under-capacity.yaml",
+        "weekly-calls.yaml",
       ])
   }
 
