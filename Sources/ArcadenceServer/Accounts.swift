@@ -370,6 +370,28 @@ public struct Accounts: Sendable {
     }
   }
 
+  /// Enables a disabled user again: they may log in with their password (the one they had,
+  /// or the one set while disabled). Sessions opened before the disable stay ended: the
+  /// disable raised the credentials version and enabling does not lower it. Audited as
+  /// `user.enable`; a login that is not a disabled user's is a usage error naming it.
+  public func enable(login: String, actor: String, address: String = "", prefix: String = "--")
+    throws
+  {
+    try store.pool.write { db in
+      try db.execute(
+        sql: "UPDATE users SET disabled_at = NULL WHERE login = ? AND disabled_at IS NOT NULL",
+        arguments: [login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): no disabled user with this login "
+            + "(value \"\(login)\")")
+      }
+      try Accounts.append(
+        db, actor: actor, action: "user.enable", detail: login, address: address)
+    }
+  }
+
   /// Sets a new password; the user's open sessions end at their next request (the
   /// credentials version is raised in the same transaction).
   public func setPassword(

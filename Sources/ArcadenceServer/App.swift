@@ -76,6 +76,14 @@ public struct ServeOptions: Sendable {
   /// TLS-terminating proxy.
   public var cookiesAreSecure: Bool { secureCookies || tlsCertificate != nil }
 
+  /// The `Strict-Transport-Security` value when the browser reaches the server over HTTPS
+  /// (served over TLS, or `--secure-cookies` behind a TLS-terminating proxy): browsers then
+  /// refuse plain HTTP to this host for a year. Nil over plain HTTP, where a browser must
+  /// ignore it anyway and where sending it would lock users out of a server without TLS.
+  public var strictTransportSecurity: String? {
+    cookiesAreSecure ? "max-age=31536000" : nil
+  }
+
   /// The scheme the server answers on.
   public var scheme: String { tlsCertificate == nil ? "http" : "https" }
 }
@@ -116,6 +124,8 @@ public final class ArcadenceServer: Sendable {
     throttle: LoginThrottle = LoginThrottle(), logger: Logger = Logger(label: "arcadence.serve"),
     ledger: LedgerSource? = nil
   ) throws {
+    // Every template parsed before anything else: a broken one stops the start, named.
+    _ = try Templates.parsed.get()
     accounts = try Accounts(store: store)
     // The decoy hash an unknown login is checked against, made now rather than at the first
     // unknown login (which would take two bcrypts: a one-time timing signal).
@@ -345,9 +355,12 @@ public final class ArcadenceServer: Sendable {
     }
     var form: FormFields?
     if request.method == .post {
-      guard let fields = try await FormFields.read(request), let token = fields.first("csrf"),
-        constantTimeEquals(token, session.csrf)
+      let fields = try await FormFields.read(request)
+      guard let fields, let token = fields.first("csrf"), constantTimeEquals(token, session.csrf)
       else {
+        try refusedPost(
+          route, fields, user: user, reason: "the form's CSRF token is missing or wrong",
+          address: context.address)
         return message(
           .forbidden, "Forbidden", "The form did not come from this site: reload the page.")
       }
@@ -378,6 +391,11 @@ public final class ArcadenceServer: Sendable {
     let visible: Visibility
     switch Access.decide(user: user, route: route, ids: ids, ledger: ledger) {
     case .forbidden:
+      if request.method == .post {
+        try refusedPost(
+          route, form, user: user, reason: "the \(user.role.rawValue) role may not use this page",
+          address: context.address)
+      }
       return page(
         .forbidden, title: "Forbidden",
         body: Templates.render(
@@ -483,6 +501,21 @@ public final class ArcadenceServer: Sendable {
     }
   }
 
+  /// Audits a POST refused before it changed anything (a wrong CSRF token, a role that may
+  /// not use the page): on /users as `user.ACTION.refused`
+  /// (``refusedAction(_:)``), elsewhere as `form.refused`; the detail names the login the
+  /// form was about, if any, and why it was refused.
+  func refusedPost(
+    _ route: Route, _ form: FormFields?, user: ServerUser, reason: String, address: String
+  ) throws {
+    let action =
+      route.page == .users ? ArcadenceServer.refusedAction(form?.first("action") ?? "")
+      : "form.refused"
+    let about = form?.first("login").map { "\($0): " } ?? ""
+    try accounts.audit(
+      actor: user.login, action: action, detail: about + reason, address: address)
+  }
+
   // MARK: running
 
   /// Runs the server until SIGINT or SIGTERM (graceful shutdown through
@@ -546,6 +579,9 @@ struct Guard: RouterMiddleware {
         .internalServerError, "Error", "Something went wrong; it has been logged.")
     }
     for (name, value) in ArcadenceServer.securityHeaders { response.headers[name] = value }
+    if let hsts = server.options.strictTransportSecurity {
+      response.headers[.strictTransportSecurity] = hsts
+    }
     // Pages and CSVs behind the login are not kept by the browser or a proxy (the back
     // button after a logout on a shared machine); the stylesheet and /healthz may be.
     if !request.uri.path.hasPrefix("/static/"), request.uri.path != "/healthz" {
