@@ -28,10 +28,10 @@ public enum ClientAddress {
   /// The IPv4 address inside an IPv4-mapped IPv6 address's canonical text
   /// (`::ffff:10.0.0.1` → `10.0.0.1`), else nil.
   static func ipv4(mapped canonical: String) -> String? {
+    // inet_ntop writes lowercase hex, so the canonical text starts with exactly this.
     let prefix = "::ffff:"
-    guard canonical.count > prefix.count, canonical.lowercased().hasPrefix(prefix) else {
-      return nil
-    }
+    guard canonical.utf8.count > prefix.utf8.count, canonical.utf8.starts(with: prefix.utf8)
+    else { return nil }
     let rest = String(canonical.dropFirst(prefix.count))
     guard rest.contains("."), let v4 = try? SocketAddress(ipAddress: rest, port: 0),
       case .v4 = v4
@@ -61,6 +61,9 @@ public enum ClientAddress {
   public static func resolve(peer: String, forwardedFor: [String], trusted: Set<String>)
     -> String
   {
+    // No trusted proxy (the default): the socket's address as the socket reports it
+    // (inet_ntop's canonical text), an IPv4-mapped one as its IPv4 address.
+    if trusted.isEmpty { return ipv4(mapped: peer) ?? peer }
     let peer = canonical(peer) ?? peer
     guard trusted.contains(peer) else { return peer }
     let hops = forwardedFor.flatMap { $0.split(separator: ",").map(String.init) }
