@@ -386,9 +386,7 @@ public final class ArcadenceServer: Sendable {
     // the login (by `arcadence users` in another process, or on the users page) has raised
     // the credentials version, and the session ends here. The store's generation is read on
     // the same visit to a reader connection (two single-statement reads, no transaction).
-    let (found, now) = try accounts.store.pool.unsafeRead { db in
-      (try Accounts.user(session.login, in: db), try LedgerSource.generation(in: db))
-    }
+    let (found, now) = try userAndGeneration(session.login)
     guard let user = found, user.disabledAt == nil,
       user.credentialsVersion == session.credentialsVersion
     else {
@@ -521,6 +519,16 @@ public final class ArcadenceServer: Sendable {
             "attachment; filename=\"\(FileName.isFileName(name) ? name : FileName.safe(name))\"",
         ],
         body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+  }
+
+  /// The user named `login` and the store's generation, read on one visit to a reader
+  /// connection (two single-statement reads: no transaction needed), on the calling thread:
+  /// a synchronous function, so that GRDB's synchronous read is the one called (its async
+  /// read would move to the reader's queue and back for two steps of cached statements).
+  func userAndGeneration(_ login: String) throws -> (ServerUser?, Int64?) {
+    try accounts.store.pool.unsafeRead { db in
+      (try Accounts.user(login, in: db), try LedgerSource.generation(in: db))
     }
   }
 
