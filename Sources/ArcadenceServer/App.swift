@@ -463,7 +463,8 @@ public final class ArcadenceServer: Sendable {
       // An image, not a page: the chart cache keeps it per generation, period and scope.
       guard
         let svg = try await Pages.chartSVG(
-          ledger: snapshot.ledger, generation: generation, cache: charts, visible: visible, query: query)
+          ledger: snapshot.ledger, generation: generation, cache: charts, visible: visible,
+          query: query)
       else {
         return page(
           .notFound, title: "Not found",
@@ -476,7 +477,8 @@ public final class ArcadenceServer: Sendable {
     do {
       if route.page == .users {
         body = try await usersPage(
-          user: user, session: session, form: form, address: context.address, ledger: snapshot.ledger)
+          user: user, session: session, form: form, address: context.address,
+          ledger: snapshot.ledger)
       } else if let generation, route.page.isComputedFromLedger {
         let key = PageCache.Key(
           page: route.page, pathId: pathId, query: query, role: user.role, visible: visible,
@@ -584,7 +586,8 @@ public final class ArcadenceServer: Sendable {
     _ route: Route, _ form: FormFields?, user: ServerUser, reason: String, address: String
   ) throws {
     let action =
-      route.page == .users ? ArcadenceServer.refusedAction(form?.first("action") ?? "")
+      route.page == .users
+      ? ArcadenceServer.refusedAction(form?.first("action") ?? "")
       : "form.refused"
     let about = form?.first("login").map { "\($0): " } ?? ""
     try accounts.audit(

@@ -76,10 +76,13 @@ import Testing
     var decodes = 0
     let decode = { (q: String) -> [String: String]? in
       decodes += 1
-      return q.contains("%%") ? nil : Dictionary(uniqueKeysWithValues: q.split(separator: "&").map {
-        let kv = $0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
-      })
+      return q.contains("%%")
+        ? nil
+        : Dictionary(
+          uniqueKeysWithValues: q.split(separator: "&").map {
+            let kv = $0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
+          })
     }
     for _ in 0..<3 {
       #expect(

@@ -95,7 +95,9 @@ import Testing
       let r = try await client.execute(uri: "/scorecard/R1", method: .get, headers: rep)
       #expect(r.status == .seeOther && r.headers[.location] == "/login")
     }
-    let rows = try h.server.accounts.auditLog(limit: 2).map { "\($0.actor) \($0.action) \($0.detail)" }
+    let rows = try h.server.accounts.auditLog(limit: 2).map {
+      "\($0.actor) \($0.action) \($0.detail)"
+    }
     #expect(rows == ["cli:ops user.disable rep1", "cli:ops user.enable rep1"])
     // An enabled user (or no user) is not a disabled user: a usage error naming LOGIN.
     do {
@@ -120,14 +122,16 @@ import Testing
           "<input type=\"hidden\" name=\"csrf\" value=\"\(admin.1.csrf)\"/><input type=\"hidden\" "
             + "name=\"action\" value=\"enable\"/><input type=\"hidden\" name=\"login\" value=\"mgr\"/>"
         ))
-      let r = try await UsersPageTests.post(client, admin, [("action", "enable"), ("login", "mgr")])
+      let r = try await UsersPageTests.post(
+        client, admin, [("action", "enable"), ("login", "mgr")])
       #expect(r.status == .ok)
       #expect(text(r).contains("Enabled mgr; they may log in again."))
       #expect(!text(r).contains("value=\"enable\""))
     }
     #expect(try h.server.accounts.user("mgr")?.disabledAt == nil)
     let row = try #require(try h.server.accounts.auditLog(limit: 1).last)
-    #expect([row.actor, row.action, row.detail, row.address] == ["admin", "user.enable", "mgr", "local"])
+    #expect(
+      [row.actor, row.action, row.detail, row.address] == ["admin", "user.enable", "mgr", "local"])
   }
 }
 
@@ -177,7 +181,10 @@ import Testing
           "mgr: role: expected one of rep, manager, leadership, analyst, admin (value \"boss\")",
           "local",
         ],
-        ["admin", "user.disable.refused", "lead: the form's CSRF token is missing or wrong", "local"],
+        [
+          "admin", "user.disable.refused", "lead: the form's CSRF token is missing or wrong",
+          "local",
+        ],
         ["lead", "user.add.refused", "x: the leadership role may not use this page", "local"],
       ])
     // Nothing was changed.
