@@ -52,6 +52,7 @@ public enum Dashboard {
     ledger l: Ledger, period: Period, to directory: String, source: String = "arcadence store",
     buckets: AgingBuckets = .standard
   ) throws -> Output {
+    try PageTemplates.check()
     let site = try OutputFolder(directory)
     let chartsFolder = try site.folder("charts")
     let scorecardFolder = try site.folder("scorecards")

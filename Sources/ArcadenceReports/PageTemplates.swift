@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Mustache
 
 /// Escaping for Mustache's `{{…}}`: the one home of HTML escaping, ``HTML/escape(_:)``
@@ -24,20 +25,47 @@ struct ArcadenceHTML: MustacheContentType {
 public enum PageTemplates {
   static let contentType = "ARCADENCE_HTML"
 
-  /// A library with the shared templates and `extra` (name → Mustache source); a template
-  /// that does not parse is a programming error caught by every test (it renders as "").
-  public static func library(adding extra: [String: String] = [:]) -> MustacheLibrary {
+  /// A library with the shared templates and `extra` (name → Mustache source), every one
+  /// parsed now. A template that does not parse is an error naming it, its line and what
+  /// is wrong (`template "kpis" does not parse: line 3: sectionCloseNameIncorrect`), so a
+  /// broken template stops `serve` (and the static pages) at the start instead of rendering
+  /// as an empty page later. Templates are tried in name order, so the error is the same
+  /// from run to run.
+  public static func library(adding extra: [String: String] = [:]) throws -> MustacheLibrary {
     MustacheContentTypes.register(ArcadenceHTML(), named: contentType)
     var library = MustacheLibrary()
-    for (name, text) in sources.merging(extra, uniquingKeysWith: { a, _ in a }) {
-      // The pragma makes every template escape through HTML.escape.
-      try? library.register("{{% CONTENT_TYPE: \(contentType)}}" + text, named: name)
+    let all = sources.merging(extra, uniquingKeysWith: { a, _ in a })
+    for name in all.keys.sorted() {
+      // The pragma makes every template escape through HTML.escape. It adds no line, so
+      // the parser's line numbers are the source's.
+      do {
+        try library.register("{{% CONTENT_TYPE: \(contentType)}}" + (all[name] ?? ""), named: name)
+      } catch let error as MustacheTemplate.ParserError {
+        throw ArcadenceError(
+          .invalidConfiguration,
+          "template \"\(name)\" does not parse: line \(error.context.lineNumber): \(error.error)")
+      } catch {
+        throw ArcadenceError(.invalidConfiguration, "template \"\(name)\" does not parse: \(error)")
+      }
     }
     return library
   }
 
-  /// The shared templates, parsed once.
-  static let shared = library()
+  /// The shared templates, parsed once; a failure is kept and reported by ``check()``.
+  static let parsed = Result { try library() }
+
+  /// Throws the error of a shared template that does not parse: called before anything is
+  /// rendered (the static pages' commands), so a broken template is an error at the start.
+  public static func check() throws { _ = try parsed.get() }
+
+  /// The shared templates (empty only when one does not parse, which ``check()`` reported
+  /// at the start: nothing renders from here before that).
+  static var shared: MustacheLibrary {
+    switch parsed {
+    case .success(let library): library
+    case .failure: MustacheLibrary()
+    }
+  }
 
   /// Renders the shared template `name` with `context` ("" for an unknown name).
   static func render(_ name: String, _ context: [String: Any]) -> String {

@@ -285,24 +285,29 @@ public struct Accounts: Sendable {
   /// The user named `login`, or nil.
   ///
   /// Read on every request behind the login, so exact (a disable, a password or role change
-  /// made by the CLI in another process counts at the next request) and cheap: both
-  /// statements are prepared once per reader connection and read in one transaction (the row
-  /// and its teams from the same commit).
+  /// made by the CLI in another process counts at the next request) and cheap: one statement,
+  /// prepared once per reader connection (``user(_:in:)``).
   public func user(_ login: String) throws -> ServerUser? {
-    try store.pool.read { db in
-      guard
-        let row = try Row.fetchOne(
-          db.cachedStatement(sql: "SELECT * FROM users WHERE login = ?"), arguments: [login]),
-        let role = UserRole(rawValue: row["role"])
-      else { return nil }
-      let teams = try String.fetchAll(
-        db.cachedStatement(sql: "SELECT team FROM user_teams WHERE login = ? ORDER BY team"),
-        arguments: [login])
-      return ServerUser(
-        login: login, role: role, repId: row["rep_id"], teams: teams,
-        createdAt: row["created_at"], disabledAt: row["disabled_at"],
-        credentialsVersion: row["credentials_version"])
-    }
+    try store.pool.unsafeRead { try Accounts.user(login, in: $0) }
+  }
+
+  /// The user named `login` read on `db`, or nil: the row and its teams in ONE statement (a
+  /// join, one row per team), so they come from the same commit without a transaction
+  /// around two statements (a single SELECT reads one snapshot of the store).
+  static func user(_ login: String, in db: Database) throws -> ServerUser? {
+    let rows = try Row.fetchAll(
+      db.cachedStatement(
+        sql: """
+          SELECT u.role, u.rep_id, u.created_at, u.disabled_at, u.credentials_version, t.team
+          FROM users u LEFT JOIN user_teams t ON t.login = u.login
+          WHERE u.login = ? ORDER BY t.team
+          """), arguments: [login])
+    guard let row = rows.first, let role = UserRole(rawValue: row["role"]) else { return nil }
+    return ServerUser(
+      login: login, role: role, repId: row["rep_id"],
+      teams: rows.compactMap { $0["team"] as String? },
+      createdAt: row["created_at"], disabledAt: row["disabled_at"],
+      credentialsVersion: row["credentials_version"])
   }
 
   /// The user whose login and password match and who is not disabled, or nil. Always
@@ -367,6 +372,28 @@ public struct Accounts: Sendable {
       }
       try Accounts.append(
         db, actor: actor, action: "user.disable", detail: login, address: address)
+    }
+  }
+
+  /// Enables a disabled user again: they may log in with their password (the one they had,
+  /// or the one set while disabled). Sessions opened before the disable stay ended: the
+  /// disable raised the credentials version and enabling does not lower it. Audited as
+  /// `user.enable`; a login that is not a disabled user's is a usage error naming it.
+  public func enable(login: String, actor: String, address: String = "", prefix: String = "--")
+    throws
+  {
+    try store.pool.write { db in
+      try db.execute(
+        sql: "UPDATE users SET disabled_at = NULL WHERE login = ? AND disabled_at IS NOT NULL",
+        arguments: [login])
+      guard db.changesCount == 1 else {
+        throw ArcadenceError(
+          .usage,
+          "\(Accounts.loginName(prefix: prefix)): no disabled user with this login "
+            + "(value \"\(login)\")")
+      }
+      try Accounts.append(
+        db, actor: actor, action: "user.enable", detail: login, address: address)
     }
   }
 

@@ -9,6 +9,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The request context: Hummingbird's core storage and the client's address.
 public struct ServerContext: RequestContext {
@@ -17,11 +18,22 @@ public struct ServerContext: RequestContext {
   /// peer, replaced by ``Guard`` with the forwarded address when the peer is a trusted proxy
   /// (``ClientAddress``).
   public internal(set) var address: String
+  /// Who the request is from, for its log line: set by the handler once it has found the
+  /// session (``Guard`` reads it after the handler).
+  let login = RequestLogin()
 
   public init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     address = source.channel.remoteAddress?.ipAddress ?? "local"
   }
+}
+
+/// The login a request's log line names (`-` until a handler finds the request's session).
+final class RequestLogin: Sendable {
+  private let value = Mutex<String?>(nil)
+  /// The login, or nil when no handler has set it.
+  var login: String? { value.withLock { $0 } }
+  func set(_ login: String) { value.withLock { $0 = login } }
 }
 
 extension HTTPField.Name {
@@ -91,6 +103,14 @@ public struct ServeOptions: Sendable {
   /// TLS-terminating proxy.
   public var cookiesAreSecure: Bool { secureCookies || tlsCertificate != nil }
 
+  /// The `Strict-Transport-Security` value when the browser reaches the server over HTTPS
+  /// (served over TLS, or `--secure-cookies` behind a TLS-terminating proxy): browsers then
+  /// refuse plain HTTP to this host for a year. Nil over plain HTTP, where a browser must
+  /// ignore it anyway and where sending it would lock users out of a server without TLS.
+  public var strictTransportSecurity: String? {
+    cookiesAreSecure ? "max-age=31536000" : nil
+  }
+
   /// The scheme the server answers on.
   public var scheme: String { tlsCertificate == nil ? "http" : "https" }
 }
@@ -110,6 +130,10 @@ public final class ArcadenceServer: Sendable {
   public let jobRunner: JobRunner
   /// The folder whose `*.yaml` files `/scenarios` lists.
   public let scenarioFolder: String
+  /// The layout around page bodies, per title, navigation and user (``LayoutFrames``).
+  let layouts = LayoutFrames()
+  /// Recent query strings, decoded (``QueryStrings``).
+  let queries = QueryStrings()
   let logger: Logger
   /// HTTP/1.1, over TLS when `--tls-cert`/`--tls-key` were given (checked in `init`).
   let serverBuilder: HTTPServerBuilder
@@ -132,9 +156,12 @@ public final class ArcadenceServer: Sendable {
 
   public init(
     store: Store, options: ServeOptions = ServeOptions(), sessions: SessionStore? = nil,
-    throttle: LoginThrottle = LoginThrottle(), logger: Logger = Logger(label: "arcadence.serve"),
+    throttle: LoginThrottle = LoginThrottle(),
+    logger: Logger = Logger(label: "arcadence.serve") { LogLineHandler(label: $0) },
     ledger: LedgerSource? = nil
   ) throws {
+    // Every template parsed before anything else: a broken one stops the start, named.
+    _ = try Templates.parsed.get()
     accounts = try Accounts(store: store)
     // The decoy hash an unknown login is checked against, made now rather than at the first
     // unknown login (which would take two bcrypts: a one-time timing signal).
@@ -168,6 +195,26 @@ public final class ArcadenceServer: Sendable {
     _ status: HTTPResponse.Status, title: String, body: String, user: ServerUser? = nil,
     session: Session? = nil
   ) -> Response {
+    let shown = session.flatMap { s in user.map { ($0, s) } }
+    let key = LayoutFrames.Key(
+      title: title, role: user?.role, repId: user?.repId, login: shown?.0.login,
+      csrf: shown?.1.csrf)
+    let buffer =
+      layouts.frame(key) {
+        ArcadenceServer.layout(title: title, body: $0, user: user, session: session)
+      }?.page(body)
+      ?? ByteBuffer(
+        string: ArcadenceServer.layout(title: title, body: body, user: user, session: session))
+    return Response(
+      status: status, headers: [.contentType: "text/html; charset=utf-8"],
+      body: .init(byteBuffer: buffer))
+  }
+
+  /// The layout template around `body`: the navigation of `user`'s role, and with a
+  /// `session`, the user's login, role and the logout form's CSRF token.
+  static func layout(title: String, body: String, user: ServerUser?, session: Session?)
+    -> String
+  {
     var nav: [Templates.NavLink] = []
     var shown: Templates.LayoutUser?
     if let user {
@@ -184,10 +231,7 @@ public final class ArcadenceServer: Sendable {
     if let shown {
       context["user"] = ["login": shown.login, "role": shown.role, "csrf": shown.csrf]
     }
-    let html = Templates.render("layout", context)
-    return Response(
-      status: status, headers: [.contentType: "text/html; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: html)))
+    return Templates.render("layout", context)
   }
 
   func message(_ status: HTTPResponse.Status, _ heading: String, _ text: String) -> Response {
@@ -314,8 +358,10 @@ public final class ArcadenceServer: Sendable {
     await throttle.succeeded(login: login, address: context.address)
     // A new session id at every login, and the session this browser held before (if any,
     // whoever's) is ended: an id planted or seen before the login is worth nothing after it.
-    if let old = request.cookies[ArcadenceServer.sessionCookie]?.value {
-      await sessions.close(old)
+    if let old = request.cookies[ArcadenceServer.sessionCookie]?.value,
+      let closed = await sessions.close(old)
+    {
+      context.login.set(closed.login)
     }
     let session = await sessions.open(
       login: user.login, credentials: user.credentialsVersion)
@@ -334,6 +380,7 @@ public final class ArcadenceServer: Sendable {
     guard let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
       let session = await sessions.touch(id)
     else { return ArcadenceServer.redirect("/login") }
+    context.login.set(session.login)
     let form = try await ArcadenceServer.form(LogoutForm.self, request)
     guard let token = form?.csrf, constantTimeEquals(token, session.csrf) else {
       return message(.forbidden, "Forbidden", "The form did not come from this site.")
@@ -358,10 +405,13 @@ public final class ArcadenceServer: Sendable {
     guard let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
       let session = await sessions.touch(id)
     else { return ArcadenceServer.redirect("/login") }
+    context.login.set(session.login)
     // The user's row is read on every request: a disable or a password change made since
     // the login (by `arcadence users` in another process, or on the users page) has raised
-    // the credentials version, and the session ends here.
-    guard let user = try accounts.user(session.login), user.disabledAt == nil,
+    // the credentials version, and the session ends here. The store's generation is read on
+    // the same visit to a reader connection (two single-statement reads, no transaction).
+    let (found, now) = try userAndGeneration(session.login)
+    guard let user = found, user.disabledAt == nil,
       user.credentialsVersion == session.credentialsVersion
     else {
       await sessions.close(id)
@@ -370,24 +420,32 @@ public final class ArcadenceServer: Sendable {
     var form: FormFields?
     // An upload's CSRF token is checked by the upload's reader, before it writes a file.
     if request.method == .post, !route.takesUploads {
-      guard let fields = try await FormFields.read(request), let token = fields.first("csrf"),
-        constantTimeEquals(token, session.csrf)
+      let fields = try await FormFields.read(request)
+      guard let fields, let token = fields.first("csrf"), constantTimeEquals(token, session.csrf)
       else {
+        try refusedPost(
+          route, fields, user: user, reason: "the form's CSRF token is missing or wrong",
+          address: context.address)
         return message(
           .forbidden, "Forbidden", "The form did not come from this site: reload the page.")
       }
       form = fields
     }
-    let snapshot = try await self.ledger.snapshot()
-    let (ledger, generation) = (snapshot.ledger, snapshot.generation)
+    let snapshot: LedgerSource.Snapshot
+    if let held = self.ledger.heldSnapshot(at: now) {
+      snapshot = held
+    } else {
+      snapshot = try await self.ledger.snapshot(generation: now)
+    }
+    let generation = snapshot.generation
     // As a browser sends a GET form: `+` is a space, and an empty picker means "not given".
     guard
-      let decoded = try? URLEncodedFormDecoder().decode(
-        [String: String].self, from: request.uri.query ?? "")
+      let query = queries.parameters(
+        request.uri.query ?? "",
+        decode: { try? URLEncodedFormDecoder().decode([String: String].self, from: $0) })
     else {
       return message(.badRequest, "Bad request", "The query string could not be read.")
     }
-    let query = decoded.filter { !$0.value.isEmpty }
     var ids: [(IdKind, String)] = []
     var pathId: String?
     if let kind = route.names {
@@ -401,8 +459,15 @@ public final class ArcadenceServer: Sendable {
     if let i = query["invoice"] { ids.append((.invoice, i)) }
     if let k = query["case"] { ids.append((.caseId, k)) }
     let visible: Visibility
-    switch Access.decide(user: user, route: route, ids: ids, ledger: ledger, owner: owner) {
+    switch Access.decide(
+      user: user, route: route, ids: ids, ledger: snapshot.ledger, owner: owner)
+    {
     case .forbidden:
+      if request.method == .post {
+        try refusedPost(
+          route, form, user: user, reason: "the \(user.role.rawValue) role may not use this page",
+          address: context.address)
+      }
       return page(
         .forbidden, title: "Forbidden",
         body: Templates.render(
@@ -428,7 +493,8 @@ public final class ArcadenceServer: Sendable {
       // An image, not a page: the chart cache keeps it per generation, period and scope.
       guard
         let svg = try await Pages.chartSVG(
-          ledger: ledger, generation: generation, cache: charts, visible: visible, query: query)
+          ledger: snapshot.ledger, generation: generation, cache: charts, visible: visible,
+          query: query)
       else {
         return page(
           .notFound, title: "Not found",
@@ -442,56 +508,32 @@ public final class ArcadenceServer: Sendable {
         route.page,
         JobsRequest(
           user: user, session: session, form: form, address: context.address, pathId: pathId,
-          query: query, ledger: ledger))
+          query: query, ledger: snapshot.ledger))
     }
     let body: PageBody
     do {
-      let compute: @Sendable () async throws -> PageBody = { [pathId] in
-        switch route.page {
-        case .home: throw HTTPError(.notFound)  // answered above
-        case .kpis:
-          return try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
-        case .scorecards:
-          return try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
-        case .scorecard:
-          return try Pages.scorecard(
-            ledger: ledger, repId: pathId ?? "", user: user, query: query)
-        case .worklist:
-          return Pages.worklist(
-            list: try await self.ledger.worklist(of: snapshot), repId: pathId ?? "", query: query)
-        case .audit:
-          return try AuditPage.page(accounts: self.accounts, query: query)
-        case .drill:
-          return try Pages.drill(ledger: ledger, visible: visible, query: query)
-        case .customer:
-          return try Pages.customer(
-            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-        case .invoice:
-          return try Pages.invoice(
-            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-        case .casePage:
-          return try Pages.casePage(
-            ledger: ledger, visible: visible, id: pathId ?? "", query: query)
-        case .review:
-          return try Pages.review(ledger: ledger, visible: visible, query: query)
-        case .charts:
-          return try await Pages.charts(
-            ledger: ledger, generation: generation, cache: self.charts, visible: visible,
-            query: query)
-        case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus:
-          throw HTTPError(.notFound)  // answered above
-        }
-      }
       if route.page == .users {
         body = try await usersPage(
-          user: user, session: session, form: form, address: context.address, ledger: ledger)
+          user: user, session: session, form: form, address: context.address,
+          ledger: snapshot.ledger)
       } else if let generation, route.page.isComputedFromLedger {
         let key = PageCache.Key(
           page: route.page, pathId: pathId, query: query, role: user.role, visible: visible,
           generation: generation)
-        body = try await pages.page(key, compute: compute)
+        // A kept page is taken under the cache's lock alone; the computation is only
+        // assembled on a miss.
+        if let kept = pages.cached(key) {
+          body = kept
+        } else {
+          body = try await pages.page(
+            key,
+            compute: computation(
+              route, pathId: pathId, query: query, user: user, visible: visible,
+              snapshot: snapshot))
+        }
       } else {
-        body = try await compute()
+        body = try await computation(
+          route, pathId: pathId, query: query, user: user, visible: visible, snapshot: snapshot)()
       }
     } catch let error as ArcadenceError where error.code == .usage {
       return page(
@@ -517,6 +559,77 @@ public final class ArcadenceServer: Sendable {
         ],
         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+  }
+
+  /// The user named `login` and the store's generation, read on one visit to a reader
+  /// connection (two single-statement reads: no transaction needed), on the calling thread:
+  /// a synchronous function, so that GRDB's synchronous read is the one called (its async
+  /// read would move to the reader's queue and back for two steps of cached statements).
+  func userAndGeneration(_ login: String) throws -> (ServerUser?, Int64?) {
+    try accounts.store.pool.unsafeRead { db in
+      (try Accounts.user(login, in: db), try LedgerSource.generation(in: db))
+    }
+  }
+
+  /// The computation of a page body from `snapshot` for `user`, who sees `visible`: what
+  /// the page cache runs on a miss, and what a page that is not kept runs every time.
+  func computation(
+    _ route: Route, pathId: String?, query: [String: String], user: ServerUser,
+    visible: Visibility, snapshot: LedgerSource.Snapshot
+  ) -> @Sendable () async throws -> PageBody {
+    { [self] in
+      let ledger = snapshot.ledger
+      switch route.page {
+      case .home: throw HTTPError(.notFound)  // answered above
+      case .kpis:
+        return try Pages.kpis(ledger: ledger, visible: visible, user: user, query: query)
+      case .scorecards:
+        return try Pages.scorecards(ledger: ledger, visible: visible, user: user, query: query)
+      case .scorecard:
+        return try Pages.scorecard(
+          ledger: ledger, repId: pathId ?? "", user: user, query: query)
+      case .worklist:
+        return Pages.worklist(
+          list: try await self.ledger.worklist(of: snapshot), repId: pathId ?? "", query: query)
+      case .audit:
+        return try AuditPage.page(accounts: self.accounts, query: query)
+      case .drill:
+        return try Pages.drill(ledger: ledger, visible: visible, query: query)
+      case .customer:
+        return try Pages.customer(
+          ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .invoice:
+        return try Pages.invoice(
+          ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .casePage:
+        return try Pages.casePage(
+          ledger: ledger, visible: visible, id: pathId ?? "", query: query)
+      case .review:
+        return try Pages.review(ledger: ledger, visible: visible, query: query)
+      case .charts:
+        return try await Pages.charts(
+          ledger: ledger, generation: snapshot.generation, cache: self.charts, visible: visible,
+          query: query)
+      case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus:
+        throw HTTPError(.notFound)  // answered above
+      }
+    }
+  }
+
+  /// Audits a POST refused before it changed anything (a wrong CSRF token, a role that may
+  /// not use the page): on /users as `user.ACTION.refused`
+  /// (``refusedAction(_:)``), elsewhere as `form.refused`; the detail names the login the
+  /// form was about, if any, and why it was refused.
+  func refusedPost(
+    _ route: Route, _ form: FormFields?, user: ServerUser, reason: String, address: String
+  ) throws {
+    let action =
+      route.page == .users
+      ? ArcadenceServer.refusedAction(form?.first("action") ?? "")
+      : "form.refused"
+    let about = form?.first("login").map { "\($0): " } ?? ""
+    try accounts.audit(
+      actor: user.login, action: action, detail: about + reason, address: address)
   }
 
   // MARK: running
@@ -562,13 +675,6 @@ struct Guard: RouterMiddleware {
     context.address = ClientAddress.resolve(
       peer: context.address, forwardedFor: request.headers[values: .xForwardedFor],
       trusted: server.options.trustedProxies)
-    // Who asked, read before the handler runs (a logout ends the session it names).
-    var login = "-"
-    if let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
-      let s = await server.sessions.peek(id)
-    {
-      login = s.login
-    }
     var response: Response
     do {
       response = try await next(request, context)
@@ -582,10 +688,22 @@ struct Guard: RouterMiddleware {
         .internalServerError, "Error", "Something went wrong; it has been logged.")
     }
     for (name, value) in ArcadenceServer.securityHeaders { response.headers[name] = value }
+    if let hsts = server.options.strictTransportSecurity {
+      response.headers[.strictTransportSecurity] = hsts
+    }
     // Pages and CSVs behind the login are not kept by the browser or a proxy (the back
     // button after a logout on a shared machine); the stylesheet and /healthz may be.
     if !request.uri.path.hasPrefix("/static/"), request.uri.path != "/healthz" {
       response.headers[.cacheControl] = "no-store"
+    }
+    // Who asked: set by the handler that found the session (every page behind the login,
+    // logout, a login that replaced a session); else the session the cookie names, if any
+    // (the login form, the stylesheet).
+    var login = context.login.login ?? "-"
+    if context.login.login == nil, let id = request.cookies[ArcadenceServer.sessionCookie]?.value,
+      let s = await server.sessions.peek(id)
+    {
+      login = s.login
     }
     let ms = (ContinuousClock.now - start).components
     server.logger.info(

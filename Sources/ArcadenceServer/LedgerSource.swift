@@ -4,6 +4,7 @@ import ArcadenceSimulation
 import ArcadenceStore
 import GRDB
 import NIOPosix
+import Synchronization
 
 /// The ledger held in memory, reloaded in the background when the store's generation
 /// changes, with what is computed from it once per generation (the worklist).
@@ -23,11 +24,31 @@ public actor LedgerSource {
   /// A ledger and the store generation it was read at (nil when the store has no generation
   /// row: then nothing computed from it is cached).
   public struct Snapshot: Sendable {
-    public let ledger: Ledger
+    /// The ledger, held once behind a reference: a snapshot is passed and copied many times
+    /// a request, and a ledger is 61 arrays and tables (a copy retains each of them).
+    private let held: Held
     public let generation: Int64?
+
+    final class Held: Sendable {
+      let ledger: Ledger
+      init(_ ledger: Ledger) { self.ledger = ledger }
+    }
+
+    public init(ledger: Ledger, generation: Int64?) {
+      held = Held(ledger)
+      self.generation = generation
+    }
+
+    /// The ledger (lent, not copied, to whoever reads it).
+    public var ledger: Ledger {
+      _read { yield held.ledger }
+    }
   }
 
   public let store: Store
+  /// The held snapshot, also under a lock, for ``heldSnapshot(at:)``: written by the actor with
+  /// ``held``.
+  private let mirror = Mutex<Snapshot?>(nil)
   /// Reads the ledger (the store's, on NIO's blocking pool; tests pass a slow one).
   private let load: @Sendable () async throws -> Ledger
   private var held: Snapshot?
@@ -56,10 +77,15 @@ public actor LedgerSource {
   /// statement per reader connection, outside a transaction (a single SELECT is atomic), so
   /// the check stays exact at every request and costs one step of a cached statement.
   nonisolated func currentGeneration() throws -> Int64? {
-    try store.pool.unsafeRead {
-      try Int64.fetchOne(
-        $0.cachedStatement(sql: "SELECT generation FROM store_generation WHERE id = 1"))
-    }
+    try store.pool.unsafeRead { try LedgerSource.generation(in: $0) }
+  }
+
+  /// The store's generation read on `db` (one step of a statement prepared once per
+  /// connection): a request reads it in the same visit to a reader connection as the user's
+  /// row (``ArcadenceServer/authorised(_:_:_:)``), then asks ``snapshot(generation:)``.
+  static func generation(in db: Database) throws -> Int64? {
+    try Int64.fetchOne(
+      db.cachedStatement(sql: "SELECT generation FROM store_generation WHERE id = 1"))
   }
 
   /// The generation the held ledger was read at (nil before the first read).
@@ -69,7 +95,21 @@ public actor LedgerSource {
   /// for the first load; later ones never wait: when the store's generation has moved they
   /// start the background reload (if none runs) and return the ledger held until it ends.
   public func snapshot() async throws -> Snapshot {
-    let now = try currentGeneration()
+    try await snapshot(generation: try currentGeneration())
+  }
+
+  /// The held snapshot when it was read at `generation` (non-nil), without a hop to the
+  /// actor: the case of nearly every request, in which ``snapshot(generation:)`` would
+  /// return the held snapshot and start nothing. Nil otherwise (then ask
+  /// ``snapshot(generation:)``, which starts the reload).
+  public nonisolated func heldSnapshot(at generation: Int64?) -> Snapshot? {
+    guard let generation else { return nil }
+    return mirror.withLock { held in held?.generation == generation ? held : nil }
+  }
+
+  /// ``snapshot()`` with the store's generation already read by the caller (``generation(in:)``
+  /// just before, on a reader connection): the same rule, one visit to the store fewer.
+  public func snapshot(generation now: Int64?) async throws -> Snapshot {
     if let held {
       if now != held.generation || now == nil { startReload() }
       return held
@@ -113,6 +153,7 @@ public actor LedgerSource {
     loading = nil
     guard let snapshot else { return }
     held = snapshot
+    mirror.withLock { $0 = snapshot }
     worklist = nil
     loads += 1
   }

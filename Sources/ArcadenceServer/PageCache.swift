@@ -1,9 +1,12 @@
+import Synchronization
+
 /// The computed pages of a running server, kept per (page, period, scope, store generation).
 ///
 /// A page body (HTML before the layout, or a CSV) depends only on the ledger of one store
 /// generation, the page and the id its path names, the query string (the period and the
 /// picked rep or team) and what the user may see; the layout around it (navigation, the
-/// user's CSRF token) is rendered per request and never cached. So the key holds exactly
+/// user's CSRF token) is never part of it (``LayoutFrames`` keeps that per user and
+/// session). So the key holds exactly
 /// those: the user's role and their whole ``Visibility`` (rep indices, teams, everyone)
 /// are part of it, and two users share an entry only when they would be shown the same
 /// bytes. A manager of East and one of West asking for the same URL get two entries; a rep's
@@ -73,18 +76,26 @@ public actor PageCache {
 
   private struct Entry {
     var task: Task<PageBody, Error>
+    /// The body once computed (nil while it is being computed).
+    var body: PageBody?
     /// The body's size once computed (0 while it is being computed).
     var bytes: Int
     /// When it was last used (a counter, not a clock).
     var used: UInt64
   }
 
+  /// Everything the cache holds, behind one lock: the actor's methods and the lock-only
+  /// ``cached(_:)`` (a hit without a hop to the actor) share it.
+  private struct State {
+    var entries: [Key: Entry] = [:]
+    var generation: Int64 = .min
+    var tick: UInt64 = 0
+    var totals = Stats()
+  }
+
   public let maxEntries: Int
   public let maxBytes: Int
-  private var entries: [Key: Entry] = [:]
-  private var generation: Int64 = .min
-  private var tick: UInt64 = 0
-  private var totals = Stats()
+  private let state = Mutex(State())
 
   /// A cache of at most `maxEntries` pages and `maxBytes` bytes of page bodies (defaults:
   /// 512 pages, 64 MiB; a KPI page is about 20 KB).
@@ -93,54 +104,90 @@ public actor PageCache {
     self.maxBytes = max(1, maxBytes)
   }
 
+  /// The page for `key` if it is computed and kept, counted as a hit (and as used now);
+  /// nil otherwise (then ``page(_:compute:)`` computes it, or waits for the computation
+  /// under way). Takes the lock only, no hop to the actor: the path of every cached page.
+  public nonisolated func cached(_ key: Key) -> PageBody? {
+    state.withLock { s in
+      guard key.generation == s.generation, var entry = s.entries[key], let body = entry.body
+      else { return nil }
+      s.tick &+= 1
+      s.totals.hits += 1
+      entry.used = s.tick
+      s.entries[key] = entry
+      return body
+    }
+  }
+
+  /// What ``page(_:compute:)`` does under the lock before it waits.
+  private enum Step {
+    case computeUnkept
+    case wait(Task<PageBody, Error>)
+    case started(Task<PageBody, Error>)
+  }
+
   /// The page for `key`: the cached one, or `compute()`'s result, kept for the next request.
   /// A key of an older generation than the newest seen is computed and not kept.
   public func page(_ key: Key, compute: @escaping @Sendable () async throws -> PageBody)
     async throws -> PageBody
   {
-    if key.generation > generation {
-      // A new store generation: every page of the older ones is stale.
-      totals.evictions += entries.count
-      entries.removeAll()
-      generation = key.generation
-    } else if key.generation < generation {
-      totals.misses += 1
-      return try await compute()
-    }
-    tick &+= 1
-    if var entry = entries[key] {
-      totals.hits += 1
-      entry.used = tick
-      entries[key] = entry
-      return try await entry.task.value
-    }
-    totals.misses += 1
-    let task = Task.detached { try await compute() }
-    entries[key] = Entry(task: task, bytes: 0, used: tick)
-    do {
-      let body = try await task.value
-      // Still ours (not evicted nor dropped by a new generation meanwhile): record its size.
-      if var entry = entries[key], entry.bytes == 0 {
-        entry.bytes = PageCache.size(body)
-        entries[key] = entry
-        evict()
+    let step = state.withLock { s -> Step in
+      if key.generation > s.generation {
+        // A new store generation: every page of the older ones is stale.
+        s.totals.evictions += s.entries.count
+        s.entries.removeAll()
+        s.generation = key.generation
+      } else if key.generation < s.generation {
+        s.totals.misses += 1
+        return .computeUnkept
       }
-      return body
-    } catch {
-      entries[key] = nil
-      throw error
+      s.tick &+= 1
+      if var entry = s.entries[key] {
+        s.totals.hits += 1
+        entry.used = s.tick
+        s.entries[key] = entry
+        return .wait(entry.task)
+      }
+      s.totals.misses += 1
+      let task = Task.detached { try await compute() }
+      s.entries[key] = Entry(task: task, body: nil, bytes: 0, used: s.tick)
+      return .started(task)
+    }
+    switch step {
+    case .computeUnkept: return try await compute()
+    case .wait(let task): return try await task.value
+    case .started(let task):
+      do {
+        let body = try await task.value
+        // Still ours (not evicted nor dropped by a new generation meanwhile): keep the body
+        // and record its size.
+        state.withLock { s in
+          if var entry = s.entries[key], entry.bytes == 0 {
+            entry.bytes = PageCache.size(body)
+            entry.body = body
+            s.entries[key] = entry
+            PageCache.evict(&s, maxEntries: maxEntries, maxBytes: maxBytes)
+          }
+        }
+        return body
+      } catch {
+        state.withLock { $0.entries[key] = nil }
+        throw error
+      }
     }
   }
 
   /// Evicts least recently used entries until both caps hold. O(n) per eviction over at most
   /// ``maxEntries`` entries, and only after a miss.
-  private func evict() {
-    var bytes = entries.values.reduce(0) { $0 + $1.bytes }
-    while entries.count > maxEntries || bytes > maxBytes {
-      guard let (key, entry) = entries.min(by: { $0.value.used < $1.value.used }) else { return }
-      entries[key] = nil
+  private static func evict(_ s: inout State, maxEntries: Int, maxBytes: Int) {
+    var bytes = s.entries.values.reduce(0) { $0 + $1.bytes }
+    while s.entries.count > maxEntries || bytes > maxBytes {
+      guard let (key, entry) = s.entries.min(by: { $0.value.used < $1.value.used }) else {
+        return
+      }
+      s.entries[key] = nil
       bytes -= entry.bytes
-      totals.evictions += 1
+      s.totals.evictions += 1
     }
   }
 
@@ -153,14 +200,16 @@ public actor PageCache {
   }
 
   /// Whether `key` is cached (computed or being computed).
-  public func contains(_ key: Key) -> Bool { entries[key] != nil }
+  public func contains(_ key: Key) -> Bool { state.withLock { $0.entries[key] != nil } }
 
   /// Hits, misses and evictions so far, and the entries and bytes held now.
   public var stats: Stats {
-    var s = totals
-    s.entries = entries.count
-    s.bytes = entries.values.reduce(0) { $0 + $1.bytes }
-    return s
+    state.withLock { st in
+      var s = st.totals
+      s.entries = st.entries.count
+      s.bytes = st.entries.values.reduce(0) { $0 + $1.bytes }
+      return s
+    }
   }
 }
 

@@ -116,8 +116,9 @@ public actor SessionStore {
   /// The session with this id, without marking it used (for the log line).
   public func peek(_ id: String) -> Session? { sessions[id] }
 
-  /// Ends a session.
-  public func close(_ id: String) { sessions[id] = nil }
+  /// Ends a session; returns it (nil when there was none).
+  @discardableResult
+  public func close(_ id: String) -> Session? { sessions.removeValue(forKey: id) }
 
   /// Ends every session of `login` (a disabled user).
   public func closeAll(login: String) { sessions = sessions.filter { $0.value.login != login } }

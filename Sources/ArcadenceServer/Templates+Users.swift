@@ -16,7 +16,8 @@ extension Templates {
     <select name="role" aria-label="role">{{#roles}}<option value="{{value}}"{{#selected}} selected="selected"{{/selected}}>{{value}}</option>{{/roles}}</select>
     <select name="rep" aria-label="rep"><option value="">no rep</option>{{#reps}}<option value="{{value}}"{{#selected}} selected="selected"{{/selected}}>{{value}} {{name}}</option>{{/reps}}</select>
     <select name="team" multiple="multiple" aria-label="teams">{{#teams}}<option value="{{value}}"{{#selected}} selected="selected"{{/selected}}>{{value}}</option>{{/teams}}</select>
-    <button type="submit">Change role</button></form>{{/enabled}}</td></tr>
+    <button type="submit">Change role</button></form>{{/enabled}}{{^enabled}}
+    <form method="post" action="/users" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"/><input type="hidden" name="action" value="enable"/><input type="hidden" name="login" value="{{login}}"/><button type="submit">Enable</button></form>{{/enabled}}</td></tr>
     {{/rows}}
     </tbody>
     </table>

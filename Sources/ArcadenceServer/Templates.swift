@@ -6,14 +6,26 @@ import Mustache
 /// shared ones (``PageTemplates``: the layout, the stylesheet and the tables the static
 /// dashboard shows too). Kept as Swift constants so the target builds with no resources.
 enum Templates {
-  /// The shared templates and the server's, parsed once; a template that does not parse is
-  /// a programming error caught by every test.
-  static let library: MustacheLibrary = {
-    let own = sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
+  /// The server's own templates (name → Mustache source).
+  static var own: [String: String] {
+    sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
       .merging(usersSources) { a, _ in a }.merging(adminSources) { a, _ in a }
       .merging(jobsSources) { a, _ in a }
-    return PageTemplates.library(adding: own)
-  }()
+  }
+
+  /// The shared templates and the server's, parsed once. A template that does not parse is
+  /// the error kept here; ``ArcadenceServer`` throws it before it serves anything
+  /// (`arcadence serve` exits 1 naming the template), so no page is ever rendered from a
+  /// library that lacks one.
+  static let parsed = Result { try PageTemplates.library(adding: own) }
+
+  /// The parsed library (empty only after a failure that stopped the server's start).
+  static var library: MustacheLibrary {
+    switch parsed {
+    case .success(let library): library
+    case .failure: MustacheLibrary()
+    }
+  }
 
   /// Renders `name` with `context`; an unknown template renders as an empty string.
   static func render(_ name: String, _ context: [String: Any]) -> String {

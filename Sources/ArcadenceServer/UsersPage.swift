@@ -68,7 +68,17 @@ extension ArcadenceServer {
   ) async throws -> PageBody {
     var notice: UsersNotice?
     if let form {
-      notice = try await change(form, actor: user.login, address: address)
+      do {
+        notice = try await change(form, actor: user.login, address: address)
+      } catch let error as ArcadenceError where error.code == .usage {
+        // A refused change is audited too (who tried what, on whom, and why it was refused),
+        // then answered 400 with the same message.
+        let action = form.first("action") ?? ""
+        try accounts.audit(
+          actor: user.login, action: ArcadenceServer.refusedAction(action),
+          detail: "\(form.first("login") ?? ""): \(error.message)", address: address)
+        throw error
+      }
     }
     let users = try accounts.list()
     let roles = UserRole.allCases.map(\.rawValue)
@@ -101,6 +111,14 @@ extension ArcadenceServer {
     return .html(title: "Users", body: Templates.render("users", context))
   }
 
+  /// The audit action of a refused change on the users page: `user.ACTION.refused` for a
+  /// known action, `user.change.refused` for anything else (the form's text is not an
+  /// action name to write into the log).
+  static func refusedAction(_ action: String) -> String {
+    let known = ["add", "passwd", "disable", "enable", "role"]
+    return "user.\(known.contains(action) ? action : "change").refused"
+  }
+
   /// One change from the form. Messages name the form's fields (`login`, `role`, `rep`,
   /// `team`) and the value, as the command line's name its options.
   func change(_ form: FormFields, actor: String, address: String) async throws -> UsersNotice {
@@ -130,6 +148,9 @@ extension ArcadenceServer {
     case "disable":
       try accounts.disable(login: login, actor: actor, address: address, prefix: "")
       return UsersNotice(text: "Disabled \(login); their open sessions have ended.")
+    case "enable":
+      try accounts.enable(login: login, actor: actor, address: address, prefix: "")
+      return UsersNotice(text: "Enabled \(login); they may log in again.")
     case "role":
       let role = try UserRole.parse(form.first("role") ?? "", prefix: "")
       let changed = try accounts.setRole(
@@ -138,7 +159,8 @@ extension ArcadenceServer {
       return UsersNotice(text: "\(changed.login) is now \(changed.binding).")
     default:
       throw ArcadenceError(
-        .usage, "action: expected add, passwd, disable or role (value \"\(action)\")")
+        .usage,
+        "action: expected add, passwd, disable, enable or role (value \"\(action)\")")
     }
   }
 }

@@ -3,12 +3,12 @@ import ArcadenceServer
 import ArgumentParser
 import Foundation
 
-/// `arcadence users add|list|disable|passwd`: the people who may log in to `serve`.
+/// `arcadence users add|list|disable|enable|passwd|role`: the people who may log in to `serve`.
 struct UsersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "users",
     abstract: "Manage who may log in to `arcadence serve` (roles and scopes: spec/serve.md).",
-    subcommands: [Add.self, List.self, Disable.self, Passwd.self, Role.self])
+    subcommands: [Add.self, List.self, Disable.self, Enable.self, Passwd.self, Role.self])
 
   /// Who the audit log names for a change made from the command line.
   static var actor: String {
@@ -89,6 +89,25 @@ struct UsersCommand: ParsableCommand {
         let accounts = try Accounts(store: try store.open(create: false))
         try accounts.disable(login: login, actor: UsersCommand.actor)
         Terminal.print("disabled \(login)")
+      }
+    }
+  }
+
+  struct Enable: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Enable a disabled user again: they may log in with their password.",
+      discussion: """
+        Sessions that were open when the user was disabled stay ended. `users passwd` sets
+        a new password first if the old one should not work any more.
+        """)
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The login name.") var login: String
+
+    func run() throws {
+      try guarded {
+        let accounts = try Accounts(store: try store.open(create: false))
+        try accounts.enable(login: login, actor: UsersCommand.actor)
+        Terminal.print("enabled \(login)")
       }
     }
   }

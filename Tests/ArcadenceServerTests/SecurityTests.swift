@@ -413,6 +413,8 @@ func selfSignedCertificate(_ openssl: String) throws -> (cert: String, key: Stri
         let health = try await client.get("/healthz")
         #expect(health.status == .ok)
         #expect(health.body.map { String(buffer: $0) } == "ok\n")
+        // Over TLS, HSTS on every answer (issue 17's leftovers).
+        #expect(health.headers[.strictTransportSecurity] == "max-age=31536000")
         let form = try await client.get("/login")
         let page = form.body.map { String(buffer: $0) } ?? ""
         let token = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]{32})"/)?.1)

@@ -195,11 +195,19 @@ import Testing
         try await client.execute(uri: "/users", method: .get, headers: admin.0).status
           == .seeOther)
     }
-    let actions = try h.server.accounts.auditLog(limit: 3).map {
+    // The two refusals are audited too, as refused (issue 17's leftovers).
+    let actions = try h.server.accounts.auditLog(limit: 5).map {
       "\($0.actor) \($0.action) \($0.detail)"
     }
+    let refusal =
+      "admin: login: the only enabled admin cannot be disabled or lose the admin role; add "
+      + "another admin first (value \"admin\")"
     #expect(
-      actions == ["admin user.disable mgr", "admin user.add ada admin", "admin user.disable admin"])
+      actions == [
+        "admin user.disable mgr", "admin user.disable.refused " + refusal,
+        "admin user.role.refused " + refusal, "admin user.add ada admin",
+        "admin user.disable admin",
+      ])
     // The same rule holds for the command line.
     #expect(throws: ArcadenceError.self) {
       try h.server.accounts.disable(login: "ada", actor: "cli:ops")
