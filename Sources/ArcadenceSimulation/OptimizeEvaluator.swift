@@ -74,8 +74,11 @@ public struct PathEvaluator: Sendable {
       portfolio: portfolio, parameters: parameters, policies: policies, settings: s,
       sample: sample, fixedKeys: fixedKeys)
     let core = EngineCore(sim)
+    // The buffers hold the range alone (a shard's buffers): memory does not grow with the
+    // range's offset.
     let buffers = ResultBuffers(
-      policies: policies.count, paths: paths.upperBound, horizon: s.horizon)
+      policies: policies.count, paths: paths.count, horizon: s.horizon,
+      firstPath: paths.lowerBound)
     let count = paths.count
     let threads = max(1, min(s.threads, count))
     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -85,7 +88,7 @@ public struct PathEvaluator: Sendable {
       }
     }
     return policies.indices.map { k in
-      paths.map { p in
+      (0..<count).map { p in
         PathOutcome(
           cash: buffers.scalar(k, p, .cash), calls: buffers.scalar(k, p, .callsMade),
           emails: buffers.scalar(k, p, .otherContacts), fees: buffers.scalar(k, p, .agencyFees))

@@ -218,6 +218,7 @@ final class ResultBuffers: @unchecked Sendable {
     keyed.deallocate()
   }
 
+  /// Metric `m` of `policy` on the held path `path` (0 is ``firstPath``).
   @inline(__always)
   func scalar(_ policy: Int, _ path: Int, _ m: Metric) -> Int64 {
     scalars[(policy * paths + path) * Metric.allCases.count + m.rawValue]
