@@ -87,6 +87,38 @@ public enum PageTemplates {
     return render("layout", context)
   }
 
+  /// One rep's part of the printable worklist (the `worklistPrint` template).
+  public struct PrintedWorklist {
+    public var title: String
+    public var counts: String
+    /// Cells per row (text; escaped by the template), with the row's `id`.
+    public var rows: [(id: String, cells: [String])]
+
+    public init(title: String, counts: String, rows: [(id: String, cells: [String])]) {
+      self.title = title
+      self.counts = counts
+      self.rows = rows
+    }
+  }
+
+  /// The printable worklist page: a section per rep (`columns` heading every table), all
+  /// text escaped by the template.
+  public static func worklistPage(
+    day: String, calibratedUntil: String, policy: String?, columns: [String],
+    reps: [PrintedWorklist]
+  ) -> String {
+    let context: [String: Any] = [
+      "reps": reps.enumerated().map { n, r -> [String: Any] in
+        [
+          "breakBefore": n > 0, "title": r.title, "day": day, "counts": r.counts,
+          "calibratedUntil": calibratedUntil, "columns": columns,
+          "rows": r.rows.map { ["id": $0.id, "cells": $0.cells] as [String: Any] },
+        ].merging(policy.map { ["policy": $0] } ?? [:]) { a, _ in a }
+      }
+    ]
+    return staticPage(title: "Worklist \(day)", body: render("worklistPrint", context))
+  }
+
   static let sources: [String: String] = [
     // The page: served (`stylesheet`, `user` with the logout form and its CSRF token) or
     // static (`inlineStyle`, relative `nav`, no form).
@@ -150,6 +182,23 @@ public enum PageTemplates {
     {{/lines}}
     {{#hasFacts}}<dl class="facts">{{#facts}}<dt>{{label}}</dt><dd>{{#link}}<a href="{{link}}">{{value}}</a>{{/link}}{{^link}}{{value}}{{/link}}</dd>{{/facts}}</dl>{{/hasFacts}}
     {{> tableList}}
+    """,
+    // The printable worklist (`worklist --format html`): a section per rep, each starting a
+    // new printed page, with a box to tick per item.
+    "worklistPrint": """
+    {{#reps}}
+    <section{{#breakBefore}} style="page-break-before: always"{{/breakBefore}}>
+    <h1>{{title}}: {{day}}</h1>
+    <p>{{counts}}. Model calibrated on data to {{calibratedUntil}}.{{#policy}} Cadence of policy {{policy}}.{{/policy}}</p>
+    <table>
+    <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+    <tbody>
+    {{#rows}}<tr id="{{id}}">{{#cells}}<td>{{.}}</td>{{/cells}}</tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    </section>
+    {{/reps}}
     """,
     "tableList": """
     {{#tables}}

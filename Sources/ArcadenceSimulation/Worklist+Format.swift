@@ -170,37 +170,29 @@ extension Worklist {
         ])
   }
 
-  /// A printable page per rep (one HTML document; each rep starts a new printed page).
-  /// Every piece of text from the data goes through `HTML.escape`.
+  /// A printable page per rep (one HTML document; each rep starts a new printed page),
+  /// from the shared `worklistPrint` template, which escapes every piece of text.
   public var html: String {
-    let e = HTML.escape
-    var body = ""
-    for (n, r) in reps.enumerated() {
-      let style = n > 0 ? " style=\"page-break-before: always\"" : ""
-      body += "<section\(style)>\n<h1>\(e(r.title)): \(e("\(day)"))</h1>\n"
-      body +=
-        "<p>\(e(Worklist.counts(r))). Model calibrated on data to "
-        + "\(e("\(calibratedUntil)"))."
-        + (policyName.map { " Cadence of policy \(e($0))." } ?? "") + "</p>\n"
-      body +=
-        "<table>\n<thead><tr><th>#</th><th>Action</th><th>Customer</th><th>Invoices</th>"
-        + "<th>Balance</th><th>DPD</th>" + (buckets == nil ? "" : "<th>Bucket</th>")
-        + "<th>Last contact</th><th>Reason</th><th>Gain</th>"
-        + "<th>Why</th><th>Done</th></tr></thead>\n<tbody>\n"
-      for (section, rank, it) in r.ordered {
-        let cells =
-          [
-            "\(section) \(rank)", it.action.rawValue,
-            it.customerName + " (" + it.customerId + ")", it.invoiceList,
-            Cents.display(it.balance), "\(it.daysPastDue)",
-          ] + (buckets == nil ? [] : [bucketLabel(it)]) + [
-            it.lastContactText, it.reasonList, it.gainText, it.why, "☐",
-          ]
-        body +=
-          "<tr id=\"\(e(it.id))\">" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
-      }
-      body += "</tbody>\n</table>\n</section>\n"
+    let columns =
+      ["#", "Action", "Customer", "Invoices", "Balance", "DPD"]
+      + (buckets == nil ? [] : ["Bucket"]) + ["Last contact", "Reason", "Gain", "Why", "Done"]
+    let printed = reps.map { r in
+      PageTemplates.PrintedWorklist(
+        title: r.title, counts: Worklist.counts(r),
+        rows: r.ordered.map { (section, rank, it) in
+          let cells =
+            [
+              "\(section) \(rank)", it.action.rawValue,
+              it.customerName + " (" + it.customerId + ")", it.invoiceList,
+              Cents.display(it.balance), "\(it.daysPastDue)",
+            ] + (buckets == nil ? [] : [bucketLabel(it)]) + [
+              it.lastContactText, it.reasonList, it.gainText, it.why, "☐",
+            ]
+          return (id: it.id, cells: cells)
+        })
     }
-    return PageTemplates.staticPage(title: "Worklist \(day)", body: body)
+    return PageTemplates.worklistPage(
+      day: "\(day)", calibratedUntil: "\(calibratedUntil)", policy: policyName,
+      columns: columns, reps: printed)
   }
 }

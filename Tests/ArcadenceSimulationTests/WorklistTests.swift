@@ -243,6 +243,31 @@ enum WorklistFixture {
     #expect(json.contains("\\u202e") || json.contains("\\u202E"))
   }
 
+  /// The printable page comes from the shared `worklistPrint` template: one section per
+  /// rep (the second starts a new printed page), one row per item with its id, eleven
+  /// columns (#, Action, Customer, Invoices, Balance, DPD, Last contact, Reason, Gain, Why,
+  /// Done; twelve with buckets: Bucket after DPD).
+  @Test func thePrintablePageHasASectionPerRepAndARowPerItem() throws {
+    let w = try WorklistFixture.worklist()
+    let html = w.html
+    func count(_ s: String) -> Int { html.components(separatedBy: s).count - 1 }
+    #expect(count("<section") == w.reps.count)
+    #expect(count("page-break-before: always") == w.reps.count - 1)
+    let items = w.reps.map { $0.calls.count + $0.emails.count + $0.cases.count }.reduce(0, +)
+    #expect(count("<tr id=\"") == items)
+    #expect(count("<th>") == 11 * w.reps.count)
+    #expect(!html.contains("<th>Bucket</th>"))
+    for r in w.reps {
+      for it in r.calls + r.emails + r.cases { #expect(html.contains("<tr id=\"\(it.id)\">")) }
+    }
+    let l = try WorklistFixture.ledger()
+    let bucketed = Worklist.build(
+      ledger: l, calibration: WorklistFixture.calibration, day: WorklistFixture.day,
+      reps: Array(l.repIds.indices), calls: 5,
+      buckets: try AgingBuckets(edges: [0, 7], basis: .due))
+    #expect(bucketed.html.contains("<th>DPD</th><th>Bucket</th><th>Last contact</th>"))
+  }
+
   @Test func itemsNameTheBucketOfTheirOldestInvoice() throws {
     let l = try WorklistFixture.ledger()
     func build(_ b: AgingBuckets?) -> Worklist {
