@@ -1,3 +1,4 @@
+import ArcadenceCore
 import Foundation
 
 /// The model the synthetic data is drawn from, written beside the CSVs as `generator.yaml`.
@@ -112,8 +113,8 @@ public struct GroundTruth: Codable, Sendable, Equatable {
   public var resolutionSigma: Double
   /// Probability a resolved dispute ends in a credit memo.
   public var pCreditAfterDispute: Double
-  /// Root-cause weights (a Pareto-like skew), in vocabulary order.
-  public var rootCauseWeights: [String: Double]
+  /// Root-cause weights (a Pareto-like skew), written in vocabulary order.
+  public var rootCauseWeights: NamedWeights
   /// Probability a new case repeats the customer's previous root cause.
   public var pRepeatCause: Double
   /// Days past due at which an unpaid invoice is considered for write-off.
@@ -189,5 +190,48 @@ extension GroundTruth {
       ],
       pRepeatCause: 0.4, writeOffDpd: 180, pWriteOff: 0.75, pPartialPayment: 0.06,
       pUnappliedMonthly: 0.004)
+  }
+}
+
+/// Weights by name, written to YAML in a fixed order (the vocabulary's root causes first, in
+/// its order, then any other name sorted), so the same seed writes the same
+/// `generator.yaml` bytes: a `[String: Double]` is written in its hash order, which differs
+/// from one dictionary to the next.
+public struct NamedWeights: Codable, Sendable, Equatable, ExpressibleByDictionaryLiteral {
+  public var values: [String: Double]
+
+  public init(values: [String: Double]) { self.values = values }
+
+  public typealias Key = String
+  public typealias Value = Double
+
+  public init(dictionaryLiteral elements: (String, Double)...) {
+    values = Dictionary(elements, uniquingKeysWith: { _, last in last })
+  }
+
+  public subscript(name: String) -> Double? { values[name] }
+
+  /// The names in the order they are written.
+  public var orderedNames: [String] {
+    let known = Vocabulary.rootCauses.filter { values[$0] != nil }
+    return known + values.keys.filter { !Vocabulary.rootCauses.contains($0) }.sorted()
+  }
+
+  struct NameKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    values = try decoder.singleValueContainer().decode([String: Double].self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: NameKey.self)
+    for name in orderedNames {
+      try container.encode(values[name] ?? 0, forKey: NameKey(stringValue: name))
+    }
   }
 }

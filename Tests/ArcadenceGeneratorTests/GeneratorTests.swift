@@ -24,6 +24,29 @@ import Yams
     #expect(a["invoices.csv"] != (try folderBytes(root + "/c"))["invoices.csv"])
   }
 
+  /// generator.yaml names the root causes in the vocabulary's order, whichever dictionary
+  /// holds them (a `[String: Double]` would be written in its hash order, which differs from
+  /// one dictionary instance to the next, so the same seed wrote different bytes).
+  @Test func rootCauseWeightsAreWrittenInVocabularyOrder() throws {
+    var truth = GroundTruth.standard(
+      seed: 1, start: "2026-01-01", end: "2026-01-31", customers: 1, reps: [])
+    var yamls: Set<String> = []
+    for k in 0..<8 {
+      // The same weights, put in in other orders.
+      let pairs = truth.rootCauseWeights.values.sorted { $0.key < $1.key }
+      let rotated = Array(pairs[k...] + pairs[..<k])
+      truth.rootCauseWeights = NamedWeights(values: Dictionary(uniqueKeysWithValues: rotated))
+      yamls.insert(try YAMLEncoder().encode(truth))
+    }
+    #expect(yamls.count == 1)
+    let lines = try #require(yamls.first).split(separator: "\n").map(String.init)
+    let start = try #require(lines.firstIndex(of: "rootCauseWeights:")) + 1
+    let names = lines[start..<(start + Vocabulary.rootCauses.count)].map {
+      String($0.dropFirst(2).prefix { $0 != ":" })
+    }
+    #expect(names == Vocabulary.rootCauses)
+  }
+
   @Test func endIsTheLastDayOfTheLastMonth() {
     #expect(small.end.description == "2026-06-30")
     #expect(GeneratorOptions(months: 18).end.description == "2026-10-31")
