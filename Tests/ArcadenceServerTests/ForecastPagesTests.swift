@@ -92,6 +92,19 @@ func numberCells(_ page: String, table: String) -> [String] {
     #expect(text(bad).contains("by: expected segment, rep or team (value &quot;customer&quot;)"))
   }
 
+  /// By rep, a group is a rep's name from the data: R2's name (markup, quotes, a right-to-left
+  /// override) is escaped in the kept result, never markup.
+  @Test func groupNamesFromTheDataAreEscaped() async throws {
+    let h = try Harness()
+    let r = try await h.post(
+      "/forecast", as: "analyst", [("action", "run"), ("by", "rep"), ("paths", "10")])
+    let job = try await h.wait(job: try jobId(r), for: [.done, .failed, .cancelled])
+    #expect(job.state == .done, "\(job.error ?? "")")
+    let page = text(try await h.get("/forecast?by=rep&paths=10", as: "analyst"))
+    #expect(page.contains("<h3>&lt;script&gt;alert(1)&lt;/script&gt;&quot;q&#39; "))
+    #expect(!page.contains("<script>alert(1)"))
+  }
+
   /// The accuracy page: the job's per-horizon table is `Accuracy.run`'s rows for the same
   /// settings (one cutoff, 30 days, 10 paths on the hand fixture), the model beside the naive
   /// baselines A and B, with its chart; the result is kept with the job.
