@@ -16,6 +16,10 @@ only in this process), starts `arcadence serve` on a free loopback port and, as 
 - as the admin, finds the logins and the CSV download in the audit log.
 - logs in as an analyst, runs Scenarios/weekly-calls.yaml with 200 paths from /scenarios,
   watches the job's progress until it is done and opens the result (table and chart).
+- as the analyst, opens /forecast, runs the 13-week forecast as a job and, once it is done,
+  sees 13 weekly rows (and the horizon's) and the chart on /forecast; then runs /accuracy
+  (2 cutoffs, 50 paths) and opens the page again after its job finishes: the model beside
+  the baselines A and B per horizon.
 
 Screenshots go to SHOTS (not in git). The server is stopped whatever happens. Installs
 Debian's chromium and chromium-driver and Selenium (pip) when missing.
@@ -383,6 +387,59 @@ def analyst_runs_a_simulation(c, users):
     return f"{job}: {' → '.join(seen)}; {line.split('  ')[0]} {line.split()[2]}"
 
 
+def wait_for_job(c, timeout=900):
+    """Waits on the job page (it reloads itself) until the job has ended; returns its state."""
+    def ended(d):
+        try:
+            return d.find_element(By.ID, "state").text in ("done", "failed", "cancelled")
+        except Exception:  # the page reloading itself under us
+            return False
+    WebDriverWait(c.driver, timeout, poll_frequency=0.5).until(ended)
+    return c.driver.find_element(By.ID, "state").text
+
+
+def analyst_runs_the_forecast(c, users):
+    """The analyst opens /forecast (nothing computed yet on this generation), presses Run,
+    waits for the job, then opens /forecast again: 13 weekly rows and the 13-week row in the
+    whole book's table, and the chart drawn."""
+    c.log_in(*users["analyst"])
+    c.open("/forecast")
+    c.driver.find_element(By.CSS_SELECTOR, "form.run button").click()
+    WebDriverWait(c.driver, 30).until(lambda d: "/jobs/" in d.current_url)
+    job = c.path()
+    assert wait_for_job(c) == "done", c.driver.find_element(By.TAG_NAME, "main").text[:400]
+    c.open("/forecast")
+    table = c.driver.find_element(By.CSS_SELECTOR, "table.forecast[data-group=all]")
+    rows = [r.text for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    weekly = [r for r in rows if r[:2] == "20"]
+    assert len(weekly) == 13 and rows[-1].startswith("13 weeks"), rows
+    img = c.driver.find_element(By.CSS_SELECTOR, "img[alt='Cash forecast by week']")
+    WebDriverWait(c.driver, 30).until(
+        lambda d: d.execute_script("return arguments[0].naturalWidth", img) > 0)
+    c.shot("analyst-forecast")
+    return f"{job}: 13 weekly rows from {weekly[0].split()[0]}; 13 weeks: {rows[-1]}"
+
+
+def analyst_runs_accuracy(c, users):
+    """The analyst sets 2 cutoffs and 50 paths on /accuracy, runs it, waits for the job and
+    opens /accuracy again: per horizon, the model and the baselines A and B."""
+    c.log_in(*users["analyst"])
+    c.open("/accuracy?cutoffs=2&paths=50")
+    c.driver.find_element(By.CSS_SELECTOR, "form.run button").click()
+    WebDriverWait(c.driver, 30).until(lambda d: "/jobs/" in d.current_url)
+    job = c.path()
+    assert wait_for_job(c) == "done", c.driver.find_element(By.TAG_NAME, "main").text[:400]
+    c.open("/accuracy?cutoffs=2&paths=50")
+    table = c.driver.find_element(By.CSS_SELECTOR, "table.accuracy")
+    rows = [r.text for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert len(rows) == 9, rows
+    assert any(r.startswith("90 d model") for r in rows), rows
+    assert any(r.startswith("90 d A: last period") for r in rows), rows
+    c.shot("analyst-accuracy")
+    model = next(r for r in rows if r.startswith("90 d model"))
+    return f"{job}: 9 rows (3 horizons × model, A, B); {model}"
+
+
 def main():
     bin_path, work, shots = (os.path.abspath(a) for a in sys.argv[1:4])
     os.makedirs(shots, exist_ok=True)
@@ -446,6 +503,8 @@ def main():
             ("admin imports by upload",
              lambda: admin_imports_by_upload(check, users, work, customer)),
             ("analyst runs a simulation", lambda: analyst_runs_a_simulation(check, users)),
+            ("analyst runs the forecast", lambda: analyst_runs_the_forecast(check, users)),
+            ("analyst runs accuracy", lambda: analyst_runs_accuracy(check, users)),
         ]
         for name, step in steps:
             try:

@@ -66,6 +66,11 @@ public struct ServeOptions: Sendable {
   public var uploads = UploadOptions()
   /// Simulation jobs run at once (`--jobs`, 1 to 16).
   public var jobs = 1
+  /// Finished jobs kept per user (`--keep-jobs`, 1 to 10,000): older ones are removed with
+  /// their results at the start and after each job.
+  public var keepJobs = ServeOptions.defaultKeepJobs
+  /// The default of `--keep-jobs`.
+  public static let defaultKeepJobs = 50
   /// The folder of scenario files listed on `/scenarios` (`--scenarios`); nil: see
   /// ``ArcadenceServer/scenarioFolder(store:option:)``.
   public var scenarios: String?
@@ -97,6 +102,15 @@ public struct ServeOptions: Sendable {
       throw ArcadenceError(.usage, "--jobs: expected 1 to 16 (value \(n))")
     }
     jobs = n
+  }
+
+  /// Sets ``keepJobs`` from `--keep-jobs` (1 to 10,000; out of range is a usage error
+  /// naming it).
+  public mutating func setKeepJobs(_ n: Int) throws {
+    guard (1...10_000).contains(n) else {
+      throw ArcadenceError(.usage, "--keep-jobs: expected 1 to 10,000 (value \(n))")
+    }
+    keepJobs = n
   }
 
   /// Whether cookies are marked `Secure`: served over TLS, or `--secure-cookies` behind a
@@ -174,8 +188,9 @@ public final class ArcadenceServer: Sendable {
     pages = PageCache()
     jobRunner = JobRunner(
       jobs: try JobStore(store: store), ledger: self.ledger, accounts: accounts,
-      limit: options.jobs)
+      limit: options.jobs, keep: options.keepJobs)
     try jobRunner.recover()
+    try jobRunner.prune()
     scenarioFolder = ArcadenceServer.scenarioFolder(store: store.path, option: options.scenarios)
     self.logger = logger
     switch (options.tlsCertificate, options.tlsKey) {
@@ -309,8 +324,7 @@ public final class ArcadenceServer: Sendable {
   }
 
   static func form<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T? {
-    var request = request
-    let body = try await request.collectBody(upTo: 16 * 1024)
+    let body = try await FormLimit.body(request, page: nil)
     return try? URLEncodedFormDecoder().decode(type, from: String(buffer: body))
   }
 
@@ -420,7 +434,7 @@ public final class ArcadenceServer: Sendable {
     var form: FormFields?
     // An upload's CSRF token is checked by the upload's reader, before it writes a file.
     if request.method == .post, !route.takesUploads {
-      let fields = try await FormFields.read(request)
+      let fields = try await FormFields.read(request, page: route.page)
       guard let fields, let token = fields.first("csrf"), constantTimeEquals(token, session.csrf)
       else {
         try refusedPost(
@@ -508,7 +522,7 @@ public final class ArcadenceServer: Sendable {
         route.page,
         JobsRequest(
           user: user, session: session, form: form, address: context.address, pathId: pathId,
-          query: query, ledger: snapshot.ledger))
+          query: query, ledger: snapshot.ledger, generation: generation))
     }
     let body: PageBody
     do {
@@ -610,7 +624,8 @@ public final class ArcadenceServer: Sendable {
         return try await Pages.charts(
           ledger: ledger, generation: snapshot.generation, cache: self.charts, visible: visible,
           query: query)
-      case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus:
+      case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus, .forecast,
+        .accuracy:
         throw HTTPError(.notFound)  // answered above
       }
     }
@@ -678,6 +693,8 @@ struct Guard: RouterMiddleware {
     var response: Response
     do {
       response = try await next(request, context)
+    } catch let error as FormLimit.TooLarge {
+      response = server.message(.contentTooLarge, "Too large", error.message)
     } catch let error as HTTPResponseError where error.status == .notFound {
       response = server.message(.notFound, "Not found", "No such page.")
     } catch let error as HTTPResponseError {

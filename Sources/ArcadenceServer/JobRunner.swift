@@ -28,6 +28,9 @@ public final class JobRunner: @unchecked Sendable {
   let accounts: Accounts
   /// Jobs run at once.
   public let limit: Int
+  /// Finished jobs kept per user (`serve --keep-jobs`); older ones are pruned with their
+  /// outputs at the start and after each job (``prune()``).
+  public let keep: Int
   private let lock = NSLock()
   /// The jobs holding a slot (starting or running), with their cancel flags.
   private var active: [Int64: CancelFlag] = [:]
@@ -38,11 +41,27 @@ public final class JobRunner: @unchecked Sendable {
     set { lock.withLock { hook = newValue } }
   }
 
-  init(jobs: JobStore, ledger: LedgerSource, accounts: Accounts, limit: Int) {
+  init(
+    jobs: JobStore, ledger: LedgerSource, accounts: Accounts, limit: Int,
+    keep: Int = ServeOptions.defaultKeepJobs
+  ) {
     self.jobs = jobs
     self.ledger = ledger
     self.accounts = accounts
     self.limit = max(1, limit)
+    self.keep = max(1, keep)
+  }
+
+  /// Removes each user's finished jobs beyond their newest ``keep``, outputs included, and
+  /// audits it: one `job.pruned` row per owner naming the jobs removed.
+  func prune() throws {
+    let removed = try jobs.prune(keep: keep)
+    for (owner, list) in Dictionary(grouping: removed, by: \.owner).sorted(by: { $0.key < $1.key })
+    {
+      try accounts.audit(
+        actor: owner, action: "job.pruned",
+        detail: list.map { "#\($0.id)" }.joined(separator: " ") + " (keeps \(keep) per user)")
+    }
   }
 
   /// Marks the jobs a previous server left queued or running as failed ("server
@@ -58,10 +77,11 @@ public final class JobRunner: @unchecked Sendable {
 
   /// Queues a job and starts it when a slot is free.
   public func submit(
-    owner: String, scenario: String, yaml: String, file: String, paths: Int, address: String
+    kind: JobKind = .simulation, owner: String, scenario: String, yaml: String, file: String,
+    paths: Int, address: String
   ) throws -> Job {
     let job = try jobs.addJob(
-      owner: owner, scenario: scenario, yaml: yaml, file: file, paths: paths)
+      kind: kind, owner: owner, scenario: scenario, yaml: yaml, file: file, paths: paths)
     try accounts.audit(
       actor: owner, action: "job.queued", detail: "#\(job.id) \(scenario) \(paths) paths",
       address: address)
@@ -135,6 +155,27 @@ public final class JobRunner: @unchecked Sendable {
   /// The job itself, on its own thread: parse, calibrate, simulate, draw, store.
   private func run(_ job: Job, _ ledger: Ledger, _ flag: CancelFlag) {
     beforeRun?(job.id)
+    if job.kind != .simulation {
+      do {
+        let links = try jobs.store.loadInvoiceLinks(for: ledger)
+        let reporter = ProgressWriter(job: job.id, paths: job.paths, jobs: jobs)
+        let outputs: [(String, [UInt8])]
+        if job.kind == .forecast {
+          outputs = try ForecastJob.run(job, ledger: ledger, links: links) { reporter.report($0) }
+        } else {
+          outputs = try AccuracyJob.run(job, ledger: ledger, links: links) { reporter.report($0) }
+        }
+        // The model's runs have no cancel point: a cancelled one is discarded at its end.
+        if flag.isSet {
+          end(job, .cancelled)
+        } else {
+          end(job, .done, progress: job.paths, outputs: outputs)
+        }
+      } catch {
+        end(job, flag.isSet ? .cancelled : .failed, error: ArcadenceError.reason(of: error))
+      }
+      return
+    }
     do {
       let scenario = try Scenario.parse(job.yaml, file: job.file)
       let links = try jobs.store.loadInvoiceLinks(for: ledger)
@@ -178,6 +219,7 @@ public final class JobRunner: @unchecked Sendable {
     guard ended else { return }
     let detail = "#\(job.id) \(job.scenario)" + (error.map { ": " + $0 } ?? "")
     try? accounts.audit(actor: job.owner, action: "job." + state.rawValue, detail: detail)
+    try? prune()
   }
 }
 

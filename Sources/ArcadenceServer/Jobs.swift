@@ -12,6 +12,12 @@ public enum JobState: String, Sendable, CaseIterable {
   public var isFinished: Bool { self == .done || self == .failed || self == .cancelled }
 }
 
+/// What a job runs: a scenario (`simulate`), the rolling cash forecast (`forecast`) or the
+/// rolling-origin accuracy evaluation (`accuracy`).
+public enum JobKind: String, Sendable, CaseIterable {
+  case simulation, forecast, accuracy
+}
+
 /// A scenario an analyst wrote in the browser, kept in the store and private to its author
 /// (and admins: ``Access/owns(_:owner:)``).
 public struct StoredScenario: Sendable, Equatable {
@@ -26,6 +32,9 @@ public struct StoredScenario: Sendable, Equatable {
 /// generation, how far it got and how it ended.
 public struct Job: Sendable, Equatable {
   public var id: Int64
+  /// What it runs; a forecast or accuracy job keeps its settings in ``yaml``
+  /// (``JobSettings``) and its label in ``scenario``.
+  public var kind: JobKind = .simulation
   public var owner: String
   /// The scenario's name as listed (`weekly-calls.yaml`, or a stored scenario's name).
   public var scenario: String
@@ -68,6 +77,10 @@ public struct JobStore: Sendable {
     var m = DatabaseMigrator()
     m.registerMigration("serve jobs v1: scenarios, jobs, job outputs") { db in
       try db.execute(sql: JobStore.schemaV1)
+    }
+    m.registerMigration("serve jobs v2: job kinds (forecast, accuracy)") { db in
+      try db.execute(
+        sql: "ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'simulation'")
     }
     return m
   }
@@ -132,6 +145,15 @@ public struct JobStore: Sendable {
     }
   }
 
+  /// Deletes a stored scenario; false when there was none. Jobs that ran it keep their own
+  /// copy of its text and their results.
+  public func deleteScenario(_ id: Int64) throws -> Bool {
+    try store.pool.write { db in
+      try db.execute(sql: "DELETE FROM scenarios WHERE id = ?", arguments: [id])
+      return db.changesCount == 1
+    }
+  }
+
   /// The scenarios `owner` may see (every one when `all`), newest first.
   public func scenarios(owner: String, all: Bool) throws -> [StoredScenario] {
     try store.pool.read { db in
@@ -151,19 +173,21 @@ public struct JobStore: Sendable {
   // MARK: jobs
 
   /// A new queued job.
-  public func addJob(owner: String, scenario: String, yaml: String, file: String, paths: Int)
-    throws -> Job
-  {
+  public func addJob(
+    kind: JobKind = .simulation, owner: String, scenario: String, yaml: String, file: String,
+    paths: Int
+  ) throws -> Job {
     try store.pool.write { db in
       let at = JobStore.now()
       try db.execute(
         sql: """
-          INSERT INTO jobs (owner, scenario, yaml, file, paths, state, created_at)
-          VALUES (?, ?, ?, ?, ?, 'queued', ?)
+          INSERT INTO jobs (kind, owner, scenario, yaml, file, paths, state, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)
           """,
-        arguments: [owner, scenario, yaml, file, paths, at])
+        arguments: [kind.rawValue, owner, scenario, yaml, file, paths, at])
       return Job(
-        id: db.lastInsertedRowID, owner: owner, scenario: scenario, yaml: yaml, file: file,
+        id: db.lastInsertedRowID, kind: kind, owner: owner, scenario: scenario, yaml: yaml,
+        file: file,
         paths: paths,
         generation: nil, state: .queued, progress: 0, createdAt: at, startedAt: nil,
         finishedAt: nil, error: nil)
@@ -188,6 +212,48 @@ public struct JobStore: Sendable {
     }
   }
 
+  /// The newest job of `kind` with these settings (``Job/yaml``) on store `generation` that
+  /// `owner` may see (every owner's when `all`) and that has not failed or been cancelled:
+  /// the result a forecast or accuracy page shows instead of running it again.
+  public func latest(
+    kind: JobKind, settings: String, generation: Int64?, owner: String, all: Bool
+  ) throws -> Job? {
+    try store.pool.read { db in
+      try Row.fetchOne(
+        db,
+        sql: """
+          SELECT * FROM jobs WHERE kind = ? AND yaml = ? AND (? OR owner = ?)
+            AND (state IN ('queued', 'running') OR (state = 'done' AND generation IS ?))
+          ORDER BY id DESC LIMIT 1
+          """,
+        arguments: [kind.rawValue, settings, all, owner, generation]
+      ).map(JobStore.job)
+    }
+  }
+
+  /// Removes each owner's finished jobs beyond their newest `keep` (by id), with their
+  /// outputs, in one transaction; returns the removed jobs. Queued and running jobs are never
+  /// removed, nor counted.
+  func prune(keep: Int) throws -> [Job] {
+    try store.pool.write { db in
+      let old = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY owner ORDER BY id DESC) AS rank
+            FROM jobs WHERE state IN ('done', 'failed', 'cancelled'))
+          WHERE rank > ? ORDER BY id
+          """,
+        arguments: [keep]
+      ).map(JobStore.job)
+      for job in old {
+        try db.execute(sql: "DELETE FROM job_outputs WHERE job_id = ?", arguments: [job.id])
+        try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [job.id])
+      }
+      return old
+    }
+  }
+
   /// The queued jobs, oldest first.
   func queued() throws -> [Job] {
     try store.pool.read { db in
@@ -198,7 +264,8 @@ public struct JobStore: Sendable {
 
   static func job(_ r: Row) -> Job {
     Job(
-      id: r["id"], owner: r["owner"], scenario: r["scenario"], yaml: r["yaml"], file: r["file"],
+      id: r["id"], kind: JobKind(rawValue: r["kind"] ?? "") ?? .simulation, owner: r["owner"],
+      scenario: r["scenario"], yaml: r["yaml"], file: r["file"],
       paths: r["paths"],
       generation: r["generation"], state: JobState(rawValue: r["state"]) ?? .failed,
       progress: r["progress"], createdAt: r["created_at"], startedAt: r["started_at"],

@@ -10,7 +10,7 @@ extension Page {
   /// The scenario and job pages (answered by ``ArcadenceServer/jobsResponse(_:_:)``).
   var isJobs: Bool {
     switch self {
-    case .scenarios, .scenario, .jobs, .job, .jobStatus: true
+    case .scenarios, .scenario, .jobs, .job, .jobStatus, .forecast, .accuracy: true
     default: false
     }
   }
@@ -27,6 +27,8 @@ struct JobsRequest: Sendable {
   var pathId: String?
   var query: [String: String]
   var ledger: Ledger
+  /// The store generation the request's ledger was read at.
+  var generation: Int64? = nil
 }
 
 /// The analysts' pages (issue 18): scenarios (the folder's files and the user's own, a form
@@ -77,6 +79,8 @@ extension ArcadenceServer {
       case .jobs: return try jobsPage(r)
       case .job: return try jobPage(r)
       case .jobStatus: return try jobStatus(r)
+      case .forecast: return try forecastPage(r)
+      case .accuracy: return try accuracyPage(r)
       default: throw HTTPError(.notFound)
       }
     } catch let error as ArcadenceError where error.code == .usage {
@@ -165,9 +169,12 @@ extension ArcadenceServer {
     let id = r.pathId ?? ""
     let (name, yaml, file, owner) = try scenarioSource(id)
     if let form = r.form {
+      if form.first("action") == "delete" {
+        return try deleteScenario(id, name: name, owner: owner, r)
+      }
       guard form.first("action") == "run" else {
         throw ArcadenceError(
-          .usage, "action: expected run (value \"\(form.first("action") ?? "")\")")
+          .usage, "action: expected run or delete (value \"\(form.first("action") ?? "")\")")
       }
       let paths = try ScenarioComposer.paths(form.first("paths"))
       let scenario = try Scenario.parse(yaml, file: file)
@@ -196,6 +203,25 @@ extension ArcadenceServer {
       .ok, title: name, body: Templates.render("scenario", JobsView.withoutEmpty(context)),
       user: r.user,
       session: r.session)
+  }
+
+  /// Deletes a stored scenario (the access check has let only its author or an admin
+  /// through), audited `scenario.delete`; a file of the scenarios folder is not deleted from
+  /// the browser (400). Jobs that ran it keep their copy of its text and their results.
+  func deleteScenario(_ id: String, name: String, owner: String?, _ r: JobsRequest) throws
+    -> Response
+  {
+    guard owner != nil, let n = Int64(id) else {
+      throw ArcadenceError(
+        .usage, "action: a scenario file of the folder cannot be deleted here (value \"\(id)\")")
+    }
+    if try jobs.deleteScenario(n) {
+      try accounts.audit(
+        actor: r.user.login, action: "scenario.delete",
+        detail: "#\(n) \(name)" + (owner == r.user.login ? "" : " of \(owner ?? "")"),
+        address: r.address)
+    }
+    return ArcadenceServer.redirect(Routes.route(.scenarios).path)
   }
 
   /// A scenario's name, text, file name for errors and owner (nil for a file).
@@ -247,25 +273,32 @@ extension ArcadenceServer {
         status: .ok, headers: [.contentType: "image/svg+xml"],
         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-    if r.query["format"] == "json" {
-      guard let bytes = try jobs.output(job.id, "simulation.json") else {
-        throw HTTPError(.notFound)
-      }
+    // `?format=json` is `simulation.json`; `?download=NAME` any CSV or JSON output.
+    if let name = r.query["format"] == "json" ? "simulation.json" : r.query["download"] {
+      guard name.hasSuffix(".json") || name.hasSuffix(".csv") || name.hasSuffix(".txt"),
+        names.contains(name), let bytes = try jobs.output(job.id, name)
+      else { throw HTTPError(.notFound) }
       try accounts.audit(
-        actor: r.user.login, action: "job.download", detail: "#\(job.id) simulation.json",
+        actor: r.user.login, action: "job.download", detail: "#\(job.id) \(name)",
         address: r.address)
+      let type =
+        name.hasSuffix(".json")
+        ? "application/json" : name.hasSuffix(".csv") ? "text/csv; charset=utf-8" : "text/plain"
       return Response(
         status: .ok,
         headers: [
-          .contentType: "application/json",
-          .contentDisposition: "attachment; filename=\"job-\(job.id)-simulation.json\"",
+          .contentType: type,
+          .contentDisposition: "attachment; filename=\"job-\(job.id)-\(name)\"",
         ],
         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
     var context = JobsView.row(job)
     context["csrf"] = r.session.csrf
     context["refresh"] = !job.state.isFinished
-    if job.state == .done {
+    if job.state == .done, job.kind != .simulation {
+      context["result"] = String(
+        decoding: try jobs.output(job.id, "result.html") ?? [], as: UTF8.self)
+    } else if job.state == .done {
       context["table"] = String(decoding: try jobs.output(job.id, "table.txt") ?? [], as: UTF8.self)
       context["warnings"] = String(
         decoding: try jobs.output(job.id, "warnings.txt") ?? [], as: UTF8.self)

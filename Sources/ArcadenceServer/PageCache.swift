@@ -226,6 +226,8 @@ extension Page {
     case .home, .audit, .chart, .users, .importPage: false
     // Scenarios and jobs are read from the store at every request (a job moves on its own).
     case .scenarios, .scenario, .jobs, .job, .jobStatus: false
+    // The forecast and accuracy pages show the job that answers them (it moves on its own).
+    case .forecast, .accuracy: false
     }
   }
 }

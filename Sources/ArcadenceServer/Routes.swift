@@ -37,6 +37,8 @@ public enum Page: String, Sendable, CaseIterable {
   case charts, chart
   /// The admin's upload of CSV files, a zip or an export with its mapping.
   case importPage = "import"
+  /// The rolling cash forecast and its rolling-origin accuracy, each run as a job.
+  case forecast, accuracy
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -110,6 +112,12 @@ public enum Routes {
       page: .job, path: "/jobs/:job", roles: [.analyst, .admin], names: .job, takesForms: true),
     Route(
       page: .jobStatus, path: "/jobs/:job/status", roles: [.analyst, .admin], names: .job),
+    // serve.md: analysts (and admins) "run simulations and forecasts"; the forecast covers
+    // the whole book, so no rep or manager sees it.
+    Route(
+      page: .forecast, path: "/forecast", roles: [.analyst, .admin], names: nil, takesForms: true),
+    Route(
+      page: .accuracy, path: "/accuracy", roles: [.analyst, .admin], names: nil, takesForms: true),
   ]
 
   /// The route of a page.

@@ -69,6 +69,7 @@ extension Templates {
     <label>Paths <input name="paths" value="{{paths}}"/></label>
     <button type="submit">Run</button>
     </form>
+    {{#owner}}<form method="post" action="{{action}}" class="delete"><input type="hidden" name="csrf" value="{{csrf}}"/><input type="hidden" name="action" value="delete"/><button type="submit">Delete this scenario</button> (jobs that ran it keep their results)</form>{{/owner}}
     <h2>Copy and edit</h2>
     {{> scenarioEditor}}
     """,
@@ -95,6 +96,78 @@ extension Templates {
     {{#warnings}}<pre class="warnings">{{warnings}}</pre>{{/warnings}}
     <p><a href="{{json}}">Download simulation.json</a></p>
     {{> figures}}{{/table}}
+    {{#result}}{{{result}}}{{/result}}
+    """,
+    // The forecast and accuracy pages: the settings form, then the job that answers them on
+    // this store generation (its progress, reloading every 2 s, or its result).
+    "forecast": """
+    {{#refresh}}<meta http-equiv="refresh" content="2"/>{{/refresh}}
+    <h1>Cash forecast</h1>
+    <p>The rolling 13-week cash forecast (<code>arcadence forecast</code>) on store generation {{generation}}: run as a job, kept with it, shown here until the store changes.</p>
+    <form method="get" action="/forecast" class="pickers">
+    <label>By <select name="by">{{#by}}<option value="{{value}}"{{#selected}} selected="selected"{{/selected}}>{{label}}</option>{{/by}}</select></label>
+    <label>Paths <input name="paths" value="{{paths}}"/></label>
+    <button type="submit">Show</button>
+    </form>
+    {{> modelJob}}
+    """,
+    "accuracy": """
+    {{#refresh}}<meta http-equiv="refresh" content="2"/>{{/refresh}}
+    <h1>Forecast accuracy</h1>
+    <p>Rolling-origin accuracy of the forecast beside two naive baselines (<code>arcadence accuracy</code>) on store generation {{generation}}: run as a job, kept with it, shown here until the store changes.</p>
+    <form method="get" action="/accuracy" class="pickers">
+    <label>Cutoffs <input name="cutoffs" value="{{cutoffs}}"/></label>
+    <label>Horizons (days) <input name="horizons" value="{{horizons}}"/></label>
+    <label>Paths <input name="paths" value="{{paths}}"/></label>
+    <button type="submit">Show</button>
+    </form>
+    {{> modelJob}}
+    """,
+    "modelJob": """
+    {{#job}}<p class="job-state">Job <a href="{{href}}">#{{id}}</a> by {{owner}} · State: <strong id="state">{{state}}</strong> · <progress max="100" value="{{percent}}">{{percent}}%</progress> <span id="percent">{{percent}}%</span>{{#error}} · {{error}}{{/error}}</p>{{/job}}
+    {{^job}}<form method="post" class="run"><input type="hidden" name="csrf" value="{{csrf}}"/><input type="hidden" name="action" value="run"/>
+    {{#by}}{{#selected}}<input type="hidden" name="by" value="{{value}}"/>{{/selected}}{{/by}}
+    {{#cutoffs}}<input type="hidden" name="cutoffs" value="{{cutoffs}}"/>{{/cutoffs}}{{#horizons}}<input type="hidden" name="horizons" value="{{horizons}}"/>{{/horizons}}
+    <input type="hidden" name="paths" value="{{paths}}"/>
+    <p>Not computed on this store generation yet. <button type="submit">Run</button></p></form>{{/job}}
+    {{#result}}{{{result}}}{{/result}}
+    """,
+    "forecastResult": """
+    <h2>Cash collected per week</h2>
+    <p>{{summary}}</p>
+    <p>{{book}}</p>
+    <figure><img src="{{chart}}" alt="Cash forecast by week" width="800"/><figcaption>Weekly median with the P5–P95 band; grey: actual cash of the 8 weeks before the start.</figcaption></figure>
+    {{#series}}
+    <h3>{{group}}</h3>
+    <table class="forecast" data-group="{{group}}">
+    <thead><tr><th rowspan="2">Week from</th><th colspan="3">Open book</th><th colspan="3">Future billing</th><th colspan="3">Total</th></tr>
+    <tr><th>P5</th><th>P50</th><th>P95</th><th>P5</th><th>P50</th><th>P95</th><th>P5</th><th>P50</th><th>P95</th></tr></thead>
+    <tbody>
+    {{#weeks}}<tr><td>{{label}}</td>{{#open}}<td class="num">{{.}}</td>{{/open}}{{#future}}<td class="num">{{.}}</td>{{/future}}{{#total}}<td class="num">{{.}}</td>{{/total}}</tr>
+    {{/weeks}}
+    </tbody>
+    </table>
+    {{/series}}
+    <p>P5/P50/P95 over the paths, each taken separately: the open-book and future-billing P50s need not add up to the total's.</p>
+    <h3>Actual cash before the start</h3>
+    <table class="actual"><thead><tr><th>Week from</th><th>Cash</th></tr></thead><tbody>
+    {{#actual}}<tr><td>{{start}}</td><td class="num">{{cash}}</td></tr>
+    {{/actual}}
+    </tbody></table>
+    <p>Downloads: {{#downloads}}<a href="{{href}}">{{name}}</a> {{/downloads}}(invoices: each open invoice's predicted payment date, median and P10–P90).</p>
+    """,
+    "accuracyResult": """
+    <h2>Accuracy per horizon</h2>
+    <p>{{summary}}</p>
+    <table class="accuracy">
+    <thead><tr><th>Horizon</th><th>Method</th><th>Cutoffs</th><th>Error</th><th>|Error|</th><th>Weekly MAPE</th><th>Weeks in P5–P95</th><th>Total in P5–P95</th><th>Paid invoices</th><th>±3 days</th><th>±7 days</th></tr></thead>
+    <tbody>
+    {{#rows}}<tr{{#model}} class="model"{{/model}}><td>{{horizon}}</td><td>{{method}}</td><td class="num">{{cutoffs}}</td><td class="num">{{error}}</td><td class="num">{{absError}}</td><td class="num">{{mape}}</td><td class="num">{{weeks}}</td><td class="num">{{totals}}</td><td class="num">{{paid}}</td><td class="num">{{within3}}</td><td class="num">{{within7}}</td></tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    <figure><img src="{{chart}}" alt="Forecast accuracy" width="800"/><figcaption>Mean |error| of the total per horizon: the model beside the naive baselines.</figcaption></figure>
+    <p>Downloads: {{#downloads}}<a href="{{href}}">{{name}}</a> {{/downloads}}</p>
     """,
   ]
 }

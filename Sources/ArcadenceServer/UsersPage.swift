@@ -2,6 +2,7 @@ import ArcadenceCore
 import ArcadenceStore
 import Foundation
 import Hummingbird
+import NIOCore
 import NIOPosix
 
 /// The fields of a URL-encoded form (`application/x-www-form-urlencoded`), in order, a name
@@ -30,11 +31,10 @@ struct FormFields: Sendable, Equatable {
     self.fields = fields
   }
 
-  /// Reads the request's body (at most 16 KiB) as a form; nil when it is not one.
-  static func read(_ request: Request) async throws -> FormFields? {
-    var request = request
-    let body = try await request.collectBody(upTo: 16 * 1024)
-    return FormFields(String(buffer: body))
+  /// Reads the request's body (at most ``FormLimit/bytes(for:)`` of `page`) as a form; nil
+  /// when it is not one. A larger body throws ``FormLimit/TooLarge``, answered 413.
+  static func read(_ request: Request, page: Page? = nil) async throws -> FormFields? {
+    FormFields(String(buffer: try await FormLimit.body(request, page: page)))
   }
 
   /// The first value of `name`, nil when absent or empty.
@@ -45,6 +45,40 @@ struct FormFields: Sendable, Equatable {
   /// Every non-empty value of `name`.
   func all(_ name: String) -> [String] {
     fields.filter { $0.name == name && !$0.value.isEmpty }.map(\.value)
+  }
+}
+
+/// The one home of the rule for how large a form may be: the scenario editor's pages take a
+/// scenario's YAML (1 MiB), every other form 16 KiB (login, logout, users, run, cancel). An
+/// upload (`/import`) has its own limit, `--max-upload-mb`.
+enum FormLimit {
+  static let small = 16 * 1024
+  static let editor = 1024 * 1024
+
+  /// The limit of `page`'s form (nil: the login and logout forms).
+  static func bytes(for page: Page?) -> Int {
+    page == .scenarios || page == .scenario ? editor : small
+  }
+
+  /// A form over its page's limit: nothing of it was used.
+  struct TooLarge: Error {
+    var limit: Int
+    var message: String {
+      "form: larger than \(limit / 1024) KiB, the limit for this page"
+        + (limit == FormLimit.editor ? " (the scenario editor's)" : "")
+        + "; nothing was changed"
+    }
+  }
+
+  /// The request's body, at most `page`'s limit (a body over it stops being read at the
+  /// limit and throws ``TooLarge``).
+  static func body(_ request: Request, page: Page?) async throws -> ByteBuffer {
+    var request = request
+    do {
+      return try await request.collectBody(upTo: bytes(for: page))
+    } catch is NIOTooManyBytesError {
+      throw TooLarge(limit: bytes(for: page))
+    }
   }
 }
 

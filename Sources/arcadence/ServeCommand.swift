@@ -49,6 +49,9 @@ struct ServeCommand: ParsableCommand {
   var maxUploadMb = 512
   @Option(help: "Simulation jobs run at once (1 to 16); more wait in the queue.") var jobs = 1
   @Option(
+    help: "Finished jobs kept per user, with their results (1 to 10,000); older ones are removed.")
+  var keepJobs = ServeOptions.defaultKeepJobs
+  @Option(
     help: ArgumentHelp(
       "The folder of scenario files listed on /scenarios (default: Scenarios beside the "
         + "store, else ./Scenarios).", valueName: "DIR"))
@@ -69,6 +72,7 @@ struct ServeCommand: ParsableCommand {
       options.tlsKey = tlsKey
       try options.uploads.setMaxUploadMB(maxUploadMb)
       try options.setJobs(jobs)
+      try options.setKeepJobs(keepJobs)
       options.scenarios = scenarios
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
       Terminal.note(
