@@ -188,6 +188,10 @@ class Fair:
             "agency_fees", "write_offs", "promises", "disputes", "invoice_days",
             "credit_sales")}
         cap_calls, cap_other = pol.calls_per_day, pol.other_per_day
+        # CompiledPolicy.next: the next cadence step at or after each days-past-due value.
+        nxt = np.full(len(pol.mask) + 1, NONE)
+        for j in range(len(pol.mask) - 1, -1, -1):
+            nxt[j] = j + ref.MIN_DPD if pol.mask[j] else nxt[j + 1]
 
         def priority(k, d):
             bal = st["bal"][k].astype(float)
@@ -213,8 +217,8 @@ class Fair:
             pk = st["pi"][k]
             counter = m["calls_made"] if ch == 0 else m["other_contacts"]
             counter += np.bincount(pk, minlength=P)
-            lifted = (st["r"][k] + st["q"][k]) > 0
-            sync(k[~lifted], d)
+            sync(k[~st["lifted"][k]], d)
+            st["lifted"][k] = True
             w = rng.random((len(k), 4))
             reached = w[:, 0] < p.reach[ch]
             st["q"][k[~reached]] += self.q_jump
@@ -256,64 +260,86 @@ class Fair:
             else:
                 m["write_offs"] += np.bincount(pk, weights=amount, minlength=P).astype(np.int64)
             m["invoice_days"] += np.bincount(pk, minlength=P) * (d + 1)
-            st["bal"][k] = -1     # closed; dropped at the end of the day
+            st["bal"][k] = -1     # closed; the row is dropped at the next compaction
+            st["wake"][k] = NONE
+            st["lifted"][k] = False
+            st["pending"][k] = NONE
 
+        # The day each row next needs attention (a clock's event, a promise, its due date, the
+        # end of a dispute, a cadence step, a waiting call); rows with a lift running are
+        # stepped every day besides.
+        def wake_of(k, d):
+            w = np.minimum(st["ev"][k], st["evw"][k])
+            for f in (st["promise"][k], st["due"][k], st["blocked"][k] + 1, st["nextc"][k]):
+                w = np.minimum(w, np.where(f > d, f, NONE))
+            st["wake"][k] = np.where(st["pending"][k] != NONE, np.minimum(w, d + 1), w)
+
+        st["nextc"] = st["due"] + nxt[np.clip(-st["due"] - ref.MIN_DPD, 0, len(nxt) - 1)]
+        st["nextc"] = np.where(-st["due"] > ref.MAX_DPD, NONE, st["nextc"])
+        st["wake"] = np.full(len(st["pi"]), NONE)
+        st["lifted"] = (st["r"] + st["q"]) > 0
+        wake_of(np.arange(len(st["pi"])), -1)
+        closed_since = 0
         for d in range(h):
+            k = np.nonzero(st["wake"] == d)[0]
+            lf = np.nonzero(st["lifted"])[0]
             # Disputes resolved yesterday: the clocks run again from today.
-            k = np.nonzero(st["blocked"] == d - 1)[0]
-            if len(k):
-                st["a"][k] = d - 1
-                st["aw"][k] = d - 1
-                wo_day(k)
-                k0 = k[(st["r"][k] + st["q"][k]) == 0]
-                pay_day(k0)
-            unblocked = st["blocked"] < d
+            u = k[st["blocked"][k] == d - 1]
+            if len(u):
+                st["a"][u] = d - 1
+                st["aw"][u] = d - 1
+                wo_day(u)
+                pay_day(u[~st["lifted"][u]])
             # A kept promise pays on its day; auto-pay on the due date.
-            k = np.nonzero((st["promise"] == d) & unblocked)[0]
-            close(k, d, True)
-            k = np.nonzero((st["due"] == d) & unblocked & (st["bal"] >= 0))[0]
-            if len(k):
-                k = k[autopay[st["ap"][k]]]
-                k = k[rng.random(len(k)) < p.on_time]
-                close(k, d, True)
-            # The payment clock: by inversion without a lift, stepped with one.
-            lifted = (st["r"] + st["q"]) > 0
-            k = np.nonzero(lifted & unblocked & (st["bal"] >= 0))[0]
-            if len(k):
-                row, due = st["row"][k], st["due"][k]
+            free_k = st["blocked"][k] < d
+            close(k[(st["promise"][k] == d) & free_k], d, True)
+            a = k[(st["due"][k] == d) & free_k & (st["bal"][k] >= 0)]
+            if len(a):
+                a = a[autopay[st["ap"][a]]]
+                close(a[rng.random(len(a)) < p.on_time], d, True)
+            # The payment clock stepped on the rows with a lift running.
+            s_ = lf[(st["blocked"][lf] < d) & (st["bal"][lf] >= 0)]
+            if len(s_):
+                row, due = st["row"][s_], st["due"][s_]
                 hb = hzflat[row, self.bands[idx(d, due)]]
-                hd = np.minimum(ref.HAZARD_CAP, hb * (1 + st["r"][k] + st["q"][k]))
-                st["ls"][k] += np.log1p(-hd)
-                st["a"][k] = d
-                close(k[st["ls"][k] <= st["lu"][k]], d, True)
-            close(np.nonzero((st["ev"] == d) & (st["bal"] >= 0))[0], d, True)
-            close(np.nonzero((st["evw"] == d) & (st["bal"] >= 0))[0], d, False)
-            # Lifts decay; a lift that ends hands the invoice back to the table.
-            k = np.nonzero(lifted)[0]
-            if len(k):
-                st["r"][k] *= self.r_decay
-                st["q"][k] *= self.q_decay
-                ended = k[(st["r"][k] + st["q"][k]) < 1e-3]
+                hd = np.minimum(ref.HAZARD_CAP, hb * (1 + st["r"][s_] + st["q"][s_]))
+                st["ls"][s_] += np.log1p(-hd)
+                st["a"][s_] = d
+                close(s_[st["ls"][s_] <= st["lu"][s_]], d, True)
+            # The clocks' events found by inversion.
+            close(k[(st["ev"][k] == d) & (st["bal"][k] >= 0)], d, True)
+            close(k[(st["evw"][k] == d) & (st["bal"][k] >= 0)], d, False)
+            # Lifts decay; a lift that ends hands the row back to the table.
+            ended = lf[:0]
+            if len(lf):
+                st["r"][lf] *= self.r_decay
+                st["q"][lf] *= self.q_decay
+                ended = lf[(st["r"][lf] + st["q"][lf] < 1e-3) & (st["bal"][lf] >= 0)]
                 st["r"][ended] = 0
                 st["q"][ended] = 0
-                ended = ended[(st["blocked"][ended] < d) & (st["bal"][ended] >= 0)]
-                pay_day(ended)
+                st["lifted"][ended] = False
+                pay_day(ended[st["blocked"][ended] < d])
             # A dispute resolved yesterday engages the customer like a reached contact.
-            k = np.nonzero((st["resolved"] == d) & (st["bal"] >= 0))[0]
-            if len(k):
-                nolift = k[(st["r"][k] + st["q"][k]) == 0]
-                sync(nolift, d)
-                st["r"][k] += self.r_jump
-                st["resolved"][k] = NONE
+            k = k[st["bal"][k] >= 0]
+            res_ = k[st["resolved"][k] == d]
+            if len(res_):
+                sync(res_[~st["lifted"][res_]], d)
+                st["r"][res_] += self.r_jump
+                st["lifted"][res_] = True
+                st["resolved"][res_] = NONE
             # Cadence steps due today.
-            open_ = st["bal"] >= 0
-            dpd = d - st["due"]
-            inside = (dpd >= ref.MIN_DPD) & (dpd <= ref.MAX_DPD)
-            chan = np.where(inside, pol.mask[np.clip(dpd - ref.MIN_DPD, 0, len(pol.mask) - 1)], 0)
-            k = np.nonzero((chan > 0) & open_ & unblocked)[0]
+            steps = k[st["nextc"][k] == d]
+            dpd = d - st["due"][steps]
+            nx = dpd + 1
+            st["nextc"][steps] = np.where(
+                nx > ref.MAX_DPD, NONE,
+                st["due"][steps] + nxt[np.clip(nx - ref.MIN_DPD, 0, len(nxt) - 1)])
+            ok = st["blocked"][steps] < d
+            steps, dpd = steps[ok], dpd[ok]
+            chan = pol.mask[np.clip(dpd - ref.MIN_DPD, 0, len(pol.mask) - 1)]
             others = []
             for ch in range(4):
-                kc = k[(chan[k] >> ch) & 1 == 1]
+                kc = steps[(chan >> ch) & 1 == 1]
                 if len(kc) == 0:
                     continue
                 if pol.completion < 1:
@@ -327,19 +353,19 @@ class Fair:
                     st["pending"][kc[~busy]] = d
                 else:
                     others.append((ch, kc))
-            # The day's calls up to capacity.
-            k = np.nonzero(st["pending"] != NONE)[0]
-            ok = open_[k] & unblocked[k]
-            st["pending"][k[~ok]] = NONE
-            k = k[ok]
-            if len(k):
+            # The day's calls up to capacity (waiting calls wake every day).
+            c_ = k[st["pending"][k] != NONE]
+            ok = st["blocked"][c_] < d
+            st["pending"][c_[~ok]] = NONE
+            c_ = c_[ok]
+            if len(c_):
                 if cap_calls is not None:
-                    made = chosen(k, cap_calls, d)
-                    missed = k[~made & (st["pending"][k] == d)]
+                    made = chosen(c_, cap_calls, d)
+                    missed = c_[~made & (st["pending"][c_] == d)]
                     m["calls_missed"] += np.bincount(st["pi"][missed], minlength=P)
-                    k = k[made]
-                st["pending"][k] = NONE
-                contact(k, 0, d)
+                    c_ = c_[made]
+                st["pending"][c_] = NONE
+                contact(c_, 0, d)
             # E-mails, SMS and letters.
             if others:
                 ok_ = np.concatenate([kc for _, kc in others])
@@ -351,16 +377,21 @@ class Fair:
                     kc = ok_[och == ch]
                     kc = kc[(st["bal"][kc] >= 0) & (st["blocked"][kc] < d)]
                     contact(kc, ch, d)
-            # Compaction: drop the rows closed today.
-            keep = st["bal"] >= 0
-            if not keep.all():
+            # Next wakes of the rows handled today, then compaction now and then.
+            t = np.concatenate([k, ended])
+            t = t[st["bal"][t] >= 0]
+            wake_of(t, d)
+            closed_since += 1
+            if closed_since >= 8:
+                keep = st["bal"] >= 0
                 for key in st:
                     st[key] = st[key][keep]
-
+                closed_since = 0
         last = h - 1
-        pk = st["pi"]
-        dpd_end = last - st["due"]
-        bal = st["bal"]
+        live = st["bal"] >= 0
+        pk = st["pi"][live]
+        dpd_end = last - st["due"][live]
+        bal = st["bal"][live]
         m["invoice_days"] += np.bincount(pk, minlength=P) * h
         out = {
             "cash": cash.sum(axis=1),
