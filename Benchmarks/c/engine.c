@@ -165,7 +165,8 @@ static inline int advance(int i, int32_t limit, int32_t *eday, int *ekind) {
       double base = pay_h[row + b], wb = WO[b];
       int no_wo = wb == 0 && sw > uw;
       do {
-        double hd = fmin(CAP, base * (1 + r + q));
+        double x = base * (1 + r + q);
+        double hd = x < CAP ? x : CAP;  /* Swift's min(cap, x), without a call to fmin */
         s *= 1 - hd;
         if (s <= u) { *eday = d; *ekind = EV_PAID; return 1; }
         if (!no_wo) {
@@ -453,7 +454,8 @@ static void run_path(void) {
     shock = exp(SHOCK_SIGMA * z - SHOCK_SIGMA * SHOCK_SIGMA / 2);
   }
   for (int k = 0; k < S * BANDS; k++) {
-    double x = fmin(CAP, HAZ[k] * shock);
+    double x = HAZ[k] * shock;
+    x = x < CAP ? x : CAP;
     pay_h[k] = x;
     log_pay[k] = log1p(-x);
   }
