@@ -4,7 +4,8 @@
 engine.c runs our algorithm on our Philox draws, so on the scenarios it supports its per-path
 outputs are ours exactly; this compares every summary both JSONs hold (money to the cent:
 ours is written in currency units with two decimals, C's in cents) and prints "equal (N
-values)" or the first differences, exiting 1 on any.
+values)" or the first differences, exiting 1 on any. Our JSON rounds count means to three
+decimals, so counts agree within 0.0005.
 """
 
 import json
@@ -30,7 +31,7 @@ def main():
             a = float(pol[key][stat])
             b = float(c[key][stat]) / (100 if key in MONEY else 1)
             n += 1
-            if abs(a - b) > (0.006 if key in MONEY else 1e-6):
+            if abs(a - b) > (0.006 if key in MONEY else 0.00051):
                 diffs.append(f"{key} {stat}: ours {a} C {b}")
     daily = pol["daily_cumulative_cash"]
     for stat in ("mean", "p5", "p50", "p95"):
