@@ -1069,19 +1069,25 @@ struct Worker {
     }
   }
 
+  /// Contacts the day's e-mails, SMS and letters up to the policy's `otherPerDay`: the first
+  /// `capacity` in (priority, invoice, channel) order, found as the calls' are (a selection,
+  /// then a sort of those alone, O(n + k log k)); the rest are not sent.
   mutating func allocateOther(_ day: Int32) {
     guard !otherPool.isEmpty else { return }
     let capacity = policy.policy.otherPerDay ?? Int.max
     var list = otherPool
     otherPool.removeAll(keepingCapacity: true)
     if list.count > capacity {
-      let ids = byPriority(list.map(\.0), day)
-      let rank = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-      list.sort { (rank[$0.0]!, $0.1) < (rank[$1.0]!, $1.1) }
+      guard capacity > 0 else { return }
+      let keys = priorityKeyed(list.map(\.0), day)
+      var keyed = zip(keys, list).map { ($0.0, $0.1, $1.1) }
+      Worker.select(&keyed, first: capacity, by: Worker.before)
+      keyed[0..<capacity].sort(by: Worker.before)
+      list = keyed[0..<capacity].map { ($0.1, $0.2) }
     }
-    for (k, (i32, ch)) in list.enumerated() {
+    for (i32, ch) in list {
       let i = Int(i32)
-      if k < capacity, inv[i].state == .open, day > inv[i].blocked {
+      if inv[i].state == .open, day > inv[i].blocked {
         contact(i, day, channel: Int(ch))
       }
     }
@@ -1110,9 +1116,21 @@ struct Worker {
     a.0 != b.0 ? a.0 > b.0 : a.1 < b.1
   }
 
-  /// Moves the first `k` of `xs` in ``before(_:_:)`` order to `xs[0..<k]` (in any order):
-  /// Hoare's quickselect with the middle element as pivot; 0 < k < xs.count.
+  /// The e-mails' priority order: by ``before(_:_:)`` on (key, invoice), then the lower
+  /// channel first (one invoice's contacts in channel order).
+  static func before(_ a: (Double, Int32, UInt8), _ b: (Double, Int32, UInt8)) -> Bool {
+    a.0 != b.0 ? a.0 > b.0 : (a.1 != b.1 ? a.1 < b.1 : a.2 < b.2)
+  }
+
+  /// Moves the first `k` of `xs` in ``before(_:_:)`` order to `xs[0..<k]` (in any order).
   static func select(_ xs: inout [(Double, Int32)], first k: Int) {
+    select(&xs, first: k, by: before)
+  }
+
+  /// Moves the first `k` of `xs` in the strict total order `before` to `xs[0..<k]` (in any
+  /// order): Hoare's quickselect with the middle element as pivot; 0 < k < xs.count.
+  /// O(n) expected.
+  static func select<T>(_ xs: inout [T], first k: Int, by before: (T, T) -> Bool) {
     var lo = 0
     var hi = xs.count - 1
     while lo < hi {
