@@ -5,7 +5,8 @@
 #   1. import of the large CSVs      vs sqlite3's own .import into tables of the same shape
 #   2. KPI pack (kpis + scorecard)   vs DuckDB SQL over the same data, every metric compared
 #   3. aging by customer             vs DuckDB, every row compared
-#   4. simulator invoice-days/s      vs a vectorised NumPy implementation of the same model
+#   4. simulator invoice-days/s      vs the fair NumPy model (searchsorted inversion, compaction)
+#                                      and a C reference of our own algorithm (gcc -O3)
 #   5. the chart set, PNG and SVG    vs matplotlib drawing the same charts from the same numbers
 #   6. `arcadence serve` under load  vs nginx serving the static dashboard (serve-load.sh)
 #
@@ -32,10 +33,11 @@ mkdir -p .bench "$OUT"
 JOBS=${JOBS:-import kpis aging sim charts serve}
 want() { [[ " $JOBS " == *" $1 "* ]]; }
 
-# --- tools: GNU time, sqlite3, and the Python references' packages -------------------------
+# --- tools: GNU time, sqlite3, gcc (the C reference), and the Python references' packages -------------------------
 need_apt=""
 command -v /usr/bin/time >/dev/null || need_apt="$need_apt time"
 command -v sqlite3 >/dev/null || need_apt="$need_apt sqlite3"
+command -v gcc >/dev/null || need_apt="$need_apt gcc"
 if [ -n "$need_apt" ]; then
   echo "installing$need_apt" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

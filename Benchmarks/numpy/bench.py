@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Simulator throughput: arcadence on 1 and 2 threads against the NumPy reference model.
+"""Simulator throughput: arcadence on 1 and 2 threads against the fair NumPy model and C.
 
     python3 Benchmarks/numpy/bench.py [--runs 3] [--also OTHER_BINARY ...]
 
@@ -55,13 +55,22 @@ def ours(binary, store, threads, json_out):
     return float(m.group(1)), float(m.group(2)), int(m.group(3).replace(",", ""))
 
 
-def numpy_run(chunk):
-    """One NumPy run: (seconds, CPU seconds, invoice-days)."""
-    sh([sys.executable, os.path.join(HERE, "simulate.py"), SCENARIO, "--calibration",
-        CALIBRATION, "--portfolio", f"{OUT}/portfolio.csv", "--chunk", str(chunk),
-        "--out", f"{OUT}/numpy.json", "--samples", f"{OUT}/numpy.npz"],
+REFERENCES = {   # name: (script, extra arguments, output stem)
+    "fair": (os.path.join(HERE, "fair.py"), ["--chunk"], "fair"),
+    "c": (os.path.join(ROOT, "Benchmarks", "c", "run.py"), [], "c"),
+    "dense": (os.path.join(HERE, "simulate.py"), ["--chunk"], "numpy"),
+}
+
+
+def reference_run(name, chunk):
+    """One run of a reference (fair NumPy, C, dense NumPy): (seconds, CPU seconds,
+    invoice-days)."""
+    script, extra, stem = REFERENCES[name]
+    sh([sys.executable, script, SCENARIO, "--calibration", CALIBRATION, "--portfolio",
+        f"{OUT}/portfolio.csv", *([extra[0], str(chunk)] if extra else []),
+        "--out", f"{OUT}/{stem}.json", "--samples", f"{OUT}/{stem}.npz"],
        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t = json.load(open(os.path.join(ROOT, OUT, "numpy.json")))["throughput"]
+    t = json.load(open(os.path.join(ROOT, OUT, f"{stem}.json")))["throughput"]
     return t["seconds"], t["cpu_seconds"], t["invoice_days"]
 
 
@@ -75,6 +84,8 @@ def main():
                          "before a change)")
     ap.add_argument("--chunk", type=int, default=500, help="NumPy paths per chunk")
     ap.add_argument("--no-write", action="store_true", help="do not write results.md")
+    ap.add_argument("--dense", action="store_true",
+                    help="also time the first-round dense NumPy model (simulate.py)")
     a = ap.parse_args()
     os.makedirs(os.path.join(ROOT, OUT), exist_ok=True)
     binary = a.binary
@@ -100,14 +111,18 @@ def main():
                 results.setdefault((b, t), []).append(
                     ours(b, a.store, t, f"{OUT}/ours-{t}.json" if b == binary
                          else f"{OUT}/other-{t}.json"))
-        results.setdefault(("numpy", 1), []).append(numpy_run(a.chunk))
+        for name in ("fair", "c") + (("dense",) if a.dense else ()):
+            results.setdefault((name, 1), []).append(reference_run(name, a.chunk))
         print(f"round {r + 1} of {a.runs} done", file=sys.stderr)
 
     same = open(os.path.join(ROOT, OUT, "ours-1.json")).read() == \
         open(os.path.join(ROOT, OUT, "ours-2.json")).read()
     check = subprocess.run(
         [sys.executable, os.path.join(HERE, "check.py"), f"{OUT}/ours-1.json",
-         f"{OUT}/numpy.json", f"{OUT}/numpy.npz"], cwd=ROOT, text=True, capture_output=True)
+         f"{OUT}/fair.json", f"{OUT}/fair.npz"], cwd=ROOT, text=True, capture_output=True)
+    equal = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "Benchmarks", "c", "equal.py"),
+         f"{OUT}/ours-1.json", f"{OUT}/c.json"], cwd=ROOT, text=True, capture_output=True)
 
     def row(key):
         v = results[key]
@@ -116,18 +131,23 @@ def main():
         days = v[0][2]
         return min(wall), statistics.median(wall), min(cpu), days, days / min(wall)
 
-    np_best = row(("numpy", 1))
+    np_best = row(("fair", 1))
+    c_best = row(("c", 1))
     lines = ["| implementation | threads | invoice-days | fastest s | median s | CPU s | "
-             "M invoice-days/s | × NumPy |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "M invoice-days/s | × fair NumPy | × C |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in binaries:
         for t in (1, 2):
             w, med, cpu, days, thr = row((b, t))
             name = "arcadence" if b == binary else f"arcadence ({b})"
             lines.append(f"| {name} | {t} | {days:,} | {w:.2f} | {med:.2f} | {cpu:.2f} | "
-                         f"{thr / 1e6:.1f} | {thr / np_best[4]:.1f} |")
-    w, med, cpu, days, thr = np_best
-    lines.append(f"| NumPy {__import__('numpy').__version__} (chunk {a.chunk}) | 1 | {days:,} | "
-                 f"{w:.2f} | {med:.2f} | {cpu:.2f} | {thr / 1e6:.1f} | 1.0 |")
+                         f"{thr / 1e6:.1f} | {thr / np_best[4]:.1f} | {thr / c_best[4]:.2f} |")
+    names = {"fair": f"fair NumPy {__import__('numpy').__version__} (chunk {a.chunk})",
+             "c": "C (gcc -O3)", "dense": f"dense NumPy (first round, chunk {a.chunk})"}
+    for key in ("fair", "c") + (("dense",) if a.dense else ()):
+        w, med, cpu, days, thr = row((key, 1))
+        lines.append(f"| {names[key]} | 1 | {days:,} | {w:.2f} | {med:.2f} | {cpu:.2f} | "
+                     f"{thr / 1e6:.1f} | {thr / np_best[4]:.1f} | {thr / c_best[4]:.2f} |")
     scaling = [f"{b if b != binary else 'arcadence'}: 2 threads / 1 thread = "
                f"{row((b, 2))[4] / row((b, 1))[4]:.2f}" for b in binaries]
     nominal = 5000 * 90 * 2000
@@ -148,7 +168,9 @@ def main():
         "Scaling: " + "; ".join(scaling) + ".",
         f"Our JSON at 1 and 2 threads is {'byte-identical' if same else 'DIFFERENT'}.",
         "",
-        "Statistical agreement (check.py):",
+        f"The C reference against ours (c/equal.py): {equal.stdout.strip()}.",
+        "",
+        "Statistical agreement of the fair NumPy model (check.py):",
         "",
         "```",
         check.stdout.rstrip(),
@@ -159,7 +181,7 @@ def main():
     if not a.no_write:
         with open(os.path.join(HERE, "results.md"), "w") as f:
             f.write(text)
-    return check.returncode
+    return check.returncode or equal.returncode
 
 
 if __name__ == "__main__":

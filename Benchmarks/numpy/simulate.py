@@ -50,6 +50,9 @@ import yaml  # noqa: E402
 CHANNELS = ["call", "email", "sms", "letter"]
 BUCKETS = ["not_due", "dpd_0_7", "dpd_8_14", "dpd_15_30", "dpd_31_60", "dpd_61_90",
            "dpd_91_plus"]
+BANDS = ["due_in_15_plus", "due_in_8_14", "due_in_1_7", "due_day", "dpd_1_7", "dpd_8_14",
+         "dpd_15_30", "dpd_31_60", "dpd_61_90", "dpd_91_plus"]   # HazardBand.labels
+BAND_BUCKET = np.array([0, 0, 0, 1, 1, 2, 3, 4, 5, 6])            # HazardBand.bucket
 MIN_DPD, MAX_DPD = -400, 2000          # CompiledPolicy.minDpd / maxDpd
 HAZARD_CAP = 0.95                      # ModelParameters.hazardCap (not in the file)
 NONE = np.int32(2**31 - 1)             # "no day" (Int32.max in Swift)
@@ -75,6 +78,11 @@ class Params:
         self.hazard = np.array([[float(cal["hazard"][s][b]["value"]) for b in BUCKETS]
                                 for s in self.segments])
         self.write_off = np.array([float(cal["write_off"][b]["value"]) for b in BUCKETS])
+        # Per HazardBand, the factor on its bucket's hazard (1 when the file has none); used
+        # by fair.py and the C reference (this dense model keeps the seven buckets).
+        bf = cal.get("band_factor") or {}
+        self.band_factor = np.array([float(bf[k]["value"]) if k in bf else 1.0
+                                     for k in BANDS])
         self.reach = np.array([float(cal["reach"][c]["value"]) if c in cal["reach"]
                                else {"call": 0.35, "email": 0.05, "sms": 0.05,
                                      "letter": 0.02}[c] for c in CHANNELS])
@@ -674,8 +682,9 @@ def summary(v, ci=False):
     return out
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description):
+    """The command line shared by the references (simulate.py, fair.py, ../c/run.py)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("scenario", help="the scenario file (Benchmarks/numpy/bench-throughput.yaml)")
     ap.add_argument("--calibration", required=True,
                     help="the calibration YAML the scenario names (arcadence calibrate --out)")
@@ -684,13 +693,15 @@ def main(argv=None):
     ap.add_argument("--policy", help="policy name (default: the scenario's first)")
     ap.add_argument("--paths", type=int, help="paths (default: the scenario's)")
     ap.add_argument("--horizon", type=int, help="days (default: the scenario's)")
-    ap.add_argument("--seed", type=int, help="NumPy seed (default: the scenario's)")
-    ap.add_argument("--chunk", type=int, default=250,
-                    help="paths per vectorised chunk (default 250)")
+    ap.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     ap.add_argument("--samples", help="write per-path outputs to this .npz file")
     ap.add_argument("--out", help="write the JSON summary here as well as to stdout")
-    a = ap.parse_args(argv)
+    return ap
 
+
+def prepare(a):
+    """The scenario, parameters, policy and book of parsed arguments `a`, with the horizon,
+    paths, seed and whether the portfolio shock is on."""
     scenario = read_scenario(a.scenario)
     if scenario.get("parameter_uncertainty"):
         sys.exit("parameter_uncertainty: true is not implemented (needs the per-customer "
@@ -709,21 +720,36 @@ def main(argv=None):
     horizon = a.horizon or int(scenario.get("horizon_days", 90))
     paths = a.paths or int(scenario.get("paths", 1000))
     seed = a.seed if a.seed is not None else int(scenario.get("seed", 1))
-    engine = Engine(book, params, policy, horizon, bool(scenario.get("portfolio_shock", True)),
-                    seed)
+    return (scenario, params, policy, book, horizon, paths, seed,
+            bool(scenario.get("portfolio_shock", True)))
+
+
+def main(argv=None):
+    ap = arguments(__doc__.split("\n")[0])
+    ap.add_argument("--chunk", type=int, default=250,
+                    help="paths per vectorised chunk (default 250)")
+    a = ap.parse_args(argv)
+    _, params, policy, book, horizon, paths, seed, shock = prepare(a)
+    engine = Engine(book, params, policy, horizon, shock, seed)
 
     started = time.perf_counter()
     cpu_started = time.process_time()
     res = engine.run(paths, a.chunk)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
+    report(a, res, book, policy, horizon, paths, seed, seconds, cpu_seconds,
+           {"implementation": "numpy", "numpy": np.__version__},
+           {"chunk": a.chunk, "threads": 1}, "numpy")
 
+
+def report(a, res, book, policy, horizon, paths, seed, seconds, cpu_seconds, head, extra,
+           label):
+    """Writes the JSON summary (stdout and --out) and the per-path samples (--samples) of
+    per-path outputs `res`; shared by the references (simulate.py, fair.py, ../c/run.py)."""
     invoice_days = int(res["invoice_days"].sum())
     daily = np.cumsum(res["daily_cash"], axis=1)
     dso = [ar / cs * horizon for ar, cs in zip(res["ending_ar"], res["credit_sales"]) if cs > 0]
-    result = {
-        "implementation": "numpy",
-        "numpy": np.__version__,
+    result = dict(head) | {
         "scenario": {"file": a.scenario, "policy": policy.name, "horizon_days": horizon,
                      "paths": paths, "seed": seed, "open_invoices": book.open_count,
                      "new_invoices": int(book.is_new.sum()),
@@ -749,8 +775,7 @@ def main(argv=None):
         "throughput": {"invoice_days": invoice_days,
                        "nominal_invoice_days": book.open_count * horizon * paths,
                        "seconds": seconds, "cpu_seconds": cpu_seconds,
-                       "invoice_days_per_second": invoice_days / seconds,
-                       "chunk": a.chunk, "threads": 1},
+                       "invoice_days_per_second": invoice_days / seconds} | extra,
     }
     text = json.dumps(result, indent=1)
     print(text)
@@ -760,7 +785,7 @@ def main(argv=None):
     if a.samples:
         np.savez_compressed(a.samples, **{k: v for k, v in res.items() if k != "daily_cash"},
                             cumulative_cash=daily)
-    print(f"numpy: {seconds:.2f} s ({cpu_seconds:.2f} s CPU), {invoice_days:,} invoice-days, "
+    print(f"{label}: {seconds:.2f} s ({cpu_seconds:.2f} s CPU), {invoice_days:,} invoice-days, "
           f"{invoice_days / seconds / 1e6:.2f} M invoice-days/s on 1 thread", file=sys.stderr)
 
 

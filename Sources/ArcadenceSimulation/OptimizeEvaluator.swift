@@ -12,13 +12,19 @@ public struct PathOutcome: Sendable, Equatable {
   public var emails: Int64
   /// Agency fees (what the agency kept of what it collected).
   public var fees: Int64
+  /// Calls the policy planned but did not make (the simulator's calls missed: a task not
+  /// done, a second call while one waits, or no capacity left on its day). They cost nothing
+  /// and earn nothing, so the objective never counts them; they are reported beside it so a
+  /// policy that plans far beyond capacity is visible.
+  public var missedCalls: Int64
 
   /// An outcome.
-  public init(cash: Int64, calls: Int64, emails: Int64, fees: Int64) {
+  public init(cash: Int64, calls: Int64, emails: Int64, fees: Int64, missedCalls: Int64 = 0) {
     self.cash = cash
     self.calls = calls
     self.emails = emails
     self.fees = fees
+    self.missedCalls = missedCalls
   }
 }
 
@@ -91,7 +97,8 @@ public struct PathEvaluator: Sendable {
       (0..<count).map { p in
         PathOutcome(
           cash: buffers.scalar(k, p, .cash), calls: buffers.scalar(k, p, .callsMade),
-          emails: buffers.scalar(k, p, .otherContacts), fees: buffers.scalar(k, p, .agencyFees))
+          emails: buffers.scalar(k, p, .otherContacts), fees: buffers.scalar(k, p, .agencyFees),
+          missedCalls: buffers.scalar(k, p, .callsMissed))
       }
     }
   }

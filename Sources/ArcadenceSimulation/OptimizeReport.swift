@@ -70,13 +70,15 @@ public struct OptimizeReport: Sendable {
       + "(the figures below; differences paired against \(base))\n\n"
     var t = TextTable(
       header: [
-        "rank", "policy", "cash", "calls", "emails", "objective", "vs \(base)", "95% CI",
-        "choices",
-      ], alignments: [.right, .left, .right, .right, .right, .right, .right, .right, .left])
+        "rank", "policy", "cash", "calls", "missed", "emails", "objective", "vs \(base)",
+        "95% CI", "choices",
+      ], alignments: [.right, .left, .right, .right, .right, .right, .right, .right, .right, .left]
+    )
     func row(_ s: Optimizer.Scored, rank: String, isBase: Bool) {
       t.add([
         rank, s.policy.name, Self.money(s.cash), String(format: "%.1f", s.calls),
-        String(format: "%.1f", s.emails), Self.money(s.objective),
+        String(format: "%.1f", s.missedCalls), String(format: "%.1f", s.emails),
+        Self.money(s.objective),
         isBase ? "(baseline)" : Self.signed(s.difference),
         isBase ? "" : Self.ci(s.difference, s.differenceCI95), SearchSpace.describe(s.policy),
       ])
@@ -114,6 +116,7 @@ public struct OptimizeReport: Sendable {
       if !isBase { pairs.append(("search_rank", .int(s.searchRank))) }
       pairs += [
         ("cash_mean", units(s.cash)), ("calls_mean", one(s.calls)),
+        ("calls_missed_mean", one(s.missedCalls)),
         ("emails_mean", one(s.emails)), ("agency_fees_mean", units(s.fees)),
         ("objective_mean", units(s.objective)),
       ]

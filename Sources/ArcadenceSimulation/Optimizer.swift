@@ -5,8 +5,10 @@ import Foundation
 public enum OptimizeObjective: String, Sendable, CaseIterable {
   /// Cash the company keeps over the horizon (agency fees already taken out).
   case cash
-  /// Cash kept − cost per call × calls − cost per email × emails (the agency's fee is taken
-  /// out once: the simulator's cash is what the company keeps).
+  /// Cash kept − cost per call × calls made − cost per email × emails sent (the agency's fee
+  /// is taken out once: the simulator's cash is what the company keeps). A call the policy
+  /// planned but the capacity (or the rep) did not make costs nothing here: it consumed no
+  /// time and earned no lift; the report shows it as missed beside the calls made.
   case net
 }
 
@@ -40,6 +42,8 @@ public struct Optimizer: Sendable {
     public var cash: Double
     /// Mean calls made per path.
     public var calls: Double
+    /// Mean calls planned but not made per path (``PathOutcome/missedCalls``).
+    public var missedCalls: Double = 0
     /// Mean emails per path.
     public var emails: Double
     /// Mean agency fees per path.
@@ -147,8 +151,9 @@ public struct Optimizer: Sendable {
     (seed ^ 0x1E37_79B9_7F4A_7C15) & 0x7FFF_FFFF_FFFF_FFFF
   }
 
-  /// The objective of one path, in cents: cash, or cash − the contacts' costs (saturating at
-  /// the Int64 range, which no realistic count reaches).
+  /// The objective of one path, in cents: cash, or cash − the costs of the contacts made
+  /// (calls made, e-mails sent; missed calls cost nothing), saturating at the Int64 range,
+  /// which no realistic count reaches.
   public func score(_ o: PathOutcome) -> Int64 {
     guard objective == .net else { return o.cash }
     func product(_ a: Int64, _ b: Int64) -> Int64 {
@@ -313,7 +318,8 @@ public struct Optimizer: Sendable {
       let c = Self.pairedDifference(o.map(\.cash), baseCash)
       return Scored(
         policy: j == 0 ? baseline : policies[j - 1], searchRank: j, cash: m(\.cash),
-        calls: m(\.calls), emails: m(\.emails), fees: m(\.fees), objective: m(score),
+        calls: m(\.calls), missedCalls: m(\.missedCalls), emails: m(\.emails), fees: m(\.fees),
+        objective: m(score),
         difference: d.mean, differenceCI95: d.ci95, cashDifference: c.mean,
         cashDifferenceCI95: c.ci95)
     }

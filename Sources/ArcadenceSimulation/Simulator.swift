@@ -400,6 +400,10 @@ final class WorkerStorage {
   let issueDay: UnsafeMutablePointer<Int32>
   /// Head of each day's wake list.
   let wakeHead: UnsafeMutablePointer<Int32>
+  /// The current path and policy's scalar outputs (one per ``ResultBuffers/Metric``).
+  let counts: UnsafeMutablePointer<Int64>
+  /// The current path and policy's cash per day.
+  let cash: UnsafeMutablePointer<Int64>
 
   /// Storage for `invoices` records (at least one), `customers` customers and `horizon`
   /// days, every record `InvoiceRecord()`, every other value 0 (wake heads −1).
@@ -417,6 +421,10 @@ final class WorkerStorage {
     autopay.initialize(repeating: false, count: max(1, customers))
     wakeHead = .allocate(capacity: horizon + 1)
     wakeHead.initialize(repeating: -1, count: horizon + 1)
+    counts = .allocate(capacity: ResultBuffers.Metric.allCases.count)
+    counts.initialize(repeating: 0, count: ResultBuffers.Metric.allCases.count)
+    cash = .allocate(capacity: max(1, horizon))
+    cash.initialize(repeating: 0, count: max(1, horizon))
   }
 
   deinit {
@@ -426,6 +434,8 @@ final class WorkerStorage {
     issueDay.deallocate()
     wakeHead.deallocate()
     autopay.deallocate()
+    counts.deallocate()
+    cash.deallocate()
   }
 }
 
@@ -457,10 +467,13 @@ struct Worker {
   let wakeHead: UnsafeMutablePointer<Int32>
   var pool: [Int32] = []
   var otherPool: [(Int32, UInt8)] = []
-  var cash: [Int64]
+  /// Cash per day on the current path and policy (``WorkerStorage/cash``: a pointer, so that
+  /// adding to it checks no uniqueness).
+  let cash: UnsafeMutablePointer<Int64>
   /// Cash per key and week on the current path and policy (empty without a split).
   var keyedCash: [Int64]
-  var counts = [Int64](repeating: 0, count: ResultBuffers.Metric.allCases.count)
+  /// The scalar outputs (``WorkerStorage/counts``).
+  let counts: UnsafeMutablePointer<Int64>
 
   // Path and policy parameters.
   var path = 0
@@ -511,7 +524,8 @@ struct Worker {
     slotIssued = [[Int32]](repeating: [], count: Int(core.horizon))
     autopay = storage.autopay
     wakeHead = storage.wakeHead
-    cash = [Int64](repeating: 0, count: Int(core.horizon))
+    cash = storage.cash
+    counts = storage.counts
     keyedCash = [Int64](repeating: 0, count: buffers.keys * buffers.weeks)
     policy = core.policies[0]
   }
@@ -683,9 +697,9 @@ struct Worker {
   /// clocks' thresholds and amount stay: they are the path's, shared by every policy).
   mutating func resetPolicyState() {
     for d in 0...Int(h) { wakeHead[d] = -1 }
-    for d in cash.indices { cash[d] = 0 }
+    for d in 0..<Int(h) { cash[d] = 0 }
     for k in keyedCash.indices { keyedCash[k] = 0 }
-    for m in counts.indices { counts[m] = 0 }
+    for m in 0..<ResultBuffers.Metric.allCases.count { counts[m] = 0 }
     for c in 0..<customers { autopay[c] = portfolio.customerAutopay[c] }
     for i in 0..<n {
       inv[i].state = .notIssued
@@ -770,7 +784,7 @@ struct Worker {
   }
 
   @inline(__always)
-  mutating func add(_ m: ResultBuffers.Metric, _ v: Int64) { counts[m.rawValue] += v }
+  func add(_ m: ResultBuffers.Metric, _ v: Int64) { counts[m.rawValue] += v }
 
   /// The day of the next cadence step at or after `dpd`, or `Int32.max`.
   @inline(__always)
@@ -883,16 +897,8 @@ struct Worker {
       let span = segEnd - d
       let lh = m == 1 ? logPaySurvival[row + b] : log1p(-min(cap, payHazard[row + b] * m))
       let lw = logWriteOffSurvival[bw]
-      var kPay = Int64.max
-      if lh < 0 {
-        let k = (log(u / s) / lh).rounded(.up)
-        kPay = k < 1 ? 1 : (k > 1e9 ? Int64.max : Int64(k))
-      }
-      var kWo = Int64.max
-      if lw < 0 {
-        let k = (log(uw / sw) / lw).rounded(.up)
-        kWo = k < 1 ? 1 : (k > 1e9 ? Int64.max : Int64(k))
-      }
+      let kPay = lh < 0 ? Worker.days(log(u / s) / lh) : Int64.max
+      let kWo = lw < 0 ? Worker.days(log(uw / sw) / lw) : Int64.max
       let kMin = min(kPay, kWo)
       if kMin <= Int64(span) {
         return (d + Int32(kMin) - 1, kPay <= kWo ? .paid : .writtenOff)
@@ -907,6 +913,18 @@ struct Worker {
     inv[i].unreachedLift = q
     inv[i].anchor = limit - 1
     return nil
+  }
+
+  /// ⌈k⌉ as a number of days: 1 when k ≤ 1, `Int64.max` (never, in any horizon) past 10⁹.
+  /// Truncation and a correction rather than `rounded(.up)`, which is a call to `ceil` on the
+  /// x86-64 baseline (after the `log` before it, 9 % of `schedule`'s samples in `perf`); the
+  /// same value for every k. O(1).
+  @inline(__always)
+  static func days(_ k: Double) -> Int64 {
+    if k <= 1 { return 1 }
+    if k > 1e9 { return Int64.max }
+    let t = Int64(k)
+    return Double(t) < k ? t + 1 : t
   }
 
   /// Schedules the next day invoice `i` needs attention, after day `day` (its anchor).
@@ -1069,19 +1087,25 @@ struct Worker {
     }
   }
 
+  /// Contacts the day's e-mails, SMS and letters up to the policy's `otherPerDay`: the first
+  /// `capacity` in (priority, invoice, channel) order, found as the calls' are (a selection,
+  /// then a sort of those alone, O(n + k log k)); the rest are not sent.
   mutating func allocateOther(_ day: Int32) {
     guard !otherPool.isEmpty else { return }
     let capacity = policy.policy.otherPerDay ?? Int.max
     var list = otherPool
     otherPool.removeAll(keepingCapacity: true)
     if list.count > capacity {
-      let ids = byPriority(list.map(\.0), day)
-      let rank = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-      list.sort { (rank[$0.0]!, $0.1) < (rank[$1.0]!, $1.1) }
+      guard capacity > 0 else { return }
+      let keys = priorityKeyed(list.map(\.0), day)
+      var keyed = zip(keys, list).map { ($0.0, $0.1, $1.1) }
+      Worker.select(&keyed, first: capacity, by: Worker.before)
+      keyed[0..<capacity].sort(by: Worker.before)
+      list = keyed[0..<capacity].map { ($0.1, $0.2) }
     }
-    for (k, (i32, ch)) in list.enumerated() {
+    for (i32, ch) in list {
       let i = Int(i32)
-      if k < capacity, inv[i].state == .open, day > inv[i].blocked {
+      if inv[i].state == .open, day > inv[i].blocked {
         contact(i, day, channel: Int(ch))
       }
     }
@@ -1110,9 +1134,21 @@ struct Worker {
     a.0 != b.0 ? a.0 > b.0 : a.1 < b.1
   }
 
-  /// Moves the first `k` of `xs` in ``before(_:_:)`` order to `xs[0..<k]` (in any order):
-  /// Hoare's quickselect with the middle element as pivot; 0 < k < xs.count.
+  /// The e-mails' priority order: by ``before(_:_:)`` on (key, invoice), then the lower
+  /// channel first (one invoice's contacts in channel order).
+  static func before(_ a: (Double, Int32, UInt8), _ b: (Double, Int32, UInt8)) -> Bool {
+    a.0 != b.0 ? a.0 > b.0 : (a.1 != b.1 ? a.1 < b.1 : a.2 < b.2)
+  }
+
+  /// Moves the first `k` of `xs` in ``before(_:_:)`` order to `xs[0..<k]` (in any order).
   static func select(_ xs: inout [(Double, Int32)], first k: Int) {
+    select(&xs, first: k, by: before)
+  }
+
+  /// Moves the first `k` of `xs` in the strict total order `before` to `xs[0..<k]` (in any
+  /// order): Hoare's quickselect with the middle element as pivot; 0 < k < xs.count.
+  /// O(n) expected.
+  static func select<T>(_ xs: inout [T], first k: Int, by before: (T, T) -> Bool) {
     var lo = 0
     var hi = xs.count - 1
     while lo < hi {

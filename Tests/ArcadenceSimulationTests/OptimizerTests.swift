@@ -43,6 +43,37 @@ import Testing
     #expect(o.score(path) == 10_000)
   }
 
+  /// Missed calls in the objective, by hand. Three invoices of $100, $200 and $300, all 5 days
+  /// past due on day 0, no payment hazard and no reach (so no cash and no effects); one day;
+  /// every policy calls at 5 days past due with completion 1. "fits" may make 3 calls a day:
+  /// 3 made, 0 missed, net 0 − 3 × $4.50 = −$13.50. "overplans" may make 1: the $300 invoice
+  /// is called (balance × dpd 1,500 beats 1,000 and 500), the other two planned calls are
+  /// missed: 1 made, 2 missed, net −$4.50. A missed call consumed no one's time and earned
+  /// nothing, so it costs nothing; the outcome and the report carry it beside the calls made.
+  @Test func missedCallsCostNothingAndAreReported() {
+    let portfolio = Portfolio(
+      start: start, customerSegment: [0, 0, 0], invoiceCustomer: [0, 1, 2],
+      invoiceBalance: [10_000, 20_000, 30_000], invoiceDue: [-5, -5, -5])
+    let params = ModelParameters(segments: ["one"], hazard: [[Double](repeating: 0, count: 7)])
+    let step = [CadenceStep(dpd: 5, channel: .call)]
+    let fits = Policy(name: "fits", steps: step, callsPerDay: 3)
+    let overplans = Policy(name: "overplans", steps: step, callsPerDay: 1)
+    let settings = SimulationSettings(horizon: 1, paths: 2, seed: 5, threads: 1)
+    let e = PathEvaluator(portfolio: portfolio, parameters: params, settings: settings)
+    let out = e.evaluate([fits, overplans], paths: 0..<2, seed: 5)
+    #expect(out[0][0] == PathOutcome(cash: 0, calls: 3, emails: 0, fees: 0, missedCalls: 0))
+    #expect(out[1][0] == PathOutcome(cash: 0, calls: 1, emails: 0, fees: 0, missedCalls: 2))
+    let o = Optimizer(
+      evaluator: e, baseline: fits, candidates: [overplans], objective: .net,
+      costPerCall: 450, costPerEmail: 5)
+    #expect(o.score(out[0][1]) == -1_350)
+    #expect(o.score(out[1][1]) == -450)
+    let (base, scored) = o.compare([overplans], paths: 2, seed: 5)
+    #expect(base.calls == 3 && base.missedCalls == 0 && base.objective == -1_350)
+    #expect(scored[0].calls == 1 && scored[0].missedCalls == 2 && scored[0].objective == -450)
+    #expect(scored[0].difference == 900)
+  }
+
   /// Common random numbers across calls: a policy's outcome on path p is the same whether it
   /// runs alone on paths 0..<8, with another policy before it on paths 5..<8, or inside the
   /// simulator's own run (`simulate`), so a policy change does not shift any other draw.

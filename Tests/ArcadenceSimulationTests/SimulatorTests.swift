@@ -135,4 +135,18 @@ import Testing
     #expect(one == json(threads: 2, seed: 9))
     #expect(one != json(threads: 2, seed: 10))
   }
+  /// The days until a constant-hazard clock fires, ⌈k⌉ for k = ln(U ÷ S) ÷ ln(1 − h): by hand,
+  /// 0.3 and 1 give 1 (the next day), 1.000001 gives 2, 5 gives 5, 5.5 gives 6, 10⁹ gives
+  /// 10⁹ and anything past it never; and on 10,000 values it is `rounded(.up)` exactly.
+  @Test func clockDaysAreTheCeiling() {
+    #expect(Worker.days(0.3) == 1 && Worker.days(1) == 1 && Worker.days(-2) == 1)
+    #expect(Worker.days(1.000_001) == 2 && Worker.days(5) == 5 && Worker.days(5.5) == 6)
+    #expect(Worker.days(1e9) == 1_000_000_000 && Worker.days(1e9 + 1) == Int64.max)
+    var x = 0.25
+    for _ in 0..<10_000 {
+      let c = x.rounded(.up)
+      #expect(Worker.days(x) == (c < 1 ? 1 : Int64(c)))
+      x = x * 1.0007 + 0.013
+    }
+  }
 }
