@@ -2,11 +2,13 @@
 --
 -- Parameters (named, DuckDB prepared statement):
 --   $p_from, $p_to  DATE    the period P = [from, to], both inclusive
---   $per_rep        BOOLEAN false: one row for everyone (scope '*');
---                           true: one row per rep in the store (scope = rep_id)
+--   $per_rep        BOOLEAN false: one row for everyone (scope -1);
+--                           true: one row per rep in the store (scope = rep_key)
 -- Notation of the spec: start = from − 1 day; days(P) = to − from + 1; "at d" = at the
 -- end of day d. Money is BIGINT cents, ratios DOUBLE, NULL where a denominator is 0.
--- Timestamps are stored as UTC TIMESTAMPs, so CAST(ts AS DATE) is the UTC date.
+-- Tables as load.py lays them out: integer keys (cust_key, inv_key, rep_key), rows
+-- sorted by date, the per-row flags (outbound call/email, reached, documented, credit
+-- memo) and UTC dates (activity day, case opened/closed/escalated on) derived at load.
 --
 -- Scope (spec "Scope"): invoices, payments, adjustments, aging and auto-pay follow the
 -- customer's rep; activities, promises, cases and tasks follow their own rep_id.
@@ -15,16 +17,16 @@
 WITH
 -- Customers with the scope they count in (their current rep).
 cust AS (
-    SELECT customer_id,
-           CASE WHEN $per_rep THEN rep_id ELSE '*' END AS scope,
+    SELECT cust_key,
+           CASE WHEN $per_rep THEN rep_key ELSE -1 END AS scope,
            created_on, autopay_enrolled_on, autopay_cancelled_on
     FROM customers
 ),
 -- The rows of the result: every rep, or one row for everyone.
 scopes AS (
-    SELECT rep_id AS scope FROM reps WHERE $per_rep
+    SELECT rep_key AS scope FROM reps WHERE $per_rep
     UNION ALL
-    SELECT '*' WHERE NOT $per_rep
+    SELECT -1 WHERE NOT $per_rep
 ),
 
 -- ── Cash ───────────────────────────────────────────────────────────────────────────
@@ -35,15 +37,15 @@ cash AS (
            -- payments_count: how many such payments
            count(*) AS payments_count,
            -- unapplied_amount: Σ amount of those payments that have no invoice_id
-           coalesce(sum(p.amount) FILTER (WHERE p.invoice_id IS NULL), 0) AS unapplied_amount
-    FROM payments p JOIN cust c USING (customer_id)
+           coalesce(sum(p.amount) FILTER (WHERE p.inv_key IS NULL), 0) AS unapplied_amount
+    FROM payments p JOIN cust c USING (cust_key)
     WHERE p.received_on BETWEEN $p_from AND $p_to
     GROUP BY c.scope
 ),
 sales AS (
     -- credit_sales: Σ amount of invoices issued in P (gross: credit memos not subtracted)
     SELECT c.scope, sum(i.amount) AS credit_sales
-    FROM invoices i JOIN cust c USING (customer_id)
+    FROM invoices i JOIN cust c USING (cust_key)
     WHERE i.issued_on BETWEEN $p_from AND $p_to
     GROUP BY c.scope
 ),
@@ -56,15 +58,15 @@ cohort AS (
            i.amount - coalesce(cm.credited, 0) AS net,
            coalesce(ap.paid, 0) AS paid
     FROM invoices i
-    JOIN cust c USING (customer_id)
-    LEFT JOIN (SELECT invoice_id, sum(amount) AS credited
+    JOIN cust c USING (cust_key)
+    LEFT JOIN (SELECT inv_key, sum(amount) AS credited
                FROM adjustments
-               WHERE kind = 'credit_memo' AND posted_on <= $p_to
-               GROUP BY invoice_id) cm USING (invoice_id)
-    LEFT JOIN (SELECT invoice_id, sum(amount) AS paid
+               WHERE credit_memo AND posted_on <= $p_to
+               GROUP BY inv_key) cm USING (inv_key)
+    LEFT JOIN (SELECT inv_key, sum(amount) AS paid
                FROM payments
-               WHERE invoice_id IS NOT NULL AND received_on <= $p_to
-               GROUP BY invoice_id) ap USING (invoice_id)
+               WHERE inv_key IS NOT NULL AND received_on <= $p_to
+               GROUP BY inv_key) ap USING (inv_key)
     WHERE i.due_on BETWEEN $p_from AND $p_to
 ),
 collection AS (
@@ -78,15 +80,15 @@ collection AS (
 -- (credit memos and write-offs) posted_on ≤ d. Open at d: issued_on ≤ d and balance > 0.
 -- dpd(invoice, d) = d − due_on.
 reductions AS (
-    SELECT invoice_id,
+    SELECT inv_key,
            coalesce(sum(amount) FILTER (WHERE on_day <= $p_from - 1), 0) AS by_start,
            sum(amount) AS by_end
-    FROM (SELECT invoice_id, received_on AS on_day, amount
-          FROM payments WHERE invoice_id IS NOT NULL AND received_on <= $p_to
+    FROM (SELECT inv_key, received_on AS on_day, amount
+          FROM payments WHERE inv_key IS NOT NULL AND received_on <= $p_to
           UNION ALL
-          SELECT invoice_id, posted_on, amount
+          SELECT inv_key, posted_on, amount
           FROM adjustments WHERE posted_on <= $p_to)
-    GROUP BY invoice_id
+    GROUP BY inv_key
 ),
 -- Every invoice issued by `to`, with its balance at `start` and at `to`.
 invoice_balances AS (
@@ -94,8 +96,8 @@ invoice_balances AS (
            i.amount - coalesce(r.by_start, 0) AS balance_start,
            i.amount - coalesce(r.by_end, 0) AS balance_end
     FROM invoices i
-    JOIN cust c USING (customer_id)
-    LEFT JOIN reductions r USING (invoice_id)
+    JOIN cust c USING (cust_key)
+    LEFT JOIN reductions r USING (inv_key)
     WHERE i.issued_on <= $p_to
 ),
 -- One row per invoice open at `start` (snapshot = 'start') and per invoice open at `to`
@@ -151,7 +153,7 @@ receivables_kpis AS (
 -- Customers with at least one invoice issued in the 365 days that end at `to`
 -- ([to − 364, to]).
 billed_365 AS (
-    SELECT DISTINCT customer_id
+    SELECT DISTINCT cust_key
     FROM invoices
     WHERE issued_on BETWEEN $p_to - 364 AND $p_to
 ),
@@ -169,7 +171,7 @@ autopay_facts AS (
                                  OR c.autopay_cancelled_on > $p_from - 1),
                             false) AS eligible,
            coalesce(c.autopay_enrolled_on BETWEEN $p_from AND $p_to, false) AS enrolled_in_p
-    FROM cust c SEMI JOIN billed_365 b USING (customer_id)
+    FROM cust c SEMI JOIN billed_365 b USING (cust_key)
 ),
 autopay AS (
     SELECT scope,
@@ -187,19 +189,14 @@ autopay AS (
 
 -- ── Cases (billing investigations; scope: the case's rep_id) ───────────────────────
 case_facts AS (
-    SELECT CASE WHEN $per_rep THEN rep_id ELSE '*' END AS scope,
-           CAST(opened_at AS DATE) AS opened_on,       -- UTC dates
-           CAST(closed_at AS DATE) AS closed_on,
-           CAST(escalated_at AS DATE) AS escalated_on,
+    SELECT CASE WHEN $per_rep THEN rep_key ELSE -1 END AS scope,
+           opened_on, closed_on, escalated_on,            -- UTC dates (load.py)
            escalation_reason,
            -- resolution time: exact elapsed seconds ÷ 86,400
-           (epoch_us(closed_at) - epoch_us(opened_at)) / 86400e6 AS resolution_days,
-           -- documentation complete: summary, investigation and resolution non-blank after
-           -- trimming all Unicode whitespace, and customer_confirmed true (null is not)
-           NOT regexp_full_match(coalesce(summary, ''), '[\t\n\x{0B}\f\r\x{85}\p{Z}]*')
-           AND NOT regexp_full_match(coalesce(investigation, ''), '[\t\n\x{0B}\f\r\x{85}\p{Z}]*')
-           AND NOT regexp_full_match(coalesce(resolution, ''), '[\t\n\x{0B}\f\r\x{85}\p{Z}]*')
-           AND coalesce(customer_confirmed, false) AS documented
+           (closed_us - opened_us) / 86400e6 AS resolution_days,
+           -- documentation complete (load.py): summary, investigation and resolution
+           -- non-blank after trimming all Unicode whitespace, customer_confirmed true
+           documented
     FROM cases
 ),
 case_kpis AS (
@@ -241,7 +238,7 @@ case_kpis AS (
 
 -- ── Cadence and follow-up (scope: the task's rep_id) ───────────────────────────────
 task_kpis AS (
-    SELECT CASE WHEN $per_rep THEN rep_id ELSE '*' END AS scope,
+    SELECT CASE WHEN $per_rep THEN rep_key ELSE -1 END AS scope,
            -- tasks_due: tasks with due_on in P
            count(*) AS tasks_due,
            -- tasks_completed: of those, completed_on set and ≤ to (even before from)
@@ -255,8 +252,8 @@ task_kpis AS (
 
 -- ── Promises to pay (scope: the promise's rep_id) ──────────────────────────────────
 promises_made AS (
-    SELECT promise_id, customer_id, made_on, amount,
-           CASE WHEN $per_rep THEN rep_id ELSE '*' END AS scope,
+    SELECT row_number() OVER () AS promise_no, cust_key, made_on, amount,
+           CASE WHEN $per_rep THEN rep_key ELSE -1 END AS scope,
            promised_on + 3 AS deadline              -- promised_on + 3 days
     FROM promises
     WHERE made_on BETWEEN $p_from AND $p_to
@@ -264,11 +261,11 @@ promises_made AS (
 -- Σ of the customer's payments (any invoice or unapplied, whatever the scope) with
 -- received_on in [made_on, promised_on + 3]; each promise judged on its own.
 promise_cover AS (
-    SELECT pm.promise_id, sum(p.amount) AS paid
+    SELECT pm.promise_no, sum(p.amount) AS paid
     FROM promises_made pm
-    JOIN payments p ON p.customer_id = pm.customer_id
+    JOIN payments p ON p.cust_key = pm.cust_key
                    AND p.received_on BETWEEN pm.made_on AND pm.deadline
-    GROUP BY pm.promise_id
+    GROUP BY pm.promise_no
 ),
 promise_kpis AS (
     SELECT pm.scope,
@@ -280,24 +277,22 @@ promise_kpis AS (
            -- promises_kept: due, and covered by the customer's payments (kept ⊆ due)
            count(*) FILTER (WHERE pm.deadline <= $p_to
                             AND coalesce(pc.paid, 0) >= pm.amount) AS promises_kept
-    FROM promises_made pm LEFT JOIN promise_cover pc USING (promise_id)
+    FROM promises_made pm LEFT JOIN promise_cover pc USING (promise_no)
     GROUP BY pm.scope
 ),
 
 -- ── Outreach (scope: the activity's rep_id) ────────────────────────────────────────
 outreach AS (
-    SELECT CASE WHEN $per_rep THEN rep_id ELSE '*' END AS scope,
+    SELECT CASE WHEN $per_rep THEN rep_key ELSE -1 END AS scope,
            -- calls, emails: outbound activities of that channel with occurred_at in P
-           count(*) FILTER (WHERE channel = 'call' AND direction = 'outbound') AS calls,
-           count(*) FILTER (WHERE channel = 'email' AND direction = 'outbound') AS emails,
+           count(*) FILTER (WHERE outbound_call) AS calls,
+           count(*) FILTER (WHERE outbound_email) AS emails,
            -- contacts_reached: activities (any channel and direction) in P whose outcome is
-           -- reached, promise_to_pay, dispute, paid or autopay_enrolled
-           count(*) FILTER (WHERE outcome IN ('reached', 'promise_to_pay', 'dispute', 'paid',
-                                              'autopay_enrolled')) AS contacts_reached
+           -- reached, promise_to_pay, dispute, paid or autopay_enrolled (load.py's flag)
+           count(*) FILTER (WHERE reached) AS contacts_reached
     FROM activities
-    -- UTC date of occurred_at in P, written as a timestamp range so it prunes the scan
-    WHERE occurred_at >= CAST($p_from AS TIMESTAMP)
-      AND occurred_at < CAST($p_to + 1 AS TIMESTAMP)
+    -- UTC date of occurred_at (load.py) in P; rows sorted by it, so the scan prunes
+    WHERE day BETWEEN $p_from AND $p_to
     GROUP BY ALL
 )
 

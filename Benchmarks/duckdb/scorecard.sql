@@ -70,7 +70,7 @@ ranks AS (
                                   ORDER BY k.case_resolution_median_days ASC)
            END AS case_resolution_median_days
     FROM reps r
-    JOIN rep_kpis k ON k.scope = r.rep_id
+    JOIN rep_kpis k ON k.scope = r.rep_key
 )
 SELECT r.rep_id, r.name, r.team,
        k.* EXCLUDE (scope),
@@ -89,6 +89,6 @@ SELECT r.rep_id, r.name, r.team,
         'cases_open_over_14d': rk.cases_open_over_14d,
         'case_resolution_median_days': rk.case_resolution_median_days} AS rank
 FROM reps r
-JOIN rep_kpis k ON k.scope = r.rep_id
+JOIN rep_kpis k ON k.scope = r.rep_key
 JOIN ranks rk USING (rep_id)
 ORDER BY r.rep_id

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sqlite3 `.import` of the contract CSVs in DATA_DIR into a new SQLite file DB, into tables of
-# the store's shape (schema.sql, then indices.sql), in one transaction.
+# the store's shape (schema.sql, then indices.sql), in one transaction, with the bulk-load
+# pragmas of a new file (journal off, synchronous off), then switched to WAL like the store.
 #   Benchmarks/sqlite/import.sh DATA_DIR DB
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,4 +16,5 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
   done
   echo ".read $HERE/indices.sql"
   echo "COMMIT;"
+  echo "PRAGMA journal_mode = WAL;"
 } | sqlite3 "$DB" > /dev/null

@@ -1,12 +1,14 @@
 -- The reference for `arcadence import`: tables of the same shape as the store's (the same
 -- columns, declared types, primary keys and secondary indices), loaded by sqlite3's own
--- `.import` the way an expert loads SQLite: one transaction, WAL, synchronous=NORMAL, the
--- same 64 MiB page cache, and the secondary indices built after the rows are in.
+-- `.import` the way an expert bulk-loads a new SQLite file: no rollback journal and no
+-- fsync while loading (journal_mode = OFF, synchronous = OFF: a new file has nothing to
+-- protect; a crash means loading again), one transaction, the same 64 MiB page cache, the
+-- secondary indices built after the rows are in, then WAL (the store's mode, import.sh).
 -- Not included, because `.import` cannot satisfy them: the CHECK constraints (it stores an
 -- empty field as '' rather than NULL) and the foreign keys. Nor does it parse or validate
 -- anything: dates stay text. It is the floor for getting these files into SQLite.
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
 PRAGMA cache_size = -65536;
 CREATE TABLE reps (rep_id TEXT PRIMARY KEY, name TEXT, team TEXT, active INTEGER);
 CREATE TABLE customers (customer_id TEXT PRIMARY KEY, name TEXT, segment TEXT, rep_id TEXT, payment_terms_days INTEGER, created_on INTEGER, autopay_enrolled_on INTEGER, autopay_cancelled_on INTEGER);
