@@ -21,6 +21,8 @@ public struct SimulationRun: Sendable {
   public var portfolio: Portfolio
   /// The run settings.
   public var settings: SimulationSettings
+  /// Each customer's delay curve when the scenario pays by curves (``Scenario/delayCurves``).
+  public var delayCurves: DelayCurves?
 
   /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
   /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
@@ -94,6 +96,17 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     portfolio = book
+    if scenario.delayCurves {
+      guard case .fromStore = scenario.calibration else {
+        throw ArcadenceError(
+          .invalidConfiguration,
+          "\(scenario.file): delay curves need calibration: from_store (they are read from "
+            + "the store's invoices)")
+      }
+      delayCurves = DelayCurves.fit(
+        ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
+        segmentOf: book.customerSegment, segments: calibration.segments.count)
+    }
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
@@ -105,7 +118,8 @@ public struct SimulationRun: Sendable {
   public var simulator: Simulator {
     Simulator(
       portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
-      sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)))
+      sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)),
+      delayCurves: delayCurves)
   }
 
   /// Runs the Monte Carlo simulation; `isCancelled` is asked before each path
