@@ -59,6 +59,9 @@ public struct Accuracy: Sendable {
     /// Whether invoices pay on days drawn from each customer's delay curve given their age
     /// (``DelayCurves``).
     public var delayCurves = false
+    /// Whether each cutoff chooses between the hazard model and delay curves on its own
+    /// earlier cutoffs (``TimingSelection``).
+    public var selectTiming = false
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -117,6 +120,8 @@ public struct Accuracy: Sendable {
     /// The forecast's (mean) cash from the open book, cents; nil when the method does not
     /// tell its sources apart (baseline A). The rest is from future billing.
     public var forecastOpenBook: Double?
+    /// The model's payment clock: "hazard" or "curves" (``DelayCurves``); nil for baselines.
+    public var clock: String?
 
     /// The open book's share of the total error: (forecast − actual cash from invoices open at
     /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
@@ -267,14 +272,9 @@ public struct Accuracy: Sendable {
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
-      delayCurves: settings.delayCurves)
+      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming)
     let book = run.portfolio
-    // Keyed cash per day: key 0 the open book, key 1 future billing (the decomposition).
-    var sim = run.simulator
-    sim.cashKeyCount = 2
-    sim.cashKeyDays = 1
-    sim.cashKey = (0..<book.invoiceCount).map { $0 < book.openCount ? 0 : 1 }
-    let result = sim.run()
+    let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
     for i in 0..<book.openCount {
       if let m = run.paymentQuantiles(i, levels: [0.5])[0] {
@@ -321,6 +321,7 @@ public struct Accuracy: Sendable {
         weeks: modelWeeks, predicted: modelMedian, paid: paid)
       model.actualOpenBook = aOpen
       model.forecastOpenBook = paths > 0 ? openBook / Double(paths) : nil
+      model.clock = run.delayCurves == nil ? "hazard" : "curves"
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
       var last = evaluation(
@@ -337,6 +338,17 @@ public struct Accuracy: Sendable {
       out.append(b)
     }
     return (out, run.calibration.warnings)
+  }
+
+  /// Runs `run` with its cash keyed per day by source: key 0 the open book, key 1 future
+  /// billing (the decomposition of the error).
+  static func splitBySource(_ run: SimulationRun) -> SimulationResult {
+    let book = run.portfolio
+    var sim = run.simulator
+    sim.cashKeyCount = 2
+    sim.cashKeyDays = 1
+    sim.cashKey = (0..<book.invoiceCount).map { $0 < book.openCount ? 0 : 1 }
+    return sim.run()
   }
 
   /// P5…P95 of sorted values (NumPy linear interpolation).
@@ -548,6 +560,7 @@ public struct Accuracy: Sendable {
               ("forecast_open_book", e.forecastOpenBook.map { money($0) } ?? .null),
               ("open_book_error", ratio(e.openBookError)),
               ("future_billing_error", ratio(e.futureBillingError)),
+              ("clock", e.clock.map { .string($0) } ?? .null),
             ])
           })
       ),

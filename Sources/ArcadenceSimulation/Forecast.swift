@@ -11,15 +11,23 @@ extension SimulationRun {
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
-    delayShift: Bool = false, delayCurves: Bool = false
+    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false
   ) throws -> SimulationRun {
+    // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
+    let selection =
+      selectTiming
+      ? try TimingSelection.select(
+        ledger: ledger, links: links, start: start, horizon: horizon, seed: seed,
+        threads: threads, delayShift: delayShift) : nil
     var scenario = Scenario(
       name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
     scenario.delayShift = delayShift
-    scenario.delayCurves = delayCurves
-    return try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
+    scenario.delayCurves = selection?.curves ?? delayCurves
+    var run = try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
+    run.timingSelection = selection
+    return run
   }
 
   /// The payment day (offset from the start) at each of `levels` of open invoice `i`
@@ -77,6 +85,9 @@ public struct Forecast: Sendable {
     /// Whether invoices pay on days drawn from their customer's delay curve given their age
     /// (``DelayCurves``).
     public var delayCurves = false
+    /// Whether the payment clock (hazards or delay curves) is chosen on the store's earlier
+    /// cutoffs (``TimingSelection``).
+    public var selectTiming = false
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(
@@ -191,7 +202,8 @@ public struct Forecast: Sendable {
     let run = try SimulationRun.forecast(
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
-      delayShift: settings.delayShift, delayCurves: settings.delayCurves)
+      delayShift: settings.delayShift, delayCurves: settings.delayCurves,
+      selectTiming: settings.selectTiming)
     let book = run.portfolio
     let (names, customerGroup) = groups(ledger: l, by: settings.by)
     // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.

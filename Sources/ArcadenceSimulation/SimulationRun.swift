@@ -23,6 +23,9 @@ public struct SimulationRun: Sendable {
   public var settings: SimulationSettings
   /// Each customer's delay curve when the scenario pays by curves (``Scenario/delayCurves``).
   public var delayCurves: DelayCurves?
+  /// The rolling-origin choice between the hazard model and delay curves, when the forecast
+  /// made one (``TimingSelection``).
+  public var timingSelection: TimingSelection?
 
   /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
   /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
@@ -96,22 +99,30 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     portfolio = book
-    if scenario.delayCurves {
-      guard case .fromStore = scenario.calibration else {
-        throw ArcadenceError(
-          .invalidConfiguration,
-          "\(scenario.file): delay curves need calibration: from_store (they are read from "
-            + "the store's invoices)")
-      }
-      delayCurves = DelayCurves.fit(
-        ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
-        segmentOf: book.customerSegment, segments: calibration.segments.count)
-    }
+    delayCurves = try Self.curves(
+      scenario, ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
+      book: book, segments: calibration.segments.count)
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
       threads: max(1, threads), portfolioShock: scenario.portfolioShock,
       parameterUncertainty: scenario.parameterUncertainty)
+  }
+
+  /// The customers' delay curves when `scenario` pays by them (``Scenario/delayCurves``),
+  /// read from the data up to `until`; they need a `from_store` calibration.
+  static func curves(
+    _ scenario: Scenario, ledger: Ledger, until: Day, book: Portfolio, segments: Int
+  ) throws -> DelayCurves? {
+    guard scenario.delayCurves else { return nil }
+    guard case .fromStore = scenario.calibration else {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        "\(scenario.file): delay curves need calibration: from_store (they are read from "
+          + "the store's invoices)")
+    }
+    return DelayCurves.fit(
+      ledger: ledger, until: until, segmentOf: book.customerSegment, segments: segments)
   }
 
   /// The simulator of this run.

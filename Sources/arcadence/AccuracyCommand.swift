@@ -41,6 +41,10 @@ struct AccuracyCommand: ParsableCommand {
       since issue, mixed with its segment's), given the invoice's age (DelayCurves).
       """)
   var delayCurves = false
+  @Flag(
+    help:
+      "Choose the hazard model or delay curves at each cutoff by their error on earlier cutoffs.")
+  var selectTiming = false
 
   func validate() throws {
     try guarded {
@@ -78,6 +82,7 @@ struct AccuracyCommand: ParsableCommand {
         threads: threads ?? SimulationSettings.allCores)
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
+      settings.selectTiming = selectTiming
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

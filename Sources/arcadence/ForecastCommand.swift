@@ -47,6 +47,9 @@ struct ForecastCommand: ParsableCommand {
   @Flag(
     help: "Pay each invoice on a day drawn from its customer's delay curve given its age.")
   var delayCurves = false
+  @Flag(
+    help: "Choose the hazard model or delay curves by their error on the store's earlier cutoffs.")
+  var selectTiming = false
 
   func validate() throws {
     try guarded {
@@ -79,6 +82,7 @@ struct ForecastCommand: ParsableCommand {
         threads: threads ?? SimulationSettings.allCores, by: grouping)
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
+      settings.selectTiming = selectTiming
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()

@@ -152,7 +152,8 @@ enum PaperLedger {
   @Test func errorSplitByOpenBookAndFutureBilling() throws {
     let store = try PaperLedger.store(PaperLedger.files)
     let l = try store.loadLedger()
-    let open = Actuals.dailyCash(l, from: PaperLedger.cutoff, days: 14, issuedBefore: PaperLedger.cutoff)
+    let open = Actuals.dailyCash(
+      l, from: PaperLedger.cutoff, days: 14, issuedBefore: PaperLedger.cutoff)
     #expect(open.reduce(0, +) == 80_000 && open[3] == 40_000 && open[9] == 40_000)
     let settings = Accuracy.Settings(horizons: [14], paths: 4)
     let es = try Accuracy.evaluate(
