@@ -500,7 +500,8 @@ public struct Accuracy: Sendable {
     out +=
       "\nInvoice level: invoices open at a cutoff and paid within the horizon; the model's "
       + "predicted date is the median of its calibrated base hazards (× the customer's frailty, "
-      + "by days to due; contacts, disputes and the portfolio shock left out), baseline B's is "
+      + "by days to due; contacts, disputes and the portfolio shock left out; with delay curves, "
+      + "the median of the customer's curve given the invoice's age), baseline B's is "
       + "issue + the customer's mean delay. The model's bands include parameter uncertainty "
       + "(customer bootstrap) and renewal billing (each path draws its own invoices).\n"
     return out
