@@ -56,6 +56,12 @@ public struct Accuracy: Sendable {
     /// Whether the model shifts each customer's payment clock by its own delay
     /// (``DelayShift``).
     public var delayShift = false
+    /// Whether invoices pay on days drawn from each customer's delay curve given their age
+    /// (``DelayCurves``).
+    public var delayCurves = false
+    /// Whether each cutoff chooses between the hazard model and delay curves on its own
+    /// earlier cutoffs (``TimingSelection``).
+    public var selectTiming = false
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -107,6 +113,31 @@ public struct Accuracy: Sendable {
     public var within3: Int
     /// Of those, paid within ±7 days of the predicted median.
     public var within7: Int
+    /// Of the actual cash, what was paid on invoices issued before the cutoff (the open book;
+    /// unapplied cash counts here, since it settles balances already billed), cents. The rest
+    /// paid invoices issued from the cutoff on (future billing).
+    public var actualOpenBook: Int64 = 0
+    /// The forecast's (mean) cash from the open book, cents; nil when the method does not
+    /// tell its sources apart (baseline A). The rest is from future billing.
+    public var forecastOpenBook: Double?
+    /// The model's payment clock: "hazard" or "curves" (``DelayCurves``); nil for baselines.
+    public var clock: String?
+
+    /// The open book's share of the total error: (forecast − actual cash from invoices open at
+    /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
+    public var openBookError: Double? {
+      guard actual > 0, let f = forecastOpenBook else { return nil }
+      return (f - Double(actualOpenBook)) / Double(actual)
+    }
+
+    /// Future billing's share of the total error: (forecast − actual cash from invoices
+    /// issued from the cutoff on) ÷ the actual total.
+    public var futureBillingError: Double? {
+      guard actual > 0, let f = forecastOpenBook else { return nil }
+      let future = forecast - f
+      let actualFuture = Double(actual) - Double(actualOpenBook)
+      return (future - actualFuture) / Double(actual)
+    }
 
     /// (forecast − actual) ÷ actual; nil when nothing was received.
     public var error: Double? {
@@ -149,6 +180,15 @@ public struct Accuracy: Sendable {
     public var within3: Double?
     /// Share within ±7 days.
     public var within7: Double?
+    /// Mean over cutoffs of the open book's share of the total error
+    /// (``Evaluation/openBookError``), and of its absolute value.
+    public var openBookError: Double?
+    public var openBookAbsoluteError: Double?
+    /// The same for future billing (``Evaluation/futureBillingError``).
+    public var futureBillingError: Double?
+    public var futureBillingAbsoluteError: Double?
+    /// Mean over cutoffs of the open book's share of the actual cash.
+    public var actualOpenBookShare: Double?
   }
 
   /// The settings.
@@ -231,9 +271,10 @@ public struct Accuracy: Sendable {
       name: "accuracy", ledger: l, links: links, start: cutoff, horizon: longest,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       parameterUncertainty: settings.parameterUncertainty,
-      renewalBilling: settings.renewalBilling, delayShift: settings.delayShift)
-    let result = run.run()
+      renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
+      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming)
     let book = run.portfolio
+    let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
     for i in 0..<book.openCount {
       if let m = run.paymentQuantiles(i, levels: [0.5])[0] {
@@ -241,6 +282,7 @@ public struct Accuracy: Sendable {
       }
     }
     let actual = Actuals.dailyCash(l, from: cutoff, days: longest)
+    let actualOpen = Actuals.dailyCash(l, from: cutoff, days: longest, issuedBefore: cutoff)
     // Invoices open at the cutoff and the day each was paid, if it was.
     var paid: [(invoice: Int32, day: Int32)] = []
     for i in l.invoiceAmount.indices where l.invoiceIssued[i] < cutoff.rawValue {
@@ -255,6 +297,7 @@ public struct Accuracy: Sendable {
       let a = Array(actual[0..<h])
       // The model: per-path cash over the first h days.
       var totals = [Double](repeating: 0, count: paths)
+      var openBook = 0.0
       var weekly = [[Double]](
         repeating: [Double](repeating: 0, count: paths), count: h / 7)
       for p in 0..<paths {
@@ -262,6 +305,7 @@ public struct Accuracy: Sendable {
           let v = Double(result.cash[0][p * longest + d])
           totals[p] += v
           if d / 7 < weekly.count { weekly[d / 7][p] += v }
+          openBook += Double(result.keyedWeekly[0][(p * 2) * longest + d])
         }
       }
       let modelWeeks = weekly.enumerated().map { w, values -> Week in
@@ -270,23 +314,41 @@ public struct Accuracy: Sendable {
           actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +), forecast: Statistics.mean(values) ?? 0,
           band: band(sorted: s))
       }
-      out.append(
-        evaluation(
-          cutoff: cutoff, horizon: h, method: .model, actual: a,
-          forecast: Statistics.mean(totals) ?? 0, band: band(sorted: totals.sorted()),
-          weeks: modelWeeks, predicted: modelMedian, paid: paid))
+      let aOpen = actualOpen[0..<h].reduce(0, +)
+      var model = evaluation(
+        cutoff: cutoff, horizon: h, method: .model, actual: a,
+        forecast: Statistics.mean(totals) ?? 0, band: band(sorted: totals.sorted()),
+        weeks: modelWeeks, predicted: modelMedian, paid: paid)
+      model.actualOpenBook = aOpen
+      model.forecastOpenBook = paths > 0 ? openBook / Double(paths) : nil
+      model.clock = run.delayCurves == nil ? "hazard" : "curves"
+      out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
-      out.append(
-        evaluation(
-          cutoff: cutoff, horizon: h, method: .lastPeriod, actual: a, daily: lastPeriod,
-          predicted: nil, paid: paid))
+      var last = evaluation(
+        cutoff: cutoff, horizon: h, method: .lastPeriod, actual: a, daily: lastPeriod,
+        predicted: nil, paid: paid)
+      last.actualOpenBook = aOpen
+      out.append(last)
       let average = Baselines.customerAverage(l, cutoff: cutoff, horizon: h)
-      out.append(
-        evaluation(
-          cutoff: cutoff, horizon: h, method: .customerAverage, actual: a, daily: average.daily,
-          predicted: average.predicted, paid: paid))
+      var b = evaluation(
+        cutoff: cutoff, horizon: h, method: .customerAverage, actual: a, daily: average.daily,
+        predicted: average.predicted, paid: paid)
+      b.actualOpenBook = aOpen
+      b.forecastOpenBook = average.openBook[0..<h].reduce(0, +)
+      out.append(b)
     }
     return (out, run.calibration.warnings)
+  }
+
+  /// Runs `run` with its cash keyed per day by source: key 0 the open book, key 1 future
+  /// billing (the decomposition of the error).
+  static func splitBySource(_ run: SimulationRun) -> SimulationResult {
+    let book = run.portfolio
+    var sim = run.simulator
+    sim.cashKeyCount = 2
+    sim.cashKeyDays = 1
+    sim.cashKey = (0..<book.invoiceCount).map { $0 < book.openCount ? 0 : 1 }
+    return sim.run()
   }
 
   /// P5…P95 of sorted values (NumPy linear interpolation).
@@ -348,6 +410,8 @@ public struct Accuracy: Sendable {
         let paid = es.compactMap(\.invoicesPaid)
         let n = paid.reduce(0, +)
         func share(_ k: Int) -> Double? { n > 0 ? Double(k) / Double(n) : nil }
+        let openErrors = es.compactMap(\.openBookError)
+        let futureErrors = es.compactMap(\.futureBillingError)
         out.append(
           Row(
             method: m, horizon: h, cutoffs: errors.count, meanError: Statistics.mean(errors),
@@ -359,7 +423,15 @@ public struct Accuracy: Sendable {
               ? nil : Double(totals.filter { $0 }.count) / Double(totals.count),
             invoicesPaid: paid.isEmpty ? nil : n,
             within3: paid.isEmpty ? nil : share(es.map(\.within3).reduce(0, +)),
-            within7: paid.isEmpty ? nil : share(es.map(\.within7).reduce(0, +))))
+            within7: paid.isEmpty ? nil : share(es.map(\.within7).reduce(0, +)),
+            openBookError: Statistics.mean(openErrors),
+            openBookAbsoluteError: Statistics.mean(openErrors.map(abs)),
+            futureBillingError: Statistics.mean(futureErrors),
+            futureBillingAbsoluteError: Statistics.mean(futureErrors.map(abs)),
+            actualOpenBookShare: Statistics.mean(
+              es.filter { $0.actual > 0 }.map {
+                Double($0.actualOpenBook) / Double($0.actual)
+              })))
       }
     }
     return out
@@ -393,6 +465,22 @@ public struct Accuracy: Sendable {
       ])
     }
     out += t.rendered()
+    out +=
+      "\nWhere the error comes from: the open book (invoices issued before the cutoff) and "
+      + "future billing (issued from it on), each as (forecast − actual) ÷ the actual total, "
+      + "so the two add up to the error:\n\n"
+    var d = TextTable(header: [
+      "horizon", "method", "open book share of actual", "open book error", "open book |error|",
+      "future billing error", "future billing |error|",
+    ])
+    for r in rows where r.openBookError != nil {
+      d.add([
+        "\(r.horizon) d", r.method.label, pct(r.actualOpenBookShare),
+        pct(r.openBookError, signed: true), pct(r.openBookAbsoluteError),
+        pct(r.futureBillingError, signed: true), pct(r.futureBillingAbsoluteError),
+      ])
+    }
+    out += d.rendered()
     out += "\nTotal error per cutoff (forecast − actual) ÷ actual:\n\n"
     var header = ["cutoff", "horizon", "actual"]
     header += Method.allCases.map(\.label)
@@ -412,7 +500,8 @@ public struct Accuracy: Sendable {
     out +=
       "\nInvoice level: invoices open at a cutoff and paid within the horizon; the model's "
       + "predicted date is the median of its calibrated base hazards (× the customer's frailty, "
-      + "by days to due; contacts, disputes and the portfolio shock left out), baseline B's is "
+      + "by days to due; contacts, disputes and the portfolio shock left out; with delay curves, "
+      + "the median of the customer's curve given the invoice's age), baseline B's is "
       + "issue + the customer's mean delay. The model's bands include parameter uncertainty "
       + "(customer bootstrap) and renewal billing (each path draws its own invoices).\n"
     return out
@@ -442,6 +531,11 @@ public struct Accuracy: Sendable {
               ("total_coverage", ratio(r.totalCoverage)),
               ("invoices_paid", .int(r.invoicesPaid)), ("within_3_days", ratio(r.within3)),
               ("within_7_days", ratio(r.within7)),
+              ("actual_open_book_share", ratio(r.actualOpenBookShare)),
+              ("open_book_error", ratio(r.openBookError)),
+              ("open_book_absolute_error", ratio(r.openBookAbsoluteError)),
+              ("future_billing_error", ratio(r.futureBillingError)),
+              ("future_billing_absolute_error", ratio(r.futureBillingAbsoluteError)),
             ])
           })
       ),
@@ -463,6 +557,11 @@ public struct Accuracy: Sendable {
               ("weeks", .int(e.weeks.count)), ("invoices_paid", .int(e.invoicesPaid)),
               ("within_3_days", .int(e.invoicesPaid == nil ? nil : e.within3)),
               ("within_7_days", .int(e.invoicesPaid == nil ? nil : e.within7)),
+              ("actual_open_book", .money(e.actualOpenBook)),
+              ("forecast_open_book", e.forecastOpenBook.map { money($0) } ?? .null),
+              ("open_book_error", ratio(e.openBookError)),
+              ("future_billing_error", ratio(e.futureBillingError)),
+              ("clock", e.clock.map { .string($0) } ?? .null),
             ])
           })
       ),

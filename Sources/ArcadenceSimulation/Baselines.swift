@@ -8,11 +8,26 @@ public enum Actuals {
   /// Cash received on each of the `days` days from `start` (every payment, applied or not),
   /// cents. O(payments).
   public static func dailyCash(_ l: Ledger, from start: Day, days: Int) -> [Int64] {
+    dailyCash(l, from: start, days: days, issuedBefore: nil)
+  }
+
+  /// Cash received on each of the `days` days from `start`, counting only payments on
+  /// invoices issued before `issuedBefore` and unapplied cash (which settles balances
+  /// already billed): the open book's part of ``dailyCash(_:from:days:)`` when
+  /// `issuedBefore` is the start; every payment when nil. O(payments).
+  public static func dailyCash(_ l: Ledger, from start: Day, days: Int, issuedBefore: Day?)
+    -> [Int64]
+  {
     var out = [Int64](repeating: 0, count: max(0, days))
     let s = Int64(start.rawValue)
     for k in l.paymentReceived.indices {
       let d = Int64(l.paymentReceived[k]) - s
-      if d >= 0, d < Int64(days) { out[Int(d)] &+= l.paymentAmount[k] }
+      guard d >= 0, d < Int64(days) else { continue }
+      if let before = issuedBefore {
+        let i = Int(l.paymentInvoice[k])
+        if i >= 0, i < l.invoiceIssued.count, l.invoiceIssued[i] >= before.rawValue { continue }
+      }
+      out[Int(d)] &+= l.paymentAmount[k]
     }
     return out
   }
@@ -79,15 +94,17 @@ public enum Baselines {
   /// Baseline B, customer average: each invoice open at the end of `cutoff − 1` pays its
   /// balance at issue + its customer's mean delay (on the cutoff day when that is already
   /// past); the invoices issued in the `horizon` days before the cutoff are issued again
-  /// `horizon` days later and paid at the same mean delays. Returns the daily cash and each
-  /// open invoice's predicted payment day (by ledger index). O(invoices + events).
+  /// `horizon` days later and paid at the same mean delays. Returns the daily cash, its part
+  /// from the open book, and each open invoice's predicted payment day (by ledger index).
+  /// O(invoices + events).
   public static func customerAverage(_ l: Ledger, cutoff: Day, horizon: Int)
-    -> (daily: [Double], predicted: [Int32: Int32])
+    -> (daily: [Double], openBook: [Double], predicted: [Int32: Int32])
   {
     let delays = customerDelays(l, before: cutoff)
     let c0 = Int64(cutoff.rawValue)
     let h = Int64(horizon)
     var daily = [Double](repeating: 0, count: max(0, horizon))
+    var openBook = daily
     var predicted: [Int32: Int32] = [:]
     func offset(_ c: Int) -> Int64 { Int64(delays[c].rounded()) }
     for i in l.invoiceAmount.indices where Int64(l.invoiceIssued[i]) < c0 {
@@ -97,14 +114,17 @@ public enum Baselines {
       if b > 0 {
         let day = max(issued + offset(c), c0)
         predicted[Int32(i)] = Int32(clamping: day)
-        if day - c0 < h { daily[Int(day - c0)] += Double(b) }
+        if day - c0 < h {
+          daily[Int(day - c0)] += Double(b)
+          openBook[Int(day - c0)] += Double(b)
+        }
       }
       if issued >= c0 - h {
         let day = issued + h + offset(c)
         if day >= c0, day - c0 < h { daily[Int(day - c0)] += Double(l.invoiceAmount[i]) }
       }
     }
-    return (daily, predicted)
+    return (daily, openBook, predicted)
   }
 }
 

@@ -11,24 +11,41 @@ extension SimulationRun {
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
-    delayShift: Bool = false
+    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false
   ) throws -> SimulationRun {
+    // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
+    let selection =
+      selectTiming
+      ? try TimingSelection.select(
+        ledger: ledger, links: links, start: start, horizon: horizon, seed: seed,
+        threads: threads, delayShift: delayShift) : nil
     var scenario = Scenario(
       name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
     scenario.delayShift = delayShift
-    return try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
+    scenario.delayCurves = selection?.curves ?? delayCurves
+    var run = try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
+    run.timingSelection = selection
+    return run
   }
 
   /// The payment day (offset from the start) at each of `levels` of open invoice `i`
-  /// (below ``Portfolio/openCount``) under the base model (``PaymentTiming/quantiles``):
+  /// (below ``Portfolio/openCount``): from its customer's delay curve given its age when the
+  /// run pays by curves (``DelayCurves``), else under the base model
+  /// (``PaymentTiming/quantiles``):
   /// its segment's hazards × its customer's frailty on its customer's shifted clock
   /// (``DelayShift``), auto-pay and an open promise.
   public func paymentQuantiles(_ i: Int, levels: [Double]) -> [Int32?] {
     let book = portfolio
     let params = parameters
     let c = Int(book.invoiceCustomer[i])
+    if let curves = delayCurves {
+      // P(paid by day t) ≥ q where the conditional survival falls to 1 − q.
+      return levels.map {
+        curves.draw(customer: c, age: -book.invoiceIssue[i], u: 1 - $0)
+      }
+    }
     let seg = Int(book.customerSegment[c])
     return PaymentTiming.quantiles(
       levels, row: seg < params.hazard.count ? params.hazard[seg] : [], due: book.invoiceDue[i],
@@ -63,6 +80,14 @@ public struct Forecast: Sendable {
     public var threads: Int
     /// The split, or nil for the whole book.
     public var by: Grouping?
+    /// Whether each customer's payment clock is shifted by its own delay (``DelayShift``).
+    public var delayShift = false
+    /// Whether invoices pay on days drawn from their customer's delay curve given their age
+    /// (``DelayCurves``).
+    public var delayCurves = false
+    /// Whether the payment clock (hazards or delay curves) is chosen on the store's earlier
+    /// cutoffs (``TimingSelection``).
+    public var selectTiming = false
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(
@@ -176,7 +201,9 @@ public struct Forecast: Sendable {
     }
     let run = try SimulationRun.forecast(
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
-      paths: settings.paths, seed: settings.seed, threads: settings.threads)
+      paths: settings.paths, seed: settings.seed, threads: settings.threads,
+      delayShift: settings.delayShift, delayCurves: settings.delayCurves,
+      selectTiming: settings.selectTiming)
     let book = run.portfolio
     let (names, customerGroup) = groups(ledger: l, by: settings.by)
     // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.

@@ -51,6 +51,10 @@ public struct Scenario: Sendable {
   /// Whether the calibration shifts each customer's payment clock by its own delay
   /// (``DelayShift``); `accuracy --delay-shift` and `forecast --delay-shift` turn it on.
   public var delayShift = false
+  /// Whether invoices are paid on days drawn from each customer's delay curve, read from the
+  /// invoice's age (``DelayCurves``), rather than by the hazard model; needs a `from_store`
+  /// calibration. The forecast model (`accuracy`, `forecast`) turns it on.
+  public var delayCurves = false
   /// Parameter overrides for every policy.
   public var overrides: [(key: String, value: Double)]
   /// The policies; the first is the baseline of comparisons.

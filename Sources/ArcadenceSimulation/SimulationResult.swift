@@ -142,7 +142,8 @@ public struct SimulationResult: Sendable {
   public var totals: [[Int64]]
   /// With a cash split (``Simulator/cashKey``): the number of keys, and cash per policy,
   /// path, key and week (cents), `keyedWeekly[policy][(path × keys + key) × weeks + week]`
-  /// with ⌈horizon ÷ 7⌉ weeks (the last one short when the horizon is not whole weeks).
+  /// with ⌈horizon ÷ 7⌉ weeks (the last one short when the horizon is not whole weeks);
+  /// with ``Simulator/cashKeyDays`` other than 7, a "week" is a bucket of that many days.
   public var keys = 0
   public var keyedWeekly: [[Int64]] = []
 

@@ -21,6 +21,11 @@ public struct SimulationRun: Sendable {
   public var portfolio: Portfolio
   /// The run settings.
   public var settings: SimulationSettings
+  /// Each customer's delay curve when the scenario pays by curves (``Scenario/delayCurves``).
+  public var delayCurves: DelayCurves?
+  /// The rolling-origin choice between the hazard model and delay curves, when the forecast
+  /// made one (``TimingSelection``).
+  public var timingSelection: TimingSelection?
 
   /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
   /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
@@ -94,6 +99,9 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     portfolio = book
+    delayCurves = try Self.curves(
+      scenario, ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
+      book: book, segments: calibration.segments.count)
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
@@ -101,11 +109,28 @@ public struct SimulationRun: Sendable {
       parameterUncertainty: scenario.parameterUncertainty)
   }
 
+  /// The customers' delay curves when `scenario` pays by them (``Scenario/delayCurves``),
+  /// read from the data up to `until`; they need a `from_store` calibration.
+  static func curves(
+    _ scenario: Scenario, ledger: Ledger, until: Day, book: Portfolio, segments: Int
+  ) throws -> DelayCurves? {
+    guard scenario.delayCurves else { return nil }
+    guard case .fromStore = scenario.calibration else {
+      throw ArcadenceError(
+        .invalidConfiguration,
+        "\(scenario.file): delay curves need calibration: from_store (they are read from "
+          + "the store's invoices)")
+    }
+    return DelayCurves.fit(
+      ledger: ledger, until: until, segmentOf: book.customerSegment, segments: segments)
+  }
+
   /// The simulator of this run.
   public var simulator: Simulator {
     Simulator(
       portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
-      sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)))
+      sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)),
+      delayCurves: delayCurves)
   }
 
   /// Runs the Monte Carlo simulation; `isCancelled` is asked before each path

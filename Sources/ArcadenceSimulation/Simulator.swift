@@ -76,18 +76,27 @@ public struct Simulator: Sendable {
   public let sample: CalibrationSample?
   /// Keys fixed by scenario overrides (never bootstrapped).
   public let fixedKeys: Set<String>
+  /// When set, every invoice pays on a day drawn from its customer's curve given its age
+  /// (``DelayCurves``): its hazard clock, write-off clock, promises, disputes and auto-pay
+  /// no longer move it (the curves were read from a history that had them all).
+  public let delayCurves: DelayCurves?
   /// Optional split of cash: each invoice's key in 0..<``cashKeyCount`` (one per invoice of
   /// the portfolio); when set, the result also holds cash per key, path and week
   /// (``SimulationResult/keyedWeekly``). Empty: no split.
   public var cashKey: [Int32] = []
   /// The number of keys of ``cashKey``.
   public var cashKeyCount = 0
+  /// Days per bucket of the keyed cash (7: weeks, as `forecast` shows; 1: days, which
+  /// `accuracy` needs to split a 30- or 60-day horizon by source).
+  public var cashKeyDays = 7
 
   /// A simulator.
   public init(
     portfolio: Portfolio, parameters: ModelParameters, policies: [Policy],
-    settings: SimulationSettings, sample: CalibrationSample? = nil, fixedKeys: Set<String> = []
+    settings: SimulationSettings, sample: CalibrationSample? = nil, fixedKeys: Set<String> = [],
+    delayCurves: DelayCurves? = nil
   ) {
+    self.delayCurves = delayCurves
     self.portfolio = portfolio
     self.parameters = parameters
     self.policies = policies
@@ -124,7 +133,7 @@ public struct Simulator: Sendable {
     let keys = cashKey.count == portfolio.invoiceCount ? max(0, cashKeyCount) : 0
     let buffers = ResultBuffers(
       policies: policies.count, paths: range.count, horizon: settings.horizon, keys: keys,
-      firstPath: range.lowerBound)
+      bucketDays: cashKeyDays, firstPath: range.lowerBound)
     let count = range.count
     let threads = max(1, min(settings.threads, count))
     let counter = ProgressCounter()
@@ -182,10 +191,12 @@ final class ResultBuffers: @unchecked Sendable {
   let scalars: UnsafeMutablePointer<Int64>
   /// Cash per day: `(policy × paths + path) × horizon + day`.
   let cash: UnsafeMutablePointer<Int64>
-  /// Keys of the cash split (0: none) and weeks (⌈horizon ÷ 7⌉).
+  /// Keys of the cash split (0: none), days per bucket (7 unless the caller asks for
+  /// another length) and buckets (⌈horizon ÷ bucketDays⌉, named weeks).
   let keys: Int
+  let bucketDays: Int
   let weeks: Int
-  /// Cash per key and week: `((policy × paths + path) × keys + key) × weeks + week`.
+  /// Cash per key and bucket: `((policy × paths + path) × keys + key) × weeks + week`.
   let keyed: UnsafeMutablePointer<Int64>
 
   /// The per-path scalar outputs.
@@ -194,13 +205,17 @@ final class ResultBuffers: @unchecked Sendable {
     case autopayEnrollments, agencyFees, writeOffs, promises, disputes, invoiceDays
   }
 
-  init(policies: Int, paths: Int, horizon: Int, keys: Int = 0, firstPath: Int = 0) {
+  init(
+    policies: Int, paths: Int, horizon: Int, keys: Int = 0, bucketDays: Int = 7,
+    firstPath: Int = 0
+  ) {
     self.policies = policies
     self.firstPath = firstPath
     self.paths = paths
     self.horizon = horizon
     self.keys = keys
-    weeks = (horizon + 6) / 7
+    self.bucketDays = max(1, bucketDays)
+    weeks = (horizon + self.bucketDays - 1) / self.bucketDays
     let nk = policies * paths * keys * weeks
     keyed = .allocate(capacity: max(1, nk))
     keyed.initialize(repeating: 0, count: max(1, nk))
@@ -245,9 +260,12 @@ final class EngineCore: @unchecked Sendable {
   let multiplier: [Double]
   /// Per policy, the expected-gain table when its priority is `expected_gain` (else nil).
   let gain: [GainTable?]
+  /// Whether invoices are timed by delay curves (``Simulator/delayCurves``).
+  let byCurve: Bool
 
   init(_ s: Simulator) {
     sim = s
+    byCurve = s.delayCurves != nil
     philox = Philox4x32(seed: s.settings.seed)
     policies = s.policies.map { CompiledPolicy($0, parameters: s.parameters) }
     n = s.portfolio.invoiceCount
@@ -751,6 +769,9 @@ struct Worker {
       // Escalations already due.
       escalate(i, dpd: -due)
       inv[i].nextCadence = cadenceDay(i, fromDpd: -due)
+      if let curves = core.sim.delayCurves {
+        payByCurve(i, curves, age: -portfolio.invoiceIssue[i], on: 0)
+      }
       schedule(i, after: -1)
     }
   }
@@ -803,7 +824,23 @@ struct Worker {
     add(.creditSales, inv[i].balance)
     let due = inv[i].due
     inv[i].nextCadence = cadenceDay(i, fromDpd: day - due)
+    if let curves = core.sim.delayCurves { payByCurve(i, curves, age: 0, on: day) }
     schedule(i, after: day - 1)
+  }
+
+  /// Times invoice `i`, `age` days old on `day`, by its customer's delay curve: the payment
+  /// day is drawn once (``DelayCurves/draw(customer:age:u:shock:)`` with the path's payment
+  /// threshold and shock) and kept as the invoice's promise; the hazard and write-off clocks
+  /// are stopped and an open dispute dropped, since the curve already holds what they do.
+  mutating func payByCurve(_ i: Int, _ curves: DelayCurves, age: Int32, on day: Int32) {
+    inv[i].multiplier = 0
+    inv[i].writeOffThreshold = 0
+    inv[i].blocked = Int32.min
+    inv[i].resolvedLift = Int32.max
+    inv[i].promise = Int32.max
+    let t = curves.draw(
+      customer: Int(inv[i].customer), age: age, u: inv[i].payThreshold, shock: shock)
+    if let t, Int64(day) + Int64(t) < Int64(h) { inv[i].promise = day + t }
   }
 
   /// Applies the escalations due at `dpd`.
@@ -964,7 +1001,7 @@ struct Worker {
       let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
       cash[Int(day)] += kept
       if !keyedCash.isEmpty {
-        keyedCash[Int(core.sim.cashKey[i]) * buffers.weeks + Int(day) / 7] += kept
+        keyedCash[Int(core.sim.cashKey[i]) * buffers.weeks + Int(day) / buffers.bucketDays] += kept
       }
       add(.cash, kept)
       add(.agencyFees, b - kept)
@@ -994,7 +1031,7 @@ struct Worker {
         close(i, on: day, kind: .paid)
         return
       }
-      if dpd == 0, autopay[Int(inv[i].customer)] {
+      if dpd == 0, autopay[Int(inv[i].customer)], !core.byCurve {
         let w = core.philox.draw(path: path, invoice: i, day: day, decision: .autopay)
         if Philox4x32.unit(w.0) < onTime {
           close(i, on: day, kind: .paid)
@@ -1216,14 +1253,18 @@ struct Worker {
       let x = core.philox.draw(
         path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
       let lead = max(1, Int32(promiseLead.sample(Philox4x32.unit(x.0))))
-      if Philox4x32.unit(x.1) < pKept { inv[i].promise = day + lead }
+      if Philox4x32.unit(x.1) < pKept, !core.byCurve {
+        inv[i].promise = day + lead
+      }
     } else if Philox4x32.unit(w.2) < pDispute {
       add(.disputes, 1)
       let x = core.philox.draw(
         path: path, invoice: i, day: day, decision: Decision.outcome.channel(ch))
       let r = resolution.value(at: Philox4x32.unit(x.2))
-      inv[i].blocked = day + max(1, Int32(r.rounded()))
-      inv[i].resolvedLift = inv[i].blocked + 1
+      if !core.byCurve {
+        inv[i].blocked = day + max(1, Int32(r.rounded()))
+        inv[i].resolvedLift = inv[i].blocked + 1
+      }
       inv[i].pending = Int32.max
     } else if ch == 0, policy.policy.offerAutopay {
       let c = Int(inv[i].customer)

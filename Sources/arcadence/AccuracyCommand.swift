@@ -35,6 +35,16 @@ struct AccuracyCommand: ParsableCommand {
       better invoice dates, totals measured lower on the market worlds.
       """)
   var delayShift = false
+  @Flag(
+    help: """
+      Pay each invoice on a day drawn from its customer's delay curve (Kaplan–Meier on days \
+      since issue, mixed with its segment's), given the invoice's age (DelayCurves).
+      """)
+  var delayCurves = false
+  @Flag(
+    help:
+      "Choose the hazard model or delay curves at each cutoff by their error on earlier cutoffs.")
+  var selectTiming = false
 
   func validate() throws {
     try guarded {
@@ -71,6 +81,8 @@ struct AccuracyCommand: ParsableCommand {
         cutoffs: cutoffs, every: every, horizons: try horizonList(), paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
       settings.delayShift = delayShift
+      settings.delayCurves = delayCurves
+      settings.selectTiming = selectTiming
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

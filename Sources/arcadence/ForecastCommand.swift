@@ -41,6 +41,15 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "table, csv or json (--by invoice: csv or json).") var format: ForecastFormat =
     .table
   @Option(help: "Folder for forecast.json, forecast.csv and the chart.") var out: String?
+  @Flag(
+    help: "Shift each customer's payment clock by its own delay (DelayShift), as accuracy does.")
+  var delayShift = false
+  @Flag(
+    help: "Pay each invoice on a day drawn from its customer's delay curve given its age.")
+  var delayCurves = false
+  @Flag(
+    help: "Choose the hazard model or delay curves by their error on the store's earlier cutoffs.")
+  var selectTiming = false
 
   func validate() throws {
     try guarded {
@@ -68,9 +77,12 @@ struct ForecastCommand: ParsableCommand {
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
       let grouping = by.flatMap { Forecast.Grouping(rawValue: $0.rawValue) }
-      let settings = Forecast.Settings(
+      var settings = Forecast.Settings(
         start: start, weeks: weeks, paths: by == .invoice ? 1 : paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores, by: grouping)
+      settings.delayShift = delayShift
+      settings.delayCurves = delayCurves
+      settings.selectTiming = selectTiming
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()

@@ -144,6 +144,34 @@ enum PaperLedger {
     #expect(es[0].invoicesPaid == 2 && es[0].band != nil && es[0].weeks.count == 2)
   }
 
+  /// The split by source. Actual: the open book (invoices issued before 03-01) brought I5's
+  /// 400.00 and I6's 400.00 = 800.00; future billing I8's 1,000.00. B's open book: I7's 50.00,
+  /// I5's 400.00 and I6's 400.00 = 850.00; its future billing I9 again, 60.00. So B's open book
+  /// error is (850 − 800) ÷ 1800 = +0.027777…, its future billing's (60 − 1000) ÷ 1800 =
+  /// −0.522222…; together −890 ÷ 1800, its total error. A has no split.
+  @Test func errorSplitByOpenBookAndFutureBilling() throws {
+    let store = try PaperLedger.store(PaperLedger.files)
+    let l = try store.loadLedger()
+    let open = Actuals.dailyCash(
+      l, from: PaperLedger.cutoff, days: 14, issuedBefore: PaperLedger.cutoff)
+    #expect(open.reduce(0, +) == 80_000 && open[3] == 40_000 && open[9] == 40_000)
+    let settings = Accuracy.Settings(horizons: [14], paths: 4)
+    let es = try Accuracy.evaluate(
+      ledger: l, links: store.loadInvoiceLinks(for: l), cutoff: PaperLedger.cutoff,
+      settings: settings)
+    let b = es[2]
+    #expect(b.actualOpenBook == 80_000 && b.forecastOpenBook == 85_000)
+    #expect(abs(b.openBookError! - 50.0 / 1800) < 1e-12)
+    #expect(abs(b.futureBillingError! - -940.0 / 1800) < 1e-12)
+    #expect(es[1].openBookError == nil && es[1].actualOpenBook == 80_000)
+    // The model's two parts add up to its total.
+    let m = es[0]
+    #expect(abs(m.openBookError! + m.futureBillingError! - m.error!) < 1e-12)
+    let acc = Accuracy(settings: settings, cutoffs: [PaperLedger.cutoff], evaluations: es)
+    #expect(acc.rows[2].actualOpenBookShare == 800.0 / 1800)
+    #expect(acc.rows[1].openBookError == nil)
+  }
+
   /// A hazard of ½ on every day: the survival falls to ½ on day 0. A hazard of 0.1 before
   /// the due date (day 10) and 0 after: 0.9^(t+1) ≤ ½ first at t = 6. Auto-pay and kept
   /// promises win when they are more likely than not.

@@ -1,0 +1,178 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+
+/// Each customer's payment timing as a curve of days since issue: a Kaplan–Meier estimate
+/// (Kaplan & Meier 1958) from the customer's own invoices, mixed with its segment's curve by
+/// credibility, and the day an invoice pays drawn from it *given the invoice's age*.
+///
+/// Why it works. The hazard model pays an invoice by its days past due, one curve per segment
+/// (× the customer's frailty); a customer who always pays about 33 days after issue is, on
+/// that curve, partly a week-one payer and partly a day-60 straggler. The open book at a cutoff
+/// is mostly invoices of slow payers at the age where they usually pay, and the segment curve
+/// pays them as the segment's stragglers — too slowly (market world 1: of the balance 1–30
+/// days past due, 75 % paid within 30 days, 44 % predicted). A curve of the customer's own
+/// delays, read from the invoice's current age (the survival S(a + t) ÷ S(a − 1) of an invoice
+/// `a` days old), pays it when that customer's invoices of that age pay: conditioning on not
+/// yet paid is what the time-since-issue clock gives for free. It is the "simple reference
+/// forecaster" of issue 15 (each customer's Kaplan–Meier delay curve), which reached 1.7 % on
+/// an independent world.
+///
+/// The estimate, per customer `c` and its segment `s`, from the invoices issued up to the last
+/// day of data `u`: an invoice paid in full by `u` (``Actuals/paidDay(_:_:)``) is an event at
+/// its days from issue to payment; one still open at `u` is censored (known unpaid through
+/// `u − issued` days); one closed by a credit memo or write-off never pays (at risk at every
+/// age, never an event), so the curve's floor is the share that never turns into cash.
+/// The customer's curve is the mixture `S(t) = w S_c(t) + (1 − w) S_s(t)` with `w = n ÷ (n +
+/// k)`, `n` the customer's invoices and ``credibility`` `k`: a mixture of survival curves,
+/// not of hazards, so that conditioning on age moves the weight by itself — an invoice older
+/// than the customer's own invoices ever took is paid by the segment's tail, which has
+/// seen invoices that old.
+///
+/// Used by the forecast (``Scenario/delayCurves``): the observed cadence is in the history
+/// these curves are read from, so contacts, promises, disputes and auto-pay do not move a
+/// curve-timed invoice again (``Simulator``).
+public struct DelayCurves: Sendable, Equatable {
+  /// Days from issue a curve covers (three years, as ``PaymentTiming/limitDays``); an
+  /// invoice older than that does not pay in the forecast.
+  public static let days = 1096
+  /// The credibility constant `k`: the customer's own curve weighs `n ÷ (n + k)` after `n`
+  /// invoices.
+  public static let credibility = 5.0
+
+  /// Days per curve.
+  public let length: Int
+  /// `survival[c × length + t]`: the probability that an invoice of customer `c` is still
+  /// unpaid at the end of day `t` after its issue (`t = 0`: the issue day).
+  public var survival: [Double]
+
+  /// The number of customers.
+  public var customers: Int { length > 0 ? survival.count / length : 0 }
+
+  /// Curves from explicit survival values (each customer's `length` values in a row).
+  public init(length: Int, survival: [Double]) {
+    self.length = length
+    self.survival = survival
+  }
+
+  /// The Kaplan–Meier survival over `length` days of `events[t]` payments and `censored[t]`
+  /// invoices last seen unpaid at the end of day `t`, with `never` invoices at risk at every
+  /// age that never pay. O(length).
+  public static func kaplanMeier(events: [Int], censored: [Int], never: Int, length: Int)
+    -> [Double]
+  {
+    var atRisk = events.reduce(0, +) + censored.reduce(0, +) + never
+    var s = 1.0
+    var out = [Double](repeating: 1, count: length)
+    for t in 0..<length {
+      let e = t < events.count ? events[t] : 0
+      if atRisk > 0, e > 0 { s *= 1 - Double(e) / Double(atRisk) }
+      out[t] = s
+      atRisk -= e + (t < censored.count ? censored[t] : 0)
+    }
+    return out
+  }
+
+  /// Fits every customer's curve from the invoices issued up to `until` (the last day of
+  /// data). `segmentOf` gives each customer's segment index (below `segments`).
+  /// O(invoices + events + (customers + segments) × length).
+  public static func fit(
+    ledger l: Ledger, until: Day, segmentOf: [Int32], segments: Int, length: Int = days,
+    credibility k: Double = credibility
+  ) -> DelayCurves {
+    let n = l.customerIds.count
+    let u = until.rawValue
+    // (customer, day, kind): kind 0 paid on that day of age, 1 censored, 2 never pays.
+    var rows: [(c: Int32, t: Int32, kind: UInt8)] = []
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= u {
+      let issued = Int64(l.invoiceIssued[i])
+      let top = Int64(length - 1)
+      if let p = Actuals.paidDay(l, i), p <= u {
+        rows.append((l.invoiceCustomer[i], Int32(min(top, max(0, Int64(p) - issued))), 0))
+      } else if l.balance(i, at: u) <= 0 {
+        rows.append((l.invoiceCustomer[i], 0, 2))
+      } else {
+        rows.append((l.invoiceCustomer[i], Int32(min(top, Int64(u) - issued)), 1))
+      }
+    }
+    func seg(_ c: Int) -> Int {
+      let s = c < segmentOf.count ? Int(segmentOf[c]) : 0
+      return s >= 0 && s < segments ? s : 0
+    }
+    var segEvents = [[Int]](repeating: [Int](repeating: 0, count: length), count: max(1, segments))
+    var segCensored = segEvents
+    var segNever = [Int](repeating: 0, count: max(1, segments))
+    var byCustomer = [[(t: Int32, kind: UInt8)]](repeating: [], count: n)
+    for r in rows where Int(r.c) >= 0 && Int(r.c) < n {
+      let s = seg(Int(r.c))
+      byCustomer[Int(r.c)].append((r.t, r.kind))
+      switch r.kind {
+      case 0: segEvents[s][Int(r.t)] += 1
+      case 1: segCensored[s][Int(r.t)] += 1
+      default: segNever[s] += 1
+      }
+    }
+    let segCurves = segEvents.indices.map {
+      kaplanMeier(
+        events: segEvents[$0], censored: segCensored[$0], never: segNever[$0], length: length)
+    }
+    var survival = [Double](repeating: 1, count: n * length)
+    var events = [Int](repeating: 0, count: length)
+    var censored = [Int](repeating: 0, count: length)
+    for c in 0..<n {
+      let base = c * length
+      let sc = segCurves[seg(c)]
+      let own = byCustomer[c]
+      guard !own.isEmpty else {
+        for t in 0..<length { survival[base + t] = sc[t] }
+        continue
+      }
+      var never = 0
+      for r in own {
+        switch r.kind {
+        case 0: events[Int(r.t)] += 1
+        case 1: censored[Int(r.t)] += 1
+        default: never += 1
+        }
+      }
+      let curve = kaplanMeier(events: events, censored: censored, never: never, length: length)
+      let w = Double(own.count) / (Double(own.count) + k)
+      for t in 0..<length { survival[base + t] = w * curve[t] + (1 - w) * sc[t] }
+      for r in own {
+        events[Int(r.t)] = 0
+        censored[Int(r.t)] = 0
+      }
+    }
+    return DelayCurves(length: length, survival: survival)
+  }
+
+  /// Customer `c`'s survival at the end of day `t` after issue (1 before issue; the last
+  /// value beyond the curve).
+  @inline(__always)
+  public func survival(_ c: Int, _ t: Int) -> Double {
+    guard t >= 0, length > 0 else { return 1 }
+    return survival[c * length + min(t, length - 1)]
+  }
+
+  /// The day, counted from now, on which an invoice of customer `c` that is `age` days old
+  /// and unpaid pays, for the uniform draw `u`: the first `t ≥ 0` with `S(age + t) ≤ u^(1 ÷
+  /// shock) · S(age − 1)` — inversion of the survival conditional on not yet paid, every
+  /// hazard raised by the path's `shock` (a proportional shock multiplies the cumulative
+  /// hazard, so the conditional survival becomes its `shock`-th power). Nil when it does not
+  /// pay within the curve. O(log length).
+  public func draw(customer c: Int, age: Int32, u: Double, shock: Double = 1) -> Int32? {
+    guard c >= 0, c < customers, age >= 0, Int(age) < length else { return nil }
+    let a = Int(age)
+    let alive = survival(c, a - 1)
+    guard alive > 0 else { return nil }
+    let target = (shock > 0 && shock != 1 ? pow(u, 1 / shock) : u) * alive
+    // S is non-increasing: the first day at or below the target.
+    var lo = a
+    var hi = length
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if survival(c, mid) <= target { hi = mid } else { lo = mid + 1 }
+    }
+    return lo < length ? Int32(lo - a) : nil
+  }
+}

@@ -1,0 +1,106 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import Testing
+
+@testable import ArcadenceSimulation
+
+/// Delay curves on ``PaperLedger`` (cutoff 2026-03-01, data up to 02-28), worked out by hand.
+///
+/// Days from issue to payment, up to 02-28. C1: I1 10, I2 12, I3 14, I9 12 (events); I5
+/// issued 02-20 is open, censored at 8 days. C2: I4 30 (event); I6 (02-16, part paid) censored
+/// at 12; I7 (01-05) censored at 54. Segment a holds both: 8 invoices.
+///
+/// Segment a: at risk 8; the censoring at 8 leaves 7; day 10: S = 6/7 (6 left); day 12: two
+/// events of 6, S = 6/7 · 4/6 = 4/7, the censoring leaves 3; day 14: S = 4/7 · 2/3 = 8/21
+/// (2 left); day 30: S = 8/21 · 1/2 = 4/21; then only the censoring at 54.
+/// C1 alone: 5 at risk, 4 after day 8; day 10: 3/4; day 12: 3/4 · 1/3 = 1/4; day 14: 0.
+/// Mixed with w = 5 ÷ (5 + 5) = ½: S(10) = ½ · 3/4 + ½ · 6/7 = 0.803571…, S(12) = ½ · 1/4 +
+/// ½ · 4/7 = 0.410714…, S(14) = ½ · 8/21 = 0.190476…, S(30) = ½ · 4/21 = 0.095238….
+/// C2 alone: 3 at risk, 2 after the censoring at 12, day 30: S = 1/2. w = 3 ÷ 8:
+/// S(12) = 3/8 + 5/8 · 4/7 = 0.732142…, S(30) = 3/8 · 1/2 + 5/8 · 4/21 = 0.306547….
+@Suite struct DelayCurvesTests {
+  static let until = Day(iso: "2026-02-28")!
+
+  static func curves() throws -> DelayCurves {
+    let l = try PaperLedger.ledger()
+    return DelayCurves.fit(ledger: l, until: until, segmentOf: [0, 0], segments: 1, length: 60)
+  }
+
+  /// Events 2 at day 1 and 1 at day 3, one censored at day 2, one that never pays: at risk 5;
+  /// day 1: 1 − 2/5 = 0.6 (3 left); day 2: no event, the censoring leaves 2; day 3: 0.6 · 1/2.
+  @Test func kaplanMeierByHand() {
+    let s = DelayCurves.kaplanMeier(
+      events: [0, 2, 0, 1], censored: [0, 0, 1, 0], never: 1, length: 4)
+    let expected = [1, 0.6, 0.6, 0.3]
+    #expect(s.count == 4)
+    for (a, b) in zip(s, expected) { #expect(abs(a - b) < 1e-12) }
+  }
+
+  @Test func customerCurvesMixTheirOwnAndTheSegments() throws {
+    let c = try Self.curves()
+    #expect(c.customers == 2)
+    #expect(c.survival(0, 9) == 1)
+    #expect(abs(c.survival(0, 10) - (0.5 * 0.75 + 0.5 * 6 / 7)) < 1e-12)
+    #expect(abs(c.survival(0, 12) - (0.5 * 0.25 + 0.5 * 4 / 7)) < 1e-12)
+    #expect(abs(c.survival(0, 14) - 0.5 * 8 / 21) < 1e-12)
+    #expect(abs(c.survival(0, 30) - 0.5 * 4 / 21) < 1e-12)
+    #expect(abs(c.survival(1, 12) - (3.0 / 8 + 5.0 / 8 * 4 / 7)) < 1e-12)
+    #expect(abs(c.survival(1, 30) - (3.0 / 8 / 2 + 5.0 / 8 * 4 / 21)) < 1e-12)
+    #expect(abs(c.survival(1, 59) - c.survival(1, 30)) < 1e-12)
+  }
+
+  /// I5 (C1) is 9 days old on 03-01, unpaid through day 8 (S = 1). u = 0.5: the first day
+  /// with S ≤ 0.5 is day 12 (0.4107), 3 days on: 03-04, the day it was paid. u = 0.9: day 10
+  /// (0.8036), 1 day on. u = 0.3: day 14 (0.1905), 5 days on. u = 0.09 never falls that low
+  /// (the floor is 0.0952); with a shock of 2 the target is 0.09^(1/2) = 0.3: 5 days on.
+  /// I6 (C2) is 13 days old (S(12) = 0.7321): its median is where S ≤ 0.3661, day 30, 17 on.
+  @Test func drawsGivenTheInvoicesAge() throws {
+    let c = try Self.curves()
+    #expect(c.draw(customer: 0, age: 9, u: 0.5) == 3)
+    #expect(c.draw(customer: 0, age: 9, u: 0.9) == 1)
+    #expect(c.draw(customer: 0, age: 9, u: 0.3) == 5)
+    #expect(c.draw(customer: 0, age: 9, u: 0.09) == nil)
+    #expect(c.draw(customer: 0, age: 9, u: 0.09, shock: 2) == 5)
+    #expect(c.draw(customer: 1, age: 13, u: 0.5) == 17)
+    // Older than the curve: never pays.
+    #expect(c.draw(customer: 0, age: 60, u: 0.5) == nil)
+  }
+
+  /// The simulator pays each open invoice on the day its curve gives for the path's payment
+  /// threshold (no shock, no bootstrap, no new invoices): I5 and I6 (400.00 each) on their
+  /// drawn days; I7 (C2, 55 days old: S(54) = 0.3065, the floor) never.
+  @Test func simulatorPaysOnTheDrawnDays() throws {
+    let store = try PaperLedger.store(PaperLedger.files)
+    let l = try store.loadLedger()
+    var scenario = Scenario(
+      name: "curves", start: PaperLedger.cutoff, horizonDays: 30, paths: 8, seed: 5,
+      newInvoices: false, portfolioShock: false, policies: [PolicySpec(name: "observed")])
+    scenario.delayCurves = true
+    let run = try SimulationRun(
+      scenario: scenario, ledger: l, links: store.loadInvoiceLinks(for: l))
+    let curves = try #require(run.delayCurves)
+    let book = run.portfolio
+    #expect(book.openCount == 3)
+    let result = run.run()
+    let philox = Philox4x32(seed: 5)
+    for p in 0..<8 {
+      var expected = [Int64](repeating: 0, count: 30)
+      for i in 0..<book.openCount {
+        let w = philox.draw(path: p, invoice: i, day: 0, decision: .clocks)
+        let u = Philox4x32.unit(w.0, w.1)
+        let c = Int(book.invoiceCustomer[i])
+        if let t = curves.draw(customer: c, age: -book.invoiceIssue[i], u: u), t < 30 {
+          expected[Int(t)] += book.invoiceBalance[i]
+        }
+      }
+      #expect(Array(result.cash[0][(p * 30)..<(p * 30 + 30)]) == expected)
+    }
+    // The invoice-level median is the curve's: I5 on day 3.
+    let i5 = try #require(
+      (0..<book.openCount).first {
+        book.invoiceBalance[$0] == 40_000 && book.invoiceCustomer[$0] == 0
+      })
+    #expect(run.paymentQuantiles(i5, levels: [0.5]) == [3])
+  }
+}
