@@ -37,6 +37,8 @@ public enum Page: String, Sendable, CaseIterable {
   case charts, chart
   /// The admin's upload of CSV files, a zip or an export with its mapping.
   case importPage = "import"
+  /// A user's scheduled reports (an admin's: everyone's).
+  case subscriptions
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -110,6 +112,8 @@ public enum Routes {
       page: .job, path: "/jobs/:job", roles: [.analyst, .admin], names: .job, takesForms: true),
     Route(
       page: .jobStatus, path: "/jobs/:job/status", roles: [.analyst, .admin], names: .job),
+    // Scheduled reports: everyone manages their own; admins everyone's.
+    Route(page: .subscriptions, path: "/subscriptions", roles: everyone, names: nil, takesForms: true),
   ]
 
   /// The route of a page.
