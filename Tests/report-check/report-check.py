@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scheduled reports end to end: `arcadence reports send-due` against local sinks.
 
-Imports Data/sample into WORK/store.sqlite, adds a manager of East, a rep (R01) and a
+Imports Data/sample into WORK/reports.sqlite, adds a manager of East, a rep (R01) and a
 leadership user with `arcadence users add`, subscribes them with `arcadence subscriptions
 add` (the weekly review with a webhook summary, the rep's worklist, the KPI page), makes a
 self-signed certificate with openssl, starts an aiosmtpd sink that requires STARTTLS and
@@ -14,6 +14,8 @@ then runs the release binary:
    to inline PNG parts by `cid:`, a CSV is attached, the rep's mail holds only R01's
    customers, the manager's only team East, and the webhook got its JSON with a link;
 3. a third run sends nothing (once per period).
+
+The messages are kept as WORK/mona.eml, ron.eml, lea.eml for a person to open.
 
 Installs openssl (apt) and aiosmtpd (pip, pinned in requirements.txt beside this file) when missing.
 Usage: report-check.py BIN WORK
@@ -31,7 +33,7 @@ import ssl
 import subprocess
 import sys
 import threading
-import time
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -52,6 +54,8 @@ def ensure_tools():
 
 
 ensure_tools()
+# aiosmtpd 1.4 warns about its own use of Session.login_data at every AUTH.
+warnings.filterwarnings("ignore", message="Session.login_data")
 from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import AuthResult  # noqa: E402
 
@@ -204,6 +208,9 @@ def exercise(binary, db, sink, smtp_port, hook_port, cert):
                for row in csv.DictReader(open("Data/sample/reps.csv", encoding="utf-8"))}
     by_rcpt = {}
     for rcpts, content, authenticated, encrypted in sink.messages:
+        # Kept for a person to open (WORK/NAME.eml, not in git).
+        with open(os.path.join(os.path.dirname(db), rcpts[0].split("@")[0] + ".eml"), "wb") as f:
+            f.write(content)
         msg = email.message_from_bytes(content, policy=email.policy.default)
         by_rcpt[rcpts[0]] = msg
         check(f"{rcpts[0]}: over STARTTLS and AUTH", authenticated and encrypted)
