@@ -115,7 +115,8 @@ let package = Package(
       name: "ArcadenceTestSupport", dependencies: ["ArcadenceStore", "ArcadenceCore"],
       path: "Tests/ArcadenceTestSupport"),
     .testTarget(name: "ArcadenceCoreTests", dependencies: ["ArcadenceCore"]),
-    .testTarget(name: "ArcadenceDeliveryTests", dependencies: ["ArcadenceDelivery", "ArcadenceCore"]),
+    .testTarget(
+      name: "ArcadenceDeliveryTests", dependencies: ["ArcadenceDelivery", "ArcadenceCore"]),
     .testTarget(
       name: "ArcadenceMappingTests",
       dependencies: [

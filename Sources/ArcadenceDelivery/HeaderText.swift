@@ -85,7 +85,8 @@ public enum HeaderText {
 
 /// Base64 (RFC 4648) for MIME bodies and encoded words.
 public enum Base64 {
-  static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+  static let alphabet = Array(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
   /// `bytes` in base64 on one line.
   public static func encode(_ bytes: some Collection<UInt8>) -> String {

@@ -108,7 +108,8 @@ public struct MailMessage: Sendable {
       out += "--\(mixed)\r\n"
       out += "Content-Type: \(MailMessage.token(file.contentType))\r\n"
       out += "Content-Transfer-Encoding: base64\r\n"
-      out += "Content-Disposition: attachment; filename=\"\(MailMessage.fileName(file.fileName))\"\r\n"
+      out +=
+        "Content-Disposition: attachment; filename=\"\(MailMessage.fileName(file.fileName))\"\r\n"
       out += "\r\n"
       out += Base64.encodeLines(file.bytes)
     }

@@ -41,7 +41,8 @@ public enum ReportMail {
     }
     let route = Routes.route(subscription.kind.page)
     let ids: [(IdKind, String)] = subscription.repId.map { [(.rep, $0)] } ?? []
-    guard case .allow(let visible) = Access.decide(user: user, route: route, ids: ids, ledger: ledger)
+    guard
+      case .allow(let visible) = Access.decide(user: user, route: route, ids: ids, ledger: ledger)
     else {
       throw ArcadenceError(
         .usage,
@@ -60,8 +61,9 @@ public enum ReportMail {
   static let kpiCharts = ["cash-weekly", "aging-weekly", "past-due-trend"]
 
   static func kpis(ledger: Ledger, visible: Visibility, user: ServerUser) throws -> ReportContent {
-    guard case .html(let title, let body) = try Pages.kpis(
-      ledger: ledger, visible: visible, user: user, query: [:]),
+    guard
+      case .html(let title, let body) = try Pages.kpis(
+        ledger: ledger, visible: visible, user: user, query: [:]),
       case .csv(let csvName, let csv) = try Pages.kpis(
         ledger: ledger, visible: visible, user: user, query: ["format": "csv"])
     else { throw ArcadenceError(.failure, "the KPI page gave no table") }
@@ -93,8 +95,9 @@ public enum ReportMail {
   }
 
   static func review(ledger: Ledger, visible: Visibility) throws -> ReportContent {
-    guard case .html(let title, let body) = try Pages.review(
-      ledger: ledger, visible: visible, query: [:]),
+    guard
+      case .html(let title, let body) = try Pages.review(
+        ledger: ledger, visible: visible, query: [:]),
       case .csv(let csvName, let csv) = try Pages.review(
         ledger: ledger, visible: visible, query: ["format": "csv"])
     else { throw ArcadenceError(.failure, "the review page gave no table") }
@@ -107,12 +110,15 @@ public enum ReportMail {
       let renderer = CairoRenderer()
       let bytes: [UInt8]
       switch query["name"] {
-      case "review-pareto": bytes = try renderer.render(ReviewPage.paretoChart(r), format: .png(scale: 1))
-      case "review-trend": bytes = try renderer.render(ReviewPage.trendChart(r), format: .png(scale: 1))
+      case "review-pareto":
+        bytes = try renderer.render(ReviewPage.paretoChart(r), format: .png(scale: 1))
+      case "review-trend":
+        bytes = try renderer.render(ReviewPage.trendChart(r), format: .png(scale: 1))
       default: return nil
       }
       let cid = "chart\(images.count + 1)@arcadence"
-      images.append(.init(contentId: cid, fileName: "\(query["name"] ?? "chart").png", bytes: bytes))
+      images.append(
+        .init(contentId: cid, fileName: "\(query["name"] ?? "chart").png", bytes: bytes))
       return cid
     }
     let full = "\(title) · \(scope)"

@@ -81,7 +81,8 @@ public struct ReportSender: Sendable {
     }
     for (subscription, at) in due {
       let period = ReportSchedule.periodKey(at)
-      let about = "#\(subscription.id) \(subscription.kind.rawValue) \(period) to \(subscription.email)"
+      let about =
+        "#\(subscription.id) \(subscription.kind.rawValue) \(period) to \(subscription.email)"
       do {
         let content = try ReportMail.content(
           subscription, user: try subscriptions.accounts.user(subscription.login),
@@ -148,7 +149,8 @@ public struct ReportSender: Sendable {
         let reason = ArcadenceError.reason(of: error)
         guard attempt < attempts else {
           try? subscriptions.accounts.audit(
-            actor: ReportSender.actor, action: "report.webhook.failed", detail: "\(about): \(reason)")
+            actor: ReportSender.actor, action: "report.webhook.failed",
+            detail: "\(about): \(reason)")
           return "webhook failed \(about): \(reason)"
         }
         if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }

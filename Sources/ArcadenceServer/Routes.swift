@@ -113,7 +113,8 @@ public enum Routes {
     Route(
       page: .jobStatus, path: "/jobs/:job/status", roles: [.analyst, .admin], names: .job),
     // Scheduled reports: everyone manages their own; admins everyone's.
-    Route(page: .subscriptions, path: "/subscriptions", roles: everyone, names: nil, takesForms: true),
+    Route(
+      page: .subscriptions, path: "/subscriptions", roles: everyone, names: nil, takesForms: true),
   ]
 
   /// The route of a page.

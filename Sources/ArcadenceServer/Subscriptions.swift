@@ -221,7 +221,8 @@ public struct SubscriptionStore: Sendable {
         try Row.fetchOne($0, sql: "SELECT team FROM reps WHERE rep_id = ?", arguments: [r])
       }
       guard let row else {
-        throw ArcadenceError(.usage, "\(prefix)rep: no rep with this id in the store (value \"\(r)\")")
+        throw ArcadenceError(
+          .usage, "\(prefix)rep: no rep with this id in the store (value \"\(r)\")")
       }
       let team: String? = row["team"]
       if user.role == .manager, !user.teams.contains(team ?? "") {

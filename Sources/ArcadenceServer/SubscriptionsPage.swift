@@ -25,7 +25,8 @@ extension ArcadenceServer {
             time: form.first("at") ?? "", email: form.first("email") ?? "",
             webhook: form.first("webhook") == "on", repId: form.first("rep"),
             actor: user.login, address: address, prefix: "")
-          notice = "Added #\(added.id): \(added.kind.rawValue) \(added.kind.cadence) at "
+          notice =
+            "Added #\(added.id): \(added.kind.rawValue) \(added.kind.cadence) at "
             + "\(added.time) UTC to \(added.email)."
         case "remove":
           guard let id = form.first("id").flatMap({ Int64($0) }) else {

@@ -23,7 +23,8 @@ struct SubscriptionsCommand: ParsableCommand {
     @Option(help: "weekly-review, kpis or worklist.") var kind: String
     @Option(help: ArgumentHelp("The delivery time, UTC.", valueName: "HH:MM")) var at = "07:00"
     @Option(help: "The address the report is sent to.") var email: String
-    @Option(help: "The rep whose worklist is sent (a manager's subscription; a rep's own by default).")
+    @Option(
+      help: "The rep whose worklist is sent (a manager's subscription; a rep's own by default).")
     var rep: String?
     @Flag(help: "Also post a summary to the webhook (ARCADENCE_WEBHOOK_URL).") var webhook = false
 

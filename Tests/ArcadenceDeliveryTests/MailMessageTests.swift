@@ -8,8 +8,7 @@ import Testing
 @Suite struct MailMessageTests {
   /// `<p>Hi</p>` is 3C 70 3E 48 69 3C 2F 70 3E: base64 `PHA+` `SGk8` `L3A+`; the image
   /// bytes 01 02 03 are `AQID`; `Relevé` is 52 65 6C 65 76 C3 A9: `UmVs` `ZXbD` `qQ==`.
-  static func message(subject: String = "Relevé", to: String = "mona@example.com") -> MailMessage
-  {
+  static func message(subject: String = "Relevé", to: String = "mona@example.com") -> MailMessage {
     MailMessage(
       fromName: "arcadence", fromAddress: "reports@example.com", to: to, subject: subject,
       date: Int64(Day(year: 2026, month: 11, day: 30)?.rawValue ?? 0) * 86_400 + 21 * 3600
@@ -17,7 +16,9 @@ import Testing
       messageId: "m1@arcadence", html: "<p>Hi</p>",
       images: [.init(contentId: "chart1@arcadence", fileName: "cash.png", bytes: [1, 2, 3])],
       attachments: [
-        .init(fileName: "kpis.csv", contentType: "text/csv; charset=utf-8", bytes: Array("a,b\r\n".utf8))
+        .init(
+          fileName: "kpis.csv", contentType: "text/csv; charset=utf-8", bytes: Array("a,b\r\n".utf8)
+        )
       ])
   }
 
@@ -148,14 +149,23 @@ import Testing
         return "\(error)"
       }
     }
-    #expect(message(["ARCADENCE_SMTP_PORT": "0"]) == "ARCADENCE_SMTP_PORT: expected 1 to 65,535 (value \"0\")")
+    #expect(
+      message(["ARCADENCE_SMTP_PORT": "0"])
+        == "ARCADENCE_SMTP_PORT: expected 1 to 65,535 (value \"0\")")
     #expect(
       message(["ARCADENCE_SMTP_STARTTLS": "maybe"])
         == "ARCADENCE_SMTP_STARTTLS: expected required or off (value \"maybe\")")
-    #expect(message(["ARCADENCE_SMTP_USER": "u"]) == "ARCADENCE_SMTP_PASSWORD: needed with ARCADENCE_SMTP_USER")
     #expect(
-      message(["ARCADENCE_SMTP_USER": "u", "ARCADENCE_SMTP_PASSWORD": "p", "ARCADENCE_SMTP_STARTTLS": "off"])?
-        .hasPrefix("ARCADENCE_SMTP_USER: credentials are sent only after STARTTLS") == true)
-    #expect(message(["ARCADENCE_SMTP_FROM": "x\r\nBcc: y@z.example"])?.hasPrefix("ARCADENCE_SMTP_FROM: not an e-mail address") == true)
+      message(["ARCADENCE_SMTP_USER": "u"])
+        == "ARCADENCE_SMTP_PASSWORD: needed with ARCADENCE_SMTP_USER")
+    #expect(
+      message([
+        "ARCADENCE_SMTP_USER": "u", "ARCADENCE_SMTP_PASSWORD": "p",
+        "ARCADENCE_SMTP_STARTTLS": "off",
+      ])?
+      .hasPrefix("ARCADENCE_SMTP_USER: credentials are sent only after STARTTLS") == true)
+    #expect(
+      message(["ARCADENCE_SMTP_FROM": "x\r\nBcc: y@z.example"])?.hasPrefix(
+        "ARCADENCE_SMTP_FROM: not an e-mail address") == true)
   }
 }

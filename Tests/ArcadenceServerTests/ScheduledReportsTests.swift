@@ -1,6 +1,5 @@
 import ArcadenceCore
 import ArcadenceDelivery
-import ArcadenceServer
 import ArcadenceStore
 import Foundation
 import HTTPTypes
@@ -8,6 +7,8 @@ import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import Testing
+
+@testable import ArcadenceServer
 
 /// Instants of the tests: `day` at `hh:mm` UTC.
 func at(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int) -> Int64 {
@@ -56,7 +57,8 @@ func at(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int) -> Int64 {
         == at(2027, 1, 1, 7, 0))
     let worklist = Self.subscription(.worklist, created: at(2026, 11, 1, 0, 0))
     // Saturday 12-05 and Sunday 12-06: Friday 12-04's list; Monday 12-07 07:00 its own.
-    #expect(ReportSchedule.due(worklist, now: at(2026, 12, 5, 9, 0), sent: []) == at(2026, 12, 4, 7, 0))
+    #expect(
+      ReportSchedule.due(worklist, now: at(2026, 12, 5, 9, 0), sent: []) == at(2026, 12, 4, 7, 0))
     #expect(
       ReportSchedule.due(worklist, now: at(2026, 12, 6, 23, 59), sent: ["2026-12-04"]) == nil)
     #expect(
@@ -71,7 +73,8 @@ func at(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int) -> Int64 {
       let error = #expect(throws: ArcadenceError.self) {
         try ReportSchedule.parseTime(bad, name: "--at")
       }
-      #expect(error?.message == "--at: expected a time HH:MM, 00:00 to 23:59 UTC (value \"\(bad)\")")
+      #expect(
+        error?.message == "--at: expected a time HH:MM, 00:00 to 23:59 UTC (value \"\(bad)\")")
     }
   }
 }
@@ -87,7 +90,8 @@ final class RecordingTransport: MailTransport, SummaryTransport, Sendable {
       if $0.failures > 0 {
         $0.failures -= 1
         throw ArcadenceError(
-          .failure, "cannot send mail through sink:25: end of DATA: the server replied \"451 try later\"")
+          .failure,
+          "cannot send mail through sink:25: end of DATA: the server replied \"451 try later\"")
       }
       $0.mails.append((to, String(decoding: message, as: UTF8.self)))
     }
@@ -106,7 +110,9 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     guard let split = chunk.range(of: "\r\n\r\n") else { continue }
     let head = String(chunk[..<split.lowerBound])
     guard head.contains("Content-Transfer-Encoding: base64"),
-      let type = head.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("Content-Type: ") })
+      let type = head.components(separatedBy: "\r\n").first(where: {
+        $0.hasPrefix("Content-Type: ")
+      })
     else { continue }
     let body = chunk[split.upperBound...].components(separatedBy: "\r\n").prefix { !$0.isEmpty }
     parts.append(
@@ -129,20 +135,37 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     try h.server.accounts.auditLog(limit: 100).map(\.action)
   }
 
-  /// A rep's worklist mail holds only their customers (C1, C2 are R1's; C3, C4 R2's), and
-  /// another rep's worklist cannot be subscribed to.
-  @Test func aRepsWorklistHoldsOnlyTheirCustomers() async throws {
+  /// The rows of a report CSV after its header.
+  static func rows(_ csv: Data) -> [String] {
+    String(decoding: csv, as: UTF8.self).split(separator: "\n").dropFirst().map(String.init)
+  }
+
+  /// A rep's worklist mail holds only their own items. On the fixture, the day's worklist
+  /// (2026-04-11) has two items, both R2's: case K3 (customer C3) and case K4 (on C1, but
+  /// the case's own rep is R2, kpis.md's rule). So rep1 (R1) gets a list with no rows, and the
+  /// manager of team A, subscribed to R2's, gets exactly those two, C3's formula name
+  /// neutralised in the CSV and its markup escaped in the HTML.
+  @Test func aRepsWorklistHoldsOnlyTheirOwnItems() async throws {
     let h = try Harness()
     let subscriptions = try SubscriptionStore(accounts: h.server.accounts)
     try subscriptions.add(
       login: "rep1", kind: .worklist, time: "07:00", email: "rep1@example.com", webhook: true,
       repId: nil, actor: "test")
+    try subscriptions.add(
+      login: "mgr", kind: .worklist, time: "07:00", email: "mgr@example.com", webhook: false,
+      repId: "R2", actor: "test")
     let refused = #expect(throws: ArcadenceError.self) {
       try subscriptions.add(
         login: "rep1", kind: .worklist, time: "07:00", email: "rep1@example.com",
         webhook: false, repId: "R2", actor: "test")
     }
     #expect(refused?.message == "--rep: a rep receives only their own worklist")
+    let notTheirs = #expect(throws: ArcadenceError.self) {
+      try subscriptions.add(
+        login: "mgr", kind: .worklist, time: "07:00", email: "mgr@example.com",
+        webhook: false, repId: "R4", actor: "test")
+    }
+    #expect(notTheirs?.message == "--rep: not in your teams (value \"R4\")")
     #expect(throws: ArcadenceError.self) {
       try subscriptions.add(
         login: "rep1", kind: .kpis, time: "07:00", email: "rep1@example.com", webhook: false,
@@ -150,24 +173,29 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     }
     let t = RecordingTransport()
     let outcome = try await Self.sender(h, t).sendDue(now: Accounts.now() + 8 * 86_400)
-    #expect(outcome.sent == 1)
+    #expect(outcome.sent == 2)
     #expect(outcome.failed == 0)
-    let mail = try #require(t.mails.first)
-    #expect(mail.0 == "rep1@example.com")
-    let parts = mimeParts(mail.1)
-    let csv = try #require(parts.first { $0.type.hasPrefix("text/csv") })
-    let rows = String(decoding: csv.body, as: UTF8.self).split(separator: "\n").dropFirst()
-    let customers = Set(rows.compactMap { row in
-      row.split(separator: ",").first { $0.hasPrefix("C") && $0.count == 2 }.map(String.init)
-    })
-    #expect(!customers.isEmpty)
-    #expect(customers.isSubset(of: ["C1", "C2"]))
-    let html = String(decoding: try #require(parts.first { $0.type.hasPrefix("text/html") }).body, as: UTF8.self)
-    #expect(html.contains("R1"))
-    #expect(!html.contains("C3") && !html.contains("C4"))
-    // The webhook's summary names the rep's list and links to it.
+    let byRecipient = Dictionary(t.mails.map { ($0.0, mimeParts($0.1)) }) { a, _ in a }
+    func csv(_ to: String) throws -> [String] {
+      Self.rows(try #require(byRecipient[to]?.first { $0.type.hasPrefix("text/csv") }).body)
+    }
+    #expect(try csv("rep1@example.com") == [])
+    let r2 = try csv("mgr@example.com")
+    #expect(r2.count == 2)
+    #expect(r2.map { $0.prefix(18) } == ["2026-04-11-K3-case", "2026-04-11-K4-case"])
+    #expect(r2[0].contains(",C3,\"'=HYPERLINK("))
+    let html = String(
+      decoding: try #require(
+        byRecipient["mgr@example.com"]?.first { $0.type.hasPrefix("text/html") }
+      )
+      .body, as: UTF8.self)
+    #expect(!html.contains("<script>"))
+    #expect(html.contains("&lt;script&gt;alert(2)"))
+    // The webhook's summary names the rep's list (none to do) and links to it.
     #expect(t.posts.count == 1)
-    #expect(t.posts.first?.contains("<https://ar.example.com/worklist/R1|Open in arcadence>") == true)
+    #expect(t.posts.first?.contains("0 calls, 0 emails, 0 cases") == true)
+    #expect(
+      t.posts.first?.contains("<https://ar.example.com/worklist/R1|Open in arcadence>") == true)
   }
 
   /// A manager's weekly review is their team's, with its charts inline; sent once per
@@ -198,10 +226,13 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     #expect(third.sent == 0 && third.failed == 0)
     #expect(flaky.mails.count == 1)
     let mail = try #require(flaky.mails.first).1
-    #expect(mail.contains("Subject: Weekly review"))
-    #expect(mail.contains("team A"))
+    // The subject holds `·`: an RFC 2047 encoded word.
+    let subject = try #require(mail.firstMatch(of: /Subject: =\?UTF-8\?B\?([A-Za-z0-9+\/=]+)\?=/))
+    let decoded = String(decoding: Data(base64Encoded: String(subject.1)) ?? Data(), as: UTF8.self)
+    #expect(decoded == "Weekly review 2026-W14 · team A")
     let parts = mimeParts(mail)
-    let html = String(decoding: try #require(parts.first { $0.type.hasPrefix("text/html") }).body, as: UTF8.self)
+    let html = String(
+      decoding: try #require(parts.first { $0.type.hasPrefix("text/html") }).body, as: UTF8.self)
     let images = parts.filter { $0.type == "image/png" }
     #expect(images.count == 2)
     for image in images {
@@ -221,7 +252,9 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     let mgr = await h.cookie("mgr")
     let lead = await h.cookie("lead")
     try await h.test { client async throws in
-      func post(_ who: (HTTPFields, Session), _ fields: [(String, String)]) async throws -> TestResponse {
+      func post(_ who: (HTTPFields, Session), _ fields: [(String, String)]) async throws
+        -> TestResponse
+      {
         var headers = formHeaders
         headers[.cookie] = who.0[.cookie]
         return try await client.execute(
@@ -229,11 +262,21 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
           body: formBody([("csrf", who.1.csrf)] + fields))
       }
       let added = try await post(
-        mgr, [("action", "add"), ("kind", "weekly-review"), ("at", "07:30"), ("email", "mgr@example.com")])
+        mgr,
+        [
+          ("action", "add"), ("kind", "weekly-review"), ("at", "07:30"),
+          ("email", "mgr@example.com"),
+        ])
       #expect(added.status == .ok)
-      #expect(String(buffer: added.body).contains("Added #1: weekly-review every Monday at 07:30 UTC to mgr@example.com."))
+      #expect(
+        String(buffer: added.body).contains(
+          "Added #1: weekly-review every Monday at 07:30 UTC to mgr@example.com."))
       let bad = try await post(
-        mgr, [("action", "add"), ("kind", "kpis"), ("at", "07:30"), ("email", "mgr@example.com\r\nBcc: x@y.z")])
+        mgr,
+        [
+          ("action", "add"), ("kind", "kpis"), ("at", "07:30"),
+          ("email", "mgr@example.com\r\nBcc: x@y.z"),
+        ])
       #expect(bad.status == .badRequest)
       #expect(String(buffer: bad.body).contains("email: not an e-mail address"))
       // Leadership cannot remove the manager's.
@@ -249,7 +292,9 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
       let removed = try await post(mgr, [("action", "remove"), ("id", "1")])
       #expect(String(buffer: removed.body).contains("Removed #1."))
     }
-    let actions = try Self.actions(h).filter { $0.hasPrefix("subscription") || $0 == "form.refused" }
+    let actions = try Self.actions(h).filter {
+      $0.hasPrefix("subscription") || $0 == "form.refused"
+    }
     #expect(
       actions == [
         "subscription.add", "subscription.add.refused", "subscription.remove.refused",

@@ -269,7 +269,8 @@ import Testing
     try h.seedJobs()
     let formRoutes = Routes.all.filter(\.takesForms)
     // The import page's POST is an upload: a form that is not multipart is refused (400).
-    #expect(formRoutes.map(\.page) == [.users, .importPage, .scenarios, .scenario, .job, .subscriptions])
+    #expect(
+      formRoutes.map(\.page) == [.users, .importPage, .scenarios, .scenario, .job, .subscriptions])
     for route in formRoutes {
       for role in UserRole.allCases {
         let session = await h.cookie(Harness.loginOf[role] ?? "")
