@@ -19,17 +19,24 @@ public struct ReportScheduler: Service {
 
   public func run() async throws {
     await cancelWhenGracefulShutdown {
+      // After a run with failures the next waits twice as long (up to an hour), so a mail
+      // server that is down is not retried, and audited, every minute.
+      var wait = interval
       while !Task.isCancelled {
+        var failed = false
         do {
           let outcome = try await sender.sendDue(now: Accounts.now())
           for line in outcome.lines {
             logger.info("\(TerminalText.sanitized(line))")
           }
+          failed = outcome.failed > 0
         } catch {
+          failed = true
           logger.error(
             "scheduled reports: \(TerminalText.sanitized(ArcadenceError.reason(of: error)))")
         }
-        do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+        wait = failed ? min(wait * 2, 3600) : interval
+        do { try await Task.sleep(for: .seconds(wait)) } catch { return }
       }
     }
   }

@@ -26,8 +26,9 @@ extension Webhook: SummaryTransport {}
 /// Each due subscription: its content (``ReportMail``, the subscriber's scope), one mail
 /// (HTML, charts inline, the CSV attached), tried up to ``attempts`` times with a growing
 /// pause (``retryDelay``, doubled each time); then, if asked, the summary to the webhook.
-/// Audited: `report.sent`, `report.retry`, `report.failed` (with the error), and
-/// `report.webhook` / `report.webhook.failed`. A report that fails stays due: the next run
+/// Audited: `report.sent`, `report.retry`, `report.failed` (with the error), `report.refused`
+/// (the subscriber may no longer receive it: the period is closed), and `report.webhook` /
+/// `report.webhook.failed`. A report that fails stays due: the next run
 /// tries again; one that was sent is never sent again for the same period.
 public struct ReportSender: Sendable {
   public let subscriptions: SubscriptionStore
@@ -83,14 +84,26 @@ public struct ReportSender: Sendable {
       let period = ReportSchedule.periodKey(at)
       let about =
         "#\(subscription.id) \(subscription.kind.rawValue) \(period) to \(subscription.email)"
+      let content: ReportContent
       do {
-        let content = try ReportMail.content(
+        content = try ReportMail.content(
           subscription, user: try subscriptions.accounts.user(subscription.login),
           ledger: snapshot.ledger, worklist: worklist)
+      } catch let error as ArcadenceError where error.code == .usage {
+        // The subscriber may no longer receive it (disabled, role or scope changed): not
+        // something a retry mends, so the period is closed with `report.refused`.
+        try subscriptions.markDone(
+          subscription.id, period: period, actor: ReportSender.actor, action: "report.refused",
+          detail: "\(about): \(error.message)")
+        outcome.lines.append("refused \(about): \(error.message)")
+        continue
+      }
+      do {
         let message = try self.message(content, to: subscription.email)
         try await deliver(message, to: subscription.email, about: about)
-        try subscriptions.markSent(
-          subscription.id, period: period, actor: ReportSender.actor, detail: about)
+        try subscriptions.markDone(
+          subscription.id, period: period, actor: ReportSender.actor, action: "report.sent",
+          detail: about)
         outcome.sent += 1
         outcome.lines.append("sent \(about)")
         if subscription.webhook { outcome.lines.append(await summary(content, about: about)) }

@@ -300,16 +300,18 @@ public struct SubscriptionStore: Sendable {
     }
   }
 
-  /// Records that the report of `period` was sent for `id`, with its audit line, in one
-  /// transaction.
-  func markSent(_ id: Int64, period: String, actor: String, detail: String) throws {
+  /// Records that the report of `period` is done for `id` (sent, or refused for good), with
+  /// its audit line (`action`), in one transaction.
+  func markDone(_ id: Int64, period: String, actor: String, action: String, detail: String)
+    throws
+  {
     try store.pool.write { db in
       try db.execute(
         sql: """
           INSERT OR IGNORE INTO report_deliveries (subscription_id, period, sent_at)
           VALUES (?, ?, ?)
           """, arguments: [id, period, Accounts.now()])
-      try Accounts.append(db, actor: actor, action: "report.sent", detail: detail, address: "")
+      try Accounts.append(db, actor: actor, action: action, detail: detail, address: "")
     }
   }
 }

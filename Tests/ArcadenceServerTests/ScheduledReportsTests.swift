@@ -245,6 +245,28 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     #expect(!html.contains("<form"))
   }
 
+  /// A subscriber whose role changed so that they may no longer open the page gets
+  /// nothing: the period is closed as `report.refused` (not retried every run).
+  @Test func aSubscriberWhoMayNoLongerReceiveItIsRefused() async throws {
+    let h = try Harness()
+    let subscriptions = try SubscriptionStore(accounts: h.server.accounts)
+    try subscriptions.add(
+      login: "mgr", kind: .weeklyReview, time: "06:00", email: "mgr@example.com",
+      webhook: false, repId: nil, actor: "test")
+    try h.server.accounts.setRole(
+      login: "mgr", role: .rep, repId: "R1", teams: [], actor: "test")
+    let t = RecordingTransport()
+    let now = Accounts.now() + 8 * 86_400
+    let first = try await Self.sender(h, t).sendDue(now: now)
+    #expect(first.sent == 0 && first.failed == 0)
+    #expect(t.mails.isEmpty)
+    let last = try h.server.accounts.auditLog(limit: 1)[0]
+    #expect(last.action == "report.refused")
+    #expect(last.detail.hasSuffix("mgr (rep R1) may not open /review any more"))
+    let second = try await Self.sender(h, t).sendDue(now: now + 60)
+    #expect(second.lines.isEmpty)
+  }
+
   /// The page: a user adds and removes their own (CSRF-checked), audited; another user's
   /// subscription cannot be removed.
   @Test func theSubscriptionsPage() async throws {
