@@ -23,7 +23,12 @@ public struct SMTPClient: Sendable {
   public let settings: SMTPSettings
   let logger: Logger
 
-  public init(settings: SMTPSettings, logger: Logger = Logger(label: "arcadence.smtp")) {
+  /// `logger` hears the warning of every message sent without TLS (the server passes its
+  /// own; the command line says it once itself).
+  public init(
+    settings: SMTPSettings,
+    logger: Logger = Logger(label: "arcadence.smtp") { _ in SwiftLogNoOpLogHandler() }
+  ) {
     self.settings = settings
     self.logger = logger
   }
@@ -37,18 +42,21 @@ public struct SMTPClient: Sendable {
       )
     }
     let server = "\(settings.host):\(settings.port)"
-    let connection = try await SMTPConnection.open(settings: settings)
     do {
-      try await converse(connection, message: message, to: to)
-      connection.close()
+      let connection = try await SMTPConnection.open(settings: settings)
+      do {
+        try await converse(connection, message: message, to: to)
+        connection.close()
+      } catch {
+        connection.close()
+        throw error
+      }
     } catch let error as SMTPStepError {
-      connection.close()
       throw ArcadenceError(
         .failure,
         "cannot send mail through \(TerminalText.sanitized(server)): \(error.step): "
           + error.reason)
     } catch {
-      connection.close()
       throw ArcadenceError(
         .failure,
         "cannot send mail through \(TerminalText.sanitized(server)): "

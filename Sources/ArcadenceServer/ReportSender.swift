@@ -50,7 +50,7 @@ public struct ReportSender: Sendable {
   public init(
     subscriptions: SubscriptionStore, ledger: LedgerSource, mail: any MailTransport,
     webhook: (any SummaryTransport)?, fromAddress: String, publicURL: String?,
-    logger: Logger = Logger(label: "arcadence.reports")
+    logger: Logger = Logger(label: "arcadence.reports") { _ in SwiftLogNoOpLogHandler() }
   ) {
     self.subscriptions = subscriptions
     self.ledger = ledger
