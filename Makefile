@@ -7,6 +7,7 @@ DB ?= Data/arcadence.sqlite
 BIN := .build/release/arcadence
 
 .PHONY: deps build release test demo sample gallery charts bench bench-charts browser-check lint \
+	report-check \
 	format clean
 
 ## deps: install missing system packages (apt-get update first, as root or with sudo)
@@ -92,6 +93,14 @@ browser-check: release
 	$(BIN) review --db .browser-check/store.sqlite --format html --out .browser-check/site/review-standalone.html
 	python3 .ci/browser-check.py .browser-check/site .browser-check/screenshots
 	python3 .ci/serve-check.py $(BIN) .browser-check .browser-check/screenshots
+
+## report-check: scheduled reports end to end: `arcadence reports send-due` against a local
+## SMTP sink (aiosmtpd with STARTTLS and AUTH, installed from pip when missing) and an HTTP
+## sink for the webhook: messages arrive, parse, hold only the subscriber's data; a failing
+## sink is retried and audited, and the next run sends
+report-check: release
+	mkdir -p .report-check
+	python3 Tests/report-check/report-check.py $(BIN) .report-check
 
 ## bench: timings at scale (50,000 customers × 24 months, cached in .bench/)
 bench: release

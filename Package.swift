@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
   ],
   targets: [
     // Domain: money, days, timestamps, entities, vocabularies, CSV codec, errors.
@@ -67,13 +68,25 @@ let package = Package(
         "ArcadenceReports", "Yams",
       ]
     ),
+    // Delivery of reports: MIME messages, the SMTP client (STARTTLS through NIOSSL) and the
+    // Slack-compatible webhook; settings from the environment only.
+    .target(
+      name: "ArcadenceDelivery",
+      dependencies: [
+        "ArcadenceCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     // `arcadence serve`: users, sessions, the route table and its one access check, the
     // pages (Mustache templates, escaped by default), the audit log (spec/serve.md).
     .target(
       name: "ArcadenceServer",
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceAnalytics", "ArcadenceReports",
-        "ArcadenceSimulation", "ArcadenceCharts", "ArcadenceMapping", "CZlib",
+        "ArcadenceSimulation", "ArcadenceCharts", "ArcadenceMapping", "ArcadenceDelivery", "CZlib",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -93,7 +106,7 @@ let package = Package(
       dependencies: [
         "ArcadenceCore", "ArcadenceStore", "ArcadenceGenerator", "ArcadenceAnalytics",
         "ArcadenceCharts", "ArcadenceReports", "ArcadenceMapping", "ArcadenceSimulation",
-        "ArcadenceServer",
+        "ArcadenceServer", "ArcadenceDelivery",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -102,6 +115,8 @@ let package = Package(
       name: "ArcadenceTestSupport", dependencies: ["ArcadenceStore", "ArcadenceCore"],
       path: "Tests/ArcadenceTestSupport"),
     .testTarget(name: "ArcadenceCoreTests", dependencies: ["ArcadenceCore"]),
+    .testTarget(
+      name: "ArcadenceDeliveryTests", dependencies: ["ArcadenceDelivery", "ArcadenceCore"]),
     .testTarget(
       name: "ArcadenceMappingTests",
       dependencies: [
@@ -141,7 +156,7 @@ let package = Package(
       name: "ArcadenceServerTests",
       dependencies: [
         "ArcadenceServer", "ArcadenceStore", "ArcadenceCore", "ArcadenceTestSupport",
-        "ArcadenceAnalytics", "ArcadenceReports",
+        "ArcadenceAnalytics", "ArcadenceReports", "ArcadenceDelivery", "ArcadenceSimulation",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -185,7 +185,8 @@ def rep_sees_only_their_own_pages(c, users, east, west):
     assert c.path() == f"/worklist/{me}", f"a rep lands on {c.path()}, not their worklist"
     assert c.heading().startswith("Worklist"), c.heading()
     c.shot("rep-worklist")
-    own = {"/", f"/worklist/{me}", f"/scorecard/{me}", "/static/app.css"}
+    # /subscriptions: the rep's own scheduled reports (no id in it: theirs only).
+    own = {"/", f"/worklist/{me}", f"/scorecard/{me}", "/subscriptions", "/static/app.css"}
     for link in c.links():
         assert link.split("?")[0] in own, f"a rep's page links to {link}"
     c.open(f"/scorecard/{me}")

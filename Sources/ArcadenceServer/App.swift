@@ -74,6 +74,10 @@ public struct ServeOptions: Sendable {
   /// The folder of scenario files listed on `/scenarios` (`--scenarios`); nil: see
   /// ``ArcadenceServer/scenarioFolder(store:option:)``.
   public var scenarios: String?
+  /// Scheduled reports (`serve --no-scheduler` turns them off; they also need SMTP settings
+  /// in the environment: ``ArcadenceDelivery/SMTPSettings``), the webhook and the public URL
+  /// for links.
+  public var reports = ReportOptions()
 
   public init() {}
 
@@ -297,12 +301,12 @@ public final class ArcadenceServer: Sendable {
   }
 
   /// The application on `options.host:port`.
-  public func application() -> some ApplicationProtocol {
+  public func application() throws -> some ApplicationProtocol {
     Application(
       router: router(), server: serverBuilder,
       configuration: .init(
         address: .hostname(options.host, port: options.port), serverName: "arcadence"),
-      logger: logger)
+      services: try reportServices(), logger: logger)
   }
 
   // MARK: login
@@ -530,6 +534,10 @@ public final class ArcadenceServer: Sendable {
         body = try await usersPage(
           user: user, session: session, form: form, address: context.address,
           ledger: snapshot.ledger)
+      } else if route.page == .subscriptions {
+        body = try subscriptionsPage(
+          user: user, session: session, form: form, address: context.address,
+          ledger: snapshot.ledger)
       } else if let generation, route.page.isComputedFromLedger {
         let key = PageCache.Key(
           page: route.page, pathId: pathId, query: query, role: user.role, visible: visible,
@@ -625,7 +633,7 @@ public final class ArcadenceServer: Sendable {
           ledger: ledger, generation: snapshot.generation, cache: self.charts, visible: visible,
           query: query)
       case .chart, .users, .importPage, .scenarios, .scenario, .jobs, .job, .jobStatus, .forecast,
-        .accuracy:
+        .accuracy, .subscriptions:
         throw HTTPError(.notFound)  // answered above
       }
     }
@@ -652,7 +660,7 @@ public final class ArcadenceServer: Sendable {
   /// Runs the server until SIGINT or SIGTERM (graceful shutdown through
   /// swift-service-lifecycle), blocking the calling thread.
   public func runBlocking() throws {
-    let app = application()
+    let app = try application()
     let outcome = Outcome()
     let done = DispatchSemaphore(value: 0)
     Task {

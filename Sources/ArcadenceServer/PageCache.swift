@@ -223,7 +223,7 @@ extension Page {
       .review, .charts:
       true
     // The chart image has its own cache; the users page and the audit log are read fresh.
-    case .home, .audit, .chart, .users, .importPage: false
+    case .home, .audit, .chart, .users, .importPage, .subscriptions: false
     // Scenarios and jobs are read from the store at every request (a job moves on its own).
     case .scenarios, .scenario, .jobs, .job, .jobStatus: false
     // The forecast and accuracy pages show the job that answers them (it moves on its own).

@@ -39,6 +39,8 @@ public enum Page: String, Sendable, CaseIterable {
   case importPage = "import"
   /// The rolling cash forecast and its rolling-origin accuracy, each run as a job.
   case forecast, accuracy
+  /// A user's scheduled reports (an admin's: everyone's).
+  case subscriptions
 }
 
 /// One route: its path, the roles that may use it, and the id its path names.
@@ -118,6 +120,9 @@ public enum Routes {
       page: .forecast, path: "/forecast", roles: [.analyst, .admin], names: nil, takesForms: true),
     Route(
       page: .accuracy, path: "/accuracy", roles: [.analyst, .admin], names: nil, takesForms: true),
+    // Scheduled reports: everyone manages their own; admins everyone's.
+    Route(
+      page: .subscriptions, path: "/subscriptions", roles: everyone, names: nil, takesForms: true),
   ]
 
   /// The route of a page.

@@ -10,7 +10,7 @@ enum Templates {
   static var own: [String: String] {
     sources.merging(drillSources) { a, _ in a }.merging(chartSources) { a, _ in a }
       .merging(usersSources) { a, _ in a }.merging(adminSources) { a, _ in a }
-      .merging(jobsSources) { a, _ in a }
+      .merging(jobsSources) { a, _ in a }.merging(subscriptionSources) { a, _ in a }
   }
 
   /// The shared templates and the server's, parsed once. A template that does not parse is

@@ -18,7 +18,7 @@ struct Arcadence: ParsableCommand {
       ChartsCommand.self, DashboardCommand.self, MappingCommand.self, CalibrateCommand.self,
       SimulateCommand.self, BacktestCommand.self, AccuracyCommand.self, ForecastCommand.self,
       WorklistCommand.self, UsersCommand.self, AuditCommand.self, ServeCommand.self,
-      OptimizeCommand.self,
+      OptimizeCommand.self, SubscriptionsCommand.self, ReportsCommand.self,
     ]
   )
 

@@ -1,6 +1,8 @@
 import ArcadenceCore
+import ArcadenceDelivery
 import ArcadenceServer
 import ArgumentParser
+import Foundation
 
 /// `arcadence serve`: the pages for every user, behind a login (spec/serve.md).
 struct ServeCommand: ParsableCommand {
@@ -56,6 +58,13 @@ struct ServeCommand: ParsableCommand {
       "The folder of scenario files listed on /scenarios (default: Scenarios beside the "
         + "store, else ./Scenarios).", valueName: "DIR"))
   var scenarios: String?
+  @Flag(help: "Do not send scheduled reports from the server (use `reports send-due` from cron).")
+  var noScheduler = false
+  @Option(
+    help: ArgumentHelp(
+      "The app's address as people reach it, for links in reports (default: "
+        + "$ARCADENCE_PUBLIC_URL).", valueName: "URL"))
+  var publicUrl: String?
 
   func run() throws {
     try guarded {
@@ -74,6 +83,16 @@ struct ServeCommand: ParsableCommand {
       try options.setJobs(jobs)
       try options.setKeepJobs(keepJobs)
       options.scenarios = scenarios
+      let environment = ProcessInfo.processInfo.environment
+      options.reports.scheduler = !noScheduler
+      options.reports.publicURL =
+        try ReportSender.checkPublicURL(publicUrl, name: "--public-url")
+        ?? ReportSender.checkPublicURL(
+          environment["ARCADENCE_PUBLIC_URL"], name: "ARCADENCE_PUBLIC_URL")
+      if !noScheduler {
+        options.reports.smtp = try SMTPSettings.fromEnvironment(environment)
+        options.reports.webhook = try Webhook.fromEnvironment(environment)
+      }
       let server = try ArcadenceServer(store: try store.open(create: false), options: options)
       Terminal.note(
         "serving \(store.path) on \(options.scheme)://\(host):\(port)/ (Ctrl-C stops)")

@@ -154,7 +154,7 @@ actor Door {
   @Test func theNavigationAndTheLayoutEscapeHostileValues() {
     let hostile = "<script>alert(1)</script>\"q' \u{202E}evil & co"
     let nav = Templates.nav(role: .rep, repId: hostile)
-    #expect(nav.map(\.label) == ["home", "scorecard"])
+    #expect(nav.map(\.label) == ["home", "subscriptions", "scorecard"])
     #expect(
       nav.last
         == Templates.NavLink(href: Routes.route(.scorecard).url(id: hostile), label: "scorecard"))

@@ -125,6 +125,7 @@ let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"
     .jobStatus: [.analyst, .admin],
     .forecast: [.analyst, .admin],
     .accuracy: [.analyst, .admin],
+    .subscriptions: Set(UserRole.allCases),
   ]
   /// Per role and kind of id, one in scope and one out of it. R4 has no team and owns C5,
   /// I8 and K7; K3 is R2's case; NOPE does not exist (404 like out of scope). Scenario and

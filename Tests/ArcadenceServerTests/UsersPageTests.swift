@@ -271,7 +271,7 @@ import Testing
     // The import page's POST is an upload: a form that is not multipart is refused (400).
     #expect(
       formRoutes.map(\.page) == [
-        .users, .importPage, .scenarios, .scenario, .job, .forecast, .accuracy,
+        .users, .importPage, .scenarios, .scenario, .job, .forecast, .accuracy, .subscriptions,
       ])
     for route in formRoutes {
       for role in UserRole.allCases {
