@@ -79,9 +79,11 @@ public struct AgingReport: Sendable {
         return (segmentIndex[s]!, s, s)
       }
     }
-    for (i, b) in AgingReport.openInvoices(l, at: d) {
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= d {
       let c = Int(l.invoiceCustomer[i])
       guard inScope.contains(Int(l.customerRep[c])) else { continue }
+      let b = l.balance(i, at: d)
+      guard b > 0 else { continue }
       let bucket = buckets.bucket(
         age: buckets.age(day: d, issued: l.invoiceIssued[i], due: l.invoiceDue[i]))
       let (k, key, label) = groupKey(c)
@@ -111,51 +113,19 @@ public struct AgingReport: Sendable {
       precondition(
         l.selection.activities.from == .min && l.selection.activities.to >= d,
         "the last contact needs every activity up to \(asOf)")
-      let latest = AgingReport.lastContacts(l, upTo: d)
-      for c in Array(byKey.keys) where latest[c] != .min {
-        byKey[c]?.lastContact = Day(rawValue: latest[c])
+      for k in l.activityDay.indices where l.activityDay[k] <= d {
+        let c = Int(l.activityCustomer[k])
+        guard var row = byKey[c] else { continue }
+        if row.lastContact.map({ $0.rawValue < l.activityDay[k] }) ?? true {
+          row.lastContact = Day(rawValue: l.activityDay[k])
+          byKey[c] = row
+        }
       }
     }
     rows = byKey.values.sorted {
       ($0.pastDue, $0.total, $1.key) > ($1.pastDue, $1.total, $0.key)
     }
     self.totals = totals
-  }
-
-  /// The invoices open at the end of day `d` (issued by then, balance above zero) with their
-  /// balances, in row order. The balances (a scan of each invoice's events) are worked out
-  /// on ``Parallel/parts(limit:)`` threads, one range of rows each.
-  static func openInvoices(_ l: Ledger, at d: Int32) -> [(invoice: Int, balance: Int64)] {
-    let count = Parallel.parts()
-    return Parallel.map(count) { part -> [(invoice: Int, balance: Int64)] in
-      var found: [(invoice: Int, balance: Int64)] = []
-      for i in Parallel.range(part, of: count, rows: l.invoiceAmount.count)
-      where l.invoiceIssued[i] <= d {
-        let b = l.balance(i, at: d)
-        if b > 0 { found.append((i, b)) }
-      }
-      return found
-    }.flatMap { $0 }
-  }
-
-  /// Each customer's latest activity day on or before `d` (`Int32.min` when none), indexed
-  /// like `l.customerIds`: the latest per range of rows, one thread each, then of the parts.
-  static func lastContacts(_ l: Ledger, upTo d: Int32) -> [Int32] {
-    let count = Parallel.parts()
-    let parts = Parallel.map(count) { part -> [Int32] in
-      var last = [Int32](repeating: .min, count: l.customerIds.count)
-      for k in Parallel.range(part, of: count, rows: l.activityDay.count)
-      where l.activityDay[k] <= d {
-        let c = Int(l.activityCustomer[k])
-        if l.activityDay[k] > last[c] { last[c] = l.activityDay[k] }
-      }
-      return last
-    }
-    guard var latest = parts.first else { return [] }
-    for part in parts.dropFirst() {
-      for c in latest.indices where part[c] > latest[c] { latest[c] = part[c] }
-    }
-    return latest
   }
 
   /// Buckets as a JSON object (``AgingBuckets/keys``) with a total.

@@ -53,53 +53,31 @@ public struct KPIEngine: Sendable {
 
   /// The totals of every rep (indexed like `ledger.repIds`) for `period`: one pass per table,
   /// each row added into its rep's totals by its rule in `KPIEngine+Terms.swift` (the same
-  /// functions give the drill-down rows their terms). O(rows + invoice events), split over
-  /// ``Parallel/parts(limit:)`` threads by row ranges; the parts' totals are added in order,
-  /// so the result is the one-thread result exactly (integer sums, resolution times in row
-  /// order).
+  /// functions give the drill-down rows their terms). O(rows + invoice events).
   public func repTotals(_ period: Period) -> [RepTotals] {
-    repTotals(period, parts: Parallel.parts())
-  }
-
-  /// ``repTotals(_:)`` split into `count` parts (each on its own thread).
-  func repTotals(_ period: Period, parts count: Int) -> [RepTotals] {
-    precondition(
-      ledger.selection.covers(period),
-      "the ledger was loaded without all the activities, promises and tasks of \(period)")
-    let b = Bounds(period)
-    let active = activeInYear(b)
-    let parts = Parallel.map(count) { repTotals(b, active: active, part: $0, of: count) }
-    guard var t = parts.first else { return [] }
-    for part in parts.dropFirst() {
-      for r in t.indices { t[r].add(part[r]) }
-    }
-    return t
-  }
-
-  /// The totals of every rep over part `part` of `count` of every table's rows
-  /// (``Parallel/range(_:of:rows:)``).
-  private func repTotals(_ b: Bounds, active: [Bool], part: Int, of count: Int)
-    -> [RepTotals]
-  {
     let l = ledger
-    func rows(_ n: Int) -> Range<Int> { Parallel.range(part, of: count, rows: n) }
+    precondition(
+      l.selection.covers(period),
+      "the ledger was loaded without all the activities, promises and tasks of \(period)")
     var t = [RepTotals](repeating: RepTotals(), count: l.repIds.count)
-    for i in rows(l.invoiceAmount.count) {
+    let b = Bounds(period)
+    for i in l.invoiceAmount.indices {
       let r = l.owner(invoice: i)
       addSales(i, b, into: &t[r])
       addCohort(i, b, into: &t[r])
       addAging(i, b, into: &t[r])
     }
-    for k in rows(l.paymentAmount.count) {
+    for k in l.paymentAmount.indices {
       addPayment(k, b, into: &t[l.owner(customer: Int(l.paymentCustomer[k]))])
     }
-    for c in rows(l.customerIds.count) where active[c] {
+    let active = activeInYear(b)
+    for c in l.customerIds.indices where active[c] {
       addAutopayCustomer(c, b, into: &t[l.owner(customer: c)])
     }
-    for k in rows(l.caseOpenedAt.count) { addCase(k, b, into: &t[l.owner(case: k)]) }
-    for k in rows(l.taskDue.count) { addTask(k, b, into: &t[Int(l.taskRep[k])]) }
-    for k in rows(l.promiseMade.count) { addPromise(k, b, into: &t[Int(l.promiseRep[k])]) }
-    for k in rows(l.activityDay.count) { addActivity(k, b, into: &t[Int(l.activityRep[k])]) }
+    for k in l.caseOpenedAt.indices { addCase(k, b, into: &t[l.owner(case: k)]) }
+    for k in l.taskDue.indices { addTask(k, b, into: &t[Int(l.taskRep[k])]) }
+    for k in l.promiseMade.indices { addPromise(k, b, into: &t[Int(l.promiseRep[k])]) }
+    for k in l.activityDay.indices { addActivity(k, b, into: &t[Int(l.activityRep[k])]) }
     return t
   }
 

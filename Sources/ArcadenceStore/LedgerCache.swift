@@ -212,30 +212,20 @@ extension Ledger {
     ]
   }
 
-  /// Columns holding an index into another table (or −1 where `optional`), with the table
-  /// whose rows they belong to.
+  /// Columns holding an index into another table (or −1 where `optional`).
   fileprivate static var references:
-    [(path: KeyPath<Ledger, [Int32]>, table: LedgerTable, target: LedgerTable, optional: Bool)]
+    [(path: KeyPath<Ledger, [Int32]>, target: LedgerTable, optional: Bool)]
   {
     [
-      (\.customerRep, .customers, .reps, false),
-      (\.invoiceCustomer, .invoices, .customers, false),
-      (\.paymentCustomer, .payments, .customers, false),
-      (\.paymentInvoice, .payments, .invoices, true),
-      (\.adjustmentInvoice, .adjustments, .invoices, false),
-      (\.activityCustomer, .activities, .customers, false),
-      (\.activityRep, .activities, .reps, false),
-      (\.promiseCustomer, .promises, .customers, false),
-      (\.promiseRep, .promises, .reps, false), (\.caseCustomer, .cases, .customers, false),
-      (\.caseInvoice, .cases, .invoices, true), (\.caseRep, .cases, .reps, false),
-      (\.taskRep, .tasks, .reps, false), (\.taskCustomer, .tasks, .customers, false),
+      (\.customerRep, .reps, false), (\.invoiceCustomer, .customers, false),
+      (\.paymentCustomer, .customers, false), (\.paymentInvoice, .invoices, true),
+      (\.adjustmentInvoice, .invoices, false), (\.activityCustomer, .customers, false),
+      (\.activityRep, .reps, false), (\.promiseCustomer, .customers, false),
+      (\.promiseRep, .reps, false), (\.caseCustomer, .customers, false),
+      (\.caseInvoice, .invoices, true), (\.caseRep, .reps, false),
+      (\.taskRep, .reps, false), (\.taskCustomer, .customers, false),
     ]
   }
-
-  /// The tables a second connection reads from the cache while the first reads the others
-  /// and builds the indices (``Store/cachedLedger()``): about half the bytes, and the tables
-  /// ``take(_:payments:)`` moves.
-  static let cacheSecondHalf: Set<LedgerTable> = [.activities, .promises, .tasks]
 
   /// Rows per table, in ``LedgerTable`` order.
   fileprivate var rowCounts: [Int] {
@@ -279,16 +269,11 @@ extension Ledger {
       && header[0] == cacheFingerprint && Array(header[1...stamp.count]) == stamp
   }
 
-  /// Reads the columns of `tables` from the cache (the derived indices are not built), with
-  /// the cache's header; throws ``CacheMismatch`` when the cache is not of this format, not
-  /// of `stamp` (when given: a second reader compares headers instead), or not consistent.
-  fileprivate static func readCache(
-    from r: CacheReader, stamp: [Int64]?, tables: Set<LedgerTable>
-  ) throws -> (ledger: Ledger, header: [Int64]) {
+  /// Reads a whole ledger from the cache, or throws ``CacheMismatch`` when the cache is not
+  /// of this format, not of `stamp`, or not consistent.
+  fileprivate static func readCache(from r: CacheReader, stamp: [Int64]) throws -> Ledger {
     let header: [Int64] = try r.read("header")
-    guard header.count > LedgerTable.allCases.count, header[0] == cacheFingerprint,
-      stamp.map({ headerMatches(header, stamp: $0) }) ?? true
-    else { throw CacheMismatch(reason: "stale") }
+    guard headerMatches(header, stamp: stamp) else { throw CacheMismatch(reason: "stale") }
     let rowCounts = header.suffix(LedgerTable.allCases.count)
     // Row indices are Int32 in the ledger.
     guard rowCounts.allSatisfy({ 0 <= $0 && $0 <= Int64(Int32.max) }) else {
@@ -298,52 +283,49 @@ extension Ledger {
     func count(_ t: LedgerTable) -> Int { counts[t.rawValue] }
 
     var l = Ledger()
-    for c in int32Columns where tables.contains(c.table) {
-      l[keyPath: c.path] = try r.read(c.name, count: count(c.table))
-    }
-    for c in int64Columns where tables.contains(c.table) {
-      l[keyPath: c.path] = try r.read(c.name, count: count(c.table))
-    }
-    for c in optionalInt64Columns where tables.contains(c.table) {
+    for c in int32Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
+    for c in int64Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
+    for c in optionalInt64Columns {
       let values: [Int64] = try r.read(c.name, count: count(c.table))
       let present: [UInt8] = try r.read(c.name + ".present", count: count(c.table))
       l[keyPath: c.path] = zip(values, present).map { $1 == 0 ? nil : $0 }
     }
-    for c in boolColumns where tables.contains(c.table) {
+    for c in boolColumns {
       let bytes: [UInt8] = try r.read(c.name, count: count(c.table))
       l[keyPath: c.path] = bytes.map { $0 != 0 }
     }
-    for c in channelColumns where tables.contains(c.table) {
+    for c in channelColumns {
       let raw: [UInt8] = try r.read(c.name, count: count(c.table))
       l[keyPath: c.path] = try raw.map {
         guard let channel = Channel(rawValue: $0) else { throw CacheMismatch(reason: c.name) }
         return channel
       }
     }
-    for c in textColumns where tables.contains(c.table) {
+    for c in textColumns {
       let strings = try r.strings(c.name)
       guard strings.count == count(c.table) else { throw CacheMismatch(reason: c.name) }
       l[keyPath: c.path] = strings
     }
-    for c in wordColumns where tables.contains(c.table) {
+    for c in wordColumns {
       let (words, codes) = try r.words(c.name, count: count(c.table))
       l[keyPath: c.path] = try codes.map {
         guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
         return words[Int($0)]
       }
     }
-    for c in optionalTextColumns where tables.contains(c.table) {
+    for c in optionalTextColumns {
       let (words, codes) = try r.words(c.name, count: count(c.table))
       l[keyPath: c.path] = codes.map { $0 < 0 ? nil : words[Int($0)] }
     }
-    for (path, table, target, optional) in references where tables.contains(table) {
+    for (path, target, optional) in references {
       let bound = Int32(count(target))
       let lowest: Int32 = optional ? -1 : 0
       guard l[keyPath: path].allSatisfy({ $0 >= lowest && $0 < bound }) else {
         throw CacheMismatch(reason: "reference out of range")
       }
     }
-    return (l, header)
+    l.buildIndexes()
+    return l
   }
 
   /// This ledger with only the activities, promises and tasks `selection` names (the same
@@ -605,61 +587,22 @@ extension Store {
   }
 
   /// The cached ledger, if the cache is current and consistent; nil otherwise.
-  ///
-  /// Two connections read at the same time, each in its own transaction: this one checks the
-  /// store's stamp, reads the parties, invoices, payments, adjustments and cases and builds
-  /// the indices; a second one, on another thread, reads the activities, promises and tasks
-  /// (``Ledger/cacheSecondHalf``, about half the bytes). Both read the cache's header, and
-  /// the halves are joined only when the headers are equal: the cache is written whole in
-  /// one transaction, its header naming the store's stamp, so equal headers mean the same
-  /// cache (a cache replaced in between by one of another stamp makes the load count as a
-  /// miss). Most of the time goes to the kernel providing fresh pages for the arrays, which
-  /// two threads do in half the time.
   func cachedLedger() throws -> Ledger? {
-    let second = Handoff<Result<(ledger: Ledger, header: [Int64])?, any Error>>()
-    let group = DispatchGroup()
-    defer { group.wait() }  // the second reader never outlives this call
-    let pool = pool
-    DispatchQueue.global().async(group: group) {
-      second.set(
-        Result {
-          try pool.read { db in
-            try Store.readCacheHalf(db, stamp: nil, tables: Ledger.cacheSecondHalf)
-          }
-        })
-    }
-    // This connection is given back before waiting for the other: no reader holds one
-    // while waiting for another (a pool of N readers cannot run out).
-    let read = try pool.read { db -> (ledger: Ledger, header: [Int64])? in
+    try pool.read { db -> Ledger? in
       guard let stamp = try Store.ledgerStamp(db), try Store.hasLedgerTriggers(db) else {
         return nil
       }
-      return try Store.readCacheHalf(
-        db, stamp: stamp, tables: Set(LedgerTable.allCases).subtracting(Ledger.cacheSecondHalf))
-    }
-    guard let first = read else { return nil }
-    var l = first.ledger
-    l.buildIndexes()
-    guard let half = try second.wait()?.get(), half.header == first.header else { return nil }
-    l.take(half.ledger)
-    return l
-  }
-
-  /// The columns of `tables` from the cache with its header, or nil when there is no usable
-  /// cache (see ``Ledger/readCache(from:stamp:tables:)``).
-  private static func readCacheHalf(
-    _ db: Database, stamp: [Int64]?, tables: Set<LedgerTable>
-  ) throws -> (ledger: Ledger, header: [Int64])? {
-    var rows: [String: Int64] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT name, rowid FROM ledger_cache") {
-      rows[row[0]] = row[1]
-    }
-    guard !rows.isEmpty, let connection = db.sqliteConnection else { return nil }
-    do {
-      return try Ledger.readCache(
-        from: CacheReader(connection: connection, rows: rows), stamp: stamp, tables: tables)
-    } catch is CacheMismatch {
-      return nil
+      var rows: [String: Int64] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT name, rowid FROM ledger_cache") {
+        rows[row[0]] = row[1]
+      }
+      guard !rows.isEmpty, let connection = db.sqliteConnection else { return nil }
+      do {
+        return try Ledger.readCache(
+          from: CacheReader(connection: connection, rows: rows), stamp: stamp)
+      } catch is CacheMismatch {
+        return nil
+      }
     }
   }
 

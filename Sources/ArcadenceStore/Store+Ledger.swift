@@ -168,7 +168,7 @@ extension Store {
 }
 
 /// A value one thread publishes once and another waits for (nil if closed without one).
-final class Handoff<T: Sendable>: @unchecked Sendable {
+private final class Handoff<T: Sendable>: @unchecked Sendable {
   private let condition = NSCondition()
   private var value: T?
   private var closed = false

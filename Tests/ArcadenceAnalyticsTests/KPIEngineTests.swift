@@ -46,21 +46,6 @@ import Testing
         == Scorecard(engine: KPIEngine(ledger: ledger), period: p).json.rendered())
   }
 
-  /// The totals are computed in row ranges on several threads and added in order: any
-  /// number of parts gives the one-part totals exactly, here March's cash (107,500 cents in
-  /// 5 payments) and the resolution times in row order (K1 13.5 days, K2 2.5).
-  @Test func totalsInPartsAddUpToTheOnePartTotals() {
-    let engine = KPIEngine(ledger: ledger)
-    let one = engine.repTotals(HandFixture.march, parts: 1)
-    let all = RepTotals.sum(one)
-    #expect(all.collected == 107_500)
-    #expect(all.paymentsCount == 5)
-    #expect(all.resolutionDays == [13.5, 2.5])
-    for count in 2...7 {
-      #expect(engine.repTotals(HandFixture.march, parts: count) == one, "\(count) parts")
-    }
-  }
-
   @Test func cash() {
     // Payments received in March: P2 200 + P3 500 + P5 100 + P6 200 + P7 75 (unapplied).
     // P1 (02-20) and P4 (04-05) fall outside.
