@@ -84,6 +84,8 @@ public struct ReportSender: Sendable {
       let period = ReportSchedule.periodKey(at)
       let about =
         "#\(subscription.id) \(subscription.kind.rawValue) \(period) to \(subscription.email)"
+      // Another run (the server's scheduler, a cron run) is sending it now: leave it.
+      guard try subscriptions.claim(subscription.id, period: period) else { continue }
       let content: ReportContent
       do {
         content = try ReportMail.content(
@@ -97,6 +99,10 @@ public struct ReportSender: Sendable {
           detail: "\(about): \(error.message)")
         outcome.lines.append("refused \(about): \(error.message)")
         continue
+      } catch {
+        // Anything else ends the run; the period goes back for the next one.
+        try? subscriptions.release(subscription.id, period: period)
+        throw error
       }
       do {
         let message = try self.message(content, to: subscription.email)
@@ -109,6 +115,7 @@ public struct ReportSender: Sendable {
         if subscription.webhook { outcome.lines.append(await summary(content, about: about)) }
       } catch {
         let reason = ArcadenceError.reason(of: error)
+        try subscriptions.release(subscription.id, period: period)
         try subscriptions.accounts.audit(
           actor: ReportSender.actor, action: "report.failed", detail: "\(about): \(reason)")
         outcome.failed += 1

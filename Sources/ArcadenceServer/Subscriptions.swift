@@ -179,6 +179,7 @@ public struct SubscriptionStore: Sendable {
       subscription_id INTEGER NOT NULL,
       period TEXT NOT NULL,
       sent_at INTEGER NOT NULL,
+      state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('sending', 'done')),
       PRIMARY KEY (subscription_id, period)
     );
     """
@@ -290,13 +291,49 @@ public struct SubscriptionStore: Sendable {
     }
   }
 
-  /// The periods already sent for `id`.
-  func sent(_ id: Int64) throws -> Set<String> {
+  /// How long a claim (a run sending the period now) holds before another run may take it
+  /// over: a run that was killed mid-send leaves its claim, which must not block the period
+  /// for ever. Longer than any run's retries (attempts × a 30 s step limit, back-offs).
+  static let claimSeconds: Int64 = 3_600
+
+  /// The periods already sent for `id`, or being sent by a run whose claim still holds.
+  func sent(_ id: Int64, now: Int64 = Accounts.now()) throws -> Set<String> {
     try store.pool.read {
       Set(
         try String.fetchAll(
-          $0, sql: "SELECT period FROM report_deliveries WHERE subscription_id = ?",
-          arguments: [id]))
+          $0,
+          sql: """
+            SELECT period FROM report_deliveries
+            WHERE subscription_id = ? AND (state = 'done' OR sent_at > ?)
+            """,
+          arguments: [id, now - Self.claimSeconds]))
+    }
+  }
+
+  /// Claims the report of `period` for `id` for this run, in one statement, so two runs at
+  /// the same moment (the server's scheduler and a cron `reports send-due`) never both send
+  /// it: true for the one run that got it. A claim older than ``claimSeconds`` is taken over.
+  func claim(_ id: Int64, period: String, now: Int64 = Accounts.now()) throws -> Bool {
+    try store.pool.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO report_deliveries (subscription_id, period, sent_at, state)
+          VALUES (?, ?, ?, 'sending')
+          ON CONFLICT (subscription_id, period) DO UPDATE SET sent_at = excluded.sent_at
+          WHERE state = 'sending' AND sent_at <= ?
+          """, arguments: [id, period, now, now - Self.claimSeconds])
+      return db.changesCount == 1
+    }
+  }
+
+  /// Gives a claimed period back after a failed send, so the next run sends it.
+  func release(_ id: Int64, period: String) throws {
+    try store.pool.write {
+      try $0.execute(
+        sql: """
+          DELETE FROM report_deliveries
+          WHERE subscription_id = ? AND period = ? AND state = 'sending'
+          """, arguments: [id, period])
     }
   }
 
@@ -308,8 +345,10 @@ public struct SubscriptionStore: Sendable {
     try store.pool.write { db in
       try db.execute(
         sql: """
-          INSERT OR IGNORE INTO report_deliveries (subscription_id, period, sent_at)
-          VALUES (?, ?, ?)
+          INSERT INTO report_deliveries (subscription_id, period, sent_at, state)
+          VALUES (?, ?, ?, 'done')
+          ON CONFLICT (subscription_id, period) DO UPDATE SET
+            sent_at = excluded.sent_at, state = 'done'
           """, arguments: [id, period, Accounts.now()])
       try Accounts.append(db, actor: actor, action: action, detail: detail, address: "")
     }

@@ -245,6 +245,49 @@ func mimeParts(_ message: String) -> [(type: String, headers: String, body: Data
     #expect(!html.contains("<form"))
   }
 
+  /// Two runs at the same moment (the server's scheduler and a cron `send-due`): the one
+  /// that claims the period sends it, the other leaves it; a failed send gives it back; a
+  /// claim left by a killed run is taken over after `claimSeconds`.
+  @Test func oneRunClaimsAPeriodAndAnotherLeavesIt() async throws {
+    let h = try Harness()
+    let subscriptions = try SubscriptionStore(accounts: h.server.accounts)
+    let s = try subscriptions.add(
+      login: "mgr", kind: .weeklyReview, time: "06:00", email: "mgr@example.com",
+      webhook: false, repId: nil, actor: "test")
+    let t: Int64 = 1_000_000
+    #expect(try subscriptions.claim(s.id, period: "P", now: t))
+    #expect(try !subscriptions.claim(s.id, period: "P", now: t + 10))
+    #expect(try subscriptions.sent(s.id, now: t + 10) == ["P"])
+    try subscriptions.release(s.id, period: "P")
+    #expect(try subscriptions.sent(s.id, now: t + 10).isEmpty)
+    #expect(try subscriptions.claim(s.id, period: "P", now: t + 20))
+    // Still held at 3,600 s, taken over after: the claiming run was killed.
+    #expect(try !subscriptions.claim(s.id, period: "P", now: t + 20 + 3_599))
+    #expect(try subscriptions.sent(s.id, now: t + 20 + 3_599) == ["P"])
+    #expect(try subscriptions.sent(s.id, now: t + 20 + 3_600).isEmpty)
+    #expect(try subscriptions.claim(s.id, period: "P", now: t + 20 + 3_600))
+    // Done is done: no claim takes it again, however late.
+    try subscriptions.markDone(
+      s.id, period: "P", actor: "test", action: "report.sent", detail: "P")
+    #expect(try !subscriptions.claim(s.id, period: "P", now: t + 100_000))
+    #expect(try subscriptions.sent(s.id, now: t + 100_000) == ["P"])
+
+    // A run while another run holds this week's period sends nothing and leaves it due.
+    let now = Accounts.now() + 8 * 86_400
+    let due = try #require(ReportSchedule.due(s, now: now, sent: []))
+    let period = ReportSchedule.periodKey(due)
+    #expect(try subscriptions.claim(s.id, period: period))
+    let transport = RecordingTransport(failures: 0)
+    let blocked = try await Self.sender(h, transport).sendDue(now: now)
+    #expect(blocked.sent == 0 && blocked.failed == 0)
+    #expect(transport.mails.isEmpty)
+    // The other run failed and gave it back: the next run sends it, once.
+    try subscriptions.release(s.id, period: period)
+    #expect(try await Self.sender(h, transport).sendDue(now: now).sent == 1)
+    #expect(try await Self.sender(h, transport).sendDue(now: now).sent == 0)
+    #expect(transport.mails.count == 1)
+  }
+
   /// A subscriber whose role changed so that they may no longer open the page gets
   /// nothing: the period is closed as `report.refused` (not retried every run).
   @Test func aSubscriberWhoMayNoLongerReceiveItIsRefused() async throws {
