@@ -406,13 +406,7 @@ class Fair:
         return out
 
     def run(self, paths, chunk):
-        parts = []
-        done = 0
-        while done < paths:
-            k = min(chunk, paths - done)
-            parts.append(self.run_chunk(k))
-            done += k
-        return {key: np.concatenate([x[key] for x in parts]) for key in parts[0]}
+        return ref.run_in_chunks(self.run_chunk, paths, chunk)
 
 
 def main(argv=None):

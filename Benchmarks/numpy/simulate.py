@@ -70,6 +70,18 @@ def bucket_of(dpd):
                      [0, 1, 2, 3, 4, 5], 6).astype(np.int64)
 
 
+def run_in_chunks(run_chunk, paths, chunk):
+    """Runs `paths` paths `chunk` at a time (bounded memory) and joins the per-path outputs
+    in path order; shared by the dense model and the fair one (fair.py)."""
+    parts = []
+    done = 0
+    while done < paths:
+        k = min(chunk, paths - done)
+        parts.append(run_chunk(k))
+        done += k
+    return {key: np.concatenate([x[key] for x in parts]) for key in parts[0]}
+
+
 class Params:
     """ModelParameters: the calibration's values with overrides applied."""
 
@@ -659,13 +671,7 @@ class Engine:
         return out
 
     def run(self, paths, chunk):
-        parts = []
-        done = 0
-        while done < paths:
-            k = min(chunk, paths - done)
-            parts.append(self.run_chunk(k))
-            done += k
-        return {key: np.concatenate([x[key] for x in parts]) for key in parts[0]}
+        return run_in_chunks(self.run_chunk, paths, chunk)
 
 
 # ---------------------------------------------------------------------------------------
