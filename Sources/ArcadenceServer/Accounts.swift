@@ -11,13 +11,7 @@ public enum UserRole: String, Sendable, CaseIterable {
   /// Parses `--role` (`prefix` `--`) or the users page's `role` field (`prefix` empty); an
   /// unknown role is a usage error naming the value.
   public static func parse(_ text: String, prefix: String = "--") throws -> UserRole {
-    guard let role = UserRole(rawValue: text) else {
-      throw ArcadenceError(
-        .usage,
-        "\(prefix)role: expected one of \(allCases.map(\.rawValue).joined(separator: ", ")) "
-          + "(value \"\(text)\")")
-    }
-    return role
+    try choice(text, name: "\(prefix)role")
   }
 }
 

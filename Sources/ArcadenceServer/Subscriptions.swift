@@ -34,13 +34,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
 
   /// Parses `--kind` (or the page's `kind` field); anything else is a usage error naming it.
   public static func parse(_ text: String, name: String) throws -> ReportKind {
-    guard let kind = ReportKind(rawValue: text) else {
-      throw ArcadenceError(
-        .usage,
-        "\(name): expected one of \(allCases.map(\.rawValue).joined(separator: ", ")) "
-          + "(value \"\(text)\")")
-    }
-    return kind
+    try choice(text, name: name)
   }
 }
 
