@@ -49,7 +49,10 @@ public struct AgingReport: Sendable {
   /// The sum of every row.
   public var totals: Row
 
-  /// Computes the report. O(invoices + their events).
+  /// Computes the report. O(invoices + their events + activities), plus sorting the rows.
+  ///
+  /// Sums are kept in flat arrays indexed by group (a customer's, rep's or segment's
+  /// position), so no row is copied per invoice; the rows are made once, in their order.
   public init(
     ledger l: Ledger, asOf: Day, grouping: Grouping, scope: Scope = .everyone,
     buckets: AgingBuckets = .standard
@@ -59,109 +62,173 @@ public struct AgingReport: Sendable {
     self.scope = scope
     self.buckets = buckets
     let n = buckets.count
-    let inScope = Set(try scope.reps(in: l))
+    var repInScope = [Bool](repeating: false, count: l.repIds.count)
+    for r in try scope.reps(in: l) { repInScope[r] = true }
     let d = asOf.rawValue
-    var byKey: [Int: Row] = [:]
+    let (groupOf, keys, labels) = AgingReport.groups(ledger: l, grouping: grouping)
+    let groups = keys.count
+    var sums = [Int64](repeating: 0, count: groups * n)
+    var pastDue = [Int64](repeating: 0, count: groups)
+    var open = [Int](repeating: 0, count: groups)
+    /// The oldest open invoice per customer (customer rows): earliest due, then issued, then id.
+    var oldest = [Int](repeating: -1, count: grouping == .customer ? groups : 0)
     var totals = Row(key: "total", label: "Total", count: n)
-    /// The oldest open invoice per customer: earliest due, then issued, then id.
-    var oldest: [Int: Int] = [:]
-    var segmentIndex: [String: Int] = [:]
-    func groupKey(_ c: Int) -> (Int, String, String) {
-      switch grouping {
-      case .none: return (0, "all", "All customers")
-      case .customer: return (c, l.customerIds[c], l.customerNames[c])
-      case .rep:
-        let r = Int(l.customerRep[c])
-        return (r, l.repIds[r], l.repNames[r])
-      case .segment:
-        let s = l.customerSegments[c] ?? "(none)"
-        if segmentIndex[s] == nil { segmentIndex[s] = segmentIndex.count }
-        return (segmentIndex[s]!, s, s)
-      }
-    }
     for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= d {
       let c = Int(l.invoiceCustomer[i])
-      guard inScope.contains(Int(l.customerRep[c])) else { continue }
+      guard repInScope[Int(l.customerRep[c])] else { continue }
       let b = l.balance(i, at: d)
       guard b > 0 else { continue }
       let bucket = buckets.bucket(
         age: buckets.age(day: d, issued: l.invoiceIssued[i], due: l.invoiceDue[i]))
-      let (k, key, label) = groupKey(c)
-      var row = byKey[k] ?? Row(key: key, label: label, count: n)
-      row.buckets[bucket] += b
-      row.openInvoices += 1
+      let g = groupOf[c]
+      sums[g * n + bucket] += b
+      open[g] += 1
       totals.buckets[bucket] += b
       totals.openInvoices += 1
       if d > l.invoiceDue[i] {
-        row.pastDue += b
+        pastDue[g] += b
         totals.pastDue += b
       }
       if grouping == .customer {
-        row.rep = l.repIds[Int(l.customerRep[c])]
-        if oldest[k].map({ o in
-          (l.invoiceDue[i], l.invoiceIssued[i]) < (l.invoiceDue[o], l.invoiceIssued[o])
-            || ((l.invoiceDue[i], l.invoiceIssued[i]) == (l.invoiceDue[o], l.invoiceIssued[o])
-              && l.invoiceIds[i] < l.invoiceIds[o])
-        }) ?? true {
-          oldest[k] = i
-          row.oldestInvoice = (l.invoiceIds[i], Int(d - l.invoiceDue[i]))
+        let o = oldest[g]
+        if o < 0
+          || (l.invoiceDue[i], l.invoiceIssued[i]) < (l.invoiceDue[o], l.invoiceIssued[o])
+          || ((l.invoiceDue[i], l.invoiceIssued[i]) == (l.invoiceDue[o], l.invoiceIssued[o])
+            && l.invoiceIds[i] < l.invoiceIds[o])
+        {
+          oldest[g] = i
         }
       }
-      byKey[k] = row
     }
+    var lastContact = [Int32](repeating: .min, count: grouping == .customer ? groups : 0)
     if grouping == .customer {
       precondition(
         l.selection.activities.from == .min && l.selection.activities.to >= d,
         "the last contact needs every activity up to \(asOf)")
       for k in l.activityDay.indices where l.activityDay[k] <= d {
         let c = Int(l.activityCustomer[k])
-        guard var row = byKey[c] else { continue }
-        if row.lastContact.map({ $0.rawValue < l.activityDay[k] }) ?? true {
-          row.lastContact = Day(rawValue: l.activityDay[k])
-          byKey[c] = row
-        }
+        if open[c] > 0, l.activityDay[k] > lastContact[c] { lastContact[c] = l.activityDay[k] }
       }
     }
-    rows = byKey.values.sorted {
-      ($0.pastDue, $0.total, $1.key) > ($1.pastDue, $1.total, $0.key)
+    var total = [Int64](repeating: 0, count: groups)
+    for g in 0..<groups {
+      for k in 0..<n { total[g] += sums[g * n + k] }
+    }
+    let order = (0..<groups).filter { open[$0] > 0 }.sorted {
+      (pastDue[$0], total[$0], keys[$1]) > (pastDue[$1], total[$1], keys[$0])
+    }
+    rows = order.map { g in
+      var row = Row(key: keys[g], label: labels[g], count: 0)
+      row.buckets = Array(sums[(g * n)..<(g * n + n)])
+      row.pastDue = pastDue[g]
+      row.openInvoices = open[g]
+      if grouping == .customer {
+        row.rep = l.repIds[Int(l.customerRep[g])]
+        let o = oldest[g]
+        row.oldestInvoice = (l.invoiceIds[o], Int(d - l.invoiceDue[o]))
+        if lastContact[g] != .min { row.lastContact = Day(rawValue: lastContact[g]) }
+      }
+      return row
     }
     self.totals = totals
   }
 
-  /// Buckets as a JSON object (``AgingBuckets/keys``) with a total.
-  func bucketsJSON(_ b: [Int64]) -> JSONValue {
-    var pairs = zip(buckets.keys, b).map { ($0, JSONValue.money($1)) }
-    pairs.append(("total", .money(b.reduce(0, +))))
-    return .object(pairs)
+  /// Each customer's group (its position, its rep's, its segment's or 0), and each group's
+  /// key and label.
+  static func groups(ledger l: Ledger, grouping: Grouping) -> (
+    groupOf: [Int], keys: [String], labels: [String]
+  ) {
+    let customers = l.customerIds.count
+    switch grouping {
+    case .none:
+      return ([Int](repeating: 0, count: customers), ["all"], ["All customers"])
+    case .customer:
+      return (Array(0..<customers), l.customerIds, l.customerNames)
+    case .rep:
+      return (l.customerRep.map { Int($0) }, l.repIds, l.repNames)
+    case .segment:
+      var groupOf = [Int](repeating: 0, count: customers)
+      var keys: [String] = []
+      var segmentIndex: [String: Int] = [:]
+      for c in 0..<customers {
+        let s = l.customerSegments[c] ?? "(none)"
+        if let g = segmentIndex[s] {
+          groupOf[c] = g
+        } else {
+          groupOf[c] = keys.count
+          segmentIndex[s] = keys.count
+          keys.append(s)
+        }
+      }
+      return (groupOf, keys, keys)
+    }
   }
 
-  /// `{"as_of", "group_by", "scope", "total": {…}, "rows": [...]}`.
-  public var json: JSONValue {
-    .object([
-      ("as_of", .string(asOf.description)), ("group_by", .string(grouping.rawValue)),
-      ("scope", scope.json), ("open_invoices", .int(Int64(totals.openInvoices))),
-      ("total", bucketsJSON(totals.buckets)),
-      (
-        "rows",
-        .array(
-          rows.map { r in
-            var pairs: [(String, JSONValue)] = [
-              ("key", .string(r.key)), ("name", .string(r.label)),
-              ("open_invoices", .int(Int64(r.openInvoices))),
-              ("buckets", bucketsJSON(r.buckets)), ("past_due", .money(r.pastDue)),
-            ]
-            if grouping == .customer {
-              pairs += [
-                ("rep_id", .string(r.rep)),
-                ("oldest_invoice", .string(r.oldestInvoice?.id)),
-                ("oldest_invoice_dpd", .int(r.oldestInvoice?.dpd)),
-                ("last_contact", .string(r.lastContact?.description)),
-              ]
-            }
-            return .object(pairs)
-          })
-      ),
-    ])
+  /// Writes buckets as a JSON object under `keys` (``AgingBuckets/keys``, made once per
+  /// document: each call builds them) with a total.
+  func writeBuckets(_ b: [Int64], keys: [String], to w: inout JSONWriter) {
+    w.beginObject()
+    for (key, cents) in zip(keys, b) {
+      w.key(key)
+      w.money(cents)
+    }
+    w.key("total")
+    w.money(b.reduce(0, +))
+    w.endObject()
+  }
+
+  /// The report as JSON: `{"as_of", "group_by", "scope", "open_invoices", "total": {…},
+  /// "rows": [...]}`, written row by row (216,550 values for 20,000 customers, so no tree is
+  /// built first). O(rows).
+  public func writeJSON(to w: inout JSONWriter) {
+    let keys = buckets.keys
+    w.beginObject()
+    w.key("as_of")
+    w.string(asOf.description)
+    w.key("group_by")
+    w.string(grouping.rawValue)
+    w.key("scope")
+    scope.json.write(to: &w)
+    w.key("open_invoices")
+    w.int(Int64(totals.openInvoices))
+    w.key("total")
+    writeBuckets(totals.buckets, keys: keys, to: &w)
+    w.key("rows")
+    w.beginArray()
+    for r in rows {
+      w.element()
+      w.beginObject()
+      w.key("key")
+      w.string(r.key)
+      w.key("name")
+      w.string(r.label)
+      w.key("open_invoices")
+      w.int(Int64(r.openInvoices))
+      w.key("buckets")
+      writeBuckets(r.buckets, keys: keys, to: &w)
+      w.key("past_due")
+      w.money(r.pastDue)
+      if grouping == .customer {
+        w.key("rep_id")
+        w.string(r.rep)
+        w.key("oldest_invoice")
+        w.string(r.oldestInvoice?.id)
+        w.key("oldest_invoice_dpd")
+        w.int(r.oldestInvoice?.dpd)
+        w.key("last_contact")
+        w.string(r.lastContact?.description)
+      }
+      w.endObject()
+    }
+    w.endArray()
+    w.endObject()
+  }
+
+  /// The report as JSON bytes, pretty-printed (``writeJSON(to:)``).
+  public var jsonUTF8: [UInt8] {
+    var w = JSONWriter(capacity: 64 + rows.count * 400)
+    writeJSON(to: &w)
+    return w.bytes
   }
 
   var extraHeader: [String] {

@@ -158,7 +158,12 @@ extension ColumnSpec {
     if raw.isEmpty { return .success(.null) }
     switch kind {
     case .id, .reference:
-      if raw.allSatisfy(\.isWhitespace) { return .failure("is blank") }
+      // A printable ASCII first byte is never whitespace: most ids are decided by it,
+      // without the Unicode property look-up per character.
+      let first = raw.utf8.first ?? 0
+      if !(0x21...0x7E).contains(first), raw.allSatisfy(\.isWhitespace) {
+        return .failure("is blank")
+      }
       return .success(.text(raw))
     case .text:
       return .success(.text(raw))

@@ -41,63 +41,35 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// The document as UTF-8 bytes, as ``rendered(pretty:)`` writes it.
   public func utf8(pretty: Bool = true) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(1 << 12)
-    write(to: &out, indent: pretty ? 0 : nil)
-    return out
+    var writer = JSONWriter(pretty: pretty)
+    write(to: &writer)
+    return writer.bytes
   }
 
-  private func write(to out: inout [UInt8], indent: Int?) {
+  /// Writes the value (a whole tree) at the writer's position.
+  public func write(to w: inout JSONWriter) {
     switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .int(let v):
-      if v < 0 { out.append(UInt8(ascii: "-")) }
-      Cents.appendDecimal(v.magnitude, to: &out)
-    case .number(let d):
-      if d.isFinite {
-        out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)").utf8)
-      } else {
-        out.append(contentsOf: "null".utf8)
-      }
-    case .money(let c): Cents.appendPlain(c, to: &out)
-    case .string(let s): JSONValue.escape(s, into: &out)
+    case .null: w.null()
+    case .bool(let b): w.bool(b)
+    case .int(let v): w.int(v)
+    case .number(let d): w.number(d)
+    case .money(let c): w.money(c)
+    case .string(let s): w.string(s)
     case .array(let items):
-      if items.isEmpty {
-        out.append(contentsOf: "[]".utf8)
-        return
+      w.beginArray()
+      for item in items {
+        w.element()
+        item.write(to: &w)
       }
-      out.append(UInt8(ascii: "["))
-      for (i, item) in items.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        newline(&out, indent.map { $0 + 1 })
-        item.write(to: &out, indent: indent.map { $0 + 1 })
-      }
-      newline(&out, indent)
-      out.append(UInt8(ascii: "]"))
+      w.endArray()
     case .object(let pairs):
-      if pairs.isEmpty {
-        out.append(contentsOf: "{}".utf8)
-        return
+      w.beginObject()
+      for (key, value) in pairs {
+        w.key(key)
+        value.write(to: &w)
       }
-      out.append(UInt8(ascii: "{"))
-      for (i, (key, value)) in pairs.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        newline(&out, indent.map { $0 + 1 })
-        JSONValue.escape(key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        if indent != nil { out.append(UInt8(ascii: " ")) }
-        value.write(to: &out, indent: indent.map { $0 + 1 })
-      }
-      newline(&out, indent)
-      out.append(UInt8(ascii: "}"))
+      w.endObject()
     }
-  }
-
-  private func newline(_ out: inout [UInt8], _ indent: Int?) {
-    guard let indent else { return }
-    out.append(UInt8(ascii: "\n"))
-    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
   /// `s` as a JSON string: quotes, backslashes and control characters escaped, and so are
@@ -162,5 +134,102 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   private static func hexDigit(_ n: UInt8) -> UInt8 {
     n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10
+  }
+}
+
+/// Writes JSON bytes value by value, laid out exactly as ``JSONValue/rendered(pretty:)``
+/// lays out a tree (which it uses): for a large document (an aging by customer is 216,550
+/// values) written without building the tree first.
+///
+/// Open a container, then give each member its key (``key(_:)``) or each element its place
+/// (``element()``) before writing the value; close the container when done. Pretty output
+/// puts every member on its own line, indented two spaces per level; an empty container is
+/// `{}` or `[]`. O(1) per call, plus the bytes written.
+public struct JSONWriter: Sendable {
+  /// The bytes written so far.
+  public private(set) var bytes: [UInt8] = []
+  private let pretty: Bool
+  private var depth = 0
+  /// Whether the innermost open container has no member yet (its parent has one: the
+  /// member this container is the value of).
+  private var empty = false
+
+  /// An empty writer; `pretty` indents (else the document is on one line).
+  public init(pretty: Bool = true, capacity: Int = 1 << 12) {
+    self.pretty = pretty
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// Opens an object: `{`.
+  public mutating func beginObject() { open(UInt8(ascii: "{")) }
+  /// Closes the innermost object: `}`.
+  public mutating func endObject() { close(UInt8(ascii: "}")) }
+  /// Opens an array: `[`.
+  public mutating func beginArray() { open(UInt8(ascii: "[")) }
+  /// Closes the innermost array: `]`.
+  public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+  /// Starts the member `key` of the open object; its value is written next.
+  public mutating func key(_ key: String) {
+    next()
+    JSONValue.escape(key, into: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+    if pretty { bytes.append(UInt8(ascii: " ")) }
+  }
+
+  /// Starts the next element of the open array; its value is written next.
+  public mutating func element() { next() }
+
+  /// `null`.
+  public mutating func null() { bytes.append(contentsOf: "null".utf8) }
+  /// `true` or `false`.
+  public mutating func bool(_ b: Bool) { bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+  /// An integer.
+  public mutating func int(_ v: Int64) {
+    if v < 0 { bytes.append(UInt8(ascii: "-")) }
+    Cents.appendDecimal(v.magnitude, to: &bytes)
+  }
+  /// An integer, or null.
+  public mutating func int(_ v: Int?) {
+    if let v { int(Int64(v)) } else { null() }
+  }
+  /// A number: integral values without a decimal point, null when not finite.
+  public mutating func number(_ d: Double) {
+    guard d.isFinite else { return null() }
+    bytes.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)").utf8)
+  }
+  /// Cents as currency units with two decimals.
+  public mutating func money(_ cents: Int64) { Cents.appendPlain(cents, to: &bytes) }
+  /// A string, escaped (``JSONValue``'s rules).
+  public mutating func string(_ s: String) { JSONValue.escape(s, into: &bytes) }
+  /// A string, or null.
+  public mutating func string(_ s: String?) {
+    if let s { string(s) } else { null() }
+  }
+
+  private mutating func open(_ bracket: UInt8) {
+    bytes.append(bracket)
+    depth += 1
+    empty = true
+  }
+
+  private mutating func close(_ bracket: UInt8) {
+    depth -= 1
+    if !empty { newline() }
+    bytes.append(bracket)
+    empty = false
+  }
+
+  /// The separator before a member: a comma after the first, then a new line.
+  private mutating func next() {
+    if !empty { bytes.append(UInt8(ascii: ",")) }
+    empty = false
+    newline()
+  }
+
+  private mutating func newline() {
+    guard pretty else { return }
+    bytes.append(UInt8(ascii: "\n"))
+    for _ in 0..<(2 * depth) { bytes.append(UInt8(ascii: " ")) }
   }
 }

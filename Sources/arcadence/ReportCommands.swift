@@ -91,7 +91,7 @@ struct AgingCommand: ParsableCommand {
         ledger: ledger, asOf: day, grouping: by, scope: scope.scope, buckets: buckets)
       switch format {
       case .table: Terminal.print(report.table(limit: limit > 0 ? limit : nil), terminator: "")
-      case .json: Terminal.printJSON(report.json)
+      case .json: Terminal.printJSON(bytes: report.jsonUTF8)
       case .csv: Terminal.print(report.csv, terminator: "")
       }
     }

@@ -61,12 +61,15 @@ enum Terminal {
   }
 
   /// Prints a JSON document and a newline on stdout (as bytes: a report can be megabytes).
-  static func printJSON(_ json: JSONValue) {
-    var bytes = json.utf8()
+  static func printJSON(_ json: JSONValue) { printJSON(bytes: json.utf8()) }
+
+  /// Prints a JSON document already written (``JSONWriter``), with a final line break.
+  static func printJSON(bytes: [UInt8]) {
+    var bytes = bytes
     bytes.append(UInt8(ascii: "\n"))
     fflush(nil)  // whatever `print` has buffered goes first
     // Like `print`, a write error (a closed pipe, a full disk) is not a crash.
-    try? FileHandle.standardOutput.write(contentsOf: Data(bytes))
+    try? FileHandle.standardOutput.write(contentsOf: bytes)
   }
 
   static func note(_ text: String) {

@@ -102,6 +102,38 @@ import Testing
     #expect(r.rows.map(\.total).reduce(0, +) == r.totals.total)
   }
 
+  /// The JSON by customer, every value worked out by hand (as of 03-31): C1 holds I1 400 at
+  /// 50 dpd (31–60) and I6 2000 at 151 dpd (90+, its oldest), last contact X7 on 03-10; C2
+  /// holds I4 600 due that day (current, 0 dpd), last contact X3 on 03-03; C3's I5 is
+  /// overpaid and I3, I7 are written off or credited.
+  @Test func jsonByCustomer() throws {
+    let r = try AgingReport(ledger: ledger, asOf: Day(iso: "2026-03-31")!, grouping: .customer)
+    var w = JSONWriter(pretty: false)
+    r.writeJSON(to: &w)
+    let buckets = { (c: String, a: String, b: String, t: String) in
+      "{\"current\":\(c),\"d1_30\":0.00,\"d31_60\":\(a),\"d61_90\":0.00,\"d90_plus\":\(b),"
+        + "\"total\":\(t)}"
+    }
+    let expected =
+      "{\"as_of\":\"2026-03-31\",\"group_by\":\"customer\",\"scope\":{\"rep\":null,\"team\":null},"
+      + "\"open_invoices\":3,\"total\":\(buckets("600.00", "400.00", "2000.00", "3000.00")),"
+      + "\"rows\":[{\"key\":\"C1\",\"name\":\"Acme, Inc.\",\"open_invoices\":2,"
+      + "\"buckets\":\(buckets("0.00", "400.00", "2000.00", "2400.00")),\"past_due\":2400.00,"
+      + "\"rep_id\":\"R1\",\"oldest_invoice\":\"I6\",\"oldest_invoice_dpd\":151,"
+      + "\"last_contact\":\"2026-03-10\"},"
+      + "{\"key\":\"C2\",\"name\":\"Beta <b>\",\"open_invoices\":1,"
+      + "\"buckets\":\(buckets("600.00", "0.00", "0.00", "600.00")),\"past_due\":0.00,"
+      + "\"rep_id\":\"R1\",\"oldest_invoice\":\"I4\",\"oldest_invoice_dpd\":0,"
+      + "\"last_contact\":\"2026-03-03\"}]}"
+    #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+    // The pretty bytes the command prints are that document, laid out: without the line
+    // breaks, the indentation and the space after each key, the same text.
+    let pretty = String(decoding: r.jsonUTF8, as: UTF8.self)
+    #expect(pretty.hasPrefix("{\n  \"as_of\": \"2026-03-31\",\n  \"group_by\""))
+    let unindented = pretty.split(separator: "\n").map { $0.drop { $0 == " " } }.joined()
+    #expect(unindented.replacingOccurrences(of: "\": ", with: "\":") == expected)
+  }
+
   @Test func byRepAndPastDates() throws {
     // As of 02-28 (the March start): R1's customers hold everything open: 4300.
     let r = try AgingReport(ledger: ledger, asOf: Day(iso: "2026-02-28")!, grouping: .rep)

@@ -37,4 +37,45 @@ import Testing
         == "{\n  \"k\": [\n    1,\n    null,\n    true\n  ],\n  \"e\": {},\n  \"a\": []\n}")
     #expect(doc.utf8() == Array(doc.rendered().utf8))
   }
+
+  /// The streaming writer lays a document out exactly as the tree does: nested containers,
+  /// empty ones, the comma after the first member only, both layouts.
+  @Test func theWriterLaysOutLikeTheTree() {
+    for pretty in [true, false] {
+      var w = JSONWriter(pretty: pretty)
+      w.beginObject()
+      w.key("k")
+      w.beginArray()
+      w.element()
+      w.int(Int64(1))
+      w.element()
+      w.null()
+      w.element()
+      w.beginObject()
+      w.key("m")
+      w.money(-5)
+      w.key("s")
+      w.string(nil)
+      w.endObject()
+      w.endArray()
+      w.key("e")
+      w.beginObject()
+      w.endObject()
+      w.key("a")
+      w.beginArray()
+      w.endArray()
+      w.endObject()
+      let expected =
+        pretty
+        ? "{\n  \"k\": [\n    1,\n    null,\n    {\n      \"m\": -0.05,\n      \"s\": null\n    }\n  ],"
+          + "\n  \"e\": {},\n  \"a\": []\n}"
+        : "{\"k\":[1,null,{\"m\":-0.05,\"s\":null}],\"e\":{},\"a\":[]}"
+      #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+      let tree = JSONValue.object([
+        ("k", .array([.int(1), .null, .object([("m", .money(-5)), ("s", .null)])])),
+        ("e", .object([])), ("a", .array([])),
+      ])
+      #expect(tree.rendered(pretty: pretty) == expected)
+    }
+  }
 }
