@@ -22,7 +22,11 @@ import Foundation
 /// day of data `u`: an invoice paid in full by `u` (``Actuals/paidDay(_:_:)``) is an event at
 /// its days from issue to payment; one still open at `u` is censored (known unpaid through
 /// `u − issued` days); one closed by a credit memo or write-off never pays (at risk at every
-/// age, never an event), so the curve's floor is the share that never turns into cash.
+/// age, never an event), so the curve's floor is the share that never turns into cash. Past
+/// the customer's last payment, the share of its own curve still owed by invoices censored
+/// later follows the segment's tail (``kaplanMeier(events:censored:never:length:tail:)``):
+/// left flat, it read as never paid, and the curves under-paid the standard world's open book
+/// by 3–4 % of the 90-day cash.
 /// The customer's curve is the mixture `S(t) = w S_c(t) + (1 − w) S_s(t)` with `w = n ÷ (n +
 /// k)`, `n` the customer's invoices and ``credibility`` `k`: a mixture of survival curves,
 /// not of hazards, so that conditioning on age moves the weight by itself — an invoice older
@@ -57,18 +61,54 @@ public struct DelayCurves: Sendable, Equatable {
 
   /// The Kaplan–Meier survival over `length` days of `events[t]` payments and `censored[t]`
   /// invoices last seen unpaid at the end of day `t`, with `never` invoices at risk at every
-  /// age that never pay. O(length).
-  public static func kaplanMeier(events: [Int], censored: [Int], never: Int, length: Int)
-    -> [Double]
-  {
+  /// age that never pay. With a `tail` (the segment's curve), the mass the estimate leaves
+  /// undecided after the last payment is completed by that tail (below). O(length).
+  ///
+  /// Tail completion, and why. After the last day `t*` with a payment, Kaplan–Meier stays
+  /// flat at `S(t*)`: the invoices still at risk then are the `never` ones and invoices
+  /// censored later (still open at the last day of data), and the estimate cannot say when
+  /// the latter pay, so a flat curve reads their mass as *never paying*. Per customer that
+  /// is the common case, not an edge: the customer's oldest open invoice is usually older
+  /// than every delay it has paid at, so its own curve ends in a floor, and in the forecast
+  /// both that invoice (conditioned on its age, it is almost all floor) and every new
+  /// invoice of the customer (a share of the floor never pays) are paid too little. On the
+  /// standard world's sample at 2026-03-01, of the open book's cash paid within 90 days the
+  /// flat curves predicted 0.93 of the actual (invoices 61–90 days old 0.79, over 90 days
+  /// 0.29). Completed, that mass is split as the at-risk count is: the `never` share stays
+  /// (`q = never ÷ r*`, `r*` at risk after `t*`) and the rest follows the tail's
+  /// conditional survival from `t*`: `S(t) = S(t*) · (q + (1 − q) · T(t) ÷ T(t*))` for `t >
+  /// t*` (`T(−1) = 1`; a tail already at 0 on `t*` pays it on `t* + 1`). That is
+  /// Kaplan–Meier's own assumption (the censored fare as those still at risk) carried past
+  /// its last event with the segment standing in for the customer (tail completion of a
+  /// Kaplan–Meier curve: Efron 1967, Brown, Hollander & Korwar 1974, there with a parametric
+  /// tail). The same sample, completed: 1.01 of the actual (61–90 days 1.03, over 90 0.88).
+  public static func kaplanMeier(
+    events: [Int], censored: [Int], never: Int, length: Int, tail: [Double]? = nil
+  ) -> [Double] {
     var atRisk = events.reduce(0, +) + censored.reduce(0, +) + never
     var s = 1.0
     var out = [Double](repeating: 1, count: length)
+    // The last day with a payment, the survival then and the count at risk after it.
+    var last = -1
+    var sLast = 1.0
+    var riskAfterLast = atRisk
     for t in 0..<length {
       let e = t < events.count ? events[t] : 0
       if atRisk > 0, e > 0 { s *= 1 - Double(e) / Double(atRisk) }
       out[t] = s
       atRisk -= e + (t < censored.count ? censored[t] : 0)
+      if e > 0 {
+        last = t
+        sLast = s
+        riskAfterLast = atRisk
+      }
+    }
+    guard let tail, riskAfterLast > never, sLast > 0, last + 1 < length else { return out }
+    let q = Double(never) / Double(riskAfterLast)
+    let base = last >= 0 ? (last < tail.count ? tail[last] : 0) : 1
+    for t in (last + 1)..<length {
+      let ratio = base > 0 && t < tail.count ? min(1, tail[t] / base) : 0
+      out[t] = sLast * (q + (1 - q) * ratio)
     }
     return out
   }
@@ -135,7 +175,8 @@ public struct DelayCurves: Sendable, Equatable {
         default: never += 1
         }
       }
-      let curve = kaplanMeier(events: events, censored: censored, never: never, length: length)
+      let curve = kaplanMeier(
+        events: events, censored: censored, never: never, length: length, tail: sc)
       let w = Double(own.count) / (Double(own.count) + k)
       for t in 0..<length { survival[base + t] = w * curve[t] + (1 - w) * sc[t] }
       for r in own {
