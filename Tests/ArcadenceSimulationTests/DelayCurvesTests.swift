@@ -85,6 +85,26 @@ import Testing
     #expect(c.draw(customer: 1, age: 55, u: 0.4) == 22)
   }
 
+  /// C2 on auto-pay since 02-01 (still on 02-28): its invoices issued before, I4 and I7, are
+  /// left out; its own curve is I6 alone, censored at 12 (no payment: all of it follows the
+  /// segment's, q = 0). Segment a: C1's five and I6, 6 at risk; the censoring at 8 leaves 5;
+  /// day 10: 4/5; day 12: two of 4, 2/5, and I6's censoring leaves 1; day 14: 0. So C2's
+  /// curve is the segment's: S(12) = 2/5, S(14) = 0. I6, 13 days old on 03-01, with u =
+  /// 0.5: the target 0.2 is first reached on day 14, 1 day on (with I4 and I7 kept: 17).
+  @Test func aCustomerOnAutopayIsReadFromItsInvoicesSinceEnrolment() throws {
+    var files = PaperLedger.files
+    files["customers.csv"] = files["customers.csv"]?.replacingOccurrences(
+      of: "C2,Two,a,R1,30,2025-12-01,,", with: "C2,Two,a,R1,30,2025-12-01,2026-02-01,")
+    let l = try PaperLedger.store(files).loadLedger()
+    #expect(l.autopayEnrolled(1, at: Self.until.rawValue))
+    let c = DelayCurves.fit(
+      ledger: l, until: Self.until, segmentOf: [0, 0], segments: 1, length: 60)
+    #expect(abs(c.survival(1, 10) - 0.8) < 1e-12)
+    #expect(abs(c.survival(1, 12) - 0.4) < 1e-12)
+    #expect(c.survival(1, 14) == 0)
+    #expect(c.draw(customer: 1, age: 13, u: 0.5) == 1)
+  }
+
   @Test func customerCurvesMixTheirOwnAndTheSegments() throws {
     let c = try Self.curves()
     #expect(c.customers == 2)
