@@ -122,33 +122,7 @@ public struct DelayCurves: Sendable, Equatable {
     credibility k: Double = credibility
   ) -> DelayCurves {
     let n = l.customerIds.count
-    let u = until.rawValue
-    // (customer, day, kind): kind 0 paid on that day of age, 1 censored, 2 never pays.
-    var rows: [(c: Int32, t: Int32, kind: UInt8)] = []
-    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= u {
-      // A customer on auto-pay at `until` pays in that regime (on the due date, mostly):
-      // its invoices from before the enrolment were paid in another and are left out of
-      // the curves (its own and its segment's). On the standard world's sample at
-      // 2026-03-01, invoices issued in the 90 days from the cutoff paid within them 0.98 of
-      // the actual by the curves with those invoices, 1.00 without (standard 31, two
-      // cutoffs: 0.99/1.00 → 1.01/1.01; market 1, where few enrol: 0.99 → 0.99).
-      let c = Int(l.invoiceCustomer[i])
-      if c >= 0, c < l.customerAutopayOn.count, c < l.customerAutopayOff.count,
-        l.autopayEnrolled(c, at: u),
-        l.invoiceIssued[i] < l.customerAutopayOn[c]
-      {
-        continue
-      }
-      let issued = Int64(l.invoiceIssued[i])
-      let top = Int64(length - 1)
-      if let p = Actuals.paidDay(l, i), p <= u {
-        rows.append((l.invoiceCustomer[i], Int32(min(top, max(0, Int64(p) - issued))), 0))
-      } else if l.balance(i, at: u) <= 0 {
-        rows.append((l.invoiceCustomer[i], 0, 2))
-      } else {
-        rows.append((l.invoiceCustomer[i], Int32(min(top, Int64(u) - issued)), 1))
-      }
-    }
+    let rows = observations(ledger: l, until: until, length: length)
     func seg(_ c: Int) -> Int {
       let s = c < segmentOf.count ? Int(segmentOf[c]) : 0
       return s >= 0 && s < segments ? s : 0
@@ -199,6 +173,41 @@ public struct DelayCurves: Sendable, Equatable {
       }
     }
     return DelayCurves(length: length, survival: survival)
+  }
+
+  /// Each invoice issued up to `until` as the curves see it: (customer, day of age, kind),
+  /// kind 0 paid in full on that day of age, 1 still open there (censored), 2 closed
+  /// without paying (never pays). O(invoices + events).
+  static func observations(ledger l: Ledger, until: Day, length: Int) -> [(
+    c: Int32, t: Int32, kind: UInt8
+  )] {
+    let u = until.rawValue
+    var rows: [(c: Int32, t: Int32, kind: UInt8)] = []
+    for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= u {
+      // A customer on auto-pay at `until` pays in that regime (on the due date, mostly):
+      // its invoices from before the enrolment were paid in another and are left out of
+      // the curves (its own and its segment's). On the standard world's sample at
+      // 2026-03-01, invoices issued in the 90 days from the cutoff paid within them 0.98 of
+      // the actual by the curves with those invoices, 1.00 without (standard 31, two
+      // cutoffs: 0.99/1.00 → 1.01/1.01; market 1, where few enrol: 0.99 → 0.99).
+      let c = Int(l.invoiceCustomer[i])
+      if c >= 0, c < l.customerAutopayOn.count, c < l.customerAutopayOff.count,
+        l.autopayEnrolled(c, at: u),
+        l.invoiceIssued[i] < l.customerAutopayOn[c]
+      {
+        continue
+      }
+      let issued = Int64(l.invoiceIssued[i])
+      let top = Int64(length - 1)
+      if let p = Actuals.paidDay(l, i), p <= u {
+        rows.append((l.invoiceCustomer[i], Int32(min(top, max(0, Int64(p) - issued))), 0))
+      } else if l.balance(i, at: u) <= 0 {
+        rows.append((l.invoiceCustomer[i], 0, 2))
+      } else {
+        rows.append((l.invoiceCustomer[i], Int32(min(top, Int64(u) - issued)), 1))
+      }
+    }
+    return rows
   }
 
   /// Customer `c`'s survival at the end of day `t` after issue (1 before issue; the last
