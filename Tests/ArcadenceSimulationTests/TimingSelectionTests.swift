@@ -8,7 +8,7 @@ import Testing
 /// The choice of payment clock on ``PaperLedger`` (first invoice 2026-01-01), worked out by
 /// hand.
 @Suite struct TimingSelectionTests {
-  static let day = { (iso: String) in Day(iso: iso)! }
+  static func day(_ iso: String) -> Day { Day(iso: iso)! }
 
   /// A forecast from 03-17 over 7 days: lag 0 gives 03-17 − 7 = 03-10, whose window 03-10 …
   /// 03-16 received P8 400.00 and P9 1,000.00; lag 60 gives 03-17 − 67 = 01-09, 8 days after
