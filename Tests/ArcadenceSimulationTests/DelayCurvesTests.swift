@@ -37,6 +37,74 @@ import Testing
     for (a, b) in zip(s, expected) { #expect(abs(a - b) < 1e-12) }
   }
 
+  /// Tail completion: 4 at risk; day 1: two payments, S = 1 − 2/4 = 0.5, the last payment;
+  /// after it 2 at risk, one that never pays and one censored at day 3, so q = 1/2. With the
+  /// tail T = 1, 0.8, 0.6, 0.4, 0.2, 0 (T(1) = 0.8): S(t) = 0.5 · (0.5 + 0.5 · T(t) ÷ 0.8):
+  /// day 2: 0.5 · (0.5 + 0.375) = 0.4375; day 3: 0.5 · 0.75 = 0.375; day 4: 0.3125; day 5:
+  /// 0.25 (the never share). Without a tail the curve stays at 0.5 from day 1 on.
+  @Test func kaplanMeierCompletesItsTailWithTheSegments() {
+    let tail = [1, 0.8, 0.6, 0.4, 0.2, 0]
+    let flat = DelayCurves.kaplanMeier(
+      events: [0, 2], censored: [0, 0, 0, 1], never: 1, length: 6)
+    #expect(flat == [1, 0.5, 0.5, 0.5, 0.5, 0.5])
+    let s = DelayCurves.kaplanMeier(
+      events: [0, 2], censored: [0, 0, 0, 1], never: 1, length: 6, tail: tail)
+    let expected = [1, 0.5, 0.4375, 0.375, 0.3125, 0.25]
+    #expect(s.count == 6)
+    for (a, b) in zip(s, expected) { #expect(abs(a - b) < 1e-12) }
+    // Only never-paying invoices left after the last payment: nothing to complete.
+    let nevers = DelayCurves.kaplanMeier(
+      events: [0, 2], censored: [], never: 2, length: 4, tail: [1, 0.8, 0.6, 0.4])
+    #expect(nevers == [1, 0.5, 0.5, 0.5])
+    // No payment at all: the censored share follows the tail from issue.
+    let none = DelayCurves.kaplanMeier(
+      events: [], censored: [0, 1], never: 1, length: 3, tail: [0.5, 0.5, 0])
+    #expect(none == [0.75, 0.75, 0.5])
+  }
+
+  /// The paper ledger with one more invoice of C1, I10 (issued 2025-12-05, paid 02-20: 77
+  /// days), so the segment has a payment after C2's last one. C2's own curve (I4 paid at
+  /// 30; I6 censored at 12, I7 at 54) is 1/2 after day 30 and, flat, would leave I7's half
+  /// unpaid for ever. Segment a: 9 at risk; the censoring at 8 leaves 8; day 10: 7/8; day
+  /// 12: two of 7, 5/8, then I6's censoring leaves 4; day 14: 15/32; day 30: 5/16 (2 left);
+  /// I7 censored at 54 (1 left); day 77: 0. Completed, C2's own curve after day 30 is 1/2 ·
+  /// T(t) ÷ T(30): 1/2 until day 76, 0 from day 77. Mixed with w = 3/8: S(54) = 3/16 +
+  /// 5/8 · 5/16 = 49/128, S(77) = 0 (flat: 3/16). I7, 55 days old on 03-01, with u = 0.4:
+  /// the target 0.4 · 49/128 = 0.153 is first reached on day 77, 22 days on (flat: never,
+  /// its floor 3/16 = 0.1875 stays above).
+  @Test func anOpenInvoiceOlderThanItsCustomersPaymentsPaysByTheSegmentsTail() throws {
+    var files = PaperLedger.files
+    files["invoices.csv", default: ""] += "I10,C1,2025-12-05,2026-01-04,70\n"
+    files["payments.csv", default: ""] += "P10,C1,I10,2026-02-20,70,ach\n"
+    let l = try PaperLedger.store(files).loadLedger()
+    let c = DelayCurves.fit(
+      ledger: l, until: Self.until, segmentOf: [0, 0], segments: 1, length: 90)
+    #expect(abs(c.survival(1, 54) - 49.0 / 128) < 1e-12)
+    #expect(abs(c.survival(1, 76) - (3.0 / 16 + 5.0 / 8 * 5 / 16)) < 1e-12)
+    #expect(c.survival(1, 77) == 0)
+    #expect(c.draw(customer: 1, age: 55, u: 0.4) == 22)
+  }
+
+  /// C2 on auto-pay since 02-01 (still on 02-28): its invoices issued before, I4 and I7, are
+  /// left out; its own curve is I6 alone, censored at 12 (no payment: all of it follows the
+  /// segment's, q = 0). Segment a: C1's five and I6, 6 at risk; the censoring at 8 leaves 5;
+  /// day 10: 4/5; day 12: two of 4, 2/5, and I6's censoring leaves 1; day 14: 0. So C2's
+  /// curve is the segment's: S(12) = 2/5, S(14) = 0. I6, 13 days old on 03-01, with u =
+  /// 0.5: the target 0.2 is first reached on day 14, 1 day on (with I4 and I7 kept: 17).
+  @Test func aCustomerOnAutopayIsReadFromItsInvoicesSinceEnrolment() throws {
+    var files = PaperLedger.files
+    files["customers.csv"] = files["customers.csv"]?.replacingOccurrences(
+      of: "C2,Two,a,R1,30,2025-12-01,,", with: "C2,Two,a,R1,30,2025-12-01,2026-02-01,")
+    let l = try PaperLedger.store(files).loadLedger()
+    #expect(l.autopayEnrolled(1, at: Self.until.rawValue))
+    let c = DelayCurves.fit(
+      ledger: l, until: Self.until, segmentOf: [0, 0], segments: 1, length: 60)
+    #expect(abs(c.survival(1, 10) - 0.8) < 1e-12)
+    #expect(abs(c.survival(1, 12) - 0.4) < 1e-12)
+    #expect(c.survival(1, 14) == 0)
+    #expect(c.draw(customer: 1, age: 13, u: 0.5) == 1)
+  }
+
   @Test func customerCurvesMixTheirOwnAndTheSegments() throws {
     let c = try Self.curves()
     #expect(c.customers == 2)

@@ -1,0 +1,93 @@
+# Prototype of DelayCurves (Benchmarks/accuracy.md, "why the curves under-paid the standard world"):
+# python3 tail.py STORE.sqlite CUTOFF_DAY... (days since 1970-01-01, e.g. 20513 = 2026-03-01)
+# prints the open book's predicted ÷ actual cash within 90 days (and, autopay.py, the billing's) per variant.
+import sqlite3, sys, numpy as np, collections
+db, cut = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None
+L = 1096; K = 5.0; H = 90
+c = sqlite3.connect(db)
+cust = {r[0]: (i, r[1] or '') for i, r in enumerate(c.execute("select customer_id, segment from customers order by customer_id"))}
+segs = sorted({v[1] for v in cust.values()}); segi = {s: i for i, s in enumerate(segs)}
+inv = list(c.execute("select invoice_id, customer_id, issued_on, amount from invoices"))
+ev = collections.defaultdict(list)
+for iid, d, a in c.execute("select invoice_id, received_on, amount from payments where invoice_id is not null"): ev[iid].append((d, 0, a))
+for iid, d, a in c.execute("select invoice_id, posted_on, amount from adjustments"): ev[iid].append((d, 1, a))
+for k in ev: ev[k].sort()
+last = max(d for l in ev.values() for d, _, _ in l)
+def analyse(cut, modes):
+    u = cut - 1
+    rows = []  # (cust, t, kind)
+    for iid, cid, iss, amt in inv:
+        if iss > u: continue
+        b = amt; paid = None; bal = amt
+        for d, k, a in ev.get(iid, []):
+            b -= a
+            if d <= u: bal -= a
+            if b <= 0:
+                paid = d if k == 0 else None
+                closed = d
+                break
+        if paid is not None and paid <= u: rows.append((cust[cid][0], min(L-1, paid - iss), 0))
+        elif bal <= 0: rows.append((cust[cid][0], 0, 2))
+        else: rows.append((cust[cid][0], min(L-1, u - iss), 1))
+    n = len(cust)
+    def km(E, C, nev, tail=None):
+        r = E.sum() + C.sum() + nev; s = 1.0; out = np.ones(L); lastT = -1; sl = 1.0; rl = r
+        for t in range(L):
+            e = E[t]
+            if r > 0 and e > 0:
+                s *= 1 - e / r; lastT = t
+            out[t] = s; r -= e + C[t]
+            if e > 0: sl = s; rl = r
+        if tail is not None and lastT < L - 1 and rl > 0 and sl > 0:
+            q = nev / rl; base = tail[lastT] if lastT >= 0 else 1.0
+            for t in range(lastT + 1, L):
+                ratio = tail[t] / base if base > 0 else 0.0
+                out[t] = sl * (q + (1 - q) * ratio)
+        return out
+    segE = np.zeros((len(segs), L)); segC = np.zeros((len(segs), L)); segN = np.zeros(len(segs))
+    by = collections.defaultdict(list)
+    segof = [0] * n
+    for cid, (i, s) in cust.items(): segof[i] = segi[s]
+    for ci, t, k in rows:
+        by[ci].append((t, k)); s = segof[ci]
+        if k == 0: segE[s][t] += 1
+        elif k == 1: segC[s][t] += 1
+        else: segN[s] += 1
+    segCurve = [km(segE[s], segC[s], segN[s]) for s in range(len(segs))]
+    curves = {}
+    for mode in modes:
+        S = np.ones((n, L))
+        for ci in range(n):
+            sc = segCurve[segof[ci]]; own = by.get(ci)
+            if not own: S[ci] = sc; continue
+            E = np.zeros(L); C = np.zeros(L); nv = 0
+            for t, k in own:
+                if k == 0: E[t] += 1
+                elif k == 1: C[t] += 1
+                else: nv += 1
+            cu = km(E, C, nv, sc if mode == 'tail' else None)
+            w = len(own) / (len(own) + K)
+            S[ci] = w * cu + (1 - w) * sc
+        curves[mode] = S
+    # open book: invoices issued before cut, open at u
+    act = 0; pred = {m: 0.0 for m in modes}; byage = collections.defaultdict(lambda: [0, {m: 0.0 for m in modes}])
+    for iid, cid, iss, amt in inv:
+        if iss > u: continue
+        bal = amt - sum(a for d, k, a in ev.get(iid, []) if d <= u)
+        if bal <= 0: continue
+        a = cut - iss; ci = cust[cid][0]
+        got = sum(am for d, k, am in ev.get(iid, []) if k == 0 and cut <= d < cut + H)
+        act += got
+        g = '<=15' if a <= 15 else '16-30' if a <= 30 else '31-60' if a <= 60 else '61-90' if a <= 90 else '>90'
+        byage[g][0] += got
+        for m in modes:
+            S = curves[m][ci]
+            den = S[a - 1] if a >= 1 else 1.0
+            if a >= L or den <= 0: continue
+            p = 1 - S[min(L - 1, a + H - 1)] / den
+            pred[m] += bal * p; byage[g][1][m] += bal * p
+    print(cut, 'actual', act, ' '.join(f'{m} {pred[m]/act:.3f}' for m in modes))
+    for g in ['<=15', '16-30', '31-60', '61-90', '>90']:
+        if g in byage: print('  ', g, byage[g][0], ' '.join(f'{m} {byage[g][1][m]/max(1,byage[g][0]):.3f}' for m in modes))
+cuts = [int(x) for x in sys.argv[2:]] if len(sys.argv) > 2 else [last - 120]
+for ct in cuts: analyse(ct, ['base', 'tail'])
