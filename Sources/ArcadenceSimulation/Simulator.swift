@@ -387,6 +387,8 @@ struct InvoiceRecord {
   var resolvedLift = Int32.max
   /// Escalations applied so far.
   var escalated: Int32 = 0
+  /// Next invoice on the same day's wake list, or −1.
+  var wakeNext: Int32 = -1
   /// The customer's delay shift (fixed, ``DelayShift``): the payment hazard is its
   /// segment's at `dpd − shift`.
   var shift: Int32 = 0
@@ -414,6 +416,8 @@ final class WorkerStorage {
   let newAmount: UnsafeMutablePointer<Int64>
   /// Issue day of each invoice on the current path.
   let issueDay: UnsafeMutablePointer<Int32>
+  /// Head of each day's wake list.
+  let wakeHead: UnsafeMutablePointer<Int32>
   /// The current path and policy's scalar outputs (one per ``ResultBuffers/Metric``).
   let counts: UnsafeMutablePointer<Int64>
   /// The current path and policy's cash per day.
@@ -433,6 +437,8 @@ final class WorkerStorage {
     issueDay.initialize(repeating: 0, count: count)
     autopay = .allocate(capacity: max(1, customers))
     autopay.initialize(repeating: false, count: max(1, customers))
+    wakeHead = .allocate(capacity: horizon + 1)
+    wakeHead.initialize(repeating: -1, count: horizon + 1)
     counts = .allocate(capacity: ResultBuffers.Metric.allCases.count)
     counts.initialize(repeating: 0, count: ResultBuffers.Metric.allCases.count)
     cash = .allocate(capacity: max(1, horizon))
@@ -444,6 +450,7 @@ final class WorkerStorage {
     UnsafeMutableRawPointer(invoices).deallocate()
     newAmount.deallocate()
     issueDay.deallocate()
+    wakeHead.deallocate()
     autopay.deallocate()
     counts.deallocate()
     cash.deallocate()
@@ -479,15 +486,9 @@ struct Worker {
   var queueSpare: [Int32] = []
   var poolSpare: [Int32] = []
   var otherSpare: [(Int32, UInt8)] = []
-  /// Per-day wake lists: the invoices to look at on each day, in the order they were woken.
-  /// Each open invoice is in at most one list. A day's list is handled last-woken first (the
-  /// order of the intrusive lists this replaced, so results are unchanged); reading the next
-  /// index from an array rather than from the record just loaded lets the processor fetch the
-  /// next record while it handles this one (the pointer chase was 7 % of the run in `perf`).
-  var wakeDays: [[Int32]] = []
-  /// The list of the day being handled (swapped out of ``wakeDays``, so that handling it
-  /// copies nothing).
-  var wakeSpare: [Int32] = []
+  /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `inv[i].wakeNext`
+  /// the next (−1 ends a list). Each open invoice is in at most one list.
+  let wakeHead: UnsafeMutablePointer<Int32>
   var pool: [Int32] = []
   var otherPool: [(Int32, UInt8)] = []
   /// Cash per day on the current path and policy (``WorkerStorage/cash``: a pointer, so that
@@ -548,7 +549,7 @@ struct Worker {
     for i in 0..<core.n { issueDay[i] = portfolio.invoiceIssue[i] }
     slotIssued = [[Int32]](repeating: [], count: Int(core.horizon))
     autopay = storage.autopay
-    wakeDays = [[Int32]](repeating: [], count: Int(core.horizon) + 1)
+    wakeHead = storage.wakeHead
     cash = storage.cash
     counts = storage.counts
     keyedCash = [Int64](repeating: 0, count: buffers.keys * buffers.weeks)
@@ -706,15 +707,11 @@ struct Worker {
       for i in core.issuedOn[Int(day)] { issue(Int(i), on: day) }
       for i in slotIssued[Int(day)] { issue(Int(i), on: day) }
       // Wakes.
-      // Nothing wakes an invoice on the day being handled (every wake is on a later day),
-      // so the day's list is complete before it is handled.
-      swap(&wakeDays[Int(day)], &wakeSpare)
-      var k = wakeSpare.count
-      while k > 0 {
-        k -= 1
-        process(Int(wakeSpare[k]), day)
+      while wakeHead[Int(day)] >= 0 {
+        let i = Int(wakeHead[Int(day)])
+        wakeHead[Int(day)] = inv[i].wakeNext
+        process(i, day)
       }
-      wakeSpare.removeAll(keepingCapacity: true)
       allocateCalls(day)
       allocateOther(day)
       scheduleQueued(day)
@@ -726,7 +723,7 @@ struct Worker {
   /// Clears the wake lists, the path's outputs, auto-pay and every invoice's record (its
   /// clocks' thresholds and amount stay: they are the path's, shared by every policy).
   mutating func resetPolicyState() {
-    for d in wakeDays.indices { wakeDays[d].removeAll(keepingCapacity: true) }
+    for d in 0...Int(h) { wakeHead[d] = -1 }
     for d in 0..<Int(h) { cash[d] = 0 }
     for k in keyedCash.indices { keyedCash[k] = 0 }
     for m in 0..<ResultBuffers.Metric.allCases.count { counts[m] = 0 }
@@ -1003,8 +1000,9 @@ struct Worker {
 
   /// Puts invoice `i` on day `d`'s wake list.
   @inline(__always)
-  mutating func wake(_ i: Int, on d: Int32) {
-    wakeDays[Int(d)].append(Int32(i))
+  func wake(_ i: Int, on d: Int32) {
+    inv[i].wakeNext = wakeHead[Int(d)]
+    wakeHead[Int(d)] = Int32(i)
   }
 
   /// Closes invoice `i` on `day`: paid or written off.
