@@ -480,6 +480,12 @@ struct Worker {
   /// Renewal slots issued on each day of the current path.
   var slotIssued: [[Int32]] = []
   var queue: [Int32] = []
+  /// Spare buffers that the day's queue, calls and e-mails are swapped into while they are
+  /// handled, so that emptying the live ones reallocates nothing (a copy and a
+  /// `removeAll(keepingCapacity:)` of the copied-from array made a new buffer every day).
+  var queueSpare: [Int32] = []
+  var poolSpare: [Int32] = []
+  var otherSpare: [(Int32, UInt8)] = []
   /// Intrusive per-day wake lists: `wakeHead[day]` is the first invoice, `inv[i].wakeNext`
   /// the next (−1 ends a list). Each open invoice is in at most one list.
   let wakeHead: UnsafeMutablePointer<Int32>
@@ -519,6 +525,8 @@ struct Worker {
   var qJump = 0.0
   var policy: CompiledPolicy
   var policyIndex = 0
+  /// The current policy's number of escalations.
+  var escalationCount = 0
 
   init(core: EngineCore, buffers: ResultBuffers) {
     self.core = core
@@ -690,6 +698,7 @@ struct Worker {
   mutating func runPolicy(_ k: Int) {
     policyIndex = k
     policy = core.policies[k]
+    escalationCount = policy.policy.escalations.count
     setParameters(policy)
     resetPolicyState()
     startOpenInvoices(lifts: core.startLifts[k])
@@ -845,6 +854,9 @@ struct Worker {
 
   /// Applies the escalations due at `dpd`.
   mutating func escalate(_ i: Int, dpd: Int32) {
+    // Most policies escalate nothing: a count kept per policy, so that the common case reads
+    // no array (and retains none).
+    guard Int(inv[i].escalated) < escalationCount else { return }
     let list = policy.policy.escalations
     while Int(inv[i].escalated) < list.count, Int32(list[Int(inv[i].escalated)].atDpd) <= dpd {
       let e = list[Int(inv[i].escalated)]
@@ -973,8 +985,8 @@ struct Worker {
     if inv[i].promise > day { limit = min(limit, inv[i].promise) }
     if inv[i].resolvedLift > day { limit = min(limit, inv[i].resolvedLift) }
     if inv[i].pending != Int32.max { limit = min(limit, day + 1) }
-    let list = policy.policy.escalations
-    if Int(inv[i].escalated) < list.count {
+    if Int(inv[i].escalated) < escalationCount {
+      let list = policy.policy.escalations
       limit = min(limit, max(day + 1, due + Int32(list[Int(inv[i].escalated)].atDpd)))
     }
     if let (d, kind) = advance(i, to: limit) {
@@ -1094,13 +1106,13 @@ struct Worker {
 
   /// Schedules the invoices that had contacts today, once each.
   mutating func scheduleQueued(_ day: Int32) {
-    let list = queue
-    queue.removeAll(keepingCapacity: true)
-    for i32 in list {
+    swap(&queue, &queueSpare)
+    for i32 in queueSpare {
       let i = Int(i32)
       inv[i].queued = false
       if inv[i].state == .open { schedule(i, after: day) }
     }
+    queueSpare.removeAll(keepingCapacity: true)
   }
 
   // MARK: Contacts and capacity
@@ -1108,12 +1120,11 @@ struct Worker {
   mutating func allocateCalls(_ day: Int32) {
     guard !pool.isEmpty else { return }
     let capacity = policy.policy.callsPerDay ?? Int.max
-    var list = pool
-    pool.removeAll(keepingCapacity: true)
+    swap(&pool, &poolSpare)
     // Only the first `capacity` need an order (they are called in it); the rest are missed
     // whatever their order, so they are left unsorted.
-    if list.count > capacity { list = byPriority(list, day, first: capacity) }
-    for (k, i32) in list.enumerated() {
+    if poolSpare.count > capacity { poolSpare = byPriority(poolSpare, day, first: capacity) }
+    for (k, i32) in poolSpare.enumerated() {
       let i = Int(i32)
       if k < capacity {
         inv[i].pending = Int32.max
@@ -1122,6 +1133,7 @@ struct Worker {
         add(.callsMissed, 1)
       }
     }
+    poolSpare.removeAll(keepingCapacity: true)
   }
 
   /// Contacts the day's e-mails, SMS and letters up to the policy's `otherPerDay`: the first
@@ -1130,17 +1142,17 @@ struct Worker {
   mutating func allocateOther(_ day: Int32) {
     guard !otherPool.isEmpty else { return }
     let capacity = policy.policy.otherPerDay ?? Int.max
-    var list = otherPool
-    otherPool.removeAll(keepingCapacity: true)
-    if list.count > capacity {
+    swap(&otherPool, &otherSpare)
+    defer { otherSpare.removeAll(keepingCapacity: true) }
+    if otherSpare.count > capacity {
       guard capacity > 0 else { return }
-      let keys = priorityKeyed(list.map(\.0), day)
-      var keyed = zip(keys, list).map { ($0.0, $0.1, $1.1) }
+      let keys = priorityKeyed(otherSpare.map(\.0), day)
+      var keyed = zip(keys, otherSpare).map { ($0.0, $0.1, $1.1) }
       Worker.select(&keyed, first: capacity, by: Worker.before)
       keyed[0..<capacity].sort(by: Worker.before)
-      list = keyed[0..<capacity].map { ($0.1, $0.2) }
+      otherSpare = keyed[0..<capacity].map { ($0.1, $0.2) }
     }
-    for (i32, ch) in list {
+    for (i32, ch) in otherSpare {
       let i = Int(i32)
       if inv[i].state == .open, day > inv[i].blocked {
         contact(i, day, channel: Int(ch))
