@@ -56,11 +56,15 @@ public final class Store: Sendable {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
-      // Reads map the file instead of copying each page into the page cache (SQLite caps
-      // this at its compile-time maximum, 2 GB on Debian): a read of the ledger cache's
-      // blobs copied every page twice and filled the 64 MiB cache with fresh pages first
-      // (issue 20). Pages still in the write-ahead log are read as before.
-      try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapBytes)")
+      // Readers map the file instead of copying each page into the page cache (SQLite
+      // caps this at its compile-time maximum, 2 GB on Debian): a read of the ledger
+      // cache's blobs copied every page twice and filled the 64 MiB cache with fresh pages
+      // first (issue 20). Pages still in the write-ahead log are read as before. Not the
+      // writer: the pages it maps would count in its resident memory (a whole file for the
+      // cache refresh after an import, whose peak memory has a target).
+      if db.configuration.readonly {
+        try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapBytes)")
+      }
     }
     do {
       let readOnly = isReadOnly
@@ -95,7 +99,7 @@ public final class Store: Sendable {
     }
   }
 
-  /// How much of the store file each connection maps into memory for reading (`PRAGMA
+  /// How much of the store file each reading connection maps into memory (`PRAGMA
   /// mmap_size`).
   static let mmapBytes: Int64 = 1 << 31
 
