@@ -111,6 +111,7 @@ import Testing
     let reference = try Store(path: try Self.newStorePath())
     let empty = try Self.pageCount(reference)
     _ = try Importer().run(directory: try Hostile.dataset(files), into: reference)
+    try Self.dropCache(reference)
     let full = try Self.pageCount(reference)
     #expect(full > empty + 50)
 
