@@ -131,11 +131,17 @@ agree() {  # agree OURS THEIRS → "N metrics agree" or "DISAGREE …"
 }
 if want kpis; then
 echo "2/6 KPI pack for $QUARTER" >&2
-# The first command that reads the ledger after a change (an import) reads the tables and
-# builds the ledger cache; later ones read the cache. Timed once here (the generation is
-# advanced to make the cache stale), then the usual median of warm runs.
-sqlite3 "$STORE" "UPDATE store_generation SET generation = generation + 1"
+# An import builds the ledger cache after its commit, so the first command after it reads
+# the cache like every later one: timed once after re-importing the reps (the same rows: the
+# store is unchanged, but its generation moves and the cache is rebuilt, which the import's
+# time includes). A change by another tool (the generation advanced with sqlite3) leaves the
+# cache stale, and the first command after it reads the tables and builds the cache: timed
+# once too. Then the usual median of warm runs.
+mkdir -p "$OUT/reps-only" && cp "$DATA/reps.csv" "$OUT/reps-only/"
+read -r it im icpu _ < <(RUNS=1 measure_cpu /dev/null "$BIN" import "$OUT/reps-only" --db "$STORE")
 read -r ct cm ccpu _ < <(RUNS=1 measure_cpu /dev/null "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
+sqlite3 "$STORE" "UPDATE store_generation SET generation = generation + 1"
+read -r xt xm xcpu _ < <(RUNS=1 measure_cpu /dev/null "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
 read -r kt km kc _ < <(measure_cpu "$OUT/ours-kpis.json" "$BIN" kpis --db "$STORE" --quarter "$QUARTER" --format json)
 read -r st sm sc _ < <(measure_cpu "$OUT/ours-scorecard.json" "$BIN" scorecard --db "$STORE" --quarter "$QUARTER" --format json)
 read -r dkt dkm dkc dki < <(measure_cpu /dev/null "${duck[@]}" --job kpis --quarter "$QUARTER" --out "$OUT/duck-kpis.json" --timing "$OUT/inproc.txt")
@@ -152,7 +158,7 @@ row 2 "KPI pack (kpis + scorecard)" "$(fmt "$ours" .2f) s ($(fmt "$kc + $sc" .2f
   "$(( (dkm > dsm ? dkm : dsm) / 1024 ))" \
   "$(fmt "$ratio" .2f)× whole; $(fmt "$ratio_in" .2f)× DuckDB in-process; cold kpis $(fmt "$cold" .2f)× warm" \
   "≤ 0.5× whole, ≤ 1× in-process, cold ≤ 2× warm, all equal" "$met" \
-  "kpis: $a1; scorecard: $a2; first kpis after an import (builds the ledger cache): $ct s ($ccpu s CPU), $((cm / 1024)) MB"
+  "kpis: $a1; scorecard: $a2; first kpis after an import: $ct s ($ccpu s CPU), $((cm / 1024)) MB (the import of the 60 reps, which rebuilt the cache: $it s, $icpu s CPU, $((im / 1024)) MB); first kpis after another tool's write (reads the tables, builds the cache): $xt s ($xcpu s CPU), $((xm / 1024)) MB"
 split_row 2 "DuckDB in-process $(fmt "$theirs_in" .2f) s (kpis $dki + scorecard $dsi), start-up $(fmt "$theirs - $theirs_in" .2f) s; ours whole $(fmt "$ours" .2f) s"
 fi
 

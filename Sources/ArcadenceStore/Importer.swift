@@ -126,6 +126,9 @@ public struct Importer: Sendable {
     } catch let error as DatabaseError {
       throw Importer.failure(error, store: store)
     }
+    // Otherwise the first report after the import would read every table to build the
+    // ledger cache (issue 20); best effort: a report builds it when this could not.
+    _ = try? store.refreshLedgerCache()
     return ImportSummary(
       rows: rows.map { (entity: $0.0, count: $0.1) },
       seconds: Date().timeIntervalSince(started), skippedFiles: [])

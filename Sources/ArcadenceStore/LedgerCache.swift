@@ -7,14 +7,15 @@ import GRDBSQLite
 //
 // Reading the ledger from its tables means stepping SQLite through millions of rows and
 // resolving their text ids (about 2 s for 5 million rows); reading the same numbers back as
-// one blob per column is a copy. So the first command that reads the ledger after a change
-// writes every column into `ledger_cache` (one row per column: integers in the machine's
-// byte order, ids and names as UTF-8 with end offsets, vocabulary words as a dictionary and a
-// code per row), tagged with the store's generation and the fingerprint of this code's
-// derivations,
-// and later commands read those blobs straight into their arrays (`sqlite3_blob_read`, no
-// intermediate buffer). The derived indices (events per invoice, payments per customer) are
-// rebuilt, not stored.
+// one blob per column is a copy. So the importer, after its commit, and otherwise the first
+// command that reads the ledger after a change, writes every column into `ledger_cache` (one
+// row per column: integers in the machine's byte order, ids and names as UTF-8 with end
+// offsets, vocabulary words as a dictionary and a code per row), tagged with the store's
+// generation and the fingerprint of this code's derivations, and later commands read those
+// blobs straight into their arrays (`sqlite3_blob_read`, no intermediate buffer; the store file is memory-mapped, ``Store/mmapBytes``). A command
+// about one period reads its activities, promises and tasks in part: the day column whole,
+// the others through one reused buffer, keeping the period's rows. The derived indices
+// (events per invoice, payments per customer) are rebuilt, not stored.
 //
 // Correctness does not depend on who writes: triggers advance `store_generation` on every
 // insert, update and delete in a ledger table (the importer suspends them inside its own
@@ -240,24 +241,42 @@ extension Ledger {
   /// naming the format, the store's stamp the ledger matches, and the row counts.
   fileprivate func writeCache(to w: CacheWriter, stamp: [Int64]) throws {
     precondition(selection == .everything, "only a whole ledger is cached")
+    try Ledger.writeHeader(to: w, stamp: stamp, rowCounts: rowCounts)
+    try writeColumns(to: w, of: Set(LedgerTable.allCases))
+  }
+
+  /// Writes the cache's header: the format, the store's stamp, the row counts.
+  fileprivate static func writeHeader(to w: CacheWriter, stamp: [Int64], rowCounts: [Int]) throws {
     try w.put("header", [Ledger.cacheFingerprint] + stamp + rowCounts.map(Int64.init))
-    for c in Ledger.int32Columns { try w.put(c.name, self[keyPath: c.path]) }
-    for c in Ledger.int64Columns { try w.put(c.name, self[keyPath: c.path]) }
-    for c in Ledger.optionalInt64Columns {
+  }
+
+  /// Writes the columns of `tables` (not the derived indices), one cache row each.
+  fileprivate func writeColumns(to w: CacheWriter, of tables: Set<LedgerTable>) throws {
+    for c in Ledger.int32Columns where tables.contains(c.table) {
+      try w.put(c.name, self[keyPath: c.path])
+    }
+    for c in Ledger.int64Columns where tables.contains(c.table) {
+      try w.put(c.name, self[keyPath: c.path])
+    }
+    for c in Ledger.optionalInt64Columns where tables.contains(c.table) {
       let values = self[keyPath: c.path]
       try w.put(c.name, values.map { $0 ?? 0 })
       try w.put(c.name + ".present", values.map { UInt8($0 == nil ? 0 : 1) })
     }
-    for c in Ledger.boolColumns {
+    for c in Ledger.boolColumns where tables.contains(c.table) {
       try w.put(c.name, self[keyPath: c.path].map { UInt8($0 ? 1 : 0) })
     }
-    for c in Ledger.channelColumns { try w.put(c.name, self[keyPath: c.path].map(\.rawValue)) }
-    for c in Ledger.textColumns { try w.putStrings(c.name, self[keyPath: c.path]) }
-    for c in Ledger.wordColumns {
+    for c in Ledger.channelColumns where tables.contains(c.table) {
+      try w.put(c.name, self[keyPath: c.path].map(\.rawValue))
+    }
+    for c in Ledger.textColumns where tables.contains(c.table) {
+      try w.putStrings(c.name, self[keyPath: c.path])
+    }
+    for c in Ledger.wordColumns where tables.contains(c.table) {
       let values = self[keyPath: c.path]
       try w.putWords(c.name, count: values.count) { values[$0] }
     }
-    for c in Ledger.optionalTextColumns {
+    for c in Ledger.optionalTextColumns where tables.contains(c.table) {
       let values = self[keyPath: c.path]
       try w.putWords(c.name, count: values.count) { values[$0] }
     }
@@ -269,9 +288,18 @@ extension Ledger {
       && header[0] == cacheFingerprint && Array(header[1...stamp.count]) == stamp
   }
 
-  /// Reads a whole ledger from the cache, or throws ``CacheMismatch`` when the cache is not
-  /// of this format, not of `stamp`, or not consistent.
-  fileprivate static func readCache(from r: CacheReader, stamp: [Int64]) throws -> Ledger {
+  /// Reads the ledger from the cache, with only the activities, promises and tasks
+  /// `selection` names (the same rows, in the same order, as ``restricted(to:)`` keeps), or
+  /// throws ``CacheMismatch`` when the cache is not of this format, not of `stamp`, or not
+  /// consistent.
+  ///
+  /// A dated table that `selection` restricts is read day column first; its other columns
+  /// are read through one reused buffer and only the chosen rows kept, so a quarter of 24
+  /// months allocates a quarter of those columns instead of all of them and a copy
+  /// (measured: README of `Benchmarks`, issue 20). O(rows read).
+  fileprivate static func readCache(
+    from r: CacheReader, stamp: [Int64], selection: LedgerSelection
+  ) throws -> Ledger {
     let header: [Int64] = try r.read("header")
     guard headerMatches(header, stamp: stamp) else { throw CacheMismatch(reason: "stale") }
     let rowCounts = header.suffix(LedgerTable.allCases.count)
@@ -282,20 +310,38 @@ extension Ledger {
     let counts = rowCounts.map { Int($0) }
     func count(_ t: LedgerTable) -> Int { counts[t.rawValue] }
 
+    // The rows kept of each table `selection` restricts (all rows of the others).
+    var kept: [LedgerTable: [Int32]] = [:]
+    for (table, dayColumn, w) in [
+      (LedgerTable.activities, "activityDay", selection.activities),
+      (.promises, "promiseMade", selection.promises), (.tasks, "taskDue", selection.tasks),
+    ] where w != .all {
+      let days: [Int32] = try r.read(dayColumn, count: count(table))
+      var rows: [Int32] = []
+      for (i, d) in days.enumerated() where w.from <= d && d <= w.to {
+        rows.append(Int32(truncatingIfNeeded: i))  // i < count ≤ Int32.max (checked above)
+      }
+      kept[table] = rows
+    }
+    func read<T: BitwiseCopyable>(_ name: String, _ t: LedgerTable) throws -> [T] {
+      try r.read(name, count: count(t), rows: kept[t])
+    }
+
     var l = Ledger()
-    for c in int32Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
-    for c in int64Columns { l[keyPath: c.path] = try r.read(c.name, count: count(c.table)) }
+    l.selection = selection
+    for c in int32Columns { l[keyPath: c.path] = try read(c.name, c.table) }
+    for c in int64Columns { l[keyPath: c.path] = try read(c.name, c.table) }
     for c in optionalInt64Columns {
-      let values: [Int64] = try r.read(c.name, count: count(c.table))
-      let present: [UInt8] = try r.read(c.name + ".present", count: count(c.table))
+      let values: [Int64] = try read(c.name, c.table)
+      let present: [UInt8] = try read(c.name + ".present", c.table)
       l[keyPath: c.path] = zip(values, present).map { $1 == 0 ? nil : $0 }
     }
     for c in boolColumns {
-      let bytes: [UInt8] = try r.read(c.name, count: count(c.table))
+      let bytes: [UInt8] = try read(c.name, c.table)
       l[keyPath: c.path] = bytes.map { $0 != 0 }
     }
     for c in channelColumns {
-      let raw: [UInt8] = try r.read(c.name, count: count(c.table))
+      let raw: [UInt8] = try read(c.name, c.table)
       l[keyPath: c.path] = try raw.map {
         guard let channel = Channel(rawValue: $0) else { throw CacheMismatch(reason: c.name) }
         return channel
@@ -304,17 +350,17 @@ extension Ledger {
     for c in textColumns {
       let strings = try r.strings(c.name)
       guard strings.count == count(c.table) else { throw CacheMismatch(reason: c.name) }
-      l[keyPath: c.path] = strings
+      l[keyPath: c.path] = kept[c.table].map { $0.map { strings[Int($0)] } } ?? strings
     }
     for c in wordColumns {
-      let (words, codes) = try r.words(c.name, count: count(c.table))
+      let (words, codes) = try r.words(c.name, count: count(c.table), rows: kept[c.table])
       l[keyPath: c.path] = try codes.map {
         guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
         return words[Int($0)]
       }
     }
     for c in optionalTextColumns {
-      let (words, codes) = try r.words(c.name, count: count(c.table))
+      let (words, codes) = try r.words(c.name, count: count(c.table), rows: kept[c.table])
       l[keyPath: c.path] = codes.map { $0 < 0 ? nil : words[Int($0)] }
     }
     for (path, target, optional) in references {
@@ -425,9 +471,18 @@ private struct CacheReader {
   let connection: OpaquePointer
   /// Rowid of each cache row, by name.
   let rows: [String: Int64]
+  /// The buffer a column read only in part goes through (see ``read(_:count:rows:)``).
+  let scratch = Scratch()
 
-  /// Column `name` as an array of `T`, which must have `count` elements when given.
-  func read<T: BitwiseCopyable>(_ name: String, count: Int? = nil) throws -> [T] {
+  /// Column `name` as an array of `T`, which must have `count` elements when given; only
+  /// the elements at `rows` (in that order, each below the column's count) when given.
+  ///
+  /// A whole column is read straight into its array. A column read in part is read into
+  /// ``scratch``, which every such read reuses, so that its fresh pages are touched (and
+  /// faulted in by the kernel) once per load rather than once per column.
+  func read<T: BitwiseCopyable>(_ name: String, count: Int? = nil, rows kept: [Int32]? = nil)
+    throws -> [T]
+  {
     guard let rowid = rows[name] else { throw CacheMismatch(reason: "no column \(name)") }
     var handle: OpaquePointer?
     guard
@@ -444,15 +499,27 @@ private struct CacheReader {
       throw CacheMismatch(reason: "\(name) has \(size) bytes")
     }
     let n = size / stride
-    return try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-      if let base = UnsafeMutableRawBufferPointer(buffer).baseAddress, size > 0 {
-        // One blob is at most SQLITE_MAX_LENGTH (1 GB by default), so offsets fit in Int32.
-        guard sqlite3_blob_read(blob, base, Int32(size), 0) == SQLITE_OK else {
-          throw CacheMismatch(reason: "cannot read \(name)")
-        }
+    // One blob is at most SQLITE_MAX_LENGTH (1 GB by default), so offsets fit in Int32.
+    func readAll(into base: UnsafeMutableRawPointer) throws {
+      guard sqlite3_blob_read(blob, base, Int32(size), 0) == SQLITE_OK else {
+        throw CacheMismatch(reason: "cannot read \(name)")
       }
-      initialized = n
     }
+    guard let kept else {
+      return try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        if let base = UnsafeMutableRawBufferPointer(buffer).baseAddress, size > 0 {
+          try readAll(into: base)
+        }
+        initialized = n
+      }
+    }
+    guard kept.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+      throw CacheMismatch(reason: "\(name): a row out of range")
+    }
+    guard let base = scratch.buffer(size).baseAddress, size > 0 else { return [] }
+    try readAll(into: base)
+    let all = UnsafeRawPointer(base)
+    return kept.map { all.load(fromByteOffset: Int($0) * stride, as: T.self) }
   }
 
   /// The strings written by ``CacheWriter/putStrings(_:_:)``.
@@ -472,14 +539,34 @@ private struct CacheReader {
     return strings
   }
 
-  /// The dictionary and the codes written by ``CacheWriter/putWords(_:count:_:)``.
-  func words(_ name: String, count: Int) throws -> (words: [String], codes: [Int32]) {
+  /// The dictionary and the codes written by ``CacheWriter/putWords(_:count:_:)`` (the codes
+  /// of `rows` only, when given).
+  func words(_ name: String, count: Int, rows kept: [Int32]? = nil) throws -> (
+    words: [String], codes: [Int32]
+  ) {
     let words = try strings(name)
-    let codes: [Int32] = try read(name, count: count)
+    let codes: [Int32] = try read(name, count: count, rows: kept)
     let bound = Int32(words.count)
     guard codes.allSatisfy({ $0 >= -1 && $0 < bound }) else { throw CacheMismatch(reason: name) }
     return (words, codes)
   }
+}
+
+/// A buffer of raw bytes that grows to the largest size asked for and is reused: the
+/// scratch space of ``CacheReader/read(_:count:rows:)``.
+private final class Scratch {
+  private var bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+  /// At least `size` bytes (their contents undefined), valid until the next call.
+  func buffer(_ size: Int) -> UnsafeMutableRawBufferPointer {
+    if bytes.count < size {
+      bytes.deallocate()
+      bytes = .allocate(byteCount: size, alignment: 16)
+    }
+    return bytes
+  }
+
+  deinit { bytes.deallocate() }
 }
 
 extension Store {
@@ -586,8 +673,9 @@ extension Store {
     return stamp
   }
 
-  /// The cached ledger, if the cache is current and consistent; nil otherwise.
-  func cachedLedger() throws -> Ledger? {
+  /// The cached ledger with the rows `selection` names, if the cache is current and
+  /// consistent; nil otherwise.
+  func cachedLedger(_ selection: LedgerSelection = .everything) throws -> Ledger? {
     try pool.read { db -> Ledger? in
       guard let stamp = try Store.ledgerStamp(db), try Store.hasLedgerTriggers(db) else {
         return nil
@@ -599,7 +687,8 @@ extension Store {
       guard !rows.isEmpty, let connection = db.sqliteConnection else { return nil }
       do {
         return try Ledger.readCache(
-          from: CacheReader(connection: connection, rows: rows), stamp: stamp)
+          from: CacheReader(connection: connection, rows: rows), stamp: stamp,
+          selection: selection)
       } catch is CacheMismatch {
         return nil
       }
@@ -631,6 +720,73 @@ extension Store {
       }
       return saved
     }
+  }
+
+  /// Builds the ledger cache from the tables now, in one write transaction, so that the
+  /// next command reads the cache rather than the tables: the importer calls it after it
+  /// commits (issue 20: the first report after an import cost 6 warm ones).
+  ///
+  /// Best effort, like ``saveLedgerCache(_:stamp:)``: nothing is stored when the store is
+  /// read-only, another connection holds the write lock (this one does not wait), the
+  /// store has no generation, or its rows break the store's rules (the next read then
+  /// reads the tables and reports them). The tables are read on this one connection,
+  /// inside the transaction that writes the cache (so the two cannot disagree, and a kill
+  /// leaves the store with either no cache or this one), in two halves — the parties,
+  /// invoices, payments, adjustments and cases, then the activities, promises and tasks —
+  /// each written and released before the next is read, so memory holds half the ledger,
+  /// not all of it. O(rows). Returns whether it was stored.
+  @discardableResult
+  public func refreshLedgerCache() throws -> Bool {
+    guard !isReadOnly else { return false }
+    return try pool.writeWithoutTransaction { db in
+      let connection = db.sqliteConnection
+      sqlite3_busy_timeout(connection, 0)
+      defer { sqlite3_busy_timeout(connection, Int32(Store.busyTimeout * 1000)) }
+      var saved = false
+      do {
+        try db.inTransaction(.immediate) {
+          saved = try Store.writeLedgerCache(db)
+          return saved ? .commit : .rollback
+        }
+      } catch let error as DatabaseError
+        where error.resultCode.primaryResultCode == .SQLITE_BUSY
+      {
+        return false  // another connection is writing: not waited for
+      }
+      return saved
+    }
+  }
+
+  /// The body of ``refreshLedgerCache()``'s transaction: reads the tables in two halves and
+  /// writes the cache; false (then rolled back) when the store has no generation or its rows
+  /// break the store's rules.
+  private static func writeLedgerCache(_ db: Database) throws -> Bool {
+    try repairLedgerTriggers(db)
+    guard let stamp = try ledgerStamp(db) else { return false }
+    try db.execute(sql: "DELETE FROM ledger_cache")
+    let w = try CacheWriter(db)
+    let first: Set<LedgerTable> = [.reps, .customers, .invoices, .payments, .adjustments, .cases]
+    // The amounts `checked` sums, kept across the halves (copy-on-write: no copy).
+    var amounts = Ledger()
+    var part = Ledger()
+    let (reps, customers) = try Ledger.loadParties(db, into: &part)
+    try Ledger.loadMoneyAndCases(db, into: &part, reps: reps, customers: customers)
+    guard !part.breaksRules else { return false }
+    try part.writeColumns(to: w, of: first)
+    var counts = part.rowCounts
+    amounts.invoiceAmount = part.invoiceAmount
+    amounts.paymentAmount = part.paymentAmount
+    amounts.adjustmentAmount = part.adjustmentAmount
+    part = Ledger()  // released before the second half is read
+    part = try Ledger.loadWork(db, .everything, reps: reps, customers: customers)
+    amounts.promiseAmount = part.promiseAmount
+    guard !part.breaksRules, amounts.amountsFit else { return false }
+    try part.writeColumns(to: w, of: Set(LedgerTable.allCases).subtracting(first))
+    for t in LedgerTable.allCases where !first.contains(t) {
+      counts[t.rawValue] = part.rowCounts[t.rawValue]
+    }
+    try Ledger.writeHeader(to: w, stamp: stamp, rowCounts: counts)
+    return true
   }
 
   /// What the ledger cache holds: whether it is current (by its header: built by these

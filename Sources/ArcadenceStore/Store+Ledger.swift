@@ -80,7 +80,9 @@ extension Store {
   {
     try reading {
       guard useCache else { return try checked(try loadTables(selection).ledger) }
-      if let cached = try? cachedLedger() { return try checked(cached).restricted(to: selection) }
+      // A cached ledger passed `checked` whole when it was saved (amounts are never
+      // negative there, so any part of it fits too).
+      if let cached = try? cachedLedger(selection) { return try checked(cached) }
       let (ledger, stamp) = try loadTables(.everything)
       try checked(ledger)  // a ledger that breaks the rules is never cached
       _ = try? saveLedgerCache(ledger, stamp: stamp)
@@ -505,6 +507,12 @@ extension Ledger {
     var days: [Int32] = []
     var amounts: [Int64] = []
     var kinds: [EventKind] = []
+    // Sized once: growing by doubling copied and faulted in each array several times.
+    let eventCount = paymentInvoice.count + adjustmentInvoice.count
+    owners.reserveCapacity(eventCount)
+    days.reserveCapacity(eventCount)
+    amounts.reserveCapacity(eventCount)
+    kinds.reserveCapacity(eventCount)
     for k in paymentInvoice.indices where paymentInvoice[k] >= 0 {
       owners.append(paymentInvoice[k])
       days.append(paymentReceived[k])

@@ -56,6 +56,15 @@ public final class Store: Sendable {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
+      // Readers map the file instead of copying each page into the page cache (SQLite
+      // caps this at its compile-time maximum, 2 GB on Debian): a read of the ledger
+      // cache's blobs copied every page twice and filled the 64 MiB cache with fresh pages
+      // first (issue 20). Pages still in the write-ahead log are read as before. Not the
+      // writer: the pages it maps would count in its resident memory (a whole file for the
+      // cache refresh after an import, whose peak memory has a target).
+      if db.configuration.readonly {
+        try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapBytes)")
+      }
     }
     do {
       let readOnly = isReadOnly
@@ -89,6 +98,10 @@ public final class Store: Sendable {
       throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
     }
   }
+
+  /// How much of the store file each reading connection maps into memory (`PRAGMA
+  /// mmap_size`).
+  static let mmapBytes: Int64 = 1 << 31
 
   /// Runs `open` (open the pool and bring it to the current schema) again while another
   /// process holds a lock that SQLite reports at once rather than through the busy handler,

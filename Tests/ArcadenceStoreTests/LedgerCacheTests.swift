@@ -19,7 +19,16 @@ import Testing
     return f
   }
 
+  /// The files imported, without the ledger cache the import builds (as a store that
+  /// another tool wrote, or whose cache a write made stale).
   func loaded() throws -> Store {
+    let store = try imported()
+    try damage(store, "DELETE FROM ledger_cache")
+    return store
+  }
+
+  /// The files imported (the import builds the ledger cache).
+  func imported() throws -> Store {
     let store = try fx.store()
     _ = try Importer().run(directory: fx.folder("ok", files), into: store)
     return store
@@ -172,9 +181,12 @@ import Testing
     #expect(try store.loadLedger() == (try store.loadLedger(useCache: false)))
   }
 
-  @Test func anImportEmptiesTheCacheAndAFailedOneLeavesItAsItWas() throws {
-    let store = try loaded()
-    _ = try store.loadLedger()
+  @Test func anImportRebuildsTheCacheAndAFailedOneLeavesItAsItWas() throws {
+    let store = try imported()
+    #expect(try store.ledgerCacheStatus().current)  // built by the import, not a report
+    let first = try #require(try store.cachedLedger())
+    #expect(first == (try store.loadLedger(useCache: false)))
+    #expect(first.invoiceIds == ["I1", "I2"] && first.invoiceAmount == [100_000, 25_050])
     let names = try triggers(store)
     #expect(names.count == 27)
 
@@ -185,11 +197,14 @@ import Testing
           "invoice_id,customer_id,issued_on,due_on,amount\nI3,C1,2026-03-01,2026-03-31,7\n"
       ])
     _ = try Importer().run(directory: more, into: store)
-    let status = try store.ledgerCacheStatus()
-    #expect(status.current == false && status.bytes == 0)
-    #expect(try triggers(store) == names)
-    #expect(try store.loadLedger().invoiceIds == ["I1", "I2", "I3"])
     #expect(try store.ledgerCacheStatus().current)
+    #expect(try triggers(store) == names)
+    let cached = try #require(try store.cachedLedger())
+    #expect(cached.invoiceIds == ["I1", "I2", "I3"])
+    #expect(cached.invoiceAmount == [100_000, 25_050, 700])
+    // I3 belongs to C1 (customers by id bytes: C1, C2, E\u{301}1, É1) and has no events.
+    #expect(cached.invoiceCustomer == [0, 1, 0] && cached.invoiceEventStart == [0, 2, 2, 2])
+    #expect(cached == (try store.loadLedger(useCache: false)))
 
     let bad = fx.folder(
       "bad",
@@ -199,7 +214,55 @@ import Testing
       ])
     #expect(throws: ArcadenceError.self) { try Importer().run(directory: bad, into: store) }
     #expect(try store.ledgerCacheStatus().current)
+    #expect(try store.cachedLedger() == cached)
     #expect(try triggers(store) == names)
+  }
+
+  @Test func aRefreshDoesNotWaitForAnotherWriter() throws {
+    let store = try loaded()
+    var holding = Configuration()
+    holding.allowsUnsafeTransactions = true  // the transaction stays open between accesses
+    let other = try DatabaseQueue(path: store.path, configuration: holding)
+    try other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    #expect(try store.refreshLedgerCache() == false)
+    try other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+    #expect(try store.ledgerCacheStatus().bytes == 0)
+    #expect(try store.refreshLedgerCache())
+    #expect(try store.cachedLedger() == (try store.loadLedger(useCache: false)))
+  }
+
+  @Test func rowsThatBreakTheRulesAreNotCachedByARefresh() throws {
+    let store = try imported()
+    // Another tool writes a task of a rep that does not exist (foreign keys off for it).
+    try store.pool.writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA foreign_keys = OFF")
+      try db.execute(
+        sql: """
+          INSERT INTO tasks (task_id, rep_id, customer_id, invoice_id, kind, due_on)
+          VALUES ('X1', 'R9', 'C1', NULL, 'call', 20500)
+          """)
+      try db.execute(sql: "PRAGMA foreign_keys = ON")
+    }
+    #expect(try store.refreshLedgerCache() == false)
+    #expect(try store.ledgerCacheStatus().current == false)
+    #expect(throws: ArcadenceError.self) { try store.loadLedger() }
+  }
+
+  @Test func aSelectionReadFromTheCacheChecksTheRowsItKeeps() throws {
+    let store = try imported()
+    let feb = DayWindow(
+      from: Day(iso: "2026-02-01")!.rawValue, to: Day(iso: "2026-02-28")!.rawValue)
+    let selection = LedgerSelection(activities: feb, promises: feb, tasks: feb)
+    let part = try #require(try store.cachedLedger(selection))
+    #expect(part == (try store.loadLedger(selection, useCache: false)))
+    #expect(part.activityDay.count == 1 && part.promiseAmount == [60_000])
+    // A task kind code out of the dictionary, on a kept row: the cache is not used.
+    let tasks = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tasks")
+    }
+    let codes = String(repeating: "05000000", count: tasks ?? 0)
+    try damage(store, "UPDATE ledger_cache SET data = x'\(codes)' WHERE name = 'taskKind'")
+    #expect(try store.cachedLedger(selection) == nil)
+    #expect(try store.loadLedger(selection) == part)  // read from the tables instead
   }
 
   @Test func aDamagedCacheIsIgnoredAndRebuilt() throws {
