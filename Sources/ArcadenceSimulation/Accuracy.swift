@@ -62,6 +62,8 @@ public struct Accuracy: Sendable {
     /// Whether each cutoff chooses between the hazard model and delay curves on its own
     /// earlier cutoffs (``TimingSelection``).
     public var selectTiming = false
+    /// Whether run customers' payments are released on their run days (``PaymentRuns``).
+    public var paymentRuns = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -272,7 +274,8 @@ public struct Accuracy: Sendable {
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
-      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming)
+      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming,
+      paymentRuns: settings.paymentRuns)
     let book = run.portfolio
     let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]

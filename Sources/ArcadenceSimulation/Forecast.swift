@@ -11,7 +11,8 @@ extension SimulationRun {
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
-    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false
+    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false,
+    paymentRuns: Bool = true
   ) throws -> SimulationRun {
     // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
     let selection =
@@ -25,6 +26,7 @@ extension SimulationRun {
     scenario.renewalBilling = renewalBilling
     scenario.delayShift = delayShift
     scenario.delayCurves = selection?.curves ?? delayCurves
+    scenario.paymentRuns = paymentRuns
     var run = try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
     run.timingSelection = selection
     return run
@@ -88,6 +90,8 @@ public struct Forecast: Sendable {
     /// Whether the payment clock (hazards or delay curves) is chosen on the store's earlier
     /// cutoffs (``TimingSelection``).
     public var selectTiming = false
+    /// Whether run customers' payments are released on their run days (``PaymentRuns``).
+    public var paymentRuns = true
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(
@@ -203,7 +207,7 @@ public struct Forecast: Sendable {
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       delayShift: settings.delayShift, delayCurves: settings.delayCurves,
-      selectTiming: settings.selectTiming)
+      selectTiming: settings.selectTiming, paymentRuns: settings.paymentRuns)
     let book = run.portfolio
     let (names, customerGroup) = groups(ledger: l, by: settings.by)
     // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.

@@ -23,6 +23,9 @@ public struct SimulationRun: Sendable {
   public var settings: SimulationSettings
   /// Each customer's delay curve when the scenario pays by curves (``Scenario/delayCurves``).
   public var delayCurves: DelayCurves?
+  /// Each customer's payment-run habit when the scenario asks for them
+  /// (``Scenario/paymentRuns``).
+  public var paymentRuns: PaymentRuns?
   /// The rolling-origin choice between the hazard model and delay curves, when the forecast
   /// made one (``TimingSelection``).
   public var timingSelection: TimingSelection?
@@ -102,6 +105,10 @@ public struct SimulationRun: Sendable {
     delayCurves = try Self.curves(
       scenario, ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
       book: book, segments: calibration.segments.count)
+    if scenario.paymentRuns, case .fromStore = scenario.calibration {
+      paymentRuns = PaymentRuns.fit(
+        ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day)
+    }
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
@@ -127,10 +134,14 @@ public struct SimulationRun: Sendable {
 
   /// The simulator of this run.
   public var simulator: Simulator {
-    Simulator(
+    var sim = Simulator(
       portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
       sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)),
       delayCurves: delayCurves)
+    if let runs = paymentRuns, !runs.isEmpty {
+      sim.paymentRuns = runs.calendar(start: portfolio.start, horizon: settings.horizon)
+    }
+    return sim
   }
 
   /// Runs the Monte Carlo simulation; `isCancelled` is asked before each path
