@@ -275,7 +275,9 @@ public struct Accuracy: Sendable {
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
       delayCurves: settings.delayCurves, selectTiming: settings.selectTiming,
-      paymentRuns: settings.paymentRuns)
+      paymentRuns: settings.paymentRuns, lookahead: true)
+    // Days per path in the result: the horizon, plus the lookahead when customers pay in runs.
+    let simulated = run.settings.horizon
     let book = run.portfolio
     let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
@@ -305,10 +307,10 @@ public struct Accuracy: Sendable {
         repeating: [Double](repeating: 0, count: paths), count: h / 7)
       for p in 0..<paths {
         for d in 0..<h {
-          let v = Double(result.cash[0][p * longest + d])
+          let v = Double(result.cash[0][p * simulated + d])
           totals[p] += v
           if d / 7 < weekly.count { weekly[d / 7][p] += v }
-          openBook += Double(result.keyedWeekly[0][(p * 2) * longest + d])
+          openBook += Double(result.keyedWeekly[0][(p * 2) * simulated + d])
         }
       }
       let modelWeeks = weekly.enumerated().map { w, values -> Week in

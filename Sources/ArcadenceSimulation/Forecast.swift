@@ -12,7 +12,7 @@ extension SimulationRun {
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
     delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false,
-    paymentRuns: Bool = true
+    paymentRuns: Bool = true, lookahead: Bool = false
   ) throws -> SimulationRun {
     // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
     let selection =
@@ -20,8 +20,15 @@ extension SimulationRun {
       ? try TimingSelection.select(
         ledger: ledger, links: links, start: start, horizon: horizon, seed: seed,
         threads: threads, delayShift: delayShift) : nil
+    // Simulated past the horizon when customers pay in runs and the caller reads only its
+    // horizon (``PaymentRuns/lookahead``).
+    let runDays =
+      lookahead && paymentRuns
+        && ledger.lastEventDay.map {
+          !PaymentRuns.fit(ledger: ledger, until: min(start - 1, $0)).isEmpty
+        } == true ? PaymentRuns.lookahead : 0
     var scenario = Scenario(
-      name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
+      name: name, start: start, horizonDays: horizon + runDays, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
     scenario.delayShift = delayShift

@@ -25,10 +25,18 @@ import Foundation
 /// on a Saturday or Sunday) and on a month's last weekday with `b_M = (1 − w) × M ÷ W` (`M`
 /// last weekdays among the `W` weekdays of the data's span). The share of its payments made in
 /// the run, from `f ÷ n = π + (1 − π) b`, is `π = (f ÷ n − b) ÷ (1 − b)`, shrunk towards no
-/// habit by `n ÷ (n + k)` (``credibility``). A habit counts only when the excess is clear —
-/// the binomial z-score `(f − n b) ÷ √(n b (1 − b))` at least ``minimumZ`` — so a customer who
-/// pays on any day (every customer of the standard world) keeps `π = 0` and its payments are
-/// left exactly where the clock put them. When both runs pass, the larger share wins.
+/// habit by `n ÷ (n + k)` (``credibility``). A habit counts only when the excess is clear:
+/// the binomial probability of `f` or more run days out of `n` for a habit-free customer is
+/// at most ``significance`` (the exact tail, since run days are rare: with `b_M ≈ 0.03`, a
+/// normal z-score flagged 17 customers of the sample for 2 month ends out of 3 payments). A
+/// customer who pays on any day keeps `π = 0` and its payments are left exactly where the
+/// clock put them. When both runs pass, the larger share wins.
+///
+/// The horizon's end. Cash the clock places after the horizon but before the customer's next
+/// run is partly released on the last run day inside it; `accuracy` therefore simulates
+/// ``lookahead`` days past its horizon when any customer pays in runs and reads only its
+/// horizon (without them the forecast lost that cash: market world 1, 90-day |error| 5.95 →
+/// 6.79 %).
 ///
 /// What it assumes: a customer's run is stable over its history, and the clock's payment day
 /// is right on average (it moves no cash between months beyond the run days around `d`).
@@ -62,8 +70,11 @@ public struct PaymentRuns: Sendable, Equatable {
 
   /// The credibility constant `k`: the estimated share is multiplied by `n ÷ (n + k)`.
   public static let credibility = 5.0
-  /// The least binomial z-score of a run's excess of payment days that counts as a habit.
-  public static let minimumZ = 4.0
+  /// The largest probability, for a habit-free customer, of as many run days as observed.
+  public static let significance = 1e-4
+  /// Days simulated past a horizon so that cash released back into it is counted: more than
+  /// the longest gap between two month-end runs (33 days), a whole number of weeks.
+  public static let lookahead = 35
 
   /// Each customer's habit (index: the ledger's customer index).
   public var habits: [Habit]
@@ -83,15 +94,29 @@ public struct PaymentRuns: Sendable, Equatable {
     guard n > 0 else { return .none }
     let nd = Double(n)
     func share(_ hits: Int, _ b: Double) -> Double {
-      guard b > 0, b < 1 else { return 0 }
-      let z = (Double(hits) - nd * b) / (nd * b * (1 - b)).squareRoot()
-      guard z >= minimumZ else { return 0 }
+      guard b > 0, b < 1, upperTail(hits, of: n, b) <= significance else { return 0 }
       return max(0, (Double(hits) / nd - b) / (1 - b)) * nd / (nd + credibility)
     }
     let f = share(fridays, fridayBase)
     let m = share(monthEnds, monthEndBase)
     if f == 0, m == 0 { return .none }
     return m > f ? Habit(run: .monthEnd, share: m) : Habit(run: .friday, share: f)
+  }
+
+  /// P(X ≥ k) for X ~ Binomial(n, b), 0 < b < 1, from the first term's logarithm. O(n).
+  static func upperTail(_ k: Int, of n: Int, _ b: Double) -> Double {
+    guard k > 0 else { return 1 }
+    guard k <= n else { return 0 }
+    // ln P(X = k) = ln C(n, k) + k ln b + (n − k) ln(1 − b); then each next term by the ratio.
+    var logC = 0.0
+    for m in 1...k { logC += log(Double(n - k + m) / Double(m)) }
+    var term = exp(logC + Double(k) * log(b) + Double(n - k) * log1p(-b))
+    var sum = 0.0
+    for j in k...n {
+      sum += term
+      term *= Double(n - j) / Double(j + 1) * b / (1 - b)
+    }
+    return min(1, sum)
   }
 
   /// The habits of the ledger's customers from their payments received up to `until`.

@@ -7,12 +7,15 @@ import Testing
 
 /// Payment-run habits and where a run customer's payment lands, worked out by hand.
 @Suite struct PaymentRunsTests {
-  /// 10 payment days, all Fridays, base 0.2: z = (10 − 2) ÷ √(10 · 0.2 · 0.8) = 6.32 ≥ 4;
-  /// π = (1 − 0.2) ÷ 0.8 = 1, shrunk by 10 ÷ 15: 2/3. With 3 Fridays of 10: z = 0.79, no
-  /// habit. 12 days, 6 on a month's last weekday (base 0.05): z = (6 − 0.6) ÷ √(12 · 0.05 ·
-  /// 0.95) = 7.15; π = (0.5 − 0.05) ÷ 0.95 = 0.47368, × 12/17 = 0.33437; its 3 Fridays
-  /// (z = 0.43) do not count.
+  /// 10 payment days, all Fridays, base 0.2: P(X ≥ 10) = 0.2¹⁰ = 1.0e-7 ≤ 1e-4;
+  /// π = (1 − 0.2) ÷ 0.8 = 1, shrunk by 10 ÷ 15: 2/3. With 3 Fridays of 10: P(X ≥ 3) = 0.32,
+  /// no habit. 12 days, 6 on a month's last weekday (base 0.05): P(X ≥ 6) = 924 · 0.05⁶ ·
+  /// 0.95⁶ + 792 · 0.05⁷ · 0.95⁵ + … = 1.11e-5; π = (0.5 − 0.05) ÷ 0.95 = 0.47368, × 12/17 =
+  /// 0.33437; its 3 Fridays of 12 (P = 0.44) do not count.
   @Test func habitByHand() {
+    #expect(abs(PaymentRuns.upperTail(10, of: 10, 0.2) - 1.024e-7) < 1e-15)
+    #expect(abs(PaymentRuns.upperTail(2, of: 3, 0.1) - (3 * 0.01 * 0.9 + 0.001)) < 1e-15)
+    #expect(PaymentRuns.upperTail(0, of: 3, 0.1) == 1)
     let friday = PaymentRuns.habit(
       days: 10, fridays: 10, monthEnds: 0, fridayBase: 0.2, monthEndBase: 0.05)
     #expect(friday.run == .friday)
@@ -29,12 +32,13 @@ import Testing
         == .none)
   }
 
-  /// Payments 2026-01-02 … 02-27, data up to 02-28, none on a weekend: base b_F = 1/5; the
-  /// span 01-02 … 02-28 has 41 weekdays (21 in January from the 2nd, 20 in February), two of
-  /// them the month's last (01-30, 02-27): b_M = 2/41.
-  /// C0 pays on 6 Fridays (01-02, 09, 16, 23, 02-06, 13): z = 4.8 ÷ √0.96 = 4.90, π = 6/11.
-  /// C1 pays on 6 other weekdays: no habit. C2 pays on 01-30 and 02-27: z = (2 − 4/41) ÷
-  /// √(2 · 2/41 · 39/41) = 6.25, π = 1 × 2/7; as Fridays, z = 1.6 ÷ √0.32 = 2.83: month end.
+  /// Payments 2025-11-28 … 2026-02-27, data up to 02-28, none on a weekend: base b_F = 1/5;
+  /// the span 11-28 … 02-28 has 66 weekdays (1 in November, 23 in December, 22 in January,
+  /// 20 in February), four of them the month's last (11-28, 12-31, 01-30, 02-27): b_M = 2/33.
+  /// C0 pays on 6 Fridays (01-02, 09, 16, 23, 02-06, 13; twice on 02-13, one day): P = 0.2⁶ =
+  /// 6.4e-5, π = 1 × 6/11. C1 pays on 6 other weekdays: no habit. C2 pays on the four month
+  /// ends: P = (2/33)⁴ = 1.3e-5, π = 1 × 4/9; three are Fridays, P(X ≥ 3 of 4) = 0.027: month
+  /// end.
   @Test func fitReadsTheStoresPaymentDays() {
     var l = Ledger()
     l.customerIds = ["C0", "C1", "C2"]
@@ -43,7 +47,7 @@ import Testing
       (0, "2026-02-06"), (0, "2026-02-13"), (0, "2026-02-13"),
       (1, "2026-01-05"), (1, "2026-01-13"), (1, "2026-01-21"), (1, "2026-02-05"),
       (1, "2026-02-09"), (1, "2026-02-17"),
-      (2, "2026-01-30"), (2, "2026-02-27"),
+      (2, "2025-11-28"), (2, "2025-12-31"), (2, "2026-01-30"), (2, "2026-02-27"),
       // After the last day of data: not read.
       (1, "2026-03-06"), (1, "2026-03-13"), (1, "2026-03-20"),
     ]
@@ -56,7 +60,7 @@ import Testing
     #expect(abs(runs.habits[0].share - 6.0 / 11) < 1e-12)
     #expect(runs.habits[1] == .none)
     #expect(runs.habits[2].run == .monthEnd)
-    #expect(abs(runs.habits[2].share - 2.0 / 7) < 1e-12)
+    #expect(abs(runs.habits[2].share - 4.0 / 9) < 1e-12)
   }
 
   /// Start 2026-01-01 (a Thursday), 40 days. A Friday payer paid on day 5 (Tue 01-06) sits
