@@ -177,8 +177,6 @@ public struct PaymentRuns: Sendable, Equatable {
     let around: [Int32]
     /// Days in the horizon.
     let horizon: Int
-    /// MEASUREMENT HOOK (to be removed): always the run day after.
-    let forwardOnly = ProcessInfo.processInfo.environment["ARCADENCE_RUNS_FORWARD"] == "1"
 
     init(habits: [Habit], start: Day, horizon: Int) {
       self.habits = habits
@@ -211,7 +209,7 @@ public struct PaymentRuns: Sendable, Equatable {
       let next = around[k]
       let prev = around[k + 1]
       guard next != d else { return d }
-      if !forwardOnly, prev >= max(0, issued), v * Double(next - prev) >= Double(d - prev) {
+      if prev >= max(0, issued), v * Double(next - prev) >= Double(d - prev) {
         return prev
       }
       return next
