@@ -98,7 +98,9 @@ public struct Forecast: Sendable {
     /// cutoffs (``TimingSelection``).
     public var selectTiming = false
     /// Whether run customers' payments are released on their run days (``PaymentRuns``).
-    public var paymentRuns = true
+    /// Off by default: the forecast does not simulate past its last week yet, so cash
+    /// released back into it from after the horizon is missing (`accuracy` does).
+    public var paymentRuns = false
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(

@@ -52,10 +52,10 @@ struct ForecastCommand: ParsableCommand {
   var selectTiming = false
   @Flag(
     help: """
-      Release every payment on the day its clock says, ignoring customers' payment runs \
-      (Fridays, month ends) read from the store (PaymentRuns).
+      Release run customers' payments on their run days (Fridays, month ends) read from the \
+      store (PaymentRuns); the last weeks then lack cash released back from after them.
       """)
-  var noPaymentRuns = false
+  var paymentRuns = false
 
   func validate() throws {
     try guarded {
@@ -89,7 +89,7 @@ struct ForecastCommand: ParsableCommand {
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
-      settings.paymentRuns = !noPaymentRuns
+      settings.paymentRuns = paymentRuns
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()
