@@ -265,6 +265,8 @@ public struct Accuracy: Sendable {
   static func evaluateWithWarnings(
     ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
   ) throws -> ([Evaluation], [String]) {
+    // long-function: the model and both baselines at every horizon from one simulation and
+    // one read of the actuals; split, each part would take the same dozen arrays.
     let longest = settings.horizons.max() ?? 0
     // A forecast's band carries what is not known: which customers' behaviour the history
     // shows (parameter uncertainty, the customer bootstrap), the portfolio shock, and how
@@ -276,8 +278,6 @@ public struct Accuracy: Sendable {
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
       delayCurves: settings.delayCurves, selectTiming: settings.selectTiming,
       paymentRuns: settings.paymentRuns, lookahead: true)
-    // Days per path in the result: the horizon, plus the lookahead when customers pay in runs.
-    let simulated = run.settings.horizon
     let book = run.portfolio
     let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
@@ -297,6 +297,7 @@ public struct Accuracy: Sendable {
       paid.append((Int32(i), p))
     }
     let paths = result.settings.paths
+    let simulated = result.settings.horizon  // + PaymentRuns.lookahead when customers pay in runs
     var out: [Evaluation] = []
     for h in settings.horizons {
       let a = Array(actual[0..<h])

@@ -102,13 +102,11 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     portfolio = book
+    let delayCurvesUntil = Span.clip(start - 1, toLast: last, option: "start").day
     delayCurves = try Self.curves(
-      scenario, ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
-      book: book, segments: calibration.segments.count)
-    if scenario.paymentRuns, case .fromStore = scenario.calibration {
-      paymentRuns = PaymentRuns.fit(
-        ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day)
-    }
+      scenario, ledger: ledger, until: delayCurvesUntil, book: book,
+      segments: calibration.segments.count)
+    paymentRuns = Self.runs(scenario, ledger: ledger, until: delayCurvesUntil)
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
@@ -130,6 +128,13 @@ public struct SimulationRun: Sendable {
     }
     return DelayCurves.fit(
       ledger: ledger, until: until, segmentOf: book.customerSegment, segments: segments)
+  }
+
+  /// The customers' payment-run habits when `scenario` asks for them and is calibrated from
+  /// the store (``PaymentRuns``), read from the data up to `until`.
+  static func runs(_ scenario: Scenario, ledger: Ledger, until: Day) -> PaymentRuns? {
+    guard scenario.paymentRuns, case .fromStore = scenario.calibration else { return nil }
+    return PaymentRuns.fit(ledger: ledger, until: until)
   }
 
   /// The simulator of this run.
