@@ -123,3 +123,21 @@ extension Day {
   /// The Monday starting this day's ISO week.
   public var startOfISOWeek: Day { self - weekdayFromMonday }
 }
+
+extension Day {
+  /// The last day of this day's month.
+  public var endOfMonth: Day {
+    let (y, m, d) = civil
+    return self + (Day.daysInMonth(year: y, month: m) - d)
+  }
+
+  /// The last Monday–Friday of this day's month (the day a month-end payment run pays).
+  public var lastWeekdayOfMonth: Day {
+    let e = endOfMonth
+    switch e.weekdayFromMonday {
+    case 5: return e - 1
+    case 6: return e - 2
+    default: return e
+    }
+  }
+}

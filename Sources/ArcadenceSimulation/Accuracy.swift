@@ -62,6 +62,8 @@ public struct Accuracy: Sendable {
     /// Whether each cutoff chooses between the hazard model and delay curves on its own
     /// earlier cutoffs (``TimingSelection``).
     public var selectTiming = false
+    /// Whether run customers' payments are released on their run days (``PaymentRuns``).
+    public var paymentRuns = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -263,6 +265,8 @@ public struct Accuracy: Sendable {
   static func evaluateWithWarnings(
     ledger l: Ledger, links: InvoiceLinks, cutoff: Day, settings: Settings
   ) throws -> ([Evaluation], [String]) {
+    // long-function: the model and both baselines at every horizon from one simulation and
+    // one read of the actuals; split, each part would take the same dozen arrays.
     let longest = settings.horizons.max() ?? 0
     // A forecast's band carries what is not known: which customers' behaviour the history
     // shows (parameter uncertainty, the customer bootstrap), the portfolio shock, and how
@@ -272,7 +276,8 @@ public struct Accuracy: Sendable {
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
-      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming)
+      delayCurves: settings.delayCurves, selectTiming: settings.selectTiming,
+      paymentRuns: settings.paymentRuns, lookahead: true)
     let book = run.portfolio
     let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
@@ -292,6 +297,7 @@ public struct Accuracy: Sendable {
       paid.append((Int32(i), p))
     }
     let paths = result.settings.paths
+    let simulated = result.settings.horizon  // + PaymentRuns.lookahead when customers pay in runs
     var out: [Evaluation] = []
     for h in settings.horizons {
       let a = Array(actual[0..<h])
@@ -302,10 +308,10 @@ public struct Accuracy: Sendable {
         repeating: [Double](repeating: 0, count: paths), count: h / 7)
       for p in 0..<paths {
         for d in 0..<h {
-          let v = Double(result.cash[0][p * longest + d])
+          let v = Double(result.cash[0][p * simulated + d])
           totals[p] += v
           if d / 7 < weekly.count { weekly[d / 7][p] += v }
-          openBook += Double(result.keyedWeekly[0][(p * 2) * longest + d])
+          openBook += Double(result.keyedWeekly[0][(p * 2) * simulated + d])
         }
       }
       let modelWeeks = weekly.enumerated().map { w, values -> Week in

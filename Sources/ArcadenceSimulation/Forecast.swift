@@ -11,7 +11,8 @@ extension SimulationRun {
   public static func forecast(
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
-    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false
+    delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false,
+    paymentRuns: Bool = true, lookahead: Bool = false
   ) throws -> SimulationRun {
     // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
     let selection =
@@ -19,12 +20,20 @@ extension SimulationRun {
       ? try TimingSelection.select(
         ledger: ledger, links: links, start: start, horizon: horizon, seed: seed,
         threads: threads, delayShift: delayShift) : nil
+    // Simulated past the horizon when customers pay in runs and the caller reads only its
+    // horizon (``PaymentRuns/lookahead``).
+    let runDays =
+      lookahead && paymentRuns
+        && ledger.lastEventDay.map {
+          !PaymentRuns.fit(ledger: ledger, until: min(start - 1, $0)).isEmpty
+        } == true ? PaymentRuns.lookahead : 0
     var scenario = Scenario(
-      name: name, start: start, horizonDays: horizon, paths: paths, seed: seed,
+      name: name, start: start, horizonDays: horizon + runDays, paths: paths, seed: seed,
       parameterUncertainty: parameterUncertainty, policies: [PolicySpec(name: "observed")])
     scenario.renewalBilling = renewalBilling
     scenario.delayShift = delayShift
     scenario.delayCurves = selection?.curves ?? delayCurves
+    scenario.paymentRuns = paymentRuns
     var run = try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
     run.timingSelection = selection
     return run
@@ -88,6 +97,10 @@ public struct Forecast: Sendable {
     /// Whether the payment clock (hazards or delay curves) is chosen on the store's earlier
     /// cutoffs (``TimingSelection``).
     public var selectTiming = false
+    /// Whether run customers' payments are released on their run days (``PaymentRuns``).
+    /// Off by default: the forecast does not simulate past its last week yet, so cash
+    /// released back into it from after the horizon is missing (`accuracy` does).
+    public var paymentRuns = false
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(
@@ -203,7 +216,7 @@ public struct Forecast: Sendable {
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       delayShift: settings.delayShift, delayCurves: settings.delayCurves,
-      selectTiming: settings.selectTiming)
+      selectTiming: settings.selectTiming, paymentRuns: settings.paymentRuns)
     let book = run.portfolio
     let (names, customerGroup) = groups(ledger: l, by: settings.by)
     // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.

@@ -129,6 +129,8 @@ public struct Decision: RawRepresentable, Sendable, Hashable {
   public static let sample = Decision(rawValue: 82)
   /// A renewal-billed customer's next gap (``Portfolio/renewalGaps``), per slot.
   public static let billing = Decision(rawValue: 83)
+  /// Whether and where a run customer's payment moves to its run day (``PaymentRuns``).
+  public static let paymentRun = Decision(rawValue: 84)
 
   /// This decision for a channel (0…3).
   public func channel(_ c: Int) -> Decision { Decision(rawValue: rawValue + UInt32(c)) }

@@ -55,6 +55,10 @@ public struct Scenario: Sendable {
   /// invoice's age (``DelayCurves``), rather than by the hazard model; needs a `from_store`
   /// calibration. The forecast model (`accuracy`, `forecast`) turns it on.
   public var delayCurves = false
+  /// Whether a customer who pays in runs (Fridays, month ends) has its payments released on
+  /// its run days (``PaymentRuns``, read from the store); needs a `from_store` calibration.
+  /// The forecast model (`accuracy`, `forecast`) turns it on.
+  public var paymentRuns = false
   /// Parameter overrides for every policy.
   public var overrides: [(key: String, value: Double)]
   /// The policies; the first is the baseline of comparisons.

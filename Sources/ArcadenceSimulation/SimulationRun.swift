@@ -23,6 +23,9 @@ public struct SimulationRun: Sendable {
   public var settings: SimulationSettings
   /// Each customer's delay curve when the scenario pays by curves (``Scenario/delayCurves``).
   public var delayCurves: DelayCurves?
+  /// Each customer's payment-run habit when the scenario asks for them
+  /// (``Scenario/paymentRuns``).
+  public var paymentRuns: PaymentRuns?
   /// The rolling-origin choice between the hazard model and delay curves, when the forecast
   /// made one (``TimingSelection``).
   public var timingSelection: TimingSelection?
@@ -99,9 +102,11 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     portfolio = book
+    let delayCurvesUntil = Span.clip(start - 1, toLast: last, option: "start").day
     delayCurves = try Self.curves(
-      scenario, ledger: ledger, until: Span.clip(start - 1, toLast: last, option: "start").day,
-      book: book, segments: calibration.segments.count)
+      scenario, ledger: ledger, until: delayCurvesUntil, book: book,
+      segments: calibration.segments.count)
+    paymentRuns = Self.runs(scenario, ledger: ledger, until: delayCurvesUntil)
     self.scenario = scenario
     settings = SimulationSettings(
       horizon: h, paths: paths ?? scenario.paths, seed: seed ?? scenario.seed,
@@ -125,12 +130,23 @@ public struct SimulationRun: Sendable {
       ledger: ledger, until: until, segmentOf: book.customerSegment, segments: segments)
   }
 
+  /// The customers' payment-run habits when `scenario` asks for them and is calibrated from
+  /// the store (``PaymentRuns``), read from the data up to `until`.
+  static func runs(_ scenario: Scenario, ledger: Ledger, until: Day) -> PaymentRuns? {
+    guard scenario.paymentRuns, case .fromStore = scenario.calibration else { return nil }
+    return PaymentRuns.fit(ledger: ledger, until: until)
+  }
+
   /// The simulator of this run.
   public var simulator: Simulator {
-    Simulator(
+    var sim = Simulator(
       portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
       sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)),
       delayCurves: delayCurves)
+    if let runs = paymentRuns, !runs.isEmpty {
+      sim.paymentRuns = runs.calendar(start: portfolio.start, horizon: settings.horizon)
+    }
+    return sim
   }
 
   /// Runs the Monte Carlo simulation; `isCancelled` is asked before each path

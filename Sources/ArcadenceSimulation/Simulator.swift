@@ -89,6 +89,9 @@ public struct Simulator: Sendable {
   /// Days per bucket of the keyed cash (7: weeks, as `forecast` shows; 1: days, which
   /// `accuracy` needs to split a 30- or 60-day horizon by source).
   public var cashKeyDays = 7
+  /// Each customer's payment-run habit on this run's calendar (``PaymentRuns``): a run
+  /// customer's payment is released on its run day. Nil: every payment on its clock's day.
+  public var paymentRuns: PaymentRuns.Calendar?
 
   /// A simulator.
   public init(
@@ -1011,11 +1014,14 @@ struct Worker {
     if kind == .paid {
       let f = inv[i].fee
       let kept = f > 0 ? Int64((Double(b) * (1 - f)).rounded()) : b
-      cash[Int(day)] += kept
-      if !keyedCash.isEmpty {
-        keyedCash[Int(core.sim.cashKey[i]) * buffers.weeks + Int(day) / buffers.bucketDays] += kept
+      let at = runDay(i, paidOn: day)
+      if at < h {
+        cash[Int(at)] += kept
+        if !keyedCash.isEmpty {
+          keyedCash[Int(core.sim.cashKey[i]) * buffers.weeks + Int(at) / buffers.bucketDays] += kept
+        }
+        add(.cash, kept)
       }
-      add(.cash, kept)
       add(.agencyFees, b - kept)
       inv[i].state = .paid
     } else {

@@ -45,6 +45,12 @@ struct AccuracyCommand: ParsableCommand {
     help:
       "Choose the hazard model or delay curves at each cutoff by their error on earlier cutoffs.")
   var selectTiming = false
+  @Flag(
+    help: """
+      Release every payment on the day its clock says, ignoring customers' payment runs \
+      (Fridays, month ends) read from the store (PaymentRuns).
+      """)
+  var noPaymentRuns = false
 
   func validate() throws {
     try guarded {
@@ -83,6 +89,7 @@ struct AccuracyCommand: ParsableCommand {
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
+      settings.paymentRuns = !noPaymentRuns
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

@@ -50,6 +50,12 @@ struct ForecastCommand: ParsableCommand {
   @Flag(
     help: "Choose the hazard model or delay curves by their error on the store's earlier cutoffs.")
   var selectTiming = false
+  @Flag(
+    help: """
+      Release run customers' payments on their run days (Fridays, month ends) read from the \
+      store (PaymentRuns); the last weeks then lack cash released back from after them.
+      """)
+  var paymentRuns = false
 
   func validate() throws {
     try guarded {
@@ -83,6 +89,7 @@ struct ForecastCommand: ParsableCommand {
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
+      settings.paymentRuns = paymentRuns
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()

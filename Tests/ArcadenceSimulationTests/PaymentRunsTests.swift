@@ -1,0 +1,143 @@
+import ArcadenceCore
+import ArcadenceStore
+import Foundation
+import Testing
+
+@testable import ArcadenceSimulation
+
+/// Payment-run habits and where a run customer's payment lands, worked out by hand.
+@Suite struct PaymentRunsTests {
+  /// 10 payment days, all Fridays, base 0.2: P(X ≥ 10) = 0.2¹⁰ = 1.0e-7 ≤ 1e-4;
+  /// π = (1 − 0.2) ÷ 0.8 = 1, shrunk by 10 ÷ 15: 2/3. With 3 Fridays of 10: P(X ≥ 3) = 0.32,
+  /// no habit. 12 days, 6 on a month's last weekday (base 0.05): P(X ≥ 6) = 924 · 0.05⁶ ·
+  /// 0.95⁶ + 792 · 0.05⁷ · 0.95⁵ + … = 1.11e-5; π = (0.5 − 0.05) ÷ 0.95 = 0.47368, × 12/17 =
+  /// 0.33437; its 3 Fridays of 12 (P = 0.44) do not count.
+  @Test func habitByHand() {
+    #expect(abs(PaymentRuns.upperTail(10, of: 10, 0.2) - 1.024e-7) < 1e-15)
+    #expect(abs(PaymentRuns.upperTail(2, of: 3, 0.1) - (3 * 0.01 * 0.9 + 0.001)) < 1e-15)
+    #expect(PaymentRuns.upperTail(0, of: 3, 0.1) == 1)
+    let friday = PaymentRuns.habit(
+      days: 10, fridays: 10, monthEnds: 0, fridayBase: 0.2, monthEndBase: 0.05)
+    #expect(friday.run == .friday)
+    #expect(abs(friday.share - 2.0 / 3) < 1e-12)
+    #expect(
+      PaymentRuns.habit(days: 10, fridays: 3, monthEnds: 0, fridayBase: 0.2, monthEndBase: 0.05)
+        == .none)
+    let monthEnd = PaymentRuns.habit(
+      days: 12, fridays: 3, monthEnds: 6, fridayBase: 0.2, monthEndBase: 0.05)
+    #expect(monthEnd.run == .monthEnd)
+    #expect(abs(monthEnd.share - 0.45 / 0.95 * 12 / 17) < 1e-12)
+    #expect(
+      PaymentRuns.habit(days: 0, fridays: 0, monthEnds: 0, fridayBase: 0.2, monthEndBase: 0.05)
+        == .none)
+  }
+
+  /// Payments 2025-11-28 … 2026-02-27, data up to 02-28, none on a weekend: base b_F = 1/5;
+  /// the span 11-28 … 02-28 has 66 weekdays (1 in November, 23 in December, 22 in January,
+  /// 20 in February), four of them the month's last (11-28, 12-31, 01-30, 02-27): b_M = 2/33.
+  /// C0 pays on 6 Fridays (01-02, 09, 16, 23, 02-06, 13; twice on 02-13, one day): P = 0.2⁶ =
+  /// 6.4e-5, π = 1 × 6/11. C1 pays on 6 other weekdays: no habit. C2 pays on the four month
+  /// ends: P = (2/33)⁴ = 1.3e-5, π = 1 × 4/9; three are Fridays, P(X ≥ 3 of 4) = 0.027: month
+  /// end.
+  @Test func fitReadsTheStoresPaymentDays() {
+    var l = Ledger()
+    l.customerIds = ["C0", "C1", "C2"]
+    let days: [(Int32, String)] = [
+      (0, "2026-01-02"), (0, "2026-01-09"), (0, "2026-01-16"), (0, "2026-01-23"),
+      (0, "2026-02-06"), (0, "2026-02-13"), (0, "2026-02-13"),
+      (1, "2026-01-05"), (1, "2026-01-13"), (1, "2026-01-21"), (1, "2026-02-05"),
+      (1, "2026-02-09"), (1, "2026-02-17"),
+      (2, "2025-11-28"), (2, "2025-12-31"), (2, "2026-01-30"), (2, "2026-02-27"),
+      // After the last day of data: not read.
+      (1, "2026-03-06"), (1, "2026-03-13"), (1, "2026-03-20"),
+    ]
+    for (c, d) in days {
+      l.paymentCustomer.append(c)
+      l.paymentReceived.append(Day(iso: d)!.rawValue)
+    }
+    let runs = PaymentRuns.fit(ledger: l, until: Day(iso: "2026-02-28")!)
+    #expect(runs.habits[0].run == .friday)
+    #expect(abs(runs.habits[0].share - 6.0 / 11) < 1e-12)
+    #expect(runs.habits[1] == .none)
+    #expect(runs.habits[2].run == .monthEnd)
+    #expect(abs(runs.habits[2].share - 4.0 / 9) < 1e-12)
+  }
+
+  /// Start 2026-01-01 (a Thursday), 40 days. A Friday payer paid on day 5 (Tue 01-06) sits
+  /// between Fridays day 1 (01-02) and day 8 (01-09): to day 1 with probability 3/7 (v ≥
+  /// 4/7), else day 8, so the mean stays 1 · 3/7 + 8 · 4/7 = 5. Day 0's previous Friday
+  /// (12-26) is before the start: day 1. An invoice issued on day 3 cannot pay on day 1: 8.
+  /// A month-end payer: January's last weekday is Fri 01-30 (day 29), February's Fri 02-27
+  /// (day 57, after the horizon). Day 10: the previous run (Wed 12-31) is before the start:
+  /// 29. Day 30 (Sat 01-31): to 29 with probability 27/28 (v ≥ 1/28), else 57: out of the
+  /// horizon. No habit, or u ≥ π: the day itself.
+  @Test func calendarMovesToTheRunDayKeepingTheMean() {
+    let runs = PaymentRuns(habits: [
+      .init(run: .friday, share: 0.5), .init(run: .monthEnd, share: 1), .none,
+    ])
+    let cal = runs.calendar(start: Day(iso: "2026-01-01")!, horizon: 40)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.5) == 8)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.6) == 1)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.1, v: 0.6) == 8)
+    #expect(cal.day(customer: 0, paidOn: 0, issued: -10, u: 0.1, v: 0.9) == 1)
+    #expect(cal.day(customer: 0, paidOn: 8, issued: -10, u: 0.1, v: 0.9) == 8)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.5, v: 0.6) == 5)
+    #expect(cal.day(customer: 1, paidOn: 10, issued: -10, u: 0.9, v: 0.9) == 29)
+    #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.5) == 29)
+    #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.01) == 57)
+    #expect(cal.day(customer: 2, paidOn: 5, issued: -10, u: 0, v: 0) == 5)
+    // The mean over v of a Friday payer's day 5 is 5: v below 4/7 gives 8, above gives 1.
+    let n = 7000
+    let mean =
+      (0..<n).map {
+        Double(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0, v: (Double($0) + 0.5) / 7000))
+      }.reduce(0, +) / Double(n)
+    #expect(abs(mean - 5) < 1e-9)
+  }
+
+  /// The engine releases a run customer's cash on its run days: the delay-curve run of
+  /// ``DelayCurvesTests`` (start 03-01, a Sunday; Fridays on days 5, 12, 19, 26) with
+  /// customer C1 paying on Fridays (π = 1) and C2 without a habit. Each path's cash is the
+  /// curves' days moved by the calendar with the path's draws; C1's cash lands on Fridays only.
+  @Test func simulatorReleasesCashOnRunDays() throws {
+    let store = try PaperLedger.store(PaperLedger.files)
+    let l = try store.loadLedger()
+    var scenario = Scenario(
+      name: "runs", start: PaperLedger.cutoff, horizonDays: 30, paths: 8, seed: 5,
+      newInvoices: false, portfolioShock: false, policies: [PolicySpec(name: "observed")])
+    scenario.delayCurves = true
+    var run = try SimulationRun(
+      scenario: scenario, ledger: l, links: store.loadInvoiceLinks(for: l))
+    run.paymentRuns = PaymentRuns(habits: [.init(run: .friday, share: 1), .none])
+    let cal = try #require(run.simulator.paymentRuns)
+    let curves = try #require(run.delayCurves)
+    let book = run.portfolio
+    let result = run.run()
+    let philox = Philox4x32(seed: 5)
+    var fridayCash: Int64 = 0
+    for p in 0..<8 {
+      var expected = [Int64](repeating: 0, count: 30)
+      for i in 0..<book.openCount {
+        let w = philox.draw(path: p, invoice: i, day: 0, decision: .clocks)
+        let c = Int(book.invoiceCustomer[i])
+        guard
+          let t = curves.draw(
+            customer: c, age: -book.invoiceIssue[i], u: Philox4x32.unit(w.0, w.1)), t < 30
+        else { continue }
+        let r = philox.draw(path: p, invoice: i, day: t, decision: .paymentRun)
+        let at = cal.day(
+          customer: c, paidOn: t, issued: book.invoiceIssue[i], u: Philox4x32.unit(r.0),
+          v: Philox4x32.unit(r.1))
+        if c == 0 {
+          #expect([5, 12, 19, 26, 33].contains(at))
+          if at < 30 { fridayCash += book.invoiceBalance[i] }
+        } else {
+          #expect(at == t)
+        }
+        if at < 30 { expected[Int(at)] += book.invoiceBalance[i] }
+      }
+      #expect(Array(result.cash[0][(p * 30)..<(p * 30 + 30)]) == expected)
+    }
+    #expect(fridayCash > 0)
+  }
+}
