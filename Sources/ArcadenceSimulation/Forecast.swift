@@ -12,7 +12,7 @@ extension SimulationRun {
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
     delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false,
-    paymentRuns: Bool = true, lookahead: Bool = false
+    paymentRuns: Bool = false, lookahead: Bool = false
   ) throws -> SimulationRun {
     // Rolling-origin choice of the payment clock on the store's earlier cutoffs.
     let selection =

@@ -47,10 +47,10 @@ struct AccuracyCommand: ParsableCommand {
   var selectTiming = false
   @Flag(
     help: """
-      Release every payment on the day its clock says, ignoring customers' payment runs \
-      (Fridays, month ends) read from the store (PaymentRuns).
+      Release run customers' payments on their run days (Fridays, month ends) read from the \
+      store (PaymentRuns), simulating 35 days past the horizon so cash due back in is there.
       """)
-  var noPaymentRuns = false
+  var paymentRuns = false
 
   func validate() throws {
     try guarded {
@@ -89,7 +89,7 @@ struct AccuracyCommand: ParsableCommand {
       settings.delayShift = delayShift
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
-      settings.paymentRuns = !noPaymentRuns
+      settings.paymentRuns = paymentRuns
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)
