@@ -111,7 +111,7 @@ read -r rt rm_ rc _ < <(measure_cpu /dev/null Benchmarks/sqlite/import.sh "$DATA
 rm -f "$OUT"/import.sqlite* "$OUT"/reference.sqlite*
 ratio=$(calc "$ot / $rt")
 met=$(calc "'yes' if $ratio <= 1.2 and $om < 300 * 1024 else 'no'")
-row 1 "import" "$ot s ($oc s CPU)" "$((om / 1024))" \
+row 1 "import" "$ot s ($(fmt "$oc" .2f) s CPU)" "$((om / 1024))" \
   "$rt s ($rc s CPU; sqlite3 .import, journal off, synchronous off, then WAL)" "$((rm_ / 1024))" \
   "$(fmt "$ratio" .2f)×" "≤ 1.2×, < 300 MB" "$met" \
   "validates every field and reference; .import parses and checks nothing, on one core"

@@ -60,8 +60,8 @@ public struct Accuracy: Sendable {
     /// (``DelayCurves``).
     public var delayCurves = false
     /// Whether each cutoff chooses between the hazard model and delay curves on its own
-    /// earlier cutoffs (``TimingSelection``).
-    public var selectTiming = false
+    /// earlier cutoffs (``TimingSelection``), as ``Forecast/Settings/selectTiming`` says why.
+    public var selectTiming = true
     /// Whether run customers' payments are released on their run days (``PaymentRuns``).
     /// Off by default, as in `forecast`: `accuracy` judges the model `forecast` runs, and the
     /// runs improved weekly MAPE on the market worlds but made the 60-day totals worse on

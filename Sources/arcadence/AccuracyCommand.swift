@@ -42,9 +42,12 @@ struct AccuracyCommand: ParsableCommand {
       """)
   var delayCurves = false
   @Flag(
-    help:
-      "Choose the hazard model or delay curves at each cutoff by their error on earlier cutoffs.")
-  var selectTiming = false
+    inversion: .prefixedNo,
+    help: """
+      Choose the hazard model or delay curves at each cutoff by their error on the store's own \
+      earlier cutoffs (the default; --delay-curves or --no-select-timing fixes the clock).
+      """)
+  var selectTiming = true
   @Flag(
     help: """
       Release run customers' payments on their run days (Fridays, month ends) read from the \

@@ -48,8 +48,12 @@ struct ForecastCommand: ParsableCommand {
     help: "Pay each invoice on a day drawn from its customer's delay curve given its age.")
   var delayCurves = false
   @Flag(
-    help: "Choose the hazard model or delay curves by their error on the store's earlier cutoffs.")
-  var selectTiming = false
+    inversion: .prefixedNo,
+    help: """
+      Choose the hazard model or delay curves by their error on the store's own earlier \
+      cutoffs (the default; --delay-curves or --no-select-timing fixes the clock).
+      """)
+  var selectTiming = true
   @Flag(
     help: """
       Release run customers' payments on their run days (Fridays, month ends) read from the \
