@@ -446,13 +446,17 @@ public struct Accuracy: Sendable {
     return out
   }
 
+  /// A share as a percentage with one decimal ("—" when absent or not finite); the one
+  /// format of `accuracy`'s and `forecast`'s error shares.
+  static func percent(_ v: Double?, signed: Bool = false) -> String {
+    guard let v, v.isFinite else { return "—" }
+    return String(format: signed ? "%+.1f%%" : "%.1f%%", v * 100)
+  }
+
   /// The evaluation as tables: the measures per horizon and method, then each cutoff's
   /// total error per method.
   public var table: String {
-    func pct(_ v: Double?, signed: Bool = false) -> String {
-      guard let v, v.isFinite else { return "—" }
-      return String(format: signed ? "%+.1f%%" : "%.1f%%", v * 100)
-    }
+    func pct(_ v: Double?, signed: Bool = false) -> String { Accuracy.percent(v, signed: signed) }
     let span = "\(cutoffs.first?.description ?? "") … \(cutoffs.last?.description ?? "")"
     var out =
       "Forecast accuracy · rolling origin · \(cutoffs.count) cutoff\(cutoffs.count == 1 ? "" : "s") "

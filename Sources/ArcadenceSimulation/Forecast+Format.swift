@@ -6,6 +6,15 @@ extension Forecast {
   /// Whole cents of a band value (a P5/P50/P95 of cents, interpolated).
   static func cents(_ v: Double) -> Int64 { Int64(exactly: v.rounded()) ?? 0 }
 
+  /// Which payment clock ran and why, in a sentence.
+  var clockLine: String {
+    let name = clock == "curves" ? "delay curves" : "hazards by days past due"
+    guard let s = timingSelection else { return "Payment clock: \(name) (fixed by the options)." }
+    func pct(_ e: Double?) -> String { Accuracy.percent(e) }
+    return "Payment clock: \(name), chosen on the store's earlier cutoffs (mean |error| "
+      + "hazards \(pct(s.hazardError)), curves \(pct(s.curvesError)))."
+  }
+
   /// The weekly forecast as a table: one row per group and week, then each group's horizon.
   public var table: String {
     func money(_ v: Double) -> String { Cents.displayWhole(Forecast.cents(v)) }
@@ -15,7 +24,8 @@ extension Forecast {
     out +=
       "Calibrated on data up to \(calibratedUntil); open book: \(openInvoices) invoice"
       + "\(openInvoices == 1 ? "" : "s") open at the start, \(Cents.displayWhole(openBalance)); "
-      + "future billing: invoices issued from \(start) on.\n\n"
+      + "future billing: invoices issued from \(start) on.\n"
+    out += clockLine + "\n\n"
     var header = ["week from"]
     if settings.by != nil { header.insert(settings.by?.rawValue ?? "", at: 0) }
     header += [
@@ -85,6 +95,16 @@ extension Forecast {
       ("paths", .int(settings.paths)), ("seed", .string(String(settings.seed))),
       ("by", settings.by.map { .string($0.rawValue) } ?? .null),
       ("calibrated_until", .string(calibratedUntil.description)),
+      ("clock", .string(clock)),
+      (
+        "clock_selection",
+        timingSelection.map { s in
+          .object([
+            ("hazard_error", s.hazardError.map { .number($0) } ?? .null),
+            ("curves_error", s.curvesError.map { .number($0) } ?? .null),
+          ])
+        } ?? .null
+      ),
       ("open_invoices", .int(openInvoices)), ("open_balance", .money(openBalance)),
       (
         "actual_weeks",

@@ -201,6 +201,10 @@ public struct Forecast: Sendable {
   public var invoices: [InvoicePrediction]
   /// The calibration's warnings.
   public var warnings: [String]
+  /// The payment clock the forecast ran: "hazard" or "curves" (``DelayCurves``).
+  public var clock = "hazard"
+  /// How the clock was chosen on the store's earlier cutoffs (nil: fixed by the settings).
+  public var timingSelection: TimingSelection?
 
   /// Runs the forecast on the store.
   public static func run(
@@ -241,7 +245,7 @@ public struct Forecast: Sendable {
     let actualWeeks = (0..<8).map { w in
       (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
     }
-    return Forecast(
+    var forecast = Forecast(
       settings: settings, start: start,
       calibratedUntil: Span.clip(start - 1, toLast: last, option: "--from").day,
       series: cash.series, actualWeeks: actualWeeks, openInvoices: book.openCount,
@@ -249,6 +253,9 @@ public struct Forecast: Sendable {
       pathOpenBook: cash.pathOpen, pathFutureBilling: cash.pathFuture,
       pathTotal: result.totals[0], invoices: invoicePredictions(run, ledger: l, start: start),
       warnings: run.calibration.warnings)
+    forecast.clock = run.delayCurves == nil ? "hazard" : "curves"
+    forecast.timingSelection = run.timingSelection
+    return forecast
   }
 
   /// The forecast's groups: "all", then the sorted names of `by` (segment, rep or team;

@@ -105,4 +105,33 @@ import Testing
     let c = try Self.forecast(seed: 4)
     #expect(a.csv != c.csv)
   }
+
+  /// The forecast says which payment clock ran: the one its selection chose (curves only when
+  /// their earlier error was lower), or the one the options fixed; the JSON carries both.
+  @Test func theForecastNamesItsClock() throws {
+    let (ledger, links) = try SampleData.get()
+    var settings = Forecast.Settings(weeks: 2, paths: 4, seed: 3, threads: 1)
+    let chosen = try Forecast.run(ledger: ledger, links: links, settings: settings)
+    let selection = try #require(chosen.timingSelection)
+    #expect(chosen.clock == (selection.curves ? "curves" : "hazard"))
+    settings.selectTiming = false
+    let fixed = try Forecast.run(ledger: ledger, links: links, settings: settings)
+    #expect(fixed.clock == "hazard")
+    #expect(fixed.timingSelection == nil)
+    #expect(fixed.clockLine == "Payment clock: hazards by days past due (fixed by the options).")
+    #expect(fixed.json.rendered().contains("\"clock_selection\": null"))
+    settings.delayCurves = true
+    settings.selectTiming = true  // --delay-curves asks for the curves outright
+    let curves = try Forecast.run(ledger: ledger, links: links, settings: settings)
+    #expect(curves.clock == "curves")
+    #expect(curves.timingSelection == nil)
+    // The sentence, by hand: 0.025 → 2.5 %, 0.017 → 1.7 %; curves lower, so curves chosen.
+    var shown = fixed
+    shown.clock = "curves"
+    shown.timingSelection = TimingSelection(hazardError: 0.025, curvesError: 0.017)
+    #expect(
+      shown.clockLine
+        == "Payment clock: delay curves, chosen on the store's earlier cutoffs (mean |error| "
+        + "hazards 2.5%, curves 1.7%).")
+  }
 }
