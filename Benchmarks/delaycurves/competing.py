@@ -1,18 +1,10 @@
 # Prototype of DelayCurves (Benchmarks/accuracy.md, "why the curves under-paid the standard world"):
 # python3 competing.py STORE.sqlite CUTOFF_DAY... (days since 1970-01-01, e.g. 20513 = 2026-03-01)
 # prints the open book's predicted ÷ actual cash within 90 days (and, autopay.py, the billing's) per variant.
-import sqlite3, sys, numpy as np, collections
+import sys, numpy as np, collections
+from store import L, K, H, load
 db, cut = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None
-L = 1096; K = 5.0; H = 90
-c = sqlite3.connect(db)
-cust = {r[0]: (i, r[1] or '') for i, r in enumerate(c.execute("select customer_id, segment from customers order by customer_id"))}
-segs = sorted({v[1] for v in cust.values()}); segi = {s: i for i, s in enumerate(segs)}
-inv = list(c.execute("select invoice_id, customer_id, issued_on, amount from invoices"))
-ev = collections.defaultdict(list)
-for iid, d, a in c.execute("select invoice_id, received_on, amount from payments where invoice_id is not null"): ev[iid].append((d, 0, a))
-for iid, d, a in c.execute("select invoice_id, posted_on, amount from adjustments"): ev[iid].append((d, 1, a))
-for k in ev: ev[k].sort()
-last = max(d for l in ev.values() for d, _, _ in l)
+c, cust, segs, segi, inv, ev, last = load(db)
 def analyse(cut, modes):
     u = cut - 1
     rows = []  # (cust, t, kind)
