@@ -322,15 +322,16 @@ extension ArcadenceServer {
   static func temporaryFolder(in root: String) throws -> String {
     var template = Array(
       ((root as NSString).appendingPathComponent("arcadence-upload-XXXXXX")).utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer -> UnsafeMutablePointer<CChar>? in
-      guard let base = buffer.baseAddress else { return nil }
-      return mkdtemp(base)
+    // The name is read inside the closure: mkdtemp returns a pointer into the buffer.
+    let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+      guard let base = buffer.baseAddress, let filled = mkdtemp(base) else { return nil }
+      return String(cString: filled)
     }
     guard let made else {
       throw ArcadenceError(
         .io, "cannot make a temporary folder in \(root)", cause: SystemError.last)
     }
-    return String(cString: made)
+    return made
   }
 
   /// What one zip gave: the files written, their bytes, the entries left out.
