@@ -50,6 +50,8 @@ public struct AgingReport: Sendable {
   public var totals: Row
 
   /// Computes the report. O(invoices + their events + activities), plus sorting the rows.
+  /// Reads the invoices' ids and the activities' customers and days only for customer rows,
+  /// and no other column a ledger may leave out (``LedgerColumns``).
   ///
   /// Sums are kept in flat arrays indexed by group (a customer's, rep's or segment's
   /// position), so no row is copied per invoice; the rows are made once, in their order.
@@ -62,6 +64,7 @@ public struct AgingReport: Sendable {
     self.scope = scope
     self.buckets = buckets
     let n = buckets.count
+    AgingReport.requireLoaded(l, for: grouping, asOf: asOf)
     var repInScope = [Bool](repeating: false, count: l.repIds.count)
     for r in try scope.reps(in: l) { repInScope[r] = true }
     let d = asOf.rawValue
@@ -102,9 +105,6 @@ public struct AgingReport: Sendable {
     }
     var lastContact = [Int32](repeating: .min, count: grouping == .customer ? groups : 0)
     if grouping == .customer {
-      precondition(
-        l.selection.activities.from == .min && l.selection.activities.to >= d,
-        "the last contact needs every activity up to \(asOf)")
       for k in l.activityDay.indices where l.activityDay[k] <= d {
         let c = Int(l.activityCustomer[k])
         if open[c] > 0, l.activityDay[k] > lastContact[c] { lastContact[c] = l.activityDay[k] }
@@ -131,6 +131,17 @@ public struct AgingReport: Sendable {
       return row
     }
     self.totals = totals
+  }
+
+  /// Stops unless `l` holds what rows of `grouping` read: for customer rows, the invoices'
+  /// ids and every activity up to `asOf` with its customer (a programming error: the
+  /// command loads them, ``LedgerColumns``).
+  static func requireLoaded(_ l: Ledger, for grouping: Grouping, asOf: Day) {
+    precondition(
+      grouping != .customer
+        || (l.selection.activities.from == .min && l.selection.activities.to >= asOf.rawValue
+          && l.selection.columns.isSuperset(of: [.invoiceIds, .activityCustomers])),
+      "customer rows need the invoices' ids and every activity up to \(asOf) with its customer")
   }
 
   /// Each customer's group (its position, its rep's, its segment's or 0), and each group's
@@ -226,7 +237,10 @@ public struct AgingReport: Sendable {
 
   /// The report as JSON bytes, pretty-printed (``writeJSON(to:)``).
   public var jsonUTF8: [UInt8] {
-    var w = JSONWriter(capacity: 64 + rows.count * 400)
+    // Room for every row at once (a customer row takes about 450 bytes with five buckets;
+    // pages reserved but never written cost nothing), so the document is never copied to
+    // grow it.
+    var w = JSONWriter(capacity: 64 + rows.count * (448 + 32 * buckets.count))
     writeJSON(to: &w)
     return w.bytes
   }

@@ -59,6 +59,9 @@ public struct KPIEngine: Sendable {
     precondition(
       l.selection.covers(period),
       "the ledger was loaded without all the activities, promises and tasks of \(period)")
+    precondition(
+      l.selection.columns.isSuperset(of: [.activityDetails, .customerPayments]),
+      "the ledger was loaded without the activities' details or the payments per customer")
     var t = [RepTotals](repeating: RepTotals(), count: l.repIds.count)
     let b = Bounds(period)
     for i in l.invoiceAmount.indices {

@@ -154,6 +154,7 @@ extension Ledger {
 
   /// One column's table and its whole-column moves (see ``columnMoves``).
   struct ColumnMove {
+    let name: String
     let table: LedgerTable
     let take: (inout Ledger, Ledger) -> Void
     let keep: (inout Ledger, [Int]) -> Void
@@ -162,7 +163,7 @@ extension Ledger {
   fileprivate static func moves<T>(_ columns: [Column<T>]) -> [ColumnMove] {
     columns.map { c in
       ColumnMove(
-        table: c.table, take: { $0[keyPath: c.path] = $1[keyPath: c.path] },
+        name: c.name, table: c.table, take: { $0[keyPath: c.path] = $1[keyPath: c.path] },
         keep: { l, rows in
           let values = l[keyPath: c.path]
           l[keyPath: c.path] = rows.map { values[$0] }
@@ -327,32 +328,36 @@ extension Ledger {
       try r.read(name, count: count(t), rows: kept[t])
     }
 
+    // Columns the job does without are not read at all (``LedgerColumns``).
+    let omitted = selection.columns.omittedNames
     var l = Ledger()
     l.selection = selection
-    for c in int32Columns { l[keyPath: c.path] = try read(c.name, c.table) }
+    for c in int32Columns where !omitted.contains(c.name) {
+      l[keyPath: c.path] = try read(c.name, c.table)
+    }
     for c in int64Columns { l[keyPath: c.path] = try read(c.name, c.table) }
     for c in optionalInt64Columns {
       let values: [Int64] = try read(c.name, c.table)
       let present: [UInt8] = try read(c.name + ".present", c.table)
       l[keyPath: c.path] = zip(values, present).map { $1 == 0 ? nil : $0 }
     }
-    for c in boolColumns {
+    for c in boolColumns where !omitted.contains(c.name) {
       let bytes: [UInt8] = try read(c.name, c.table)
       l[keyPath: c.path] = bytes.map { $0 != 0 }
     }
-    for c in channelColumns {
+    for c in channelColumns where !omitted.contains(c.name) {
       let raw: [UInt8] = try read(c.name, c.table)
       l[keyPath: c.path] = try raw.map {
         guard let channel = Channel(rawValue: $0) else { throw CacheMismatch(reason: c.name) }
         return channel
       }
     }
-    for c in textColumns {
+    for c in textColumns where !omitted.contains(c.name) {
       let strings = try r.strings(c.name)
       guard strings.count == count(c.table) else { throw CacheMismatch(reason: c.name) }
       l[keyPath: c.path] = kept[c.table].map { $0.map { strings[Int($0)] } } ?? strings
     }
-    for c in wordColumns {
+    for c in wordColumns where !omitted.contains(c.name) {
       let (words, codes) = try r.words(c.name, count: count(c.table), rows: kept[c.table])
       l[keyPath: c.path] = try codes.map {
         guard $0 >= 0 else { throw CacheMismatch(reason: "\(c.name) has a NULL") }
@@ -375,7 +380,8 @@ extension Ledger {
   }
 
   /// This ledger with only the activities, promises and tasks `selection` names (the same
-  /// rows, in the same order, as loading them from the tables with that selection).
+  /// rows, in the same order, as loading them from the tables with that selection) and
+  /// only its columns (``LedgerSelection/columns``).
   func restricted(to selection: LedgerSelection) -> Ledger {
     var l = self
     l.selection = selection
@@ -387,6 +393,13 @@ extension Ledger {
     for (table, days, w) in dated where w != .all {
       let rows = days.indices.filter { w.from <= days[$0] && days[$0] <= w.to }
       for column in Ledger.columnMoves where column.table == table { column.keep(&l, rows) }
+    }
+    let omitted = selection.columns.omittedNames
+    for column in Ledger.columnMoves where omitted.contains(column.name) { column.keep(&l, []) }
+    if !selection.columns.contains(.customerPayments) {
+      l.customerPaymentStart = []
+      l.customerPaymentDay = []
+      l.customerPaymentTotal = []
     }
     return l
   }

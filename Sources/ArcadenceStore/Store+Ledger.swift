@@ -43,25 +43,77 @@ public struct LedgerSelection: Sendable, Equatable {
   /// Tasks whose `due_on` is in the window.
   public var tasks: DayWindow
 
-  public init(activities: DayWindow, promises: DayWindow, tasks: DayWindow) {
+  /// The columns and indices a job can do without that are held (the others are empty).
+  public var columns: LedgerColumns
+
+  public init(
+    activities: DayWindow, promises: DayWindow, tasks: DayWindow, columns: LedgerColumns = .all
+  ) {
     self.activities = activities
     self.promises = promises
     self.tasks = tasks
+    self.columns = columns
   }
 
   /// Every row.
   public static let everything = LedgerSelection(activities: .all, promises: .all, tasks: .all)
 
   /// What the KPI engine reads for `periods` (kpis.md): activities, promises made and
-  /// tasks due within them.
+  /// tasks due within them, and every column but the invoices' ids, the activities'
+  /// customers and outcomes and the tasks' customers and kinds (no KPI reads them).
   public static func kpis(covering periods: [Period]) -> LedgerSelection {
     let w = DayWindow(covering: periods)
-    return LedgerSelection(activities: w, promises: w, tasks: w)
+    return LedgerSelection(
+      activities: w, promises: w, tasks: w, columns: [.activityDetails, .customerPayments])
   }
 
   /// Whether the KPI engine can compute `period` from a ledger loaded this way.
   public func covers(_ period: Period) -> Bool {
     activities.covers(period) && promises.covers(period) && tasks.covers(period)
+  }
+}
+
+/// Columns of a ``Ledger`` that a job may leave out (``LedgerSelection/columns``): one that is
+/// not chosen is empty, and reading it is a programming error that the tests catch (its
+/// index is out of range). Every other column is always held. At 50,000 customers the
+/// invoices' ids are 37 MB once read (bytes, offsets and a `String` each) and the payments
+/// per customer 25 MB of index; a column of a dated table read in part is copied whole
+/// before its rows are picked, so each one left out saves that copy too.
+public struct LedgerColumns: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  /// `invoiceIds`.
+  public static let invoiceIds = LedgerColumns(rawValue: 1 << 0)
+  /// `activityCustomer`.
+  public static let activityCustomers = LedgerColumns(rawValue: 1 << 1)
+  /// `activityRep`, `activityChannel`, `activityOutbound` and `activityReached` (an
+  /// activity's day is always held).
+  public static let activityDetails = LedgerColumns(rawValue: 1 << 2)
+  /// `activityOutcome`.
+  public static let activityOutcomes = LedgerColumns(rawValue: 1 << 3)
+  /// `taskCustomer` and `taskKind` (a task's rep and days are always held).
+  public static let taskDetails = LedgerColumns(rawValue: 1 << 4)
+  /// The payments per customer (`customerPaymentStart`, `customerPaymentDay`,
+  /// `customerPaymentTotal`, read by ``Ledger/customerPayments(_:from:to:)``).
+  public static let customerPayments = LedgerColumns(rawValue: 1 << 5)
+  /// Every column.
+  public static let all: LedgerColumns = [
+    .invoiceIds, .activityCustomers, .activityDetails, .activityOutcomes, .taskDetails,
+    .customerPayments,
+  ]
+
+  /// The cached columns (``Ledger/cachedColumns``' names) left out without these.
+  var omittedNames: Set<String> {
+    var names: Set<String> = []
+    if !contains(.invoiceIds) { names.insert("invoiceIds") }
+    if !contains(.activityCustomers) { names.insert("activityCustomer") }
+    if !contains(.activityDetails) {
+      names.formUnion(["activityRep", "activityChannel", "activityOutbound", "activityReached"])
+    }
+    if !contains(.activityOutcomes) { names.insert("activityOutcome") }
+    if !contains(.taskDetails) { names.formUnion(["taskCustomer", "taskKind"]) }
+    return names
   }
 }
 
@@ -79,7 +131,9 @@ extension Store {
     throws -> Ledger
   {
     try reading {
-      guard useCache else { return try checked(try loadTables(selection).ledger) }
+      guard useCache else {
+        return try checked(try loadTables(selection).ledger.restricted(to: selection))
+      }
       // A cached ledger passed `checked` whole when it was saved (amounts are never
       // negative there, so any part of it fits too).
       if let cached = try? cachedLedger(selection) { return try checked(cached) }
@@ -499,70 +553,113 @@ extension Ledger {
     }
   }
 
-  /// Builds the per-invoice event lists and per-customer payment totals. O(rows · log(rows
-  /// per owner)).
+  /// Builds the per-invoice event lists and, unless `selection` leaves them out
+  /// (``LedgerColumns/customerPayments``), the per-customer payment totals. O(rows + Σ
+  /// k log k over owners with k rows out of day order).
+  ///
+  /// Each index is a counting sort written straight into its final columns (no row-index
+  /// permutation, no intermediate copies: fresh pages were the larger part of a load), then
+  /// each owner's rows, which are in row order, stably ordered by day where they are not
+  /// already (``orderByDay(_:start:carrying:_:)``): the order of the sort by (day, row) it
+  /// replaces, payments before adjustments.
   mutating func buildIndexes() {
-    // Events of each invoice: its applied payments and its adjustments, by day.
-    var owners: [Int32] = []
-    var days: [Int32] = []
-    var amounts: [Int64] = []
-    var kinds: [EventKind] = []
-    // Sized once: growing by doubling copied and faulted in each array several times.
-    let eventCount = paymentInvoice.count + adjustmentInvoice.count
-    owners.reserveCapacity(eventCount)
-    days.reserveCapacity(eventCount)
-    amounts.reserveCapacity(eventCount)
-    kinds.reserveCapacity(eventCount)
+    // Events of each invoice: its applied payments, then its adjustments, in row order.
+    let invoices = invoiceAmount.count
+    var start = [Int32](repeating: 0, count: invoices + 1)
+    for o in paymentInvoice where o >= 0 { start[Int(o) + 1] += 1 }
+    for o in adjustmentInvoice where o >= 0 { start[Int(o) + 1] += 1 }
+    for i in 0..<invoices { start[i + 1] += start[i] }
+    let events = Int(start[invoices])
+    var days = [Int32](repeating: 0, count: events)
+    var amounts = [Int64](repeating: 0, count: events)
+    var kinds = [EventKind](repeating: .payment, count: events)
+    var fill = start
     for k in paymentInvoice.indices where paymentInvoice[k] >= 0 {
-      owners.append(paymentInvoice[k])
-      days.append(paymentReceived[k])
-      amounts.append(paymentAmount[k])
-      kinds.append(.payment)
+      let o = Int(paymentInvoice[k])
+      let p = Int(fill[o])
+      days[p] = paymentReceived[k]
+      amounts[p] = paymentAmount[k]
+      fill[o] += 1
     }
     for k in adjustmentInvoice.indices where adjustmentInvoice[k] >= 0 {
-      owners.append(adjustmentInvoice[k])
-      days.append(adjustmentPosted[k])
-      amounts.append(adjustmentAmount[k])
-      kinds.append(adjustmentIsCreditMemo[k] ? .creditMemo : .writeOff)
+      let o = Int(adjustmentInvoice[k])
+      let p = Int(fill[o])
+      days[p] = adjustmentPosted[k]
+      amounts[p] = adjustmentAmount[k]
+      kinds[p] = adjustmentIsCreditMemo[k] ? .creditMemo : .writeOff
+      fill[o] += 1
     }
-    let events = Ledger.groupByOwner(owners, days: days, ownerCount: invoiceAmount.count)
-    invoiceEventStart = events.start
-    eventDay = events.order.map { days[$0] }
-    eventAmount = events.order.map { amounts[$0] }
-    eventKind = events.order.map { kinds[$0] }
+    fill = []
+    amounts.withUnsafeMutableBufferPointer {
+      Ledger.orderByDay(&days, start: start, carrying: $0, &kinds)
+    }
+    invoiceEventStart = start
+    eventDay = days
+    eventAmount = amounts
+    eventKind = kinds
+    guard selection.columns.contains(.customerPayments) else {
+      customerPaymentStart = []
+      customerPaymentDay = []
+      customerPaymentTotal = []
+      return
+    }
 
-    // Payments of each customer, by day, with running totals.
-    let byCustomer = Ledger.groupByOwner(
-      paymentCustomer, days: paymentReceived, ownerCount: customerIds.count)
-    customerPaymentStart = byCustomer.start
-    customerPaymentDay = byCustomer.order.map { paymentReceived[$0] }
-    customerPaymentTotal = [Int64](repeating: 0, count: byCustomer.order.count + 1)
-    for (k, row) in byCustomer.order.enumerated() {
-      // Wrapping: a ledger whose amounts do not fit is refused before any report
-      // (``amountsFit``), and building it must not trap first.
-      customerPaymentTotal[k + 1] = customerPaymentTotal[k] &+ paymentAmount[row]
+    // Payments of each customer, by day, with running totals: each payment's amount is put
+    // at its position + 1 of the totals, ordered with its day, then summed in place.
+    let customers = customerIds.count
+    var byCustomer = [Int32](repeating: 0, count: customers + 1)
+    for o in paymentCustomer where o >= 0 { byCustomer[Int(o) + 1] += 1 }
+    for c in 0..<customers { byCustomer[c + 1] += byCustomer[c] }
+    let payments = Int(byCustomer[customers])
+    var paidDays = [Int32](repeating: 0, count: payments)
+    var totals = [Int64](repeating: 0, count: payments + 1)
+    fill = byCustomer
+    for k in paymentCustomer.indices where paymentCustomer[k] >= 0 {
+      let o = Int(paymentCustomer[k])
+      let p = Int(fill[o])
+      paidDays[p] = paymentReceived[k]
+      totals[p + 1] = paymentAmount[k]
+      fill[o] += 1
+    }
+    fill = []
+    totals.withUnsafeMutableBufferPointer { all in
+      // The amounts sit one place after their days.
+      var none: [EventKind] = []
+      Ledger.orderByDay(
+        &paidDays, start: byCustomer, carrying: UnsafeMutableBufferPointer(rebasing: all[1...]),
+        &none)
+      for k in 0..<payments {
+        // Wrapping: a ledger whose amounts do not fit is refused before any report
+        // (``amountsFit``), and building it must not trap first.
+        all[k + 1] = all[k] &+ all[k + 1]
+      }
+    }
+    customerPaymentStart = byCustomer
+    customerPaymentDay = paidDays
+    customerPaymentTotal = totals
+  }
+
+  /// Orders each owner's rows `start[o]..<start[o + 1]` of `days` by day, stably (rows of
+  /// equal days keep their order), moving `amounts` and `kinds` (when not empty) with them.
+  /// An owner whose rows are already in day order (the usual case) is only read.
+  /// O(rows), plus k log k for an owner of k rows out of order.
+  static func orderByDay(
+    _ days: inout [Int32], start: [Int32], carrying amounts: UnsafeMutableBufferPointer<Int64>,
+    _ kinds: inout [EventKind]
+  ) {
+    for o in 0..<max(start.count - 1, 0) where start[o + 1] - start[o] > 1 {
+      let rows = Int(start[o])..<Int(start[o + 1])
+      guard rows.dropLast().contains(where: { days[$0] > days[$0 + 1] }) else { continue }
+      let order = rows.sorted { (days[$0], $0) < (days[$1], $1) }
+      let d = order.map { days[$0] }
+      let a = order.map { amounts[$0] }
+      let kk = kinds.isEmpty ? [] : order.map { kinds[$0] }
+      for k in order.indices {
+        days[rows.lowerBound + k] = d[k]
+        amounts[rows.lowerBound + k] = a[k]
+        if !kk.isEmpty { kinds[rows.lowerBound + k] = kk[k] }
+      }
     }
   }
 
-  /// Groups rows by owner (a counting sort) and orders each owner's rows by day, keeping
-  /// file order for equal days: `start[o]..<start[o + 1]` are owner `o`'s positions in
-  /// `order`, which holds row indices. Rows with a negative owner are left out.
-  static func groupByOwner(_ owners: [Int32], days: [Int32], ownerCount: Int)
-    -> (start: [Int32], order: [Int])
-  {
-    var start = [Int32](repeating: 0, count: ownerCount + 1)
-    for o in owners where o >= 0 { start[Int(o) + 1] += 1 }
-    for i in 0..<ownerCount { start[i + 1] += start[i] }
-    var fill = start
-    var order = [Int](repeating: 0, count: Int(start[ownerCount]))
-    for (row, o) in owners.enumerated() where o >= 0 {
-      order[Int(fill[Int(o)])] = row
-      fill[Int(o)] += 1
-    }
-    for o in 0..<ownerCount where start[o + 1] - start[o] > 1 {
-      let range = Int(start[o])..<Int(start[o + 1])
-      order[range].sort { (days[$0], $0) < (days[$1], $1) }
-    }
-    return (start, order)
-  }
 }

@@ -82,11 +82,13 @@ struct AgingCommand: ParsableCommand {
         day = last
       }
       // Balances need every invoice, payment and adjustment; activities only for the last
-      // contact of each customer; promises and tasks not at all.
+      // contact of each customer (their customer and day); promises and tasks not at all;
+      // the invoices' ids only for the oldest open invoice of each customer.
       let ledger = try db.loadLedger(
         LedgerSelection(
           activities: by == .customer ? DayWindow(from: .min, to: day.rawValue) : .none,
-          promises: .none, tasks: .none))
+          promises: .none, tasks: .none,
+          columns: by == .customer ? [.invoiceIds, .activityCustomers] : []))
       let report = try AgingReport(
         ledger: ledger, asOf: day, grouping: by, scope: scope.scope, buckets: buckets)
       switch format {

@@ -65,11 +65,11 @@ enum Terminal {
 
   /// Prints a JSON document already written (``JSONWriter``), with a final line break.
   static func printJSON(bytes: [UInt8]) {
-    var bytes = bytes
-    bytes.append(UInt8(ascii: "\n"))
     fflush(nil)  // whatever `print` has buffered goes first
-    // Like `print`, a write error (a closed pipe, a full disk) is not a crash.
+    // Like `print`, a write error (a closed pipe, a full disk) is not a crash. The line
+    // break is written on its own: appending it would copy a document of megabytes.
     try? FileHandle.standardOutput.write(contentsOf: bytes)
+    try? FileHandle.standardOutput.write(contentsOf: [UInt8(ascii: "\n")])
   }
 
   static func note(_ text: String) {

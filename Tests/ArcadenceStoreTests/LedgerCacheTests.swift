@@ -157,6 +157,9 @@ import Testing
       LedgerSelection(activities: feb, promises: feb, tasks: .none),
       LedgerSelection(activities: .none, promises: .all, tasks: feb),
       .kpis(covering: [Period(from: Day(iso: "2026-03-01")!, to: Day(iso: "2026-03-31")!)]),
+      // What `aging --by customer` reads: no activity column but customer and day.
+      LedgerSelection(
+        activities: feb, promises: .none, tasks: .none, columns: [.invoiceIds, .activityCustomers]),
     ] {
       let fromCache = try store.loadLedger(selection)
       #expect(fromCache == (try store.loadLedger(selection, useCache: false)))
