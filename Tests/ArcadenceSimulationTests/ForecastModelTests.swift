@@ -269,4 +269,68 @@ import Testing
     let fixed = sales(renewal: false)
     #expect(fixed.p5 == 20_000 && fixed.p95 == 20_000)
   }
+
+  /// A customer the churn rule calls gone still bills with the share of such customers that
+  /// billed again on the store's earlier windows, by class of silence. Horizon 20 days,
+  /// until 04-30: the windows start on 04-11, 03-12 and 02-10 (20 + 0, 30 and 60 days before
+  /// 05-01). C1 billed 01-01, 01-11, 01-21 (gap 10, limit max(2 × 10, 45, 10) = 45) and
+  /// again 03-20; C2 once, 01-05; C3 on 01-01 and 01-02 (limit 45); C4 on 02-20, 03-02 and
+  /// 03-12 (limit 45). Window 02-10 (data to 02-09): C1 silent 19 days, C2 35, C3 38, none
+  /// over 45. Window 03-12 (to 03-11): C1 silent 49 days, 49 ÷ 45 ≤ 1.5, class 1, and bills
+  /// on 03-20 inside the window; C2 silent 65 days, one invoice, class 0; C3 68 ÷ 45 = 1.51,
+  /// class 2; C4 silent 9. Window 04-11 (to 04-10): C1 billed 03-20 (gaps 10, 10, 58: mean
+  /// 26, limit 58; silent 21); C2 class 0; C3 98 ÷ 45 = 2.18, class 3; C4 silent 29. None of
+  /// C2 and C3 bills again: shares 0 ÷ (2 + 1), 1 ÷ (1 + 1), 0 ÷ (1 + 1), 0 ÷ (1 + 1), 0 ÷ 1.
+  /// On 04-30 C4 has been silent 49 days (class 1): from 05-01 it bills with probability ½;
+  /// its 50 days since its last invoice exceed every gap, so its first invoice falls on a uniform day of a 10-day gap (0–9) and
+  /// its second 10 days later, inside the 20 days. C1 (age 42, only its 58-day gap is
+  /// longer) bills on day 58 − 42 = 16 on every path; C2 and C3 not at all. Credit sales
+  /// per path at $100 an invoice: $100 (½) or $300 (½), mean $200 within 4 standard errors
+  /// (4 × $100 ÷ √4000 ≈ $6.33).
+  @Test func aSilentCustomerBillsWithItsClassReturnShare() throws {
+    let store = try PaperLedger.store([
+      "reps.csv": Self.reps,
+      "customers.csv": """
+      customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,autopay_cancelled_on
+      C1,One,a,R1,30,2025-12-01,,
+      C2,Two,a,R1,30,2025-12-01,,
+      C3,Three,a,R1,30,2025-12-01,,
+      C4,Four,a,R1,30,2025-12-01,,
+
+      """,
+      "invoices.csv": """
+      invoice_id,customer_id,issued_on,due_on,amount
+      I1,C1,2026-01-01,2026-01-31,100
+      I2,C1,2026-01-11,2026-02-10,100
+      I3,C1,2026-01-21,2026-02-20,100
+      I4,C1,2026-03-20,2026-04-19,100
+      I5,C2,2026-01-05,2026-02-04,100
+      I6,C3,2026-01-01,2026-01-31,100
+      I7,C3,2026-01-02,2026-02-01,100
+      I8,C4,2026-02-20,2026-03-22,100
+      I9,C4,2026-03-02,2026-04-01,100
+      I10,C4,2026-03-12,2026-04-11,100
+
+      """,
+    ])
+    let l = try store.loadLedger()
+    let links = try store.loadInvoiceLinks(for: l)
+    let until = Day(iso: "2026-04-30")!
+    #expect(BillingCadence.returnShares(ledger: l, until: until, horizon: 20) == [0, 0.5, 0, 0, 0])
+    let cadence = BillingCadence.fit(ledger: l, until: until)
+    #expect(cadence.gap == [26, 0, 0, 0])
+    #expect(cadence.silentGap == [0, 10, 1, 10])
+    #expect(cadence.silentClass == [-1, 0, 3, 1])
+    let book = Portfolio(
+      ledger: l, links: links, segments: ["a"], start: until + 1, horizon: 20,
+      newInvoices: true, renewal: true)
+    #expect(book.renewalActive == [1, 0, 0, 0.5])
+    let params = ModelParameters(segments: ["a"], hazard: [[Double](repeating: 0, count: 7)])
+    let sales = Simulator(
+      portfolio: book, parameters: params, policies: [Policy(name: "none")],
+      settings: SimulationSettings(horizon: 20, paths: 4000, seed: 7, portfolioShock: false)
+    ).run().outcomes[0].creditSales
+    #expect(sales.p5 == 10_000 && sales.p95 == 30_000)
+    #expect(abs(sales.mean - 20_000) < 633)
+  }
 }
