@@ -13,64 +13,6 @@ public struct BillingCadence: Sendable {
   public var amountStart: [Int32]
   /// Recent invoice amounts (cents), the last twelve per customer.
   public var amounts: [Int64]
-  /// Per customer silent for longer than the rule of ``fit(ledger:until:)`` allows, the gap
-  /// it would be billed at (0 for every other customer).
-  public var silentGap: [Int32] = []
-  /// Per customer, the class of its silence (``silenceClass(invoices:silence:limit:)``), or
-  /// −1 when it is not silent (billed, or never billed).
-  public var silentClass: [Int8] = []
-
-  /// Classes of silent customers whose return share ``returnShares(ledger:until:horizon:)``
-  /// measures apart.
-  public static let silenceClasses = 5
-  /// The earlier windows a return share is measured on: `horizon` days starting `horizon +
-  /// lag` days before the start, for each lag.
-  public static let returnLags = [0, 30, 60]
-
-  /// The class of a silent customer: 0 with a single invoice (its silence is measured against
-  /// the book's typical gap), else by its silence in multiples of the rule's limit: 1 up to
-  /// 1.5 ×, 2 up to 2 ×, 3 up to 3 ×, 4 beyond. The longer the silence, the fewer return
-  /// (market world 1 before 2026-03-01, twelve monthly windows together: 71 % of class 1
-  /// billed again within 90 days, 50 % of class 2, 24 % of class 3, 4 % of class 4).
-  public static func silenceClass(invoices: Int, silence: Int64, limit: Int64) -> Int8 {
-    guard invoices >= 2, limit > 0 else { return 0 }
-    let r = Double(silence) / Double(limit)
-    return r <= 1.5 ? 1 : r <= 2 ? 2 : r <= 3 ? 3 : 4
-  }
-
-  /// The share of silent customers, per ``silenceClasses``, that billed again within
-  /// `horizon` days, measured on the store before `until`: at each earlier window of
-  /// ``returnLags`` (its `horizon` days end by `until`, and the data before it spans at least
-  /// `horizon` days), the rule of ``fit(ledger:until:)`` applied to the data before the window
-  /// finds the silent customers, and the window shows which billed again;
-  /// `returned ÷ (silent + 1)` per class, so a class seen rarely stays near "never returns".
-  /// Why: the rule calls a customer gone after a silence longer than twice its gap, 45 days
-  /// and its longest gap, which is right where customers leave (market worlds: 4 % of the
-  /// longest-silent return) but wrong where none leaves: on IBM's ledger 96 % of the
-  /// customers the rule silenced billed again within 90 days, 4.2 % of the next 90 days'
-  /// cash. O(lags × invoices · log invoices).
-  public static func returnShares(ledger l: Ledger, until: Day, horizon: Int) -> [Double] {
-    var silent = [Int](repeating: 0, count: silenceClasses)
-    var returned = [Int](repeating: 0, count: silenceClasses)
-    guard let first = l.invoiceIssued.min(), horizon > 0 else {
-      return [Double](repeating: 0, count: silenceClasses)
-    }
-    for lag in returnLags {
-      let r = Int64(until.rawValue) + 1 - Int64(horizon) - Int64(lag)
-      guard r - Int64(first) >= Int64(horizon) else { continue }
-      let before = fit(ledger: l, until: Day(rawValue: Int32(r - 1)))
-      var again = [Bool](repeating: false, count: l.customerIds.count)
-      for i in l.invoiceIssued.indices {
-        let d = Int64(l.invoiceIssued[i])
-        if d >= r, d < r + Int64(horizon) { again[Int(l.invoiceCustomer[i])] = true }
-      }
-      for (c, k) in before.silentClass.enumerated() where k >= 0 {
-        silent[Int(k)] += 1
-        if again[c] { returned[Int(k)] += 1 }
-      }
-    }
-    return (0..<silenceClasses).map { Double(returned[$0]) / (Double(silent[$0]) + 1) }
-  }
 
   /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
   /// simulation when its last invoice is at most two gaps, 45 days or its longest gap so far
@@ -110,24 +52,13 @@ public struct BillingCadence: Sendable {
       let order = sorted[c]
       let d = order.map { days[c][$0] }
       var gap: Int32 = 0
-      var silentGap: Int32 = 0
-      var silentClass: Int8 = -1
       let g = d.count >= 2 ? own[c] : (d.count == 1 ? typical : 0)
       // Still billing unless silent for longer than max(2 gaps, 45 days) and longer than its
       // longest gap so far: with irregular gaps a silence of twice the mean is common.
-      if g > 0, let last = d.last {
-        let silence = Int64(u) - Int64(last)
-        let limit = max(2 * Int64(g), 45, longest[c])
-        if silence <= limit {
-          gap = g
-        } else {
-          silentGap = g
-          silentClass = silenceClass(invoices: d.count, silence: silence, limit: limit)
-        }
+      if g > 0, let last = d.last, Int64(u) - Int64(last) <= max(2 * Int64(g), 45, longest[c]) {
+        gap = g
       }
       out.gap.append(gap)
-      out.silentGap.append(silentGap)
-      out.silentClass.append(silentClass)
       out.lastIssued.append(d.last ?? Int32.min)
       out.amounts.append(contentsOf: order.suffix(12).map { amts[c][$0] })
       out.amountStart.append(Int32(out.amounts.count))
@@ -194,10 +125,6 @@ public struct Portfolio: Sendable {
   public var renewalGaps: [Int32] = []
   /// Days from each customer's last invoice to the start (≥ 1).
   public var renewalAge: [Int32] = []
-  /// The probability that each customer bills at all in the horizon: 1 for a customer the
-  /// cadence bills, its class's return share (``BillingCadence/returnShares(ledger:until:horizon:)``)
-  /// for a silent one; each path draws it once per customer. Empty: every slotted customer bills.
-  public var renewalActive: [Double] = []
 
   /// A portfolio of open invoices stated by hand (no customers billed, no disputes, no
   /// promises, no contacts), for tests and what-ifs.
@@ -353,33 +280,24 @@ public struct Portfolio: Sendable {
       days[Int(l.invoiceCustomer[i])].append(l.invoiceIssued[i])
     }
     let first = invoiceBalance.count
-    let shares = BillingCadence.returnShares(
-      ledger: l, until: Day(rawValue: s - 1), horizon: horizon)
     renewalSlots = [0]
     renewalGapStart = [0]
     renewalGaps = []
     renewalAge = []
-    renewalActive = []
     for c in 0..<n {
       let d = days[c].sorted()
-      // A silent customer bills with its class's return share, on its own gaps.
-      var share = billing.gap[c] > 0 ? 1.0 : 0.0
-      if billing.silentGap[c] > 0, billing.silentClass[c] >= 0 {
-        share = shares[Int(billing.silentClass[c])]
-      }
-      let gap = max(billing.gap[c], billing.silentGap[c])
-      let billed = share > 0 && billing.amountStart[c + 1] > billing.amountStart[c]
+      let billed = billing.gap[c] > 0 && billing.amountStart[c + 1] > billing.amountStart[c]
       var k = 0
       if billed, let last = d.last {
-        let gaps = d.count >= 2 ? zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24) : [gap]
+        let gaps =
+          d.count >= 2 ? zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24) : [billing.gap[c]]
         renewalGaps.append(contentsOf: gaps)
         renewalAge.append(s - last)
-        let expected = Double(horizon) / Double(max(1, gap))
+        let expected = Double(horizon) / Double(max(1, billing.gap[c]))
         k = min(64, Int((3 * expected).rounded(.up)) + 3)
       } else {
         renewalAge.append(0)
       }
-      renewalActive.append(billed ? share : 0)
       for _ in 0..<k {
         invoiceCustomer.append(Int32(c))
         invoiceBalance.append(0)

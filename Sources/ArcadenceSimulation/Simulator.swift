@@ -618,8 +618,7 @@ struct Worker {
     }
   }
 
-  /// Renewal billing on this path (``Portfolio/renewalGaps``): a silent customer bills at all
-  /// with its return share (``Portfolio/renewalActive``); each billed customer's first
+  /// Renewal billing on this path (``Portfolio/renewalGaps``): each billed customer's first
   /// issue day is a gap of its own at least as long as the time since its last invoice (the
   /// residual of the current gap), uniformly among those, or when none is that long a uniform
   /// point of a drawn gap; each later gap is drawn uniformly from its gaps. O(slots).
@@ -639,11 +638,6 @@ struct Worker {
       }
       let age = p.renewalAge[c]
       var w = philox.draw(path: path, invoice: lo, day: 0, decision: .billing)
-      // A silent customer bills on this path with its return share (1 for the others).
-      if c < p.renewalActive.count, Philox4x32.unit(w.2, w.3) >= p.renewalActive[c] {
-        for i in lo..<hi { issueDay[i] = Int32.max }
-        continue
-      }
       let eligible = gaps.filter { $0 >= age }
       var day: Int32
       if eligible.isEmpty {
