@@ -18,8 +18,8 @@ import Foundation
 /// a property of the ledger, and the ledger's own history can tell: at each of ``lags``
 /// earlier cutoffs `s = start − lag` (so that the `horizon` days after `s` end before
 /// `start`), both clocks forecast from data before `s` and are scored against what came in;
-/// the curves forecast from `start` only when their mean |total error| was lower by more than
-/// ``margin``. Only data before `start` is read, so `accuracy`'s cutoffs see no future.
+/// the one with the lower mean |total error| forecasts from `start`. Only data before `start`
+/// is read, so `accuracy`'s cutoffs see no future.
 public struct TimingSelection: Sendable, Equatable {
   /// The earlier cutoffs, in days before the start beyond the horizon: `start − horizon −
   /// lag` for each.
@@ -34,30 +34,10 @@ public struct TimingSelection: Sendable, Equatable {
   public var hazardErrors: [Double] = []
   public var curvesErrors: [Double] = []
 
-  /// How much lower the curves' mean |error| on the earlier cutoffs must be for them to
-  /// forecast (a share of the actual: 0.005 is half a point).
-  public static let margin = 0.005
-
-  /// Whether the curves forecast: only when their mean |error| on the earlier cutoffs is
-  /// lower than the hazards' by more than ``margin``.
-  ///
-  /// Why. The two clocks differ by a nearly constant level (on the standard world the curves
-  /// pay 2–3 % of the total less than the hazards at every cutoff, on the market worlds 4–5 %
-  /// more), while the error both share moves from cutoff to cutoff by as much. At an earlier
-  /// cutoff where that shared error puts the actual between the clocks, either can be the
-  /// closer one by chance, and a small difference of mean |errors| says nothing. Measured
-  /// (12 month-start cutoffs, 90 days, 200 paths; Benchmarks/accuracy.md, "branch
-  /// h-bill-9"): the sample chose the curves at 3 of 12 cutoffs when they were lower by 0.43,
-  /// 0.48 and 0.20 point, each time worse than the hazards (1.76 % against 1.28 % for the
-  /// hazards alone); on market worlds 1 and 2, where the curves are right, they were lower
-  /// by 0.78 to 4.88 points (2.5 or more at 22 of 24 cutoffs). With the margin the sample keeps the hazards
-  /// (1.28 %), standard 31 and market 1 and 2 choose as before (2.36, 4.63, 4.27 %). The half
-  /// point is a fitted constant, just above the sample's largest wrong switch: a full point
-  /// lost market 2 two right switches (4.27 → 4.61 %), and requiring the curves to be closer
-  /// at each earlier cutoff rather than on the mean lost it three (5.03 %).
+  /// Whether the curves forecast: only when they did better on the earlier cutoffs.
   public var curves: Bool {
     guard let h = hazardError, let c = curvesError else { return false }
-    return h - c > Self.margin
+    return c < h
   }
 
   /// Scores both clocks at the earlier cutoffs of a forecast from `start` over `horizon`

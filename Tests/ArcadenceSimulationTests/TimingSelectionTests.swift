@@ -35,28 +35,14 @@ import Testing
     #expect(TimingSelection.error(totals: [], actual: 25_000) == 1)
   }
 
-  /// The curves forecast only when their mean |error| on the earlier cutoffs is lower than
-  /// the hazards' by more than half a point. The sample's 2026-01-01 cutoff, as measured:
-  /// hazards +2.88 % and +1.23 % (mean |error| 2.055 %), curves −0.40 % and −2.87 % (1.635 %):
-  /// lower by 0.42 point, not more than 0.5: the hazards stay. Market 1's 2026-03-01: hazards
-  /// −7.62 % and −4.97 % (6.295 %), curves −3.87 % and −0.95 % (2.41 %), lower by 3.89
-  /// points: curves. 3.0 against 2.5 % is a difference of
-  /// exactly the margin, not more than it: hazards. With no earlier cutoff (a start 14 days
+  /// The curves forecast only when strictly better; with no earlier cutoff (a start 14 days
   /// after the first invoice, 2026-01-15 over 14 days: 01-01 has no history before it) the
   /// hazard model stays.
-  @Test func curvesOnlyWhenBetterByMoreThanTheMargin() throws {
-    func choice(_ h: [Double], _ c: [Double]) -> Bool {
-      TimingSelection(
-        hazardError: Statistics.mean(h.map(abs)), curvesError: Statistics.mean(c.map(abs)),
-        hazardErrors: h, curvesErrors: c
-      ).curves
-    }
-    #expect(!choice([0.0288, 0.0123], [-0.0040, -0.0287]))
-    #expect(choice([-0.0762, -0.0497], [-0.0387, -0.0095]))
-    #expect(!TimingSelection(hazardError: 0.030, curvesError: 0.025).curves)
-    #expect(TimingSelection(hazardError: 0.0301, curvesError: 0.025).curves)
-    #expect(!choice([], []))
-    #expect(TimingSelection.margin == 0.005)
+  @Test func curvesOnlyWhenTheyDidBetter() throws {
+    #expect(TimingSelection(hazardError: 0.05, curvesError: 0.04).curves)
+    #expect(!TimingSelection(hazardError: 0.04, curvesError: 0.04).curves)
+    #expect(!TimingSelection(hazardError: 0.04, curvesError: 0.05).curves)
+    #expect(!TimingSelection(hazardError: nil, curvesError: 0.01).curves)
     let store = try PaperLedger.store(PaperLedger.files)
     let l = try store.loadLedger()
     let s = try TimingSelection.select(
