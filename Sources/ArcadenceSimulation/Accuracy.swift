@@ -127,6 +127,9 @@ public struct Accuracy: Sendable {
     public var forecastOpenBook: Double?
     /// The model's payment clock: "hazard" or "curves" (``DelayCurves``); nil for baselines.
     public var clock: String?
+    /// The clocks' errors on the earlier cutoffs when the model chose between them
+    /// (``TimingSelection``); nil for baselines and fixed clocks.
+    public var timingSelection: TimingSelection?
 
     /// The open book's share of the total error: (forecast − actual cash from invoices open at
     /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
@@ -331,6 +334,7 @@ public struct Accuracy: Sendable {
       model.actualOpenBook = aOpen
       model.forecastOpenBook = paths > 0 ? openBook / Double(paths) : nil
       model.clock = run.delayCurves == nil ? "hazard" : "curves"
+      model.timingSelection = run.timingSelection
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
       var last = evaluation(
@@ -520,6 +524,23 @@ public struct Accuracy: Sendable {
     return out
   }
 
+  /// The clock choice of one evaluation as JSON: each clock's mean |error| on the earlier
+  /// cutoffs and its signed error at each (null without a choice).
+  static func selectionJSON(_ s: TimingSelection?) -> JSONValue {
+    guard let s else { return .null }
+    func ratio(_ v: Double?) -> JSONValue {
+      guard let v, v.isFinite else { return .null }
+      return .number((v * 1e4).rounded() / 1e4)
+    }
+    let hazard: [JSONValue] = s.hazardErrors.map { ratio($0) }
+    let curves: [JSONValue] = s.curvesErrors.map { ratio($0) }
+    return .object([
+      ("hazard_error", ratio(s.hazardError)), ("curves_error", ratio(s.curvesError)),
+      ("hazard_errors", .array(hazard)), ("curves_errors", .array(curves)),
+      ("clock", .string(s.curves ? "curves" : "hazard")),
+    ])
+  }
+
   /// The evaluation as JSON: settings, the measures, and every evaluation.
   public var json: JSONValue {
     func ratio(_ v: Double?) -> JSONValue {
@@ -575,6 +596,7 @@ public struct Accuracy: Sendable {
               ("open_book_error", ratio(e.openBookError)),
               ("future_billing_error", ratio(e.futureBillingError)),
               ("clock", e.clock.map { .string($0) } ?? .null),
+              ("selection", Self.selectionJSON(e.timingSelection)),
             ])
           })
       ),

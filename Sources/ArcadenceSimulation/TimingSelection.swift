@@ -30,6 +30,9 @@ public struct TimingSelection: Sendable, Equatable {
   /// Mean |total error| of each clock over the earlier cutoffs that fit (nil: none fit).
   public var hazardError: Double?
   public var curvesError: Double?
+  /// Each clock's signed total error, (mean − actual) ÷ actual, at each earlier cutoff used.
+  public var hazardErrors: [Double] = []
+  public var curvesErrors: [Double] = []
 
   /// Whether the curves forecast: only when they did better on the earlier cutoffs.
   public var curves: Bool {
@@ -52,12 +55,13 @@ public struct TimingSelection: Sendable, Equatable {
       for byCurves in [false, true] {
         var sim = run.simulator
         if !byCurves { sim = sim.withoutDelayCurves }
-        let e = error(totals: sim.run().totals[0], actual: actual)
+        let e = signedError(totals: sim.run().totals[0], actual: actual)
         if byCurves { curves.append(e) } else { hazard.append(e) }
       }
     }
     return TimingSelection(
-      hazardError: Statistics.mean(hazard), curvesError: Statistics.mean(curves))
+      hazardError: Statistics.mean(hazard.map(abs)), curvesError: Statistics.mean(curves.map(abs)),
+      hazardErrors: hazard, curvesErrors: curves)
   }
 
   /// The earlier cutoffs both clocks are scored on, with the cash that came in over the
@@ -81,8 +85,14 @@ public struct TimingSelection: Sendable, Equatable {
   /// A clock's |total error| at one earlier cutoff: the paths' mean total against the
   /// actual, relative to the actual (no paths count as a mean of 0). O(paths).
   public static func error(totals: [Int64], actual: Int64) -> Double {
+    abs(signedError(totals: totals, actual: actual))
+  }
+
+  /// A clock's signed total error at one earlier cutoff, (paths' mean − actual) ÷ actual.
+  /// O(paths).
+  public static func signedError(totals: [Int64], actual: Int64) -> Double {
     let mean = Statistics.mean(totals.map(Double.init)) ?? 0
-    return abs(mean - Double(actual)) / Double(actual)
+    return (mean - Double(actual)) / Double(actual)
   }
 }
 
