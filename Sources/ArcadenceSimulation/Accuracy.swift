@@ -63,10 +63,9 @@ public struct Accuracy: Sendable {
     /// earlier cutoffs (``TimingSelection``), as ``Forecast/Settings/selectTiming`` says why.
     public var selectTiming = true
     /// Whether run customers' payments are released on their run days (``PaymentRuns``).
-    /// Off by default, as in `forecast`: `accuracy` judges the model `forecast` runs, and the
-    /// runs improved weekly MAPE on the market worlds but made the 60-day totals worse on
-    /// four of five of them (Benchmarks/accuracy.md).
-    public var paymentRuns = false
+    /// On by default, as in `forecast` (``Forecast/Settings/paymentRuns`` says why):
+    /// `accuracy` judges the model `forecast` runs.
+    public var paymentRuns = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
