@@ -115,8 +115,10 @@ import Testing
     }
     let five = cal.outcomes(customer: 0, paidOn: 5, issued: -10)
     #expect(five.map(\.day) == [5, 1, 8])
-    #expect(
-      zip(five.map(\.p), [0.4, 0.6 * 3 / 7, 0.6 * 4 / 7]).allSatisfy { abs($0 - $1) < 1e-12 })
+    let expected: [Double] = [0.4, 0.6 * 3.0 / 7.0, 0.6 * 4.0 / 7.0]
+    for (got, want) in zip(five.map(\.p), expected) {
+      #expect(abs(got - want) < 1e-12)
+    }
     #expect(abs(mean(five) - 5) < 1e-12)
     #expect(cal.outcomes(customer: 0, paidOn: 0, issued: -10).map(\.day) == [0])
     #expect(cal.outcomes(customer: 0, paidOn: 5, issued: 3).map(\.day) == [5])
@@ -183,13 +185,14 @@ import Testing
 
   /// A run customer's predicted dates are the quantiles of its released day. On
   /// ``PaperLedger`` by delay curves (``DelayCurvesTests``): I6 (C2, 13 days old on 03-01,
-  /// S(12) = 0.732142…) pays 17 days on (age 30, S = 0.306547…) with probability 1 −
-  /// 0.306547 ÷ 0.732142 = 0.58130…, else never: the clock's P10 and median are both day 17.
-  /// Of the 40 equally likely clock days (levels 0.0125, 0.0375, …), 23 are day 17 (levels up
-  /// to 0.5625 ≤ 0.5813) and 17 never. C2 paying on Fridays (π = 1): day 17 (Wed 03-18) lies
-  /// between the Fridays day 12 and day 19, so it moves to 19 with 5/7 and 12 with 2/7: the
-  /// released day is 12 with 23/40 · 2/7 = 0.164, 19 with 23/40 · 5/7 = 0.411. P10: day 12
-  /// (0.164 ≥ 0.1); median: day 19, Friday 03-20 (0.575 ≥ 0.5); P90 never (0.575 < 0.9).
+  /// S(12) = 0.732142…) pays 1 day on (age 14, S = 3/8 + 5/8 · 8/21 = 0.613095…) with
+  /// probability 0.1626, 17 days on (age 30, S = 0.306547…) with 0.4187, else never: the
+  /// clock's P10 is day 1, its median day 17. Of the 40 equally likely clock days (levels
+  /// 0.0125, 0.0375, …), 7 are day 1 (0.175), 16 day 17 (levels up to 0.5625: 0.4), 17 never.
+  /// C2 paying on Fridays (π = 1): day 1 (Mon 03-02) stays (the Friday before, 02-27, is
+  /// before the start); day 17 (Wed 03-18) lies between the Fridays day 12 and day 19: 19 with
+  /// 5/7, 12 with 2/7. Cumulative: day 1 0.175, day 12 0.289, day 19 0.575. P10 day 1, median
+  /// day 19 (Friday 03-20), P90 never.
   @Test func predictedDatesLandOnRunDays() throws {
     let store = try PaperLedger.store(PaperLedger.files)
     let l = try store.loadLedger()
@@ -203,14 +206,14 @@ import Testing
     let i6 = try #require(
       (0..<book.openCount).first { book.invoiceIssue[$0] == -13 && book.invoiceCustomer[$0] == 1 })
     let levels = [0.1, 0.5, 0.9]
-    #expect(run.paymentQuantiles(i6, levels: levels) == [17, 17, nil])
+    #expect(run.paymentQuantiles(i6, levels: levels) == [1, 17, nil])
     #expect(run.paymentRunCalendar == nil)
     run.paymentRuns = PaymentRuns(habits: [.none, .init(run: .friday, share: 1)])
     let cal = try #require(run.paymentRunCalendar)
-    #expect(run.paymentQuantiles(i6, levels: levels, runs: cal) == [12, 19, nil])
+    #expect(run.paymentQuantiles(i6, levels: levels, runs: cal) == [1, 19, nil])
     // A customer without a habit keeps the clock's quantiles exactly.
     run.paymentRuns = PaymentRuns(habits: [.init(run: .friday, share: 1), .none])
     let other = try #require(run.paymentRunCalendar)
-    #expect(run.paymentQuantiles(i6, levels: levels, runs: other) == [17, 17, nil])
+    #expect(run.paymentQuantiles(i6, levels: levels, runs: other) == [1, 17, nil])
   }
 }
