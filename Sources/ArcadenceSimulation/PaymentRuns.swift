@@ -14,10 +14,17 @@ import Foundation
 /// payment the clock places on day `d`, between the customer's run days `r₀ < d ≤ r₁`, is moved
 /// to `r₁` with probability `(d − r₀) ÷ (r₁ − r₀)` and to `r₀` otherwise: the expected payment
 /// day stays `d` (no delay is added twice — the payment-run calendar of h-world moved cash
-/// forward only and made a too-slow open book slower still, Benchmarks/accuracy.md). `r₀` is
-/// used only when it lies inside the horizon and on or after the invoice's issue; otherwise
-/// the payment goes to `r₁`, and when `r₁` falls after the horizon's last day its cash leaves
-/// the horizon, as a run customer's would.
+/// forward only and made a too-slow open book slower still, Benchmarks/accuracy.md). When
+/// `r₀` is closed to the payment — before the forecast's start (the run before the cutoff
+/// has passed and the invoice is still open) or before the invoice's issue — the payment stays
+/// on `d`: sending it to `r₁` alone, as the first version did, added a net delay (the first
+/// run interval of every horizon and every invoice issued after `r₀`), and splitting it
+/// between `r₁` and the earliest open day (the start, the issue day) would keep the mean but
+/// pile cash on days nobody pays (at a month-start cutoff, a month-end payer's first month
+/// would go to day 0 with probability `(r₁ − d) ÷ r₁`, half of it on average; an invoice on
+/// its issue day). So every placement keeps `E[day] = d` exactly
+/// (``Calendar/outcomes(customer:paidOn:issued:)``). When `r₁` falls after the horizon's
+/// last day its cash leaves the horizon, as a run customer's would.
 ///
 /// The estimate. A customer's distinct payment days up to the last day of data are counted:
 /// `n` in all, `f` on Fridays, `m` on the month's last weekday. A customer without a habit
@@ -33,10 +40,16 @@ import Foundation
 /// clock put them. When both runs pass, the larger share wins.
 ///
 /// The horizon's end. Cash the clock places after the horizon but before the customer's next
-/// run is partly released on the last run day inside it; `accuracy` therefore simulates
-/// ``lookahead`` days past its horizon when any customer pays in runs and reads only its
-/// horizon (without them the forecast lost that cash: market world 1, 90-day |error| 5.95 →
-/// 6.79 %).
+/// run is partly released on the last run day inside it; `accuracy` and `forecast` therefore
+/// both simulate ``lookahead`` days past their horizon when any customer pays in runs and
+/// read only the horizon (``SimulationRun/forecast(name:ledger:links:start:horizon:paths:
+/// seed:threads:parameterUncertainty:renewalBilling:delayShift:delayCurves:selectTiming:
+/// paymentRuns:)``; without them the forecast lost that cash: market world 1, 90-day
+/// |error| 5.95 → 6.79 %).
+///
+/// Predicted dates. A run customer's invoice-level P10/median/P90 are the quantiles of the
+/// released day, not of the clock's (``SimulationRun/paymentQuantiles(_:levels:runs:)``), so
+/// the median of a customer paying mostly in runs is a run day, as its payments are.
 ///
 /// What it assumes: a customer's run is stable over its history, and the clock's payment day
 /// is right on average (it moves no cash between months beyond the run days around `d`).
@@ -75,6 +88,11 @@ public struct PaymentRuns: Sendable, Equatable {
   /// Days simulated past a horizon so that cash released back into it is counted: more than
   /// the longest gap between two month-end runs (33 days), a whole number of weeks.
   public static let lookahead = 35
+
+  /// Equally likely clock days a run customer's predicted payment dates are read from
+  /// (``SimulationRun/paymentQuantiles(_:levels:runs:)``): the median is then within one
+  /// 40th of the clock's distribution of the exact one.
+  public static let quantilePoints = 40
 
   /// Each customer's habit (index: the ledger's customer index).
   public var habits: [Habit]
@@ -198,22 +216,60 @@ public struct PaymentRuns: Sendable, Equatable {
       around = out
     }
 
-    /// The day a payment the clock places on day `d` (of invoice issued on day `issued`, of
-    /// `customer`) is released: `d` itself without a habit or when `u ≥ π`; otherwise the run
-    /// day after (with probability `(d − r₀) ÷ (r₁ − r₀)`, from `v`) or before. O(1).
+    /// The two days a run payment the clock places on day `d` (of an invoice issued on day
+    /// `issued`) is split between, and the probability of the later: `nil` when the payment
+    /// stays on `d` (no habit, `d` outside the calendar, `d` a run day, or no earlier day to
+    /// split with). The later day is the first run day on or after `d`, `r₁`; the earlier is
+    /// the last run day before it, `r₀`, when the payment could have been made then (on or
+    /// after the start and the invoice's issue); otherwise the payment stays. The later day is taken
+    /// with probability `(d − r₀) ÷ (r₁ − r₀)`, so the expected day is `r₀ + (d − r₀) = d`
+    /// exactly. O(1).
     @inline(__always)
-    public func day(customer: Int, paidOn d: Int32, issued: Int32, u: Double, v: Double) -> Int32 {
+    func split(customer: Int, paidOn d: Int32, issued: Int32) -> (
+      earlier: Int32, later: Int32, pLater: Double
+    )? {
       let habit = habits[customer]
-      guard habit.run != .none, u < habit.share, d >= 0, Int(d) < horizon else { return d }
+      guard habit.run != .none, d >= 0, Int(d) < horizon else { return nil }
       let k = 2 * ((Int(habit.run.rawValue) - 1) * horizon + Int(d))
       let next = around[k]
       let prev = around[k + 1]
-      guard next != d else { return d }
-      if prev >= max(0, issued), v * Double(next - prev) >= Double(d - prev) {
-        return prev
-      }
-      return next
+      guard next != d else { return nil }
+      // The run before is closed (before the start or the issue): the clock's day.
+      guard prev >= max(0, issued) else { return nil }
+      return (prev, next, Double(d - prev) / Double(next - prev))
     }
+
+    /// The day a payment the clock places on day `d` (of invoice issued on day `issued`, of
+    /// `customer`) is released: `d` itself without a habit or when `u ≥ π`; otherwise split
+    /// between the run days around it (``split(customer:paidOn:issued:)``): the later with
+    /// probability `(d − r₀) ÷ (r₁ − r₀)`, from `v`, so the expected day stays `d`. O(1).
+    @inline(__always)
+    public func day(customer: Int, paidOn d: Int32, issued: Int32, u: Double, v: Double) -> Int32 {
+      guard u < habits[customer].share,
+        let s = split(customer: customer, paidOn: d, issued: issued)
+      else { return d }
+      return v < s.pLater ? s.later : s.earlier
+    }
+
+    /// The days a payment the clock places on day `d` is released on, with their
+    /// probabilities (one to three days, summing to 1): the distribution ``day(customer:
+    /// paidOn:issued:u:v:)`` draws from, whose mean is `d`. O(1).
+    public func outcomes(customer: Int, paidOn d: Int32, issued: Int32) -> [(
+      day: Int32, p: Double
+    )] {
+      guard let s = split(customer: customer, paidOn: d, issued: issued) else { return [(d, 1)] }
+      let pi = habits[customer].share
+      return [(d, 1 - pi), (s.earlier, pi * (1 - s.pLater)), (s.later, pi * s.pLater)]
+    }
+  }
+}
+
+extension SimulationRun {
+  /// The customers' habits on this run's calendar, or nil when no customer pays in runs
+  /// (or runs are off): what ``simulator`` releases cash by.
+  public var paymentRunCalendar: PaymentRuns.Calendar? {
+    guard let runs = paymentRuns, !runs.isEmpty else { return nil }
+    return runs.calendar(start: portfolio.start, horizon: settings.horizon)
   }
 }
 

@@ -143,9 +143,7 @@ public struct SimulationRun: Sendable {
       portfolio: portfolio, parameters: parameters, policies: policies, settings: settings,
       sample: calibration.sample, fixedKeys: Set(scenario.overrides.map(\.key)),
       delayCurves: delayCurves)
-    if let runs = paymentRuns, !runs.isEmpty {
-      sim.paymentRuns = runs.calendar(start: portfolio.start, horizon: settings.horizon)
-    }
+    sim.paymentRuns = paymentRunCalendar
     return sim
   }
 

@@ -49,11 +49,13 @@ struct AccuracyCommand: ParsableCommand {
       """)
   var selectTiming = true
   @Flag(
+    inversion: .prefixedNo,
     help: """
       Release run customers' payments on their run days (Fridays, month ends) read from the \
-      store (PaymentRuns), simulating 35 days past the horizon so cash due back in is there.
+      store (PaymentRuns), simulating 35 days past the horizon so cash due back in is there \
+      (the default; --no-payment-runs pays on the clock's days).
       """)
-  var paymentRuns = false
+  var paymentRuns = true
 
   func validate() throws {
     try guarded {

@@ -55,11 +55,13 @@ struct ForecastCommand: ParsableCommand {
       """)
   var selectTiming = true
   @Flag(
+    inversion: .prefixedNo,
     help: """
       Release run customers' payments on their run days (Fridays, month ends) read from the \
-      store (PaymentRuns); the last weeks then lack cash released back from after them.
+      store (PaymentRuns), simulating 35 days past the last week so cash due back in is there \
+      (the default; --no-payment-runs pays on the clock's days).
       """)
-  var paymentRuns = false
+  var paymentRuns = true
 
   func validate() throws {
     try guarded {

@@ -134,4 +134,30 @@ import Testing
         == "Payment clock: delay curves, chosen on the store's earlier cutoffs (mean |error| "
         + "hazards 2.5%, curves 1.7%).")
   }
+
+  /// `forecast` and `accuracy` run the same model with payment runs: both simulate
+  /// ``PaymentRuns/lookahead`` days past their horizon and read only the horizon. On the
+  /// sample (month-end payers at 2026-06-01), one path, seed 3: a 4-week forecast from
+  /// 2026-06-01 and accuracy's 28-day evaluation at that cutoff give the same cash week by
+  /// week (with one path the band's P50 is the path's value) and the same total.
+  @Test func forecastAndAccuracyRunTheSameModelWithPaymentRuns() throws {
+    let (ledger, links) = try SampleData.get()
+    let cutoff = Day(iso: "2026-06-01")!
+    #expect(!PaymentRuns.fit(ledger: ledger, until: cutoff - 1).isEmpty)
+    var fs = Forecast.Settings(start: cutoff, weeks: 4, paths: 1, seed: 3, threads: 1)
+    fs.paymentRuns = true
+    let f = try Forecast.run(ledger: ledger, links: links, settings: fs)
+    var settings = Accuracy.Settings(cutoffs: 1, horizons: [28], paths: 1, seed: 3, threads: 1)
+    settings.paymentRuns = true
+    let evaluations = try Accuracy.evaluate(
+      ledger: ledger, links: links, cutoff: cutoff, settings: settings)
+    let model = try #require(evaluations.first { $0.method == .model })
+    #expect(model.weeks.count == 4)
+    for w in 0..<4 {
+      #expect(f.series[0].weeks[w].total.p50 == model.weeks[w].forecast)
+    }
+    #expect(Double(f.pathTotal[0]) == model.forecast)
+    #expect(f.pathTotal[0] == f.pathOpenBook[0] + f.pathFutureBilling[0])
+    #expect(f.series[0].horizon.total.p50 == model.forecast)
+  }
 }

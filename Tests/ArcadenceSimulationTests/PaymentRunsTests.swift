@@ -66,10 +66,11 @@ import Testing
   /// Start 2026-01-01 (a Thursday), 40 days. A Friday payer paid on day 5 (Tue 01-06) sits
   /// between Fridays day 1 (01-02) and day 8 (01-09): to day 1 with probability 3/7 (v ≥
   /// 4/7), else day 8, so the mean stays 1 · 3/7 + 8 · 4/7 = 5. Day 0's previous Friday
-  /// (12-26) is before the start: day 1. An invoice issued on day 3 cannot pay on day 1: 8.
-  /// A month-end payer: January's last weekday is Fri 01-30 (day 29), February's Fri 02-27
-  /// (day 57, after the horizon). Day 10: the previous run (Wed 12-31) is before the start:
-  /// 29. Day 30 (Sat 01-31): to 29 with probability 27/28 (v ≥ 1/28), else 57: out of the
+  /// (12-26) is before the start: it stays on day 0 (moving it to day 1 alone would delay
+  /// it). An invoice issued on day 3 cannot pay on day 1: it stays on 5. A month-end payer:
+  /// January's last weekday is Fri 01-30 (day 29), February's Fri 02-27 (day 57, after the
+  /// horizon). Day 10: the previous run (Wed 12-31) is before the start: it stays on 10.
+  /// Day 30 (Sat 01-31): to 29 with probability 27/28 (v ≥ 1/28), else 57: out of the
   /// horizon. No habit, or u ≥ π: the day itself.
   @Test func calendarMovesToTheRunDayKeepingTheMean() {
     let runs = PaymentRuns(habits: [
@@ -78,11 +79,11 @@ import Testing
     let cal = runs.calendar(start: Day(iso: "2026-01-01")!, horizon: 40)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.5) == 8)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.6) == 1)
-    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.1, v: 0.6) == 8)
-    #expect(cal.day(customer: 0, paidOn: 0, issued: -10, u: 0.1, v: 0.9) == 1)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.1, v: 0.6) == 5)
+    #expect(cal.day(customer: 0, paidOn: 0, issued: -10, u: 0.1, v: 0.9) == 0)
     #expect(cal.day(customer: 0, paidOn: 8, issued: -10, u: 0.1, v: 0.9) == 8)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.5, v: 0.6) == 5)
-    #expect(cal.day(customer: 1, paidOn: 10, issued: -10, u: 0.9, v: 0.9) == 29)
+    #expect(cal.day(customer: 1, paidOn: 10, issued: -10, u: 0.9, v: 0.9) == 10)
     #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.5) == 29)
     #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.01) == 57)
     #expect(cal.day(customer: 2, paidOn: 5, issued: -10, u: 0, v: 0) == 5)
@@ -95,10 +96,50 @@ import Testing
     #expect(abs(mean - 5) < 1e-9)
   }
 
+  /// The expected release day is the clock's day, everywhere: start 2026-01-01 (a Thursday),
+  /// 40 days, a Friday payer and a month-end payer with π = 0.6. Worked by hand for the
+  /// Friday payer's day 5 (Tue 01-06, issued before the start): Fridays day 1 and day 8, so
+  /// 5 stays with 0.4, goes to 1 with 0.6 · 3/7 = 0.257142… and to 8 with 0.6 · 4/7 =
+  /// 0.342857…: mean 2 + 0.257142… + 2.742857… = 5. Day 0 (the run before it, 12-26, is
+  /// before the start): stays on 0. An invoice issued on day 3 paid on day 5 (its run before,
+  /// day 1, precedes the issue): stays on 5. The month-end payer's day 10: the run before,
+  /// Wed 12-31, is before the start: stays on 10. Then every day of the horizon, every issue
+  /// day up to it: the probabilities add up to 1 and the mean is the day itself.
+  @Test func releaseKeepsTheExpectedDay() {
+    let runs = PaymentRuns(habits: [
+      .init(run: .friday, share: 0.6), .init(run: .monthEnd, share: 0.6), .none,
+    ])
+    let cal = runs.calendar(start: Day(iso: "2026-01-01")!, horizon: 40)
+    func mean(_ o: [(day: Int32, p: Double)]) -> Double {
+      o.map { Double($0.day) * $0.p }.reduce(0, +)
+    }
+    let five = cal.outcomes(customer: 0, paidOn: 5, issued: -10)
+    #expect(five.map(\.day) == [5, 1, 8])
+    let expected: [Double] = [0.4, 0.6 * 3.0 / 7.0, 0.6 * 4.0 / 7.0]
+    for (got, want) in zip(five.map(\.p), expected) {
+      #expect(abs(got - want) < 1e-12)
+    }
+    #expect(abs(mean(five) - 5) < 1e-12)
+    #expect(cal.outcomes(customer: 0, paidOn: 0, issued: -10).map(\.day) == [0])
+    #expect(cal.outcomes(customer: 0, paidOn: 5, issued: 3).map(\.day) == [5])
+    #expect(cal.outcomes(customer: 1, paidOn: 10, issued: -10).map(\.day) == [10])
+    for c in 0..<3 {
+      for d in Int32(0)..<40 {
+        for issued in [Int32(-40), -3, 0, d / 2, d] {
+          let o = cal.outcomes(customer: c, paidOn: d, issued: issued)
+          #expect(abs(o.map(\.p).reduce(0, +) - 1) < 1e-12)
+          #expect(abs(mean(o) - Double(d)) < 1e-9, "customer \(c), day \(d), issued \(issued)")
+          #expect(o.allSatisfy { $0.day >= max(0, issued) })
+        }
+      }
+    }
+  }
+
   /// The engine releases a run customer's cash on its run days: the delay-curve run of
   /// ``DelayCurvesTests`` (start 03-01, a Sunday; Fridays on days 5, 12, 19, 26) with
   /// customer C1 paying on Fridays (π = 1) and C2 without a habit. Each path's cash is the
-  /// curves' days moved by the calendar with the path's draws; C1's cash lands on Fridays only.
+  /// curves' days moved by the calendar with the path's draws; C1's cash lands on Fridays,
+  /// except before the first one, where it stays on the clock's day.
   @Test func simulatorReleasesCashOnRunDays() throws {
     let store = try PaperLedger.store(PaperLedger.files)
     let l = try store.loadLedger()
@@ -129,7 +170,8 @@ import Testing
           customer: c, paidOn: t, issued: book.invoiceIssue[i], u: Philox4x32.unit(r.0),
           v: Philox4x32.unit(r.1))
         if c == 0 {
-          #expect([5, 12, 19, 26, 33].contains(at))
+          // Before the first Friday (day 5) the run before it (02-27) is closed: the clock's day.
+          #expect([5, 12, 19, 26, 33].contains(at) || (t < 5 && at == t))
           if at < 30 { fridayCash += book.invoiceBalance[i] }
         } else {
           #expect(at == t)
@@ -139,5 +181,39 @@ import Testing
       #expect(Array(result.cash[0][(p * 30)..<(p * 30 + 30)]) == expected)
     }
     #expect(fridayCash > 0)
+  }
+
+  /// A run customer's predicted dates are the quantiles of its released day. On
+  /// ``PaperLedger`` by delay curves (``DelayCurvesTests``): I6 (C2, 13 days old on 03-01,
+  /// S(12) = 0.732142…) pays 1 day on (age 14, S = 3/8 + 5/8 · 8/21 = 0.613095…) with
+  /// probability 0.1626, 17 days on (age 30, S = 0.306547…) with 0.4187, else never: the
+  /// clock's P10 is day 1, its median day 17. Of the 40 equally likely clock days (levels
+  /// 0.0125, 0.0375, …), 7 are day 1 (0.175), 16 day 17 (levels up to 0.5625: 0.4), 17 never.
+  /// C2 paying on Fridays (π = 1): day 1 (Mon 03-02) stays (the Friday before, 02-27, is
+  /// before the start); day 17 (Wed 03-18) lies between the Fridays day 12 and day 19: 19 with
+  /// 5/7, 12 with 2/7. Cumulative: day 1 0.175, day 12 0.289, day 19 0.575. P10 day 1, median
+  /// day 19 (Friday 03-20), P90 never.
+  @Test func predictedDatesLandOnRunDays() throws {
+    let store = try PaperLedger.store(PaperLedger.files)
+    let l = try store.loadLedger()
+    var scenario = Scenario(
+      name: "runs", start: PaperLedger.cutoff, horizonDays: 30, paths: 8, seed: 5,
+      newInvoices: false, portfolioShock: false, policies: [PolicySpec(name: "observed")])
+    scenario.delayCurves = true
+    var run = try SimulationRun(
+      scenario: scenario, ledger: l, links: store.loadInvoiceLinks(for: l))
+    let book = run.portfolio
+    let i6 = try #require(
+      (0..<book.openCount).first { book.invoiceIssue[$0] == -13 && book.invoiceCustomer[$0] == 1 })
+    let levels = [0.1, 0.5, 0.9]
+    #expect(run.paymentQuantiles(i6, levels: levels) == [1, 17, nil])
+    #expect(run.paymentRunCalendar == nil)
+    run.paymentRuns = PaymentRuns(habits: [.none, .init(run: .friday, share: 1)])
+    let cal = try #require(run.paymentRunCalendar)
+    #expect(run.paymentQuantiles(i6, levels: levels, runs: cal) == [1, 19, nil])
+    // A customer without a habit keeps the clock's quantiles exactly.
+    run.paymentRuns = PaymentRuns(habits: [.init(run: .friday, share: 1), .none])
+    let other = try #require(run.paymentRunCalendar)
+    #expect(run.paymentQuantiles(i6, levels: levels, runs: other) == [1, 17, nil])
   }
 }
