@@ -11,12 +11,17 @@ final class CairoContext {
 
   /// Creates a context drawing on `surface` with text in `fontFamily`.
   init(surface: CairoSurface, fontFamily: String) throws {
-    guard let context = cairo_create(surface.pointer) else {
+    guard let context = CairoLock.run({ cairo_create(surface.pointer) }) else {
       throw ChartError(.cairo, "Cairo returned no drawing context")
     }
     self.pointer = context
     self.surface = surface
     self.fontFamily = fontFamily
+    try CairoLock.run { try CairoContext.configure(context) }
+  }
+
+  /// The context's status checked, then its font options and line style set.
+  private static func configure(_ context: OpaquePointer) throws {
     try checkCairo(cairo_status(context), "create a drawing context")
     guard let options = cairo_font_options_create() else {
       throw ChartError(.cairo, "Cairo returned no font options")
@@ -32,58 +37,69 @@ final class CairoContext {
     cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
   }
 
-  deinit { cairo_destroy(pointer) }
+  deinit { CairoLock.run { cairo_destroy(pointer) } }
 
   /// Throws if the context has entered an error state.
   func checkStatus(_ action: String) throws {
-    try checkCairo(cairo_status(pointer), action)
+    try CairoLock.run { try checkCairo(cairo_status(pointer), action) }
   }
 
   /// Scales user space (for high-DPI PNG output).
-  func scale(_ factor: Double) { cairo_scale(pointer, factor, factor) }
+  func scale(_ factor: Double) { CairoLock.run { cairo_scale(pointer, factor, factor) } }
 
   /// Sets the source colour.
   func setColor(_ color: Color) {
-    cairo_set_source_rgba(pointer, color.red, color.green, color.blue, color.alpha)
+    CairoLock.run {
+      cairo_set_source_rgba(pointer, color.red, color.green, color.blue, color.alpha)
+    }
   }
 
   /// Sets the stroke width.
-  func setLineWidth(_ width: Double) { cairo_set_line_width(pointer, width) }
+  func setLineWidth(_ width: Double) { CairoLock.run { cairo_set_line_width(pointer, width) } }
 
   /// Sets the dash pattern (empty for solid).
   func setDash(_ lengths: [Double]) {
-    lengths.withUnsafeBufferPointer {
-      cairo_set_dash(pointer, $0.baseAddress, Int32($0.count), 0)
+    lengths.withUnsafeBufferPointer { buffer in
+      CairoLock.run { cairo_set_dash(pointer, buffer.baseAddress, Int32(buffer.count), 0) }
     }
   }
 
   /// Replaces the clip with `rect`, or removes it.
   func clip(to rect: Rect?) {
-    cairo_reset_clip(pointer)
-    guard let rect else { return }
-    cairo_rectangle(pointer, rect.x, rect.y, rect.width, rect.height)
-    cairo_clip(pointer)
+    CairoLock.run {
+      cairo_reset_clip(pointer)
+      guard let rect else { return }
+      cairo_rectangle(pointer, rect.x, rect.y, rect.width, rect.height)
+      cairo_clip(pointer)
+    }
   }
 
   /// Fills a rectangle.
   func fillRect(_ rect: Rect) {
-    cairo_new_path(pointer)
-    cairo_rectangle(pointer, rect.x, rect.y, rect.width, rect.height)
-    cairo_fill(pointer)
+    CairoLock.run {
+      cairo_new_path(pointer)
+      cairo_rectangle(pointer, rect.x, rect.y, rect.width, rect.height)
+      cairo_fill(pointer)
+    }
   }
 
   /// Fills a path.
   func fill(_ path: Path) {
-    trace(path)
-    cairo_fill(pointer)
+    CairoLock.run {
+      trace(path)
+      cairo_fill(pointer)
+    }
   }
 
   /// Strokes a path.
   func stroke(_ path: Path) {
-    trace(path)
-    cairo_stroke(pointer)
+    CairoLock.run {
+      trace(path)
+      cairo_stroke(pointer)
+    }
   }
 
+  /// Traces `path` as the current path (callers hold ``CairoLock``).
   private func trace(_ path: Path) {
     cairo_new_path(pointer)
     for element in path.elements {
@@ -95,6 +111,7 @@ final class CairoContext {
     }
   }
 
+  /// Selects the font (callers hold ``CairoLock``).
   private func selectFont(size: Double, weight: FontWeight) {
     if let font, font.weight == weight, font.size == size { return }
     let cairoWeight = weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL
@@ -105,6 +122,12 @@ final class CairoContext {
 
   /// Measures one line of text with the toy font API.
   func measure(_ string: String, size: Double, weight: FontWeight) -> TextMetrics {
+    CairoLock.run { measureHoldingLock(string, size: size, weight: weight) }
+  }
+
+  private func measureHoldingLock(_ string: String, size: Double, weight: FontWeight)
+    -> TextMetrics
+  {
     selectFont(size: size, weight: weight)
     var fontExtents = cairo_font_extents_t()
     cairo_font_extents(pointer, &fontExtents)
@@ -125,7 +148,17 @@ final class CairoContext {
     rotation: Double
   ) {
     guard !string.isEmpty else { return }
-    let metrics = measure(string, size: size, weight: weight)
+    CairoLock.run {
+      showTextHoldingLock(
+        string, at: point, size: size, weight: weight, anchor: anchor, rotation: rotation)
+    }
+  }
+
+  private func showTextHoldingLock(
+    _ string: String, at point: Point, size: Double, weight: FontWeight, anchor: TextAnchor,
+    rotation: Double
+  ) {
+    let metrics = measureHoldingLock(string, size: size, weight: weight)
     let offset = metrics.boxOffset(anchor: anchor)
     cairo_save(pointer)
     cairo_translate(pointer, point.x, point.y)

@@ -10,10 +10,10 @@ final class CairoSurface {
   private init(pointer: OpaquePointer, sink: ByteSink?) throws {
     self.pointer = pointer
     self.sink = sink
-    try checkCairo(cairo_surface_status(pointer), "create a surface")
+    try CairoLock.run { try checkCairo(cairo_surface_status(pointer), "create a surface") }
   }
 
-  deinit { cairo_surface_destroy(pointer) }
+  deinit { CairoLock.run { cairo_surface_destroy(pointer) } }
 
   /// A premultiplied ARGB32 image surface of the given pixel size.
   static func image(width: Int, height: Int) throws -> CairoSurface {
@@ -21,8 +21,9 @@ final class CairoSurface {
       throw ChartError(.invalidUsage, "Image size \(width)×\(height) px is out of range")
     }
     guard
-      let surface = cairo_image_surface_create(
-        CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
+      let surface = CairoLock.run({
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
+      })
     else { throw ChartError(.cairo, "Cairo returned no image surface") }
     return try CairoSurface(pointer: surface, sink: nil)
   }
@@ -30,49 +31,67 @@ final class CairoSurface {
   /// An SVG surface streaming into `sink`, sized in user units (1 unit = 1 px).
   static func svg(width: Double, height: Double, sink: ByteSink) throws -> CairoSurface {
     guard
-      let surface = cairo_svg_surface_create_for_stream(
-        cairoWriteToByteSink, sink.closure, width, height)
+      let surface = CairoLock.run({
+        cairo_svg_surface_create_for_stream(cairoWriteToByteSink, sink.closure, width, height)
+      })
     else { throw ChartError(.cairo, "Cairo returned no SVG surface") }
     let wrapped = try CairoSurface(pointer: surface, sink: sink)
-    cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
-    cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_USER)
-    try checkCairo(cairo_surface_status(surface), "configure the SVG surface")
+    try CairoLock.run {
+      cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
+      cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_USER)
+      try checkCairo(cairo_surface_status(surface), "configure the SVG surface")
+    }
     return wrapped
   }
 
   /// A PDF surface streaming into `sink`, sized in points.
   static func pdf(width: Double, height: Double, sink: ByteSink) throws -> CairoSurface {
     guard
-      let surface = cairo_pdf_surface_create_for_stream(
-        cairoWriteToByteSink, sink.closure, width, height)
+      let surface = CairoLock.run({
+        cairo_pdf_surface_create_for_stream(cairoWriteToByteSink, sink.closure, width, height)
+      })
     else { throw ChartError(.cairo, "Cairo returned no PDF surface") }
     let wrapped = try CairoSurface(pointer: surface, sink: sink)
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ArcadenceCharts")
-    try checkCairo(cairo_surface_status(surface), "configure the PDF surface")
+    try CairoLock.run {
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ArcadenceCharts")
+      try checkCairo(cairo_surface_status(surface), "configure the PDF surface")
+    }
     return wrapped
   }
 
   /// Finishes the surface, flushing all output to its stream.
   func finish() throws {
-    cairo_surface_finish(pointer)
-    try checkCairo(cairo_surface_status(pointer), "finish the surface")
+    try CairoLock.run {
+      cairo_surface_finish(pointer)
+      try checkCairo(cairo_surface_status(pointer), "finish the surface")
+    }
   }
 
   /// Encodes an image surface as PNG into `target` (see `PNGEncoder`).
   func writePNG(to target: ByteSink) throws {
-    cairo_surface_flush(pointer)
-    try checkCairo(cairo_surface_status(pointer), "flush the image surface")
-    guard let data = cairo_image_surface_get_data(pointer) else {
-      throw ChartError(.cairo, "Cairo image surface has no pixel data")
+    // The pixels are this surface's own memory: encoded after the lock is released, so
+    // PNG compression on one thread does not hold up Cairo calls on the others.
+    let (data, width, height, stride) = try CairoLock.run {
+      cairo_surface_flush(pointer)
+      try checkCairo(cairo_surface_status(pointer), "flush the image surface")
+      guard let data = cairo_image_surface_get_data(pointer) else {
+        throw ChartError(.cairo, "Cairo image surface has no pixel data")
+      }
+      return (
+        data, Int(cairo_image_surface_get_width(pointer)),
+        Int(cairo_image_surface_get_height(pointer)), Int(cairo_image_surface_get_stride(pointer))
+      )
     }
     target.bytes = try PNGEncoder.encode(
-      pixels: UnsafePointer(data), width: Int(cairo_image_surface_get_width(pointer)),
-      height: Int(cairo_image_surface_get_height(pointer)),
-      stride: Int(cairo_image_surface_get_stride(pointer)))
+      pixels: UnsafePointer(data), width: width, height: height, stride: stride)
   }
 
   /// Copies the pixels of an image surface.
   func raster() throws -> RasterImage {
+    try CairoLock.run { try rasterHoldingLock() }
+  }
+
+  private func rasterHoldingLock() throws -> RasterImage {
     cairo_surface_flush(pointer)
     try checkCairo(cairo_surface_status(pointer), "flush the image surface")
     let width = Int(cairo_image_surface_get_width(pointer))
