@@ -136,6 +136,7 @@ extension Templates {
     <h2>Cash collected per week</h2>
     <p>{{summary}}</p>
     <p>{{book}}</p>
+    <p>{{model}}</p>
     <figure><img src="{{chart}}" alt="Cash forecast by week" width="800"/><figcaption>Weekly median with the P5–P95 band; grey: actual cash of the 8 weeks before the start.</figcaption></figure>
     {{#series}}
     <h3>{{group}}</h3>

@@ -66,6 +66,9 @@ public struct Accuracy: Sendable {
     /// On by default, as in `forecast` (``Forecast/Settings/paymentRuns`` says why):
     /// `accuracy` judges the model `forecast` runs.
     public var paymentRuns = true
+    /// Whether the weekly band adds the week-to-week noise measured on the store's earlier
+    /// cutoffs (``WeeklyNoise``), as in `forecast` (``Forecast/Settings/weeklyNoise``).
+    public var weeklyNoise = true
 
     /// Settings; the defaults are the spec's protocol with 200 paths.
     public init(
@@ -133,6 +136,9 @@ public struct Accuracy: Sendable {
     /// The clocks' errors on the earlier cutoffs when the model chose between them
     /// (``TimingSelection``); nil for baselines and fixed clocks.
     public var timingSelection: TimingSelection?
+    /// The week-to-week noise the model's weekly band added (``WeeklyNoise``); nil for
+    /// baselines and when it was not measured.
+    public var weeklyNoise: WeeklyNoise?
 
     /// The open book's share of the total error: (forecast − actual cash from invoices open at
     /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
@@ -291,7 +297,7 @@ public struct Accuracy: Sendable {
       parameterUncertainty: settings.parameterUncertainty,
       renewalBilling: settings.renewalBilling, delayShift: settings.delayShift,
       delayCurves: settings.delayCurves, selectTiming: settings.selectTiming,
-      paymentRuns: settings.paymentRuns)
+      paymentRuns: settings.paymentRuns, weeklyNoise: settings.weeklyNoise)
     let book = run.portfolio
     let result = splitBySource(run)
     var modelMedian: [Int32: Int32] = [:]
@@ -330,10 +336,11 @@ public struct Accuracy: Sendable {
         }
       }
       let modelWeeks = weekly.enumerated().map { w, values -> Week in
-        let s = values.sorted()
+        // The band with the week-to-week noise (``WeeklyNoise``); the mean is the paths'.
+        let noise = run.weeklyNoise.multipliers(paths: paths, week: w, seed: settings.seed)
         return Week(
           actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +), forecast: Statistics.mean(values) ?? 0,
-          band: band(sorted: s))
+          band: WeeklyNoise.widened(values, multipliers: noise))
       }
       let aOpen = actualOpen[0..<h].reduce(0, +)
       var model = evaluation(
@@ -344,6 +351,7 @@ public struct Accuracy: Sendable {
       model.forecastOpenBook = paths > 0 ? openBook / Double(paths) : nil
       model.clock = run.delayCurves == nil ? "hazard" : "curves"
       model.timingSelection = run.timingSelection
+      model.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
       var last = evaluation(
@@ -613,6 +621,7 @@ public struct Accuracy: Sendable {
               ("future_billing_error", ratio(e.futureBillingError)),
               ("clock", e.clock.map { .string($0) } ?? .null),
               ("selection", Self.selectionJSON(e.timingSelection)),
+              ("weekly_noise", WeeklyNoise.json(e.weeklyNoise)),
             ])
           })
       ),

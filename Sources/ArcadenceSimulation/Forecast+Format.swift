@@ -7,12 +7,25 @@ extension Forecast {
   static func cents(_ v: Double) -> Int64 { Int64(exactly: v.rounded()) ?? 0 }
 
   /// Which payment clock ran and why, in a sentence.
-  var clockLine: String {
+  public var clockLine: String {
     let name = clock == "curves" ? "delay curves" : "hazards by days past due"
     guard let s = timingSelection else { return "Payment clock: \(name) (fixed by the options)." }
     func pct(_ e: Double?) -> String { Accuracy.percent(e) }
     return "Payment clock: \(name), chosen on the store's earlier cutoffs (mean |error| "
       + "hazards \(pct(s.hazardError)), curves \(pct(s.curvesError)))."
+  }
+
+  /// What the weekly band adds (``WeeklyNoise``), in a sentence.
+  public func noiseLine(_ n: WeeklyNoise) -> String {
+    guard n.weeks >= WeeklyNoise.minimumWeeks else {
+      return "Weekly band: the paths' own (too few earlier weeks to measure more: \(n.weeks))."
+    }
+    guard n.relativeVariance > 0 else {
+      return "Weekly band: the paths' own (on \(n.weeks) earlier weeks they carried all the "
+        + "week-to-week spread)."
+    }
+    return "Weekly band: the paths' spread plus ±\(Accuracy.percent(n.relativeSD)) (1 s.d.) "
+      + "week-to-week noise the paths missed on \(n.weeks) earlier weeks."
   }
 
   /// The weekly forecast as a table: one row per group and week, then each group's horizon.
@@ -25,7 +38,11 @@ extension Forecast {
       "Calibrated on data up to \(calibratedUntil); open book: \(openInvoices) invoice"
       + "\(openInvoices == 1 ? "" : "s") open at the start, \(Cents.displayWhole(openBalance)); "
       + "future billing: invoices issued from \(start) on.\n"
-    out += clockLine + "\n\n"
+    out += clockLine + "\n"
+    if let n = weeklyNoise {
+      out += noiseLine(n) + "\n"
+    }
+    out += "\n"
     var header = ["week from"]
     if settings.by != nil { header.insert(settings.by?.rawValue ?? "", at: 0) }
     header += [
@@ -105,6 +122,7 @@ extension Forecast {
           ])
         } ?? .null
       ),
+      ("weekly_noise", WeeklyNoise.json(weeklyNoise)),
       ("open_invoices", .int(openInvoices)), ("open_balance", .money(openBalance)),
       (
         "actual_weeks",

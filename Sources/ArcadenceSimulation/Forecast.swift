@@ -12,7 +12,7 @@ extension SimulationRun {
     name: String, ledger: Ledger, links: InvoiceLinks, start: Day, horizon: Int, paths: Int,
     seed: UInt64, threads: Int, parameterUncertainty: Bool = true, renewalBilling: Bool = true,
     delayShift: Bool = false, delayCurves: Bool = false, selectTiming: Bool = false,
-    paymentRuns: Bool = false
+    paymentRuns: Bool = false, weeklyNoise: Bool = false
   ) throws -> SimulationRun {
     // Rolling-origin choice of the payment clock on the store's earlier cutoffs, unless the
     // caller asked for the curves outright.
@@ -37,6 +37,17 @@ extension SimulationRun {
     scenario.paymentRuns = paymentRuns
     var run = try SimulationRun(scenario: scenario, ledger: ledger, links: links, threads: threads)
     run.timingSelection = selection
+    if weeklyNoise {
+      // The same model (its clock and runs fixed) at the earlier cutoffs.
+      let curves = run.delayCurves != nil
+      run.weeklyNoise = try WeeklyNoise.measure(ledger: ledger, start: start, horizon: horizon) {
+        try SimulationRun.forecast(
+          name: "weekly noise", ledger: ledger, links: links, start: $0, horizon: horizon,
+          paths: WeeklyNoise.paths, seed: seed, threads: threads,
+          parameterUncertainty: parameterUncertainty, renewalBilling: renewalBilling,
+          delayShift: delayShift, delayCurves: curves, paymentRuns: paymentRuns)
+      }
+    }
     return run
   }
 
@@ -150,6 +161,11 @@ public struct Forecast: Sendable {
     /// moved by at most 0.06 point (90 days: 1.76 → 1.74 %, 2.36 → 2.39 %). A book without run
     /// habits is forecast exactly as without them.
     public var paymentRuns = true
+    /// Whether each week's P5–P95 adds the week-to-week noise measured on the store's earlier
+    /// cutoffs (``WeeklyNoise``). On by default (issue 15, Benchmarks/accuracy.md "Weekly
+    /// bands that cover"): the paths alone left 19–26 % of weeks outside the band on market
+    /// worlds.
+    public var weeklyNoise = true
 
     /// Settings; the defaults are finance's 13 weeks with 1,000 paths.
     public init(
@@ -177,6 +193,16 @@ public struct Forecast: Sendable {
       p5 = Statistics.quantile(sorted: s, 0.05) ?? 0
       p50 = Statistics.quantile(sorted: s, 0.5) ?? 0
       p95 = Statistics.quantile(sorted: s, 0.95) ?? 0
+    }
+
+    /// The median of `values` with the band widened by each path's `multipliers`
+    /// (``WeeklyNoise/widened(_:multipliers:)``): the median stays the paths'.
+    init(_ values: [Double], multipliers: [Double]) {
+      self.init(values)
+      if let b = WeeklyNoise.widened(values, multipliers: multipliers) {
+        p5 = b.lowerBound
+        p95 = b.upperBound
+      }
     }
   }
 
@@ -245,6 +271,8 @@ public struct Forecast: Sendable {
   public var clock = "hazard"
   /// How the clock was chosen on the store's earlier cutoffs (nil: fixed by the settings).
   public var timingSelection: TimingSelection?
+  /// The week-to-week noise each week's band adds (nil: not measured, by the settings).
+  public var weeklyNoise: WeeklyNoise?
 
   /// Runs the forecast on the store.
   public static func run(
@@ -269,7 +297,8 @@ public struct Forecast: Sendable {
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
       delayShift: settings.delayShift, delayCurves: settings.delayCurves,
-      selectTiming: settings.selectTiming, paymentRuns: settings.paymentRuns)
+      selectTiming: settings.selectTiming, paymentRuns: settings.paymentRuns,
+      weeklyNoise: settings.weeklyNoise)
     let book = run.portfolio
     let (names, customerGroup) = groups(ledger: l, by: settings.by)
     // Keys: 2 × group + (0 open book, 1 future billing); group 0 is the whole book.
@@ -280,7 +309,9 @@ public struct Forecast: Sendable {
       return 2 * (c < customerGroup.count ? customerGroup[c] : 0) + (i < book.openCount ? 0 : 1)
     }
     let result = sim.run(progress: progress)
-    let cash = weeklySeries(result, groups: names, start: start, weeks: settings.weeks)
+    let cash = weeklySeries(
+      result, groups: names, start: start, weeks: settings.weeks, noise: run.weeklyNoise,
+      seed: settings.seed)
     let before = Actuals.dailyCash(l, from: start - 56, days: 56)
     let actualWeeks = (0..<8).map { w in
       (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
@@ -296,6 +327,7 @@ public struct Forecast: Sendable {
       warnings: run.calibration.warnings)
     forecast.clock = run.delayCurves == nil ? "hazard" : "curves"
     forecast.timingSelection = run.timingSelection
+    forecast.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
     return forecast
   }
 
@@ -329,9 +361,12 @@ public struct Forecast: Sendable {
   /// horizon's totals, as bands over the paths; and per path the whole book's horizon cash
   /// from each source. `result` carries keyed weekly cash, `2 × group + (0 open book,
   /// 1 future billing)`; group 0 (the whole book) sums every group's keys. Only the first
-  /// `weeks` are read: the run may simulate further (``PaymentRuns/lookahead``).
+  /// `weeks` are read: the run may simulate further (``PaymentRuns/lookahead``). Each week's
+  /// bands add `noise` (each path's multiplier applies to both sources, so a path's open
+  /// book and future billing still add up to its total); the horizon's do not.
   static func weeklySeries(
-    _ result: SimulationResult, groups names: [String], start: Day, weeks: Int
+    _ result: SimulationResult, groups names: [String], start: Day, weeks: Int,
+    noise: WeeklyNoise = .none, seed: UInt64 = 0
   ) -> (series: [Series], pathOpen: [Int64], pathFuture: [Int64]) {
     let paths = result.settings.paths
     let keyed = result.keyedWeekly[0]
@@ -369,10 +404,12 @@ public struct Forecast: Sendable {
             pathFuture[p] += b
           }
         }
+        let k = noise.multipliers(paths: paths, week: w, seed: seed)
         out.append(
           Week(
-            start: start + 7 * w, openBook: Band(o), futureBilling: Band(f),
-            total: Band(zip(o, f).map { $0 + $1 })))
+            start: start + 7 * w, openBook: Band(o, multipliers: k),
+            futureBilling: Band(f, multipliers: k),
+            total: Band(zip(o, f).map { $0 + $1 }, multipliers: k)))
       }
       let horizon = Week(
         start: start, openBook: Band(hOpen), futureBilling: Band(hFuture),

@@ -131,6 +131,8 @@ public struct Decision: RawRepresentable, Sendable, Hashable {
   public static let billing = Decision(rawValue: 83)
   /// Whether and where a run customer's payment moves to its run day (``PaymentRuns``).
   public static let paymentRun = Decision(rawValue: 84)
+  /// A path's week multiplier of the weekly band (``WeeklyNoise``), per week.
+  public static let weeklyNoise = Decision(rawValue: 85)
 
   /// This decision for a channel (0…3).
   public func channel(_ c: Int) -> Decision { Decision(rawValue: rawValue + UInt32(c)) }

@@ -29,6 +29,9 @@ public struct SimulationRun: Sendable {
   /// The rolling-origin choice between the hazard model and delay curves, when the forecast
   /// made one (``TimingSelection``).
   public var timingSelection: TimingSelection?
+  /// The week-to-week noise the weekly band adds, when the forecast measured it
+  /// (``WeeklyNoise``; ``WeeklyNoise/none`` otherwise).
+  public var weeklyNoise = WeeklyNoise.none
 
   /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
   /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`

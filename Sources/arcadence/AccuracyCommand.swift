@@ -56,6 +56,13 @@ struct AccuracyCommand: ParsableCommand {
       (the default; --no-payment-runs pays on the clock's days).
       """)
   var paymentRuns = true
+  @Flag(
+    inversion: .prefixedNo,
+    help: """
+      Widen each week's P5–P95 by the week-to-week noise the model missed on the store's \
+      earlier cutoffs (WeeklyNoise; the default; --no-weekly-noise keeps the paths' own band).
+      """)
+  var weeklyNoise = true
 
   func validate() throws {
     try guarded {
@@ -95,6 +102,7 @@ struct AccuracyCommand: ParsableCommand {
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
       settings.paymentRuns = paymentRuns
+      settings.weeklyNoise = weeklyNoise
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

@@ -62,6 +62,13 @@ struct ForecastCommand: ParsableCommand {
       (the default; --no-payment-runs pays on the clock's days).
       """)
   var paymentRuns = true
+  @Flag(
+    inversion: .prefixedNo,
+    help: """
+      Widen each week's P5–P95 by the week-to-week noise the model missed on the store's \
+      earlier cutoffs (WeeklyNoise; the default; --no-weekly-noise keeps the paths' own band).
+      """)
+  var weeklyNoise = true
 
   func validate() throws {
     try guarded {
@@ -96,6 +103,7 @@ struct ForecastCommand: ParsableCommand {
       settings.delayCurves = delayCurves
       settings.selectTiming = selectTiming
       settings.paymentRuns = paymentRuns
+      settings.weeklyNoise = weeklyNoise
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()

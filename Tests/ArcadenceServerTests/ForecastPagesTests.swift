@@ -53,6 +53,9 @@ func numberCells(_ page: String, table: String) -> [String] {
       settings: Forecast.Settings(weeks: 13, paths: 40, seed: 1, threads: 1, by: .segment))
     let page = text(try await h.get("/forecast?by=segment&paths=40", as: "analyst"))
     #expect(!page.contains("http-equiv=\"refresh\""))
+    // The model line: which clock ran, what the weekly band adds (as the CLI's table).
+    #expect(page.contains("Payment clock: "))
+    #expect(page.contains("Weekly band: the paths"))
     func whole(_ v: Double) -> String { Cents.displayWhole(Cents.nearest(v)) }
     #expect(f.series.count >= 2)  // the whole book, then each segment
     for s in f.series {
