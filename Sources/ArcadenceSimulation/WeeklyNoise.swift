@@ -15,14 +15,20 @@ import Foundation
 /// runs) forecasts each full week, and with the paths' mean `m`, their variance `v` and the
 /// actual `a`, the relative variance the paths do not explain is
 ///
-///     τ² = max(0, mean over weeks of ((a − m) ÷ m)² − mean over weeks of v ÷ m²)
+///     τ² = max(0, (Σ (a − m)² − Σ v) ÷ Σ m²)   over the measured weeks
 ///
-/// (a method-of-moments split: were the paths right, `E[((a − m) ÷ m)²] = v ÷ m²`). The band
+/// (a method-of-moments split, pooled: were the paths right, `E[(a − m)²] = v`). The band
 /// then multiplies each path's week by its own mean-one lognormal draw with relative variance
 /// τ² (`σ² = ln(1 + τ²)`, keyed by path and week, so the same at any thread count). It widens
 /// the weekly P5 and P95 only: the median and mean are the paths' own, and so are the
 /// horizon's totals (a payment that lands a week early or late is still in the horizon).
 /// Fewer than ``minimumWeeks`` measured weeks, or none unexplained: no widening.
+///
+/// Two limits, stated. The windows are the ones the clock was chosen on, so the clock's
+/// residual there is its best of two and τ may come out a little low for the start itself.
+/// τ is the whole book's: `--by` groups and the open-book and future-billing parts get the
+/// same τ, though a small group's weeks vary more than the book's, so their bands may still
+/// be narrow.
 public struct WeeklyNoise: Sendable, Equatable {
   /// Relative variance of a week's cash that the paths do not carry (τ²).
   public var relativeVariance: Double
@@ -50,8 +56,7 @@ public struct WeeklyNoise: Sendable, Equatable {
   static func measure(
     ledger l: Ledger, start: Day, horizon: Int, model: (Day) throws -> SimulationRun
   ) throws -> WeeklyNoise {
-    var residual: [Double] = []
-    var explained: [Double] = []
+    var sums = Sums()
     for (s, _) in TimingSelection.earlierCutoffs(ledger: l, start: start, horizon: horizon) {
       let result = try model(s).simulator.run()
       let paths = result.settings.paths
@@ -62,30 +67,41 @@ public struct WeeklyNoise: Sendable, Equatable {
         for p in 0..<paths {
           for d in (w * 7)..<(w * 7 + 7) { values[p] += Double(result.cash[0][p * simulated + d]) }
         }
-        let (r, v) = moments(values: values, actual: actual[(w * 7)..<(w * 7 + 7)].reduce(0, +))
-        guard let r, let v else { continue }
-        residual.append(r)
-        explained.append(v)
+        sums.add(values: values, actual: actual[(w * 7)..<(w * 7 + 7)].reduce(0, +))
       }
     }
-    return estimate(residuals: residual, explained: explained)
+    return sums.estimate
   }
 
-  /// One week's squared relative residual `((a − m) ÷ m)²` and the paths' relative variance
-  /// `v ÷ m²` (sample variance); nil when the paths' mean is not positive.
-  static func moments(values: [Double], actual: Int64) -> (Double?, Double?) {
-    guard let m = Statistics.mean(values), m > 0, values.count > 1 else { return (nil, nil) }
-    let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
-    let r = (Double(actual) - m) / m
-    return (r * r, v / (m * m))
-  }
+  /// The measured weeks' sums: of the squared residual `(a − m)²`, of the paths' variance `v`
+  /// and of the squared mean `m²`. Pooled (a ratio of sums, not a mean of ratios), so a
+  /// week the paths expected almost nothing of weighs by its cash, not by its ratio: one $10
+  /// week that took $10,000 would otherwise set the band of every week.
+  struct Sums: Equatable {
+    var residual = 0.0
+    var spread = 0.0
+    var level = 0.0
+    var weeks = 0
 
-  /// τ² from the weeks' squared relative residuals and the paths' relative variances.
-  static func estimate(residuals: [Double], explained: [Double]) -> WeeklyNoise {
-    guard residuals.count >= minimumWeeks, let r = Statistics.mean(residuals),
-      let v = Statistics.mean(explained)
-    else { return WeeklyNoise(relativeVariance: 0, weeks: residuals.count) }
-    return WeeklyNoise(relativeVariance: max(0, r - v), weeks: residuals.count)
+    /// Adds one week: its paths' values and the actual; skipped when the paths' mean is not
+    /// positive or there is one path. O(paths).
+    mutating func add(values: [Double], actual: Int64) {
+      guard values.count > 1, let m = Statistics.mean(values), m > 0 else { return }
+      let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
+      let r = Double(actual) - m
+      residual += r * r
+      spread += v
+      level += m * m
+      weeks += 1
+    }
+
+    /// τ² = max(0, (Σ(a − m)² − Σv) ÷ Σm²); none below ``WeeklyNoise/minimumWeeks`` weeks.
+    var estimate: WeeklyNoise {
+      guard weeks >= WeeklyNoise.minimumWeeks, level > 0 else {
+        return WeeklyNoise(relativeVariance: 0, weeks: weeks)
+      }
+      return WeeklyNoise(relativeVariance: max(0, (residual - spread) / level), weeks: weeks)
+    }
   }
 
   /// `{"relative_sd": τ, "weeks_measured": n}`, or null when not measured: the one JSON

@@ -215,6 +215,8 @@ enum PaperLedger {
     #expect(x.map(\.band) == y.map(\.band))
     #expect(x.map { $0.weeks.map(\.forecast) } == y.map { $0.weeks.map(\.forecast) })
     #expect(x.map { $0.weeks.map(\.band) } == y.map { $0.weeks.map(\.band) })
+    // The weekly band's noise is measured on earlier windows only (``WeeklyNoise``).
+    #expect(x[0].weeklyNoise != nil && x[0].weeklyNoise == y[0].weeklyNoise)
     #expect(x[0].actual > 0 && y[0].actual == 0)
   }
 }
