@@ -135,20 +135,26 @@ import Testing
     }
   }
 
-  /// The engine releases a run customer's cash on its run days: the delay-curve run of
-  /// ``DelayCurvesTests`` (start 03-01, a Sunday; Fridays on days 5, 12, 19, 26) with
-  /// customer C1 paying on Fridays (π = 1) and C2 without a habit. Each path's cash is the
-  /// curves' days moved by the calendar with the path's draws; C1's cash lands on Fridays,
-  /// except before the first one, where it stays on the clock's day.
-  @Test func simulatorReleasesCashOnRunDays() throws {
+  /// ``PaperLedger`` from its cutoff over 30 days, 8 paths, seed 5, paid by delay curves,
+  /// no new invoices and no shock: the run both paper tests below put a calendar on.
+  static func curvesRun() throws -> SimulationRun {
     let store = try PaperLedger.store(PaperLedger.files)
     let l = try store.loadLedger()
     var scenario = Scenario(
       name: "runs", start: PaperLedger.cutoff, horizonDays: 30, paths: 8, seed: 5,
       newInvoices: false, portfolioShock: false, policies: [PolicySpec(name: "observed")])
     scenario.delayCurves = true
-    var run = try SimulationRun(
+    return try SimulationRun(
       scenario: scenario, ledger: l, links: store.loadInvoiceLinks(for: l))
+  }
+
+  /// The engine releases a run customer's cash on its run days: the delay-curve run of
+  /// ``DelayCurvesTests`` (start 03-01, a Sunday; Fridays on days 5, 12, 19, 26) with
+  /// customer C1 paying on Fridays (π = 1) and C2 without a habit. Each path's cash is the
+  /// curves' days moved by the calendar with the path's draws; C1's cash lands on Fridays,
+  /// except before the first one, where it stays on the clock's day.
+  @Test func simulatorReleasesCashOnRunDays() throws {
+    var run = try Self.curvesRun()
     run.paymentRuns = PaymentRuns(habits: [.init(run: .friday, share: 1), .none])
     let cal = try #require(run.simulator.paymentRuns)
     let curves = try #require(run.delayCurves)
@@ -194,14 +200,7 @@ import Testing
   /// 5/7, 12 with 2/7. Cumulative: day 1 0.175, day 12 0.289, day 19 0.575. P10 day 1, median
   /// day 19 (Friday 03-20), P90 never.
   @Test func predictedDatesLandOnRunDays() throws {
-    let store = try PaperLedger.store(PaperLedger.files)
-    let l = try store.loadLedger()
-    var scenario = Scenario(
-      name: "runs", start: PaperLedger.cutoff, horizonDays: 30, paths: 8, seed: 5,
-      newInvoices: false, portfolioShock: false, policies: [PolicySpec(name: "observed")])
-    scenario.delayCurves = true
-    var run = try SimulationRun(
-      scenario: scenario, ledger: l, links: store.loadInvoiceLinks(for: l))
+    var run = try Self.curvesRun()
     let book = run.portfolio
     let i6 = try #require(
       (0..<book.openCount).first { book.invoiceIssue[$0] == -13 && book.invoiceCustomer[$0] == 1 })
