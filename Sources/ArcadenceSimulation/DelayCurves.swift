@@ -19,10 +19,12 @@ import Foundation
 /// an independent world.
 ///
 /// The estimate, per customer `c` and its segment `s`, from the invoices issued up to the last
-/// day of data `u`: an invoice paid in full by `u` (``Actuals/paidDay(_:_:)``) is an event at
-/// its days from issue to payment; one still open at `u` is censored (known unpaid through
-/// `u − issued` days); one closed by a credit memo or write-off never pays (at risk at every
-/// age, never an event), so the curve's floor is the share that never turns into cash. Past
+/// day of data `u`, each split into shares of its amount (``observations(ledger:until:length:)``):
+/// a share paid by `u` is an event at its days from issue to payment; the share still open at
+/// `u` is censored (known unpaid through `u − issued` days); a share closed by a credit memo or
+/// write-off never pays (at risk at every age, never an event), so the curve's floor is the
+/// share of the cash that never comes in, and S(t) is the share of an invoice's amount still
+/// unpaid at age t. Past
 /// the customer's last payment, the share of its own curve still owed by invoices censored
 /// later follows the segment's tail (``kaplanMeier(events:censored:never:length:tail:)``):
 /// left flat, it read as never paid, and the curves under-paid the standard world's open book
@@ -60,9 +62,10 @@ public struct DelayCurves: Sendable, Equatable {
     self.survival = survival
   }
 
-  /// The Kaplan–Meier survival over `length` days of `events[t]` payments and `censored[t]`
-  /// invoices last seen unpaid at the end of day `t`, with `never` invoices at risk at every
-  /// age that never pay. With a `tail` (the segment's curve), the mass the estimate leaves
+  /// The Kaplan–Meier survival over `length` days of `events[t]` paid and `censored[t]` last
+  /// seen unpaid at the end of day `t`, with `never` at risk at every age that never pays (each
+  /// a count of invoices, or a sum of shares of invoices: the estimate is the same for
+  /// weights). With a `tail` (the segment's curve), the mass the estimate leaves
   /// undecided after the last payment is completed by that tail (below). O(length).
   ///
   /// Tail completion, and why. After the last day `t*` with a payment, Kaplan–Meier stays
@@ -84,7 +87,7 @@ public struct DelayCurves: Sendable, Equatable {
   /// Kaplan–Meier curve: Efron 1967, Brown, Hollander & Korwar 1974, there with a parametric
   /// tail). The same sample, completed: 1.01 of the actual (61–90 days 1.03, over 90 0.88).
   public static func kaplanMeier(
-    events: [Int], censored: [Int], never: Int, length: Int, tail: [Double]? = nil
+    events: [Double], censored: [Double], never: Double, length: Int, tail: [Double]? = nil
   ) -> [Double] {
     var atRisk = events.reduce(0, +) + censored.reduce(0, +) + never
     var s = 1.0
@@ -95,7 +98,7 @@ public struct DelayCurves: Sendable, Equatable {
     var riskAfterLast = atRisk
     for t in 0..<length {
       let e = t < events.count ? events[t] : 0
-      if atRisk > 0, e > 0 { s *= 1 - Double(e) / Double(atRisk) }
+      if atRisk > 0, e > 0 { s *= max(0, 1 - e / atRisk) }
       out[t] = s
       atRisk -= e + (t < censored.count ? censored[t] : 0)
       if e > 0 {
@@ -104,8 +107,12 @@ public struct DelayCurves: Sendable, Equatable {
         riskAfterLast = atRisk
       }
     }
-    guard let tail, riskAfterLast > never, sLast > 0, last + 1 < length else { return out }
-    let q = Double(never) / Double(riskAfterLast)
+    // Weights are shares of invoices (sums of fractions), so "more at risk than never pays"
+    // allows for rounding.
+    guard let tail, riskAfterLast > never + 1e-9, sLast > 0, last + 1 < length else {
+      return out
+    }
+    let q = min(1, never / riskAfterLast)
     let base = last >= 0 ? (last < tail.count ? tail[last] : 0) : 1
     for t in (last + 1)..<length {
       let ratio = base > 0 && t < tail.count ? min(1, tail[t] / base) : 0
@@ -127,17 +134,20 @@ public struct DelayCurves: Sendable, Equatable {
       let s = c < segmentOf.count ? Int(segmentOf[c]) : 0
       return s >= 0 && s < segments ? s : 0
     }
-    var segEvents = [[Int]](repeating: [Int](repeating: 0, count: length), count: max(1, segments))
+    var segEvents = [[Double]](
+      repeating: [Double](repeating: 0, count: length), count: max(1, segments))
     var segCensored = segEvents
-    var segNever = [Int](repeating: 0, count: max(1, segments))
-    var byCustomer = [[(t: Int32, kind: UInt8)]](repeating: [], count: n)
+    var segNever = [Double](repeating: 0, count: max(1, segments))
+    var byCustomer = [[(t: Int32, kind: UInt8, w: Double)]](repeating: [], count: n)
+    var invoices = [Int](repeating: 0, count: n)
     for r in rows where Int(r.c) >= 0 && Int(r.c) < n {
       let s = seg(Int(r.c))
-      byCustomer[Int(r.c)].append((r.t, r.kind))
+      byCustomer[Int(r.c)].append((r.t, r.kind, r.w))
+      if r.first { invoices[Int(r.c)] += 1 }
       switch r.kind {
-      case 0: segEvents[s][Int(r.t)] += 1
-      case 1: segCensored[s][Int(r.t)] += 1
-      default: segNever[s] += 1
+      case 0: segEvents[s][Int(r.t)] += r.w
+      case 1: segCensored[s][Int(r.t)] += r.w
+      default: segNever[s] += r.w
       }
     }
     let segCurves = segEvents.indices.map {
@@ -145,8 +155,8 @@ public struct DelayCurves: Sendable, Equatable {
         events: segEvents[$0], censored: segCensored[$0], never: segNever[$0], length: length)
     }
     var survival = [Double](repeating: 1, count: n * length)
-    var events = [Int](repeating: 0, count: length)
-    var censored = [Int](repeating: 0, count: length)
+    var events = [Double](repeating: 0, count: length)
+    var censored = [Double](repeating: 0, count: length)
     for c in 0..<n {
       let base = c * length
       let sc = segCurves[seg(c)]
@@ -155,17 +165,17 @@ public struct DelayCurves: Sendable, Equatable {
         for t in 0..<length { survival[base + t] = sc[t] }
         continue
       }
-      var never = 0
+      var never = 0.0
       for r in own {
         switch r.kind {
-        case 0: events[Int(r.t)] += 1
-        case 1: censored[Int(r.t)] += 1
-        default: never += 1
+        case 0: events[Int(r.t)] += r.w
+        case 1: censored[Int(r.t)] += r.w
+        default: never += r.w
         }
       }
       let curve = kaplanMeier(
         events: events, censored: censored, never: never, length: length, tail: sc)
-      let w = Double(own.count) / (Double(own.count) + k)
+      let w = Double(invoices[c]) / (Double(invoices[c]) + k)
       for t in 0..<length { survival[base + t] = w * curve[t] + (1 - w) * sc[t] }
       for r in own {
         events[Int(r.t)] = 0
@@ -175,14 +185,23 @@ public struct DelayCurves: Sendable, Equatable {
     return DelayCurves(length: length, survival: survival)
   }
 
-  /// Each invoice issued up to `until` as the curves see it: (customer, day of age, kind),
-  /// kind 0 paid in full on that day of age, 1 still open there (censored), 2 closed
-  /// without paying (never pays). O(invoices + events).
+  /// Each invoice issued up to `until` as the curves see it, in shares of its amount: (customer,
+  /// invoice, day of age, kind, share, first piece of its invoice), kind 0 paid on that day of age, 1
+  /// still open there (censored), 2 closed without paying (a credit memo or write-off: never
+  /// pays). A payment of part of an invoice is an event of that part at its age, so the
+  /// curves are of *cash*, the share of an invoice's amount still unpaid at each age.
+  ///
+  /// Why shares, not invoices. Counting an invoice as one unit at the day its balance reached
+  /// 0, a short-paid invoice whose rest was credited counted as never paid although most of it
+  /// was cash, and an instalment plan paid nothing until its last instalment; the curves
+  /// under-paid the cash of the open book and of new invoices (market worlds: open book −2 to
+  /// −4 % of the 90-day cash at every cutoff). O(invoices + events).
   static func observations(ledger l: Ledger, until: Day, length: Int) -> [(
-    c: Int32, t: Int32, kind: UInt8
+    c: Int32, invoice: Int32, t: Int32, kind: UInt8, w: Double, first: Bool
   )] {
     let u = until.rawValue
-    var rows: [(c: Int32, t: Int32, kind: UInt8)] = []
+    var rows: [(c: Int32, invoice: Int32, t: Int32, kind: UInt8, w: Double, first: Bool)] = []
+    let top = Int64(length - 1)
     for i in l.invoiceAmount.indices where l.invoiceIssued[i] <= u {
       // A customer on auto-pay at `until` pays in that regime (on the due date, mostly):
       // its invoices from before the enrolment were paid in another and are left out of
@@ -198,14 +217,28 @@ public struct DelayCurves: Sendable, Equatable {
         continue
       }
       let issued = Int64(l.invoiceIssued[i])
-      let top = Int64(length - 1)
-      if let p = Actuals.paidDay(l, i), p <= u {
-        rows.append((l.invoiceCustomer[i], Int32(min(top, max(0, Int64(p) - issued))), 0))
-      } else if l.balance(i, at: u) <= 0 {
-        rows.append((l.invoiceCustomer[i], 0, 2))
-      } else {
-        rows.append((l.invoiceCustomer[i], Int32(min(top, Int64(u) - issued)), 1))
+      let amount = l.invoiceAmount[i]
+      guard amount > 0 else { continue }
+      let whole = Double(amount)
+      var left = amount
+      var first = true
+      func add(_ t: Int64, _ kind: UInt8, _ cents: Int64) {
+        rows.append(
+          (
+            l.invoiceCustomer[i], Int32(i), Int32(min(top, max(0, t))), kind,
+            Double(cents) / whole, first
+          ))
+        first = false
       }
+      for k in Int(l.invoiceEventStart[i])..<Int(l.invoiceEventStart[i + 1]) {
+        guard left > 0, l.eventDay[k] <= u else { break }
+        // A negative event (a reversal) is left to the balance; a part is at most what is left.
+        let part = min(left, max(0, l.eventAmount[k]))
+        guard part > 0 else { continue }
+        add(Int64(l.eventDay[k]) - issued, l.eventKind[k] == .payment ? 0 : 2, part)
+        left -= part
+      }
+      if left > 0 { add(Int64(u) - issued, 1, left) }
     }
     return rows
   }
