@@ -29,40 +29,7 @@ struct AccuracyCommand: ParsableCommand {
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "table or json.") var format: SimulationFormat = .table
-  @Flag(
-    help: """
-      Shift each customer's payment clock by its own delay (credibility-weighted, DelayShift): \
-      better invoice dates, totals measured lower on the market worlds.
-      """)
-  var delayShift = false
-  @Flag(
-    help: """
-      Pay each invoice on a day drawn from its customer's delay curve (Kaplan–Meier on days \
-      since issue, mixed with its segment's), given the invoice's age (DelayCurves).
-      """)
-  var delayCurves = false
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Choose the hazard model or delay curves at each cutoff by their error on the store's own \
-      earlier cutoffs (the default; --delay-curves or --no-select-timing fixes the clock).
-      """)
-  var selectTiming = true
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Release run customers' payments on their run days (Fridays, month ends) read from the \
-      store (PaymentRuns), simulating 35 days past the horizon so cash due back in is there \
-      (the default; --no-payment-runs pays on the clock's days).
-      """)
-  var paymentRuns = true
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Widen each week's P5–P95 by the week-to-week noise the model missed on the store's \
-      earlier cutoffs (WeeklyNoise; the default; --no-weekly-noise keeps the paths' own band).
-      """)
-  var weeklyNoise = true
+  @OptionGroup var model: ForecastModelOptions
 
   func validate() throws {
     try guarded {
@@ -98,11 +65,7 @@ struct AccuracyCommand: ParsableCommand {
       var settings = Accuracy.Settings(
         cutoffs: cutoffs, every: every, horizons: try horizonList(), paths: paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores)
-      settings.delayShift = delayShift
-      settings.delayCurves = delayCurves
-      settings.selectTiming = selectTiming
-      settings.paymentRuns = paymentRuns
-      settings.weeklyNoise = weeklyNoise
+      model.apply(to: &settings)
       let db = try store.open(create: false)
       let ledger = try db.loadLedger()
       let links = try db.loadInvoiceLinks(for: ledger)

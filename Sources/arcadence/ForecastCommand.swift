@@ -41,34 +41,7 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "table, csv or json (--by invoice: csv or json).") var format: ForecastFormat =
     .table
   @Option(help: "Folder for forecast.json, forecast.csv and the chart.") var out: String?
-  @Flag(
-    help: "Shift each customer's payment clock by its own delay (DelayShift), as accuracy does.")
-  var delayShift = false
-  @Flag(
-    help: "Pay each invoice on a day drawn from its customer's delay curve given its age.")
-  var delayCurves = false
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Choose the hazard model or delay curves by their error on the store's own earlier \
-      cutoffs (the default; --delay-curves or --no-select-timing fixes the clock).
-      """)
-  var selectTiming = true
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Release run customers' payments on their run days (Fridays, month ends) read from the \
-      store (PaymentRuns), simulating 35 days past the last week so cash due back in is there \
-      (the default; --no-payment-runs pays on the clock's days).
-      """)
-  var paymentRuns = true
-  @Flag(
-    inversion: .prefixedNo,
-    help: """
-      Widen each week's P5–P95 by the week-to-week noise the model missed on the store's \
-      earlier cutoffs (WeeklyNoise; the default; --no-weekly-noise keeps the paths' own band).
-      """)
-  var weeklyNoise = true
+  @OptionGroup var model: ForecastModelOptions
 
   func validate() throws {
     try guarded {
@@ -99,11 +72,7 @@ struct ForecastCommand: ParsableCommand {
       var settings = Forecast.Settings(
         start: start, weeks: weeks, paths: by == .invoice ? 1 : paths, seed: seed,
         threads: threads ?? SimulationSettings.allCores, by: grouping)
-      settings.delayShift = delayShift
-      settings.delayCurves = delayCurves
-      settings.selectTiming = selectTiming
-      settings.paymentRuns = paymentRuns
-      settings.weeklyNoise = weeklyNoise
+      model.apply(to: &settings)
       let f = try Forecast.run(
         ledger: ledger, links: links, settings: settings, progress: simulationProgress)
       Terminal.endProgress()
