@@ -27,9 +27,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: the whole test suite
+## test: the whole test suite. Its temporary stores and folders go under one fresh folder
+## (TMPDIR, which NSTemporaryDirectory reads), removed afterwards whatever the result, so
+## repeated runs do not fill /tmp.
 test: deps
-	$(SWIFT) test
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/arcadence-tests.XXXXXX") || exit 1; \
+	trap 'rm -rf "$$tmp"' EXIT; trap 'exit 130' INT TERM; \
+	echo "$(SWIFT) test   (temporary files: $$tmp, removed afterwards)"; \
+	TMPDIR="$$tmp" $(SWIFT) test
 
 # The committed gallery, drawn from a store holding Data/sample ($(1)): Charts/*.png|svg,
 # Charts/simulation/ and Charts/backtest/. The one list of what `make demo` and
