@@ -111,9 +111,8 @@ enum ForecastJob {
         "Open book: \(f.openInvoices) invoices open at the start, "
         + "\(Cents.displayWhole(f.openBalance)); future billing: invoices issued from "
         + "\(f.start) on.",
-      // Which clock ran and what the weekly band adds, as the CLI's table says them.
-      "model": ([f.clockLine] + (f.weeklyNoise.map { [f.noiseLine($0)] } ?? [])).joined(
-        separator: " "),
+      // What the model did, as the CLI's table says it.
+      "model": f.modelLines.joined(separator: " "),
       "series": f.series.map { s -> [String: Any] in
         [
           "group": s.group,

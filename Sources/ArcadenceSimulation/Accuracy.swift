@@ -139,6 +139,9 @@ public struct Accuracy: Sendable {
     /// The week-to-week noise the model's weekly band added (``WeeklyNoise``); nil for
     /// baselines and when it was not measured.
     public var weeklyNoise: WeeklyNoise?
+    /// How often silent and lapsed customers billed in the model's future billing
+    /// (``BillingResumption``; nil for the baselines).
+    public var resumption: BillingResumption?
 
     /// The open book's share of the total error: (forecast − actual cash from invoices open at
     /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
@@ -221,6 +224,59 @@ public struct Accuracy: Sendable {
   public var evaluations: [Evaluation]
   /// The calibration warnings (``Calibration/warnings``) at each cutoff that has any.
   public var warnings: [(cutoff: Day, lines: [String])] = []
+  /// Where the data stops for the evaluation (``DataEnd``; nil for one built by hand).
+  public var dataEnd: DataEnd?
+
+  /// The last day an evaluation window may reach, and why.
+  ///
+  /// The last event, but no later than where the invoices or the payments stop: a stream's
+  /// last day plus the longest silence between its days over the 90 days before (a book that
+  /// issues every weekday: 3 days; a stream with one day: that day). Why: an extract cut by
+  /// issue date has no invoices after its cut while their payments run on (IBM's sample:
+  /// invoices to 2013-12-02, payments to 2014-01-09), so a window past the cut compares the
+  /// forecast's billing with billing missing from the data, not absent from the world, and
+  /// both the model and baseline B look wrong by the missing weeks (IBM's 2013-10-01 cutoff:
+  /// future billing +10.9 % of the 90-day cash). A live store's streams end together and
+  /// nothing changes.
+  public struct DataEnd: Sendable, Equatable {
+    /// The last day a window may reach.
+    public var day: Day
+    /// The last event of any kind.
+    public var lastEvent: Day
+    /// The last invoice issued and the last payment received (nil without any).
+    public var lastInvoice: Day?
+    public var lastPayment: Day?
+
+    /// Whether a stream stopping early moved the end before the last event.
+    public var isCut: Bool { day < lastEvent }
+
+    public init(ledger l: Ledger) {
+      let last = l.lastEventDay ?? Day(rawValue: 0)
+      func end(_ days: [Int32]) -> (last: Int32, bound: Int32)? {
+        guard let top = days.max() else { return nil }
+        let recent = Set(days.filter { $0 >= top - 90 }).sorted()
+        let silence = zip(recent.dropFirst(), recent).map { $0 - $1 }.max() ?? 0
+        return (top, top + silence)
+      }
+      let invoices = end(l.invoiceIssued)
+      let payments = end(l.paymentReceived)
+      var day = last.rawValue
+      for e in [invoices, payments].compactMap({ $0 }) { day = min(day, e.bound) }
+      self.day = Day(rawValue: day)
+      lastEvent = last
+      lastInvoice = invoices.map { Day(rawValue: $0.last) }
+      lastPayment = payments.map { Day(rawValue: $0.last) }
+    }
+
+    /// One line for the table, when the end was cut.
+    public var note: String? {
+      guard isCut else { return nil }
+      return "Windows end by \(day): the invoices stop on "
+        + "\(lastInvoice.map(\.description) ?? "—") and the payments on "
+        + "\(lastPayment.map(\.description) ?? "—") (the last event is \(lastEvent)), so no "
+        + "window runs past where a stream stops.\n"
+    }
+  }
 
   /// The cutoffs: the latest `settings.cutoffs` month (or quarter) starts with at least the
   /// longest horizon of data before them (for baseline A) and after them up to `last`.
@@ -246,9 +302,11 @@ public struct Accuracy: Sendable {
     ledger: Ledger, links: InvoiceLinks, settings: Settings,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> Accuracy {
-    guard let last = ledger.lastEventDay, let first = ledger.invoiceIssued.min() else {
+    guard ledger.lastEventDay != nil, let first = ledger.invoiceIssued.min() else {
       throw ArcadenceError(.usage, "the store is empty: import data first")
     }
+    let end = DataEnd(ledger: ledger)
+    let last = end.day
     guard let longest = settings.horizons.max(), let shortest = settings.horizons.min() else {
       throw ArcadenceError(.usage, "--horizons: expected at least one horizon")
     }
@@ -261,9 +319,14 @@ public struct Accuracy: Sendable {
       throw ArcadenceError(
         .usage,
         "no cutoff fits: a cutoff needs \(longest) days of data before it and after it "
-          + "(data from \(Day(rawValue: first)) to \(last))")
+          + "(data from \(Day(rawValue: first)) to \(end.lastEvent)"
+          + (end.isCut
+            ? "; windows end by \(last), where the invoices (to "
+              + "\(end.lastInvoice.map(\.description) ?? "—")) or the payments (to "
+              + "\(end.lastPayment.map(\.description) ?? "—")) stop)" : ")"))
     }
     var out = Accuracy(settings: settings, cutoffs: days, evaluations: [])
+    out.dataEnd = end
     for (n, cutoff) in days.enumerated() {
       let (evaluations, warnings) = try evaluateWithWarnings(
         ledger: ledger, links: links, cutoff: cutoff, settings: settings)
@@ -352,6 +415,7 @@ public struct Accuracy: Sendable {
       model.clock = run.delayCurves == nil ? "hazard" : "curves"
       model.timingSelection = run.timingSelection
       model.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
+      model.resumption = run.portfolio.resumption
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
       var last = evaluation(
@@ -490,7 +554,8 @@ public struct Accuracy: Sendable {
       + "starts, \(span)) · \(settings.paths) paths · seed \(settings.seed)\n"
     out +=
       "Each cutoff: calibrated and baselines fitted on data before it; actual cash counts "
-      + "every payment received.\n\n"
+      + "every payment received.\n"
+    out += (dataEnd?.note ?? "") + "\n"
     var t = TextTable(header: [
       "horizon", "method", "cutoffs", "error", "|error|", "weekly MAPE", "weeks in P5–P95",
       "total in P5–P95", "paid invoices", "±3 days", "±7 days",
@@ -563,6 +628,10 @@ public struct Accuracy: Sendable {
     ])
   }
 
+  /// An evaluation's billing resumption, or null (kept apart: inline, the JSON literal grows
+  /// past what the type checker takes in reasonable time).
+  static func resumptionJSON(_ r: BillingResumption?) -> JSONValue { r?.json ?? .null }
+
   /// The evaluation as JSON: settings, the measures, and every evaluation.
   public var json: JSONValue {
     func ratio(_ v: Double?) -> JSONValue {
@@ -573,6 +642,7 @@ public struct Accuracy: Sendable {
     return .object([
       ("cutoffs", .array(cutoffs.map { .string($0.description) })),
       ("every", .string(settings.every.rawValue)),
+      ("data_end", dataEnd.map { .string($0.day.description) } ?? .null),
       ("horizons", .array(settings.horizons.map { .int($0) })),
       ("paths", .int(settings.paths)), ("seed", .string(String(settings.seed))),
       (
@@ -622,6 +692,7 @@ public struct Accuracy: Sendable {
               ("clock", e.clock.map { .string($0) } ?? .null),
               ("selection", Self.selectionJSON(e.timingSelection)),
               ("weekly_noise", WeeklyNoise.json(e.weeklyNoise)),
+              ("billing_resumption", Self.resumptionJSON(e.resumption)),
             ])
           })
       ),

@@ -28,6 +28,12 @@ extension Forecast {
       + "week-to-week noise the paths missed on \(n.weeks) earlier weeks."
   }
 
+  /// What the model did, a sentence each: the clock, the weekly band, silent customers' billing.
+  /// The one wording of the table's header lines and the served forecast page.
+  public var modelLines: [String] {
+    [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? []) + [resumption.line]
+  }
+
   /// The weekly forecast as a table: one row per group and week, then each group's horizon.
   public var table: String {
     func money(_ v: Double) -> String { Cents.displayWhole(Forecast.cents(v)) }
@@ -38,10 +44,7 @@ extension Forecast {
       "Calibrated on data up to \(calibratedUntil); open book: \(openInvoices) invoice"
       + "\(openInvoices == 1 ? "" : "s") open at the start, \(Cents.displayWhole(openBalance)); "
       + "future billing: invoices issued from \(start) on.\n"
-    out += clockLine + "\n"
-    if let n = weeklyNoise {
-      out += noiseLine(n) + "\n"
-    }
+    for line in modelLines { out += line + "\n" }
     out += "\n"
     var header = ["week from"]
     if settings.by != nil { header.insert(settings.by?.rawValue ?? "", at: 0) }
@@ -123,6 +126,7 @@ extension Forecast {
         } ?? .null
       ),
       ("weekly_noise", WeeklyNoise.json(weeklyNoise)),
+      ("billing_resumption", resumption.json),
       ("open_invoices", .int(openInvoices)), ("open_balance", .money(openBalance)),
       (
         "actual_weeks",

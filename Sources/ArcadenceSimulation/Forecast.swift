@@ -273,6 +273,8 @@ public struct Forecast: Sendable {
   public var timingSelection: TimingSelection?
   /// The week-to-week noise each week's band adds (nil: not measured, by the settings).
   public var weeklyNoise: WeeklyNoise?
+  /// How often silent and lapsed customers bill (``BillingResumption``).
+  public var resumption = BillingResumption.off
 
   /// Runs the forecast on the store.
   public static func run(
@@ -328,6 +330,7 @@ public struct Forecast: Sendable {
     forecast.clock = run.delayCurves == nil ? "hazard" : "curves"
     forecast.timingSelection = run.timingSelection
     forecast.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
+    forecast.resumption = run.portfolio.resumption
     return forecast
   }
 

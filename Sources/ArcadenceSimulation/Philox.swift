@@ -133,6 +133,8 @@ public struct Decision: RawRepresentable, Sendable, Hashable {
   public static let paymentRun = Decision(rawValue: 84)
   /// A path's week multiplier of the weekly band (``WeeklyNoise``), per week.
   public static let weeklyNoise = Decision(rawValue: 85)
+  /// Whether a silent or lapsed customer bills on a path (``BillingResumption``).
+  public static let resumption = Decision(rawValue: 86)
 
   /// This decision for a channel (0…3).
   public func channel(_ c: Int) -> Decision { Decision(rawValue: rawValue + UInt32(c)) }

@@ -13,6 +13,11 @@ public struct BillingCadence: Sendable {
   public var amountStart: [Int32]
   /// Recent invoice amounts (cents), the last twelve per customer.
   public var amounts: [Int64]
+  /// Days between invoices per customer whether or not it is still billed: its mean gap, the
+  /// typical gap for a customer with one invoice, 0 for none (``BillingResumption`` bills a
+  /// customer the cadence calls gone at this rhythm when the book shows such customers
+  /// coming back).
+  public var rhythm: [Int32] = []
 
   /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
   /// simulation when its last invoice is at most two gaps, 45 days or its longest gap so far
@@ -59,6 +64,7 @@ public struct BillingCadence: Sendable {
         gap = g
       }
       out.gap.append(gap)
+      out.rhythm.append(g)
       out.lastIssued.append(d.last ?? Int32.min)
       out.amounts.append(contentsOf: order.suffix(12).map { amts[c][$0] })
       out.amountStart.append(Int32(out.amounts.count))
@@ -125,6 +131,11 @@ public struct Portfolio: Sendable {
   public var renewalGaps: [Int32] = []
   /// Days from each customer's last invoice to the start (≥ 1).
   public var renewalAge: [Int32] = []
+  /// The chance per path that each customer bills at all (``BillingResumption``: below 1 for
+  /// a customer silent longer than any of its gaps or lapsed); empty: every one bills.
+  public var renewalChance: [Double] = []
+  /// What the chances were measured as (``BillingResumption/off`` without renewal billing).
+  public var resumption = BillingResumption.off
 
   /// A portfolio of open invoices stated by hand (no customers billed, no disputes, no
   /// promises, no contacts), for tests and what-ifs.
@@ -242,6 +253,7 @@ public struct Portfolio: Sendable {
     // New invoices on each billed customer's cadence.
     guard newInvoices else { return }
     if renewal {
+      resumption = BillingResumption.measure(ledger: l, start: start, horizon: horizon)
       addRenewalSlots(ledger: l, billing: billing, start: s, horizon: horizon)
       return
     }
@@ -284,20 +296,28 @@ public struct Portfolio: Sendable {
     renewalGapStart = [0]
     renewalGaps = []
     renewalAge = []
+    renewalChance = []
     for c in 0..<n {
       let d = days[c].sorted()
-      let billed = billing.gap[c] > 0 && billing.amountStart[c + 1] > billing.amountStart[c]
+      let r = BillingResumption.renewal(days: d, billing: billing, customer: c, start: s)
+      let chance: Double =
+        switch r.standing {
+        case .none: 0
+        case .regular: 1
+        case .silent: resumption.silent
+        case .lapsed: resumption.lapsed
+        }
       var k = 0
-      if billed, let last = d.last {
-        let gaps =
-          d.count >= 2 ? zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24) : [billing.gap[c]]
-        renewalGaps.append(contentsOf: gaps)
-        renewalAge.append(s - last)
-        let expected = Double(horizon) / Double(max(1, billing.gap[c]))
+      if chance > 0 {
+        renewalGaps.append(contentsOf: r.gaps)
+        renewalAge.append(r.age)
+        let gap = billing.gap[c] > 0 ? billing.gap[c] : billing.rhythm[c]
+        let expected = Double(horizon) / Double(max(1, gap))
         k = min(64, Int((3 * expected).rounded(.up)) + 3)
       } else {
         renewalAge.append(0)
       }
+      renewalChance.append(chance)
       for _ in 0..<k {
         invoiceCustomer.append(Int32(c))
         invoiceBalance.append(0)

@@ -618,8 +618,9 @@ struct Worker {
     }
   }
 
-  /// Renewal billing on this path (``Portfolio/renewalGaps``): each billed customer's first
-  /// issue day is a gap of its own at least as long as the time since its last invoice (the
+  /// Renewal billing on this path (``Portfolio/renewalGaps``): a customer with a chance below
+  /// 1 (``Portfolio/renewalChance``) bills on the path with that chance; each billed customer's
+  /// first issue day is a gap of its own at least as long as the time since its last invoice (the
   /// residual of the current gap), uniformly among those, or when none is that long a uniform
   /// point of a drawn gap; each later gap is drawn uniformly from its gaps. O(slots).
   mutating func drawRenewals() {
@@ -635,6 +636,14 @@ struct Worker {
       guard !gaps.isEmpty else {
         for i in lo..<hi { issueDay[i] = Int32.max }
         continue
+      }
+      // A customer that looks silent bills on this path with its chance (BillingResumption).
+      if c < p.renewalChance.count, p.renewalChance[c] < 1 {
+        let z = philox.draw(path: path, invoice: lo, day: 0, decision: .resumption)
+        if Philox4x32.unit(z.0, z.1) >= p.renewalChance[c] {
+          for i in lo..<hi { issueDay[i] = Int32.max }
+          continue
+        }
       }
       let age = p.renewalAge[c]
       var w = philox.draw(path: path, invoice: lo, day: 0, decision: .billing)

@@ -76,6 +76,26 @@ enum PaperLedger {
 }
 
 @Suite struct AccuracyTests {
+  /// Where the windows end. The paper ledger's invoices run to 03-02 and its payments to
+  /// 03-10, the last event: nothing is cut. With I7's 50.00 paid on 06-01, the payments run to
+  /// 06-01 while the invoices stop on 03-02; the invoices' longest silence in the 90 days
+  /// before 03-02 is 17 days (01-15 → 02-01), so windows end by 03-19 (the payments' bound,
+  /// 06-01 + 83 days of silence after 03-10, is later).
+  @Test func windowsEndWhereAStreamStops() throws {
+    let plain = Accuracy.DataEnd(ledger: try PaperLedger.ledger())
+    #expect(plain.day == Day(iso: "2026-03-10")! && !plain.isCut && plain.note == nil)
+    var files = PaperLedger.files
+    files["payments.csv", default: ""] += "P10,C2,I7,2026-06-01,50,ach\n"
+    let end = Accuracy.DataEnd(ledger: try PaperLedger.store(files).loadLedger())
+    #expect(end.day == Day(iso: "2026-03-19")!)
+    #expect(end.lastEvent == Day(iso: "2026-06-01")!)
+    #expect(end.lastInvoice == Day(iso: "2026-03-02")!)
+    #expect(end.lastPayment == Day(iso: "2026-06-01")!)
+    #expect(end.isCut)
+    let note = try #require(end.note)
+    #expect(note.hasPrefix("Windows end by 2026-03-19: the invoices stop on 2026-03-02"))
+  }
+
   @Test func customerDelaysFallBackToTheSegmentBelowThreePaidInvoices() throws {
     let l = try PaperLedger.ledger()
     let d = Baselines.customerDelays(l, before: PaperLedger.cutoff)
