@@ -252,20 +252,27 @@ public struct Accuracy: Sendable {
 
     public init(ledger l: Ledger) {
       let last = l.lastEventDay ?? Day(rawValue: 0)
-      func end(_ days: [Int32]) -> (last: Int32, bound: Int32)? {
-        guard let top = days.max() else { return nil }
-        let recent = Set(days.filter { $0 >= top - 90 }).sorted()
-        let silence = zip(recent.dropFirst(), recent).map { $0 - $1 }.max() ?? 0
-        return (top, top + silence)
-      }
-      let invoices = end(l.invoiceIssued)
-      let payments = end(l.paymentReceived)
+      let invoices = Self.streamEnd(l.invoiceIssued)
+      let payments = Self.streamEnd(l.paymentReceived)
       var day = last.rawValue
       for e in [invoices, payments].compactMap({ $0 }) { day = min(day, e.bound) }
       self.day = Day(rawValue: day)
       lastEvent = last
       lastInvoice = invoices.map { Day(rawValue: $0.last) }
       lastPayment = payments.map { Day(rawValue: $0.last) }
+    }
+
+    /// A stream's last day and the day it counts as stopped by: the last day plus the longest
+    /// silence between its days over the 90 days before it (the silence running into that
+    /// stretch included, so a quarterly rhythm keeps its 91 days); nil for no days.
+    /// O(days · log days).
+    public static func streamEnd(_ days: [Int32]) -> (last: Int32, bound: Int32)? {
+      guard let top = days.max() else { return nil }
+      var recent = Set(days.filter { $0 >= top - 90 })
+      if let before = days.filter({ $0 < top - 90 }).max() { recent.insert(before) }
+      let sorted = recent.sorted()
+      let silence = zip(sorted.dropFirst(), sorted).map { $0 - $1 }.max() ?? 0
+      return (top, top + silence)
     }
 
     /// One line for the table, when the end was cut.

@@ -91,31 +91,42 @@ public struct BillingResumption: Sendable, Equatable {
   static func renewal(
     days d: [Int32], billing: BillingCadence, customer c: Int, start s: Int32
   ) -> (gaps: [Int32], age: Int32, standing: Standing) {
-    guard let last = d.last, billing.amountStart[c + 1] > billing.amountStart[c],
-      c < billing.rhythm.count, billing.rhythm[c] > 0
+    let rhythm = c < billing.rhythm.count ? billing.rhythm[c] : billing.gap[c]
+    guard let last = d.last, billing.amountStart[c + 1] > billing.amountStart[c], rhythm > 0
     else { return ([], 0, .none) }
     let gaps =
       d.count >= 2
       ? Array(zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24))
-      : [
-        billing.gap[c] > 0 ? billing.gap[c] : billing.rhythm[c]
-      ]
+      : [billing.gap[c] > 0 ? billing.gap[c] : rhythm]
     let age = s - last
     if billing.gap[c] == 0 { return (gaps, age, .lapsed) }
     if d.count >= 2, !gaps.contains(where: { $0 >= age }) { return (gaps, age, .silent) }
     return (gaps, age, .regular)
   }
 
+  /// The renewal slots a customer gets for `horizon` days at a mean gap of `gap` days: 3 × the
+  /// invoices that gap issues + 3, at most 64 (a path that would issue more is cut there). The
+  /// one rule of ``Portfolio``'s slots and of ``expectedInvoices(gaps:age:horizon:slots:)``.
+  static func slots(horizon: Int, gap: Int32) -> Int {
+    let expected = Double(horizon) / Double(max(1, gap))
+    return min(64, Int((3 * expected).rounded(.up)) + 3)
+  }
+
   /// The expected number of invoices in `horizon` days of the renewal the simulator draws
   /// (``Simulator``'s `drawRenewals`): the first issue day is a gap at least `age` long minus
   /// `age`, uniformly among those, or when none is that long a uniform day of a uniformly drawn
   /// gap; each later gap is drawn uniformly from `gaps` (a gap of 0 issues another invoice the
-  /// same day). Worked out exactly by the renewal equation over days. O(horizon · gaps).
-  static func expectedInvoices(gaps: [Int32], age: Int32, horizon: Int) -> Double {
-    guard !gaps.isEmpty, horizon > 0 else { return 0 }
+  /// same day). Worked out exactly by the renewal equation over days, then held to the
+  /// customer's `slots` (the simulator issues no more; the cap is applied to the mean, which is
+  /// exact when the count is near-certain, as it is when the cap binds). Gaps all 0: every
+  /// slot on the first day. O(horizon · gaps).
+  static func expectedInvoices(
+    gaps: [Int32], age: Int32, horizon: Int, slots: Int = .max
+  ) -> Double {
+    guard !gaps.isEmpty, horizon > 0, slots > 0 else { return 0 }
     let n = Double(gaps.count)
     let zeros = Double(gaps.filter { $0 == 0 }.count) / n
-    guard zeros < 1 else { return 0 }
+    guard zeros < 1 else { return slots == .max ? 0 : Double(slots) }
     var first = [Double](repeating: 0, count: horizon)
     let eligible = gaps.filter { $0 >= age }
     if !eligible.isEmpty {
@@ -140,19 +151,25 @@ public struct BillingResumption: Sendable, Equatable {
       issue[t] = v / (1 - zeros)
       total += issue[t]
     }
-    return total
+    return min(total, Double(slots))
   }
 
   /// Measures the two chances for a forecast from `start` over `horizon` days: three windows
-  /// of `horizon` days ending 0, 30 and 60 days before the start, each at least 60 days after
-  /// the first invoice. Reads only invoices issued before the start. O(windows · (invoices ·
-  /// log invoices + customers · horizon · 24)).
+  /// of `horizon` days ending 0, 30 and 60 days before the start — or before the day the
+  /// invoices stop (``Accuracy/DataEnd/streamEnd(_:)`` of those issued before the start), when
+  /// the start is past the data, so that no window counts billing missing from the data as
+  /// none — each at least 60 days after the first invoice. Reads only invoices issued before
+  /// the start. O(windows · (invoices · log invoices + customers · horizon · 24)).
   public static func measure(ledger l: Ledger, start: Day, horizon: Int) -> BillingResumption {
-    guard horizon > 0, let firstDay = l.invoiceIssued.min() else { return .off }
+    let before = l.invoiceIssued.filter { $0 < start.rawValue }
+    guard horizon > 0, let firstDay = before.min(),
+      let stream = Accuracy.DataEnd.streamEnd(before)
+    else { return .off }
+    let end = min(start.rawValue, stream.bound + 1)
     let n = l.customerIds.count
     var out = BillingResumption.off
     for j in 0..<3 {
-      let c = start.rawValue - Int32(horizon) - Int32(30 * j)
+      let c = end - Int32(horizon) - Int32(30 * j)
       guard c - firstDay >= 60 else { break }
       let billing = BillingCadence.fit(ledger: l, until: Day(rawValue: c - 1))
       var days = [[Int32]](repeating: [], count: n)
@@ -174,8 +191,11 @@ public struct BillingResumption: Sendable, Equatable {
         let amounts = billing.amounts[
           Int(billing.amountStart[k])..<Int(billing.amountStart[k + 1])]
         let mean = Double(amounts.reduce(0, +)) / Double(amounts.count)
+        let gap =
+          billing.gap[k] > 0 || k >= billing.rhythm.count ? billing.gap[k] : billing.rhythm[k]
+        let cap = slots(horizon: horizon, gap: gap)
         let expected =
-          expectedInvoices(gaps: r.gaps, age: r.age, horizon: horizon) * mean
+          expectedInvoices(gaps: r.gaps, age: r.age, horizon: horizon, slots: cap) * mean
         if r.standing == .silent {
           out.silentBilled += billed[k]
           out.silentExpected += expected

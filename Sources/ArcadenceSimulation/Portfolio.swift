@@ -312,8 +312,7 @@ public struct Portfolio: Sendable {
         renewalGaps.append(contentsOf: r.gaps)
         renewalAge.append(r.age)
         let gap = billing.gap[c] > 0 ? billing.gap[c] : billing.rhythm[c]
-        let expected = Double(horizon) / Double(max(1, gap))
-        k = min(64, Int((3 * expected).rounded(.up)) + 3)
+        k = BillingResumption.slots(horizon: horizon, gap: gap)
       } else {
         renewalAge.append(0)
       }

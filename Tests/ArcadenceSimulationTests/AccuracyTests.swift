@@ -94,6 +94,26 @@ enum PaperLedger {
     #expect(end.isCut)
     let note = try #require(end.note)
     #expect(note.hasPrefix("Windows end by 2026-03-19: the invoices stop on 2026-03-02"))
+    // A 120-day horizon fits no cutoff before 03-19; the error says where windows end.
+    var settings = Accuracy.Settings(
+      cutoffs: 12, every: .month, horizons: [120], paths: 4, seed: 1, threads: 1)
+    settings.selectTiming = false
+    let l = try PaperLedger.store(files).loadLedger()
+    do {
+      _ = try Accuracy.run(ledger: l, links: InvoiceLinks(), settings: settings)
+      Issue.record("expected no cutoff to fit")
+    } catch let e as ArcadenceError {
+      #expect(
+        e.message
+          == "no cutoff fits: a cutoff needs 120 days of data before it and after it (data "
+          + "from 2026-01-01 to 2026-06-01; windows end by 2026-03-19, where the invoices (to "
+          + "2026-03-02) or the payments (to 2026-06-01) stop)")
+    }
+    // A silence running into the 90 days counts: invoices every 91 days (a quarterly
+    // rhythm) are not cut at their last day.
+    #expect(Accuracy.DataEnd.streamEnd([0, 91, 182])?.bound == 273)
+    #expect(Accuracy.DataEnd.streamEnd([5])?.bound == 5)
+    #expect(Accuracy.DataEnd.streamEnd([]) == nil)
   }
 
   @Test func customerDelaysFallBackToTheSegmentBelowThreePaidInvoices() throws {

@@ -58,6 +58,16 @@ import Testing
     #expect(abs(e([10], 12, 25) - 2.5) < 1e-12)
     #expect(abs(e([0, 10], 5, 12) - 2) < 1e-12)
     #expect(e([], 5, 12) == 0)
+    // Held to the slots the simulator has: every day for 100 days is 100 invoices, 10 slots;
+    // gaps all 0 put every slot on the first day.
+    func capped(_ g: [Int32], _ age: Int32, _ h: Int, _ k: Int) -> Double {
+      BillingResumption.expectedInvoices(gaps: g, age: age, horizon: h, slots: k)
+    }
+    #expect(capped([1], 1, 100, 10) == 10)
+    #expect(capped([0], 3, 10, 7) == 7)
+    #expect(abs(capped([10], 3, 30, 64) - 3) < 1e-12)
+    #expect(BillingResumption.slots(horizon: 90, gap: 30) == 12)
+    #expect(BillingResumption.slots(horizon: 728, gap: 7) == 64)
   }
 
   @Test func measuredOnTheBooksOwnEarlierWindow() throws {
@@ -67,6 +77,11 @@ import Testing
     #expect(r.silentBilled == 10_000 && abs(r.silentExpected - 20_000) < 1e-9)
     #expect(r.lapsedBilled == 2_500 && abs(r.lapsedExpected - 5_000) < 1e-9)
     #expect(abs(r.silent - 0.5) < 1e-12 && abs(r.lapsed - 0.5) < 1e-12)
+    // A start past the data measures on the windows before the invoices stop: the last is
+    // F+70, its longest silence 30 days, so windows end by F+101 (04-12), as for that start.
+    #expect(
+      BillingResumption.measure(ledger: l, start: Day(iso: "2026-07-20")!, horizon: 10)
+        == BillingResumption.measure(ledger: l, start: Day(iso: "2026-04-12")!, horizon: 10))
     // No window fits (it would start 55 days after the first invoice): as before.
     let none = BillingResumption.measure(ledger: l, start: Day(iso: "2026-03-07")!, horizon: 10)
     #expect(none == .off)
