@@ -29,10 +29,11 @@ release: deps
 
 ## test: the whole test suite. Its temporary stores and folders go under one fresh folder
 ## (TMPDIR, which NSTemporaryDirectory reads), removed afterwards whatever the result, so
-## repeated runs do not fill /tmp.
+## repeated runs do not fill /tmp. Mode 1777 like /tmp: the hardening tests run the CLI as
+## user nobody, who must reach the stores in it.
 test: deps
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/arcadence-tests.XXXXXX") || exit 1; \
-	trap 'rm -rf "$$tmp"' EXIT; trap 'exit 130' INT TERM; \
+	trap 'rm -rf "$$tmp"' EXIT; trap 'exit 130' INT TERM; chmod 1777 "$$tmp"; \
 	echo "$(SWIFT) test   (temporary files: $$tmp, removed afterwards)"; \
 	TMPDIR="$$tmp" $(SWIFT) test
 
