@@ -91,13 +91,10 @@ public struct BillingResumption: Sendable, Equatable {
   static func renewal(
     days d: [Int32], billing: BillingCadence, customer c: Int, start s: Int32
   ) -> (gaps: [Int32], age: Int32, standing: Standing) {
-    let rhythm = c < billing.rhythm.count ? billing.rhythm[c] : billing.gap[c]
-    guard let last = d.last, billing.amountStart[c + 1] > billing.amountStart[c], rhythm > 0
+    let gap = billing.renewalGap(c)
+    guard let last = d.last, billing.amountStart[c + 1] > billing.amountStart[c], gap > 0
     else { return ([], 0, .none) }
-    let gaps =
-      d.count >= 2
-      ? Array(zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24))
-      : [billing.gap[c] > 0 ? billing.gap[c] : rhythm]
+    let gaps = d.count >= 2 ? Array(zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24)) : [gap]
     let age = s - last
     if billing.gap[c] == 0 { return (gaps, age, .lapsed) }
     if d.count >= 2, !gaps.contains(where: { $0 >= age }) { return (gaps, age, .silent) }
@@ -191,9 +188,7 @@ public struct BillingResumption: Sendable, Equatable {
         let amounts = billing.amounts[
           Int(billing.amountStart[k])..<Int(billing.amountStart[k + 1])]
         let mean = Double(amounts.reduce(0, +)) / Double(amounts.count)
-        let gap =
-          billing.gap[k] > 0 || k >= billing.rhythm.count ? billing.gap[k] : billing.rhythm[k]
-        let cap = slots(horizon: horizon, gap: gap)
+        let cap = slots(horizon: horizon, gap: billing.renewalGap(k))
         let expected =
           expectedInvoices(gaps: r.gaps, age: r.age, horizon: horizon, slots: cap) * mean
         if r.standing == .silent {

@@ -19,6 +19,13 @@ public struct BillingCadence: Sendable {
   /// coming back).
   public var rhythm: [Int32] = []
 
+  /// The gap customer `c`'s renewal bills at: its gap while billed, else its rhythm (its gap
+  /// when no rhythm was fitted). The one choice of ``Portfolio``'s slots and
+  /// ``BillingResumption``'s measurement.
+  public func renewalGap(_ c: Int) -> Int32 {
+    gap[c] > 0 || c >= rhythm.count ? gap[c] : rhythm[c]
+  }
+
   /// Fits the cadence from invoices issued up to `until`. A customer is billed in the
   /// simulation when its last invoice is at most two gaps, 45 days or its longest gap so far
   /// old (whichever is longest); its gap is the mean of its own gaps (a renewal process is
@@ -311,8 +318,7 @@ public struct Portfolio: Sendable {
       if chance > 0 {
         renewalGaps.append(contentsOf: r.gaps)
         renewalAge.append(r.age)
-        let gap = billing.gap[c] > 0 ? billing.gap[c] : billing.rhythm[c]
-        k = BillingResumption.slots(horizon: horizon, gap: gap)
+        k = BillingResumption.slots(horizon: horizon, gap: billing.renewalGap(c))
       } else {
         renewalAge.append(0)
       }
