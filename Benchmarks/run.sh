@@ -77,7 +77,7 @@ measure_cpu() {
     rm -f "$OUT/inproc.txt"
     /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" > "$out"
     read -r t m u sy < "$OUT/time.txt"
-    times+=("$t"); cpus+=("$(calc "$u + $sy")"); [ "$m" -gt "$mem" ] && mem=$m
+    times+=("$t"); cpus+=("$(fmt "$u + $sy" .2f)"); [ "$m" -gt "$mem" ] && mem=$m
     [ -f "$OUT/inproc.txt" ] && inproc+=("$(cat "$OUT/inproc.txt")")
   done
   local ip=-
