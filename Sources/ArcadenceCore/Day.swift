@@ -14,6 +14,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   public static let supportedRange: ClosedRange<Int64> =
     Int64(minimum.rawValue)...Int64(maximum.rawValue)
 
+  /// A count of days that fits between two supported days (payment terms): 0 to the span of
+  /// ``supportedRange``. The one bound of the import's parser and of the store's rules.
+  public static let supportedSpan: ClosedRange<Int64> =
+    0...(supportedRange.upperBound - supportedRange.lowerBound)
+
   /// Wraps a count of days since 1970-01-01.
   public init(rawValue: Int32) { self.rawValue = rawValue }
 

@@ -31,8 +31,9 @@ public enum ColumnKind: Sendable, Hashable {
   case timestamp
   /// Decimal money with at most two fraction digits, stored as cents.
   case money
-  /// A whole number ≥ 0.
-  case count
+  /// A whole number of days, 0 to ``Day/supportedSpan`` (the store's rule for terms: a larger
+  /// value could not be added to any supported day).
+  case days
   /// `true/false`, `1/0`, `yes/no`, stored as 1/0.
   case bool
   /// One word of a closed vocabulary.
@@ -87,7 +88,7 @@ public enum Entity: String, CaseIterable, Sendable, Hashable {
     case .customers:
       return [
         c("customer_id", .id, true), c("name", .text, true), c("segment", .text),
-        c("rep_id", .reference(.reps), true), c("payment_terms_days", .count, true),
+        c("rep_id", .reference(.reps), true), c("payment_terms_days", .days, true),
         c("created_on", .date, true), c("autopay_enrolled_on", .date),
         c("autopay_cancelled_on", .date),
       ]
@@ -184,12 +185,20 @@ extension ColumnSpec {
       }
       if let problem = Cents.amountProblem(c) { return .failure(ParseFailure(problem)) }
       return .success(.integer(c))
-    case .count:
-      guard raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), raw.utf8.count <= 9,
-        let v = Int64(raw)
+    case .days:
+      let digits = raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+      guard !raw.isEmpty,
+        digits
+          || (raw.hasPrefix("-") && raw.utf8.count > 1
+            && raw.utf8.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }))
+      else { return .failure("not a whole number of days") }
+      let range = Day.supportedSpan
+      // More digits than the bound has can only be out of range (and would overflow Int64).
+      guard digits, raw.utf8.count <= String(range.upperBound).utf8.count, let v = Int64(raw),
+        range.contains(v)
       else {
-        let negative = raw.hasPrefix("-") && Int64(raw) != nil
-        return .failure(ParseFailure(negative ? "must be 0 or more" : "not a whole number"))
+        return .failure(
+          ParseFailure("must be a whole number of days from 0 to \(range.upperBound)"))
       }
       return .success(.integer(v))
     case .bool:

@@ -102,11 +102,14 @@ public struct BillingResumption: Sendable, Equatable {
   }
 
   /// The renewal slots a customer gets for `horizon` days at a mean gap of `gap` days: 3 × the
-  /// invoices that gap issues + 3, at most 64 (a path that would issue more is cut there). The
-  /// one rule of ``Portfolio``'s slots and of ``expectedInvoices(gaps:age:horizon:slots:)``.
+  /// invoices that gap issues + 3, at most 64 + 2 × the horizon's days (a path that would
+  /// issue more is cut there; the cap only binds for gaps shorter than a day, same-day
+  /// invoices). A fixed 64 used to cut customers billing more often than every 4 days within
+  /// a 13-week forecast and weekly ones within two years: their billing stopped mid-horizon.
+  /// The one rule of ``Portfolio``'s slots and of ``expectedInvoices(gaps:age:horizon:slots:)``.
   static func slots(horizon: Int, gap: Int32) -> Int {
     let expected = Double(horizon) / Double(max(1, gap))
-    return min(64, Int((3 * expected).rounded(.up)) + 3)
+    return min(64 + 2 * max(0, horizon), Int((3 * expected).rounded(.up)) + 3)
   }
 
   /// The expected number of invoices in `horizon` days of the renewal the simulator draws

@@ -195,11 +195,12 @@ public struct Forecast: Sendable {
       p95 = Statistics.quantile(sorted: s, 0.95) ?? 0
     }
 
-    /// The median of `values` with the band widened by each path's `multipliers`
-    /// (``WeeklyNoise/widened(_:multipliers:)``): the median stays the paths'.
-    init(_ values: [Double], multipliers: [Double]) {
+    /// The median of `values` with the band widened by each path's `multipliers`, each
+    /// path held to its `ceilings` (``WeeklyNoise/widened(_:multipliers:ceilings:)``): the
+    /// median stays the paths'.
+    init(_ values: [Double], multipliers: [Double], ceilings: [Double]? = nil) {
       self.init(values)
-      if let b = WeeklyNoise.widened(values, multipliers: multipliers) {
+      if let b = WeeklyNoise.widened(values, multipliers: multipliers, ceilings: ceilings) {
         p5 = b.lowerBound
         p95 = b.upperBound
       }
@@ -275,6 +276,25 @@ public struct Forecast: Sendable {
   public var weeklyNoise: WeeklyNoise?
   /// How often silent and lapsed customers bill (``BillingResumption``).
   public var resumption = BillingResumption.off
+  /// A note for stderr when the start is long after the book's last invoice
+  /// (``startNote(ledger:start:)``).
+  public var startNote: String?
+
+  /// Days after the last invoice past which a start is worth a note.
+  public static let staleDays = 90
+
+  /// A note when `start` is more than ``staleDays`` after the last invoice: the forecast then
+  /// ages the book as it stood then, as if nothing had been billed or paid since — a start
+  /// far past the data (`--from`), or a default start moved by a stray late event (a payment
+  /// dated a century ahead), says so instead of forecasting quietly. Nil otherwise.
+  public static func startNote(ledger l: Ledger, start: Day) -> String? {
+    guard let lastInvoice = l.invoiceIssued.max() else { return nil }
+    let gap = Int(start.rawValue) - Int(lastInvoice)
+    guard gap > staleDays else { return nil }
+    return "note: the forecast starts \(start), \(gap) days after the last invoice "
+      + "(\(Day(rawValue: lastInvoice))): it ages the book as it stood then, as if nothing was "
+      + "billed or paid since; give --from to start nearer the data"
+  }
 
   /// Runs the forecast on the store.
   public static func run(
@@ -311,9 +331,16 @@ public struct Forecast: Sendable {
       return 2 * (c < customerGroup.count ? customerGroup[c] : 0) + (i < book.openCount ? 0 : 1)
     }
     let result = sim.run(progress: progress)
+    var groupOpen = [Double](repeating: 0, count: names.count)
+    for i in 0..<book.openCount {
+      let c = Int(book.invoiceCustomer[i])
+      let g = c < customerGroup.count ? Int(customerGroup[c]) : 0
+      groupOpen[0] += Double(book.invoiceBalance[i])
+      if g > 0 { groupOpen[g] += Double(book.invoiceBalance[i]) }
+    }
     let cash = weeklySeries(
       result, groups: names, start: start, weeks: settings.weeks, noise: run.weeklyNoise,
-      seed: settings.seed)
+      seed: settings.seed, openBalance: groupOpen)
     let before = Actuals.dailyCash(l, from: start - 56, days: 56)
     let actualWeeks = (0..<8).map { w in
       (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
@@ -331,6 +358,7 @@ public struct Forecast: Sendable {
     forecast.timingSelection = run.timingSelection
     forecast.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
     forecast.resumption = run.portfolio.resumption
+    forecast.startNote = startNote(ledger: l, start: start)
     return forecast
   }
 
@@ -342,14 +370,26 @@ public struct Forecast: Sendable {
     var names: [String] = ["all"]
     var customerGroup = [Int32](repeating: 0, count: l.customerIds.count)
     if let by {
+      // Reps are grouped by id and shown by name; two reps of one name are told apart by
+      // their ids, and a group literally called "all" is renamed so it never reads as the
+      // whole book's line.
+      var repsOfName: [String: Int] = [:]
+      for name in l.repNames { repsOfName[name, default: 0] += 1 }
       let label: [String] = l.customerIds.indices.map { c in
+        let text: String
         switch by {
-        case .segment: return l.customerSegments[c] ?? "unassigned"
+        case .segment: text = l.customerSegments[c] ?? "unassigned"
         case .rep, .team:
           let r = Int(l.customerRep[c])
           guard r >= 0, r < l.repIds.count else { return "unassigned" }
-          return by == .rep ? l.repNames[r] : (l.repTeams[r] ?? "unassigned")
+          if by == .rep {
+            let name = l.repNames[r]
+            text = (repsOfName[name] ?? 0) > 1 ? "\(name) (\(l.repIds[r]))" : name
+          } else {
+            text = l.repTeams[r] ?? "unassigned"
+          }
         }
+        return text == "all" ? "all (\(by.rawValue))" : text
       }
       let sorted = Array(Set(label)).sorted()
       var index: [String: Int32] = [:]
@@ -365,11 +405,12 @@ public struct Forecast: Sendable {
   /// from each source. `result` carries keyed weekly cash, `2 × group + (0 open book,
   /// 1 future billing)`; group 0 (the whole book) sums every group's keys. Only the first
   /// `weeks` are read: the run may simulate further (``PaymentRuns/lookahead``). Each week's
-  /// bands add `noise` (each path's multiplier applies to both sources, so a path's open
+  /// bands add `noise`, held to what is still owed when `openBalance` (per group) is given
+  /// (each path's multiplier applies to both sources, so a path's open
   /// book and future billing still add up to its total); the horizon's do not.
   static func weeklySeries(
     _ result: SimulationResult, groups names: [String], start: Day, weeks: Int,
-    noise: WeeklyNoise = .none, seed: UInt64 = 0
+    noise: WeeklyNoise = .none, seed: UInt64 = 0, openBalance: [Double]? = nil
   ) -> (series: [Series], pathOpen: [Int64], pathFuture: [Int64]) {
     let paths = result.settings.paths
     let keyed = result.keyedWeekly[0]
@@ -408,11 +449,21 @@ public struct Forecast: Sendable {
           }
         }
         let k = noise.multipliers(paths: paths, week: w, seed: seed)
+        // What the open book still owes on each path at the week's start: its widened week
+        // can collect no more (and a path's total no more than that plus its widened
+        // future billing).
+        var openCap: [Double]? = nil
+        var totalCap: [Double]? = nil
+        if let balance = openBalance, g < balance.count {
+          let owed = (0..<paths).map { p in max(0, balance[g] - (hOpen[p] - o[p])) }
+          openCap = owed
+          totalCap = (0..<paths).map { p in owed[p] + f[p] * k[p] }
+        }
         out.append(
           Week(
-            start: start + 7 * w, openBook: Band(o, multipliers: k),
+            start: start + 7 * w, openBook: Band(o, multipliers: k, ceilings: openCap),
             futureBilling: Band(f, multipliers: k),
-            total: Band(zip(o, f).map { $0 + $1 }, multipliers: k)))
+            total: Band(zip(o, f).map { $0 + $1 }, multipliers: k, ceilings: totalCap)))
       }
       let horizon = Week(
         start: start, openBook: Band(hOpen), futureBilling: Band(hFuture),

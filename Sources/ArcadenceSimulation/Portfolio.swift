@@ -289,7 +289,8 @@ public struct Portfolio: Sendable {
 
   /// The slots of renewal billing (see ``init(ledger:links:segments:start:horizon:newInvoices:renewal:)``):
   /// per billed customer, 3 × the invoices its mean gap issues over the horizon + 3, at most
-  /// 64 (a path that would issue more is cut there). O(invoices · log invoices).
+  /// 64 + 2 × the horizon (``BillingResumption/slots(horizon:gap:)``; a path that would issue
+  /// more is cut there). O(invoices · log invoices).
   mutating func addRenewalSlots(
     ledger l: Ledger, billing: BillingCadence, start s: Int32, horizon: Int
   ) {

@@ -113,11 +113,22 @@ public struct WeeklyNoise: Sendable, Equatable {
 
   /// The P5…P95 of `values` (one week, one per path) widened by each path's multiplier
   /// (``multipliers(paths:week:seed:)``): the P5 and P95 of the products, never inside the
-  /// paths' own (NumPy linear interpolation); nil without values. The one home of the
+  /// paths' own (NumPy linear interpolation); nil without values. With `ceilings`, each
+  /// path's product is at most its ceiling (never below the path's own value): the most that
+  /// path could collect that week, so the band never promises more cash than is owed
+  /// (`forecast`: the open book's balance still open on the path). The one home of the
   /// widened band, for `forecast` and `accuracy`. O(paths log paths).
-  public static func widened(_ values: [Double], multipliers k: [Double]) -> ClosedRange<Double>? {
+  public static func widened(
+    _ values: [Double], multipliers k: [Double], ceilings: [Double]? = nil
+  ) -> ClosedRange<Double>? {
     let raw = values.sorted()
-    let products = zip(values, k).map { $0 * $1 }.sorted()
+    var products = zip(values, k).map { $0 * $1 }
+    if let ceilings {
+      for p in products.indices where p < ceilings.count {
+        products[p] = min(products[p], max(values[p], ceilings[p]))
+      }
+    }
+    products.sort()
     guard let lo = Statistics.quantile(sorted: raw, 0.05),
       let hi = Statistics.quantile(sorted: raw, 0.95),
       let wideLo = Statistics.quantile(sorted: products, 0.05),

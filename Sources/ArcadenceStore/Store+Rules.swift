@@ -16,9 +16,8 @@ enum StoreBounds {
   /// Instants (seconds since the epoch) whose UTC day is a supported day.
   static let instants: ClosedRange<Int64> =
     Timestamp.supported.lowerBound.seconds...Timestamp.supported.upperBound.seconds
-  /// Payment terms in days: the span of the supported days.
-  static let terms: ClosedRange<Int64> =
-    0...(Day.supportedRange.upperBound - Day.supportedRange.lowerBound)
+  /// Payment terms in days: the span of the supported days (as the import's parser).
+  static let terms: ClosedRange<Int64> = Day.supportedSpan
 }
 
 extension FastStatement {

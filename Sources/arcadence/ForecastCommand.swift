@@ -87,6 +87,7 @@ struct ForecastCommand: ParsableCommand {
           try folder.write(f.csv, as: "forecast.csv")
         }
       }
+      if let note = f.startNote { Terminal.note(note) }
       warnCalibration(f.warnings)
       if by == .invoice {
         switch format {

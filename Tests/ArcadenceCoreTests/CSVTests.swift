@@ -130,6 +130,27 @@ func readAll(_ text: String) throws -> [CSVRecord] { try readAll(Array(text.utf8
       ])
   }
 
+  /// Terms are bounded by the span of the supported days, the store's own rule
+  /// (`StoreBounds.terms`): a value the import took used to make every later command refuse
+  /// the store. One past the bound, far past it, or too long for a 64-bit integer are all
+  /// named by the same range; a non-number says so.
+  @Test func termsWithinTheSupportedSpan() {
+    let c = ["customer_id", "name", "rep_id", "payment_terms_days", "created_on"]
+    let range = "must be a whole number of days from 0 to 3652058"
+    #expect(parse(.customers, c, ["C1", "Acme", "R1", "3652058", "2026-01-01"]) == [])
+    #expect(parse(.customers, c, ["C1", "Acme", "R1", "0", "2026-01-01"]) == [])
+    for bad in ["3652059", "100000000", "1000000000", "99999999999999999999999"] {
+      #expect(
+        parse(.customers, c, ["C1", "Acme", "R1", bad, "2026-01-01"]) == [
+          "customers.csv:7: column payment_terms_days: \(range) (value \"\(bad)\")"
+        ])
+    }
+    #expect(
+      parse(.customers, c, ["C1", "Acme", "R1", "1e3", "2026-01-01"]) == [
+        "customers.csv:7: column payment_terms_days: not a whole number of days (value \"1e3\")"
+      ])
+  }
+
   @Test func customerAndCaseRules() {
     let c = [
       "customer_id", "name", "rep_id", "payment_terms_days", "created_on", "autopay_enrolled_on",
@@ -137,7 +158,8 @@ func readAll(_ text: String) throws -> [CSVRecord] { try readAll(Array(text.utf8
     ]
     #expect(
       parse(.customers, c, ["C1", "Acme", "R1", "-1", "2026-01-01", "", "2026-02-01"]) == [
-        "customers.csv:7: column payment_terms_days: must be 0 or more (value \"-1\")",
+        "customers.csv:7: column payment_terms_days: must be a whole number of days from 0 to "
+          + "3652058 (value \"-1\")",
         "customers.csv:7: column autopay_cancelled_on: needs autopay_enrolled_on "
           + "(value \"2026-02-01\")",
       ])

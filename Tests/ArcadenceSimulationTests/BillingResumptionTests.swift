@@ -67,7 +67,12 @@ import Testing
     #expect(capped([0], 3, 10, 7) == 7)
     #expect(abs(capped([10], 3, 30, 64) - 3) < 1e-12)
     #expect(BillingResumption.slots(horizon: 90, gap: 30) == 12)
-    #expect(BillingResumption.slots(horizon: 728, gap: 7) == 64)
+    // A weekly biller over two years: 3 · 104 + 3 = 315 slots (a fixed 64 stopped its billing
+    // after 64 weeks); a daily one over 13 weeks: 3 · 91 + 3 = 276, held to 64 + 2 · 91 = 246;
+    // same-day invoices (gap 0) count as daily.
+    #expect(BillingResumption.slots(horizon: 728, gap: 7) == 315)
+    #expect(BillingResumption.slots(horizon: 91, gap: 1) == 246)
+    #expect(BillingResumption.slots(horizon: 91, gap: 0) == 246)
   }
 
   @Test func measuredOnTheBooksOwnEarlierWindow() throws {

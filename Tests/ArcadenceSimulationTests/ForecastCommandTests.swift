@@ -54,6 +54,34 @@ import Testing
       settings: Forecast.Settings(weeks: 4, paths: paths, seed: seed, threads: threads, by: by))
   }
 
+  /// The paper ledger's last invoice is I8 on 2026-03-02: a start 90 days on (2026-05-31)
+  /// needs no note, 91 days on (2026-06-01) gets one naming both days and the gap.
+  @Test func aStartLongAfterTheLastInvoiceIsNoted() throws {
+    let l = try PaperLedger.store(PaperLedger.files).loadLedger()
+    #expect(Forecast.startNote(ledger: l, start: Day(iso: "2026-05-31")!) == nil)
+    let note = try #require(Forecast.startNote(ledger: l, start: Day(iso: "2026-06-01")!))
+    #expect(
+      note.hasPrefix(
+        "note: the forecast starts 2026-06-01, 91 days after the last invoice "
+          + "(2026-03-02)"))
+  }
+
+  /// Groups are told apart: two reps both named Ann (R1 for C1, R2 for C2) get their ids, a
+  /// segment literally named "all" (C1's) is renamed so it never reads as the whole book.
+  @Test func groupsWithTheSameNameStayApart() throws {
+    var files = PaperLedger.files
+    files["reps.csv"] = "rep_id,name,team,active\nR1,Ann,A,true\nR2,Ann,B,true\n"
+    files["customers.csv"] =
+      "customer_id,name,segment,rep_id,payment_terms_days,created_on\n"
+      + "C1,One,all,R1,30,2025-12-01\nC2,Two,a,R2,30,2025-12-01\n"
+    let l = try PaperLedger.store(files).loadLedger()
+    let reps = Forecast.groups(ledger: l, by: .rep)
+    #expect(reps.names == ["all", "Ann (R1)", "Ann (R2)"])
+    let segments = Forecast.groups(ledger: l, by: .segment)
+    #expect(segments.names == ["all", "a", "all (segment)"])
+    #expect(segments.customerGroup == [2, 1])
+  }
+
   /// Path by path, open book + future billing = the simulator's own total cash; and the
   /// groups add up to the whole book.
   @Test func openBookAndFutureBillingAddUpPerPath() throws {

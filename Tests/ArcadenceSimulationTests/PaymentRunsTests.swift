@@ -66,10 +66,10 @@ import Testing
   /// Start 2026-01-01 (a Thursday), 40 days. A Friday payer paid on day 5 (Tue 01-06) sits
   /// between Fridays day 1 (01-02) and day 8 (01-09): to day 1 with probability 3/7 (v ≥
   /// 4/7), else day 8, so the mean stays 1 · 3/7 + 8 · 4/7 = 5. Day 0's previous Friday
-  /// (12-26) is before the start: it stays on day 0 (moving it to day 1 alone would delay
-  /// it). An invoice issued on day 3 cannot pay on day 1: it stays on 5. A month-end payer:
+  /// (12-26) is before the start: the invoice, still open, waits for the next run, day 1. An
+  /// invoice issued on day 3 cannot pay on day 1: it waits for day 8. A month-end payer:
   /// January's last weekday is Fri 01-30 (day 29), February's Fri 02-27 (day 57, after the
-  /// horizon). Day 10: the previous run (Wed 12-31) is before the start: it stays on 10.
+  /// horizon). Day 10: the previous run (Wed 12-31) is before the start: it waits for 29.
   /// Day 30 (Sat 01-31): to 29 with probability 27/28 (v ≥ 1/28), else 57: out of the
   /// horizon. No habit, or u ≥ π: the day itself.
   @Test func calendarMovesToTheRunDayKeepingTheMean() {
@@ -79,11 +79,12 @@ import Testing
     let cal = runs.calendar(start: Day(iso: "2026-01-01")!, horizon: 40)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.5) == 8)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.1, v: 0.6) == 1)
-    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.1, v: 0.6) == 5)
-    #expect(cal.day(customer: 0, paidOn: 0, issued: -10, u: 0.1, v: 0.9) == 0)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.1, v: 0.6) == 8)
+    #expect(cal.day(customer: 0, paidOn: 5, issued: 3, u: 0.6, v: 0.6) == 5)
+    #expect(cal.day(customer: 0, paidOn: 0, issued: -10, u: 0.1, v: 0.9) == 1)
     #expect(cal.day(customer: 0, paidOn: 8, issued: -10, u: 0.1, v: 0.9) == 8)
     #expect(cal.day(customer: 0, paidOn: 5, issued: -10, u: 0.5, v: 0.6) == 5)
-    #expect(cal.day(customer: 1, paidOn: 10, issued: -10, u: 0.9, v: 0.9) == 10)
+    #expect(cal.day(customer: 1, paidOn: 10, issued: -10, u: 0.9, v: 0.9) == 29)
     #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.5) == 29)
     #expect(cal.day(customer: 1, paidOn: 30, issued: -10, u: 0.9, v: 0.01) == 57)
     #expect(cal.day(customer: 2, paidOn: 5, issued: -10, u: 0, v: 0) == 5)
@@ -96,15 +97,19 @@ import Testing
     #expect(abs(mean - 5) < 1e-9)
   }
 
-  /// The expected release day is the clock's day, everywhere: start 2026-01-01 (a Thursday),
-  /// 40 days, a Friday payer and a month-end payer with π = 0.6. Worked by hand for the
-  /// Friday payer's day 5 (Tue 01-06, issued before the start): Fridays day 1 and day 8, so
-  /// 5 stays with 0.4, goes to 1 with 0.6 · 3/7 = 0.257142… and to 8 with 0.6 · 4/7 =
-  /// 0.342857…: mean 2 + 0.257142… + 2.742857… = 5. Day 0 (the run before it, 12-26, is
-  /// before the start): stays on 0. An invoice issued on day 3 paid on day 5 (its run before,
-  /// day 1, precedes the issue): stays on 5. The month-end payer's day 10: the run before,
-  /// Wed 12-31, is before the start: stays on 10. Then every day of the horizon, every issue
-  /// day up to it: the probabilities add up to 1 and the mean is the day itself.
+  /// The expected release day is the clock's day wherever the run before it is open:
+  /// start 2026-01-01 (a Thursday), 40 days, a Friday payer and a month-end payer with π =
+  /// 0.6. Worked by hand for the Friday payer's day 5 (Tue 01-06, issued before the start):
+  /// Fridays day 1 and day 8, so 5 stays with 0.4, goes to 1 with 0.6 · 3/7 = 0.257142… and
+  /// to 8 with 0.6 · 4/7 = 0.342857…: mean 2 + 0.257142… + 2.742857… = 5. Day 0 (the run
+  /// before it, 12-26, is before the start): stays with 0.4, waits for day 1 with 0.6. An
+  /// invoice issued on day 3 paid on day 5 (its run before, day 1, precedes the issue): 5 with
+  /// 0.4, 8 with 0.6. The month-end payer's day 10: the run before, Wed 12-31, is before the
+  /// start: 10 with 0.4, Fri 01-30 (day 29) with 0.6. Then every day of the horizon, every
+  /// issue day up to it, against run days found by walking the calendar (not the
+  /// calendar's table): the probabilities add up to 1, no day precedes the issue or the
+  /// start, and the mean is the day itself when the run before it is open, else
+  /// 0.4 d + 0.6 r₁.
   @Test func releaseKeepsTheExpectedDay() {
     let runs = PaymentRuns(habits: [
       .init(run: .friday, share: 0.6), .init(run: .monthEnd, share: 0.6), .none,
@@ -120,16 +125,33 @@ import Testing
       #expect(abs(got - want) < 1e-12)
     }
     #expect(abs(mean(five) - 5) < 1e-12)
-    #expect(cal.outcomes(customer: 0, paidOn: 0, issued: -10).map(\.day) == [0])
-    #expect(cal.outcomes(customer: 0, paidOn: 5, issued: 3).map(\.day) == [5])
-    #expect(cal.outcomes(customer: 1, paidOn: 10, issued: -10).map(\.day) == [10])
+    func same(_ o: [(day: Int32, p: Double)], _ want: [(Int32, Double)]) -> Bool {
+      o.count == want.count
+        && zip(o, want).allSatisfy { $0.day == $1.0 && abs($0.p - $1.1) < 1e-12 }
+    }
+    #expect(same(cal.outcomes(customer: 0, paidOn: 0, issued: -10), [(0, 0.4), (1, 0.6)]))
+    #expect(same(cal.outcomes(customer: 0, paidOn: 5, issued: 3), [(5, 0.4), (8, 0.6)]))
+    #expect(same(cal.outcomes(customer: 1, paidOn: 10, issued: -10), [(10, 0.4), (29, 0.6)]))
+    let start = Day(iso: "2026-01-01")!
+    func isRun(_ c: Int, _ d: Int32) -> Bool {
+      let day = start + Int(d)
+      return c == 0 ? day.weekdayFromMonday == 4 : day == day.lastWeekdayOfMonth
+    }
     for c in 0..<3 {
       for d in Int32(0)..<40 {
         for issued in [Int32(-40), -3, 0, d / 2, d] {
           let o = cal.outcomes(customer: c, paidOn: d, issued: issued)
           #expect(abs(o.map(\.p).reduce(0, +) - 1) < 1e-12)
-          #expect(abs(mean(o) - Double(d)) < 1e-9, "customer \(c), day \(d), issued \(issued)")
           #expect(o.allSatisfy { $0.day >= max(0, issued) })
+          var want = Double(d)
+          if c < 2, !isRun(c, d) {
+            var before = d - 1
+            while !isRun(c, before) { before -= 1 }
+            var next = d + 1
+            while !isRun(c, next) { next += 1 }
+            if before < max(0, issued) { want = 0.4 * Double(d) + 0.6 * Double(next) }
+          }
+          #expect(abs(mean(o) - want) < 1e-9, "customer \(c), day \(d), issued \(issued)")
         }
       }
     }
@@ -195,10 +217,10 @@ import Testing
   /// probability 0.1626, 17 days on (age 30, S = 0.306547…) with 0.4187, else never: the
   /// clock's P10 is day 1, its median day 17. Of the 40 equally likely clock days (levels
   /// 0.0125, 0.0375, …), 7 are day 1 (0.175), 16 day 17 (levels up to 0.5625: 0.4), 17 never.
-  /// C2 paying on Fridays (π = 1): day 1 (Mon 03-02) stays (the Friday before, 02-27, is
-  /// before the start); day 17 (Wed 03-18) lies between the Fridays day 12 and day 19: 19 with
-  /// 5/7, 12 with 2/7. Cumulative: day 1 0.175, day 12 0.289, day 19 0.575. P10 day 1, median
-  /// day 19 (Friday 03-20), P90 never.
+  /// C2 paying on Fridays (π = 1): day 1 (Mon 03-02) waits for Friday 03-06, day 5 (the
+  /// Friday before, 02-27, is before the start); day 17 (Wed 03-18) lies between the Fridays
+  /// day 12 and day 19: 19 with 5/7, 12 with 2/7. Cumulative: day 5 0.175, day 12 0.289,
+  /// day 19 0.575. P10 day 5, median day 19 (Friday 03-20), P90 never.
   @Test func predictedDatesLandOnRunDays() throws {
     var run = try Self.curvesRun()
     let book = run.portfolio
@@ -209,7 +231,7 @@ import Testing
     #expect(run.paymentRunCalendar == nil)
     run.paymentRuns = PaymentRuns(habits: [.none, .init(run: .friday, share: 1)])
     let cal = try #require(run.paymentRunCalendar)
-    #expect(run.paymentQuantiles(i6, levels: levels, runs: cal) == [1, 19, nil])
+    #expect(run.paymentQuantiles(i6, levels: levels, runs: cal) == [5, 19, nil])
     // A customer without a habit keeps the clock's quantiles exactly.
     run.paymentRuns = PaymentRuns(habits: [.init(run: .friday, share: 1), .none])
     let other = try #require(run.paymentRunCalendar)

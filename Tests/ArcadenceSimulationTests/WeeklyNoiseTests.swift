@@ -53,6 +53,17 @@ import Testing
     #expect(k.allSatisfy { $0 > 0 })
   }
 
+  /// A band is never widened past what each path could collect: four paths of 10 with
+  /// multiplier 2 widen to 10…20; held to 15 each, to 10…15; a ceiling below a path's own
+  /// value leaves the path's value (10…10).
+  @Test func aWidenedBandStopsAtWhatIsOwed() {
+    let v = [10.0, 10, 10, 10]
+    let k = [2.0, 2, 2, 2]
+    #expect(WeeklyNoise.widened(v, multipliers: k) == 10...20)
+    #expect(WeeklyNoise.widened(v, multipliers: k, ceilings: [15, 15, 15, 15]) == 10...15)
+    #expect(WeeklyNoise.widened(v, multipliers: k, ceilings: [5, 5, 5, 5]) == 10...10)
+  }
+
   /// A band with multipliers keeps the paths' median; its P5 and P95 are those of the
   /// products. Five paths 10…50 (P50 30): times 0.5 for the first and 2 for the last, the
   /// products are 5, 20, 30, 40, 100, P5 = 5 + 0.2 × 15 = 8, P95 = 40 + 0.8 × 60 = 88.
