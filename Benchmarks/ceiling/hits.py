@@ -66,11 +66,15 @@ def ledger(path):
 
 
 def window_centre(delays):
+    """The centre c whose window [c − 7, c + 7] holds the most delays: some best window has
+    an observed delay at its left or right edge, so the centres v + 7 and v − 7 of every
+    delay v cover it (v itself too, for ties)."""
     best, count = delays[0], -1
     for v in delays:
-        n = bisect.bisect_right(delays, v + 7) - bisect.bisect_left(delays, v - 7)
-        if n > count:
-            best, count = v, n
+        for c in (v - 7, v, v + 7):
+            n = bisect.bisect_right(delays, c + 7) - bisect.bisect_left(delays, c - 7)
+            if n > count:
+                best, count = c, n
     return best
 
 

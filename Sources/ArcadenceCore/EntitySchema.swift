@@ -193,9 +193,11 @@ extension ColumnSpec {
             && raw.utf8.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }))
       else { return .failure("not a whole number of days") }
       let range = Day.supportedSpan
-      // More digits than the bound has can only be out of range (and would overflow Int64).
-      guard digits, raw.utf8.count <= String(range.upperBound).utf8.count, let v = Int64(raw),
-        range.contains(v)
+      // More significant digits than the bound has can only be out of range (and could
+      // overflow Int64); leading zeros are not significant.
+      let significant = raw.drop { $0 == "0" }
+      guard digits, significant.utf8.count <= String(range.upperBound).utf8.count,
+        let v = Int64(significant.isEmpty ? "0" : String(significant)), range.contains(v)
       else {
         return .failure(
           ParseFailure("must be a whole number of days from 0 to \(range.upperBound)"))

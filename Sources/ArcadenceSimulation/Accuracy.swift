@@ -370,6 +370,7 @@ public struct Accuracy: Sendable {
       paymentRuns: settings.paymentRuns, weeklyNoise: settings.weeklyNoise)
     let book = run.portfolio
     let result = splitBySource(run)
+    let unapplied = UnappliedCash.measure(ledger: l, start: cutoff)
     var modelMedian: [Int32: Int32] = [:]
     let runs = run.paymentRunCalendar
     for i in 0..<book.openCount {
@@ -405,12 +406,20 @@ public struct Accuracy: Sendable {
           openBook += Double(result.keyedWeekly[0][(p * 2) * simulated + d])
         }
       }
+      // Unapplied cash at its recent rate (``UnappliedCash``): the same on every path, in the
+      // open book, never widened.
+      let uWeek = Double(unapplied.cents(over: 7))
+      let uHorizon = Double(unapplied.cents(over: h))
+      for p in 0..<paths { totals[p] += uHorizon }
+      openBook += uHorizon * Double(paths)
       let modelWeeks = weekly.enumerated().map { w, values -> Week in
         // The band with the week-to-week noise (``WeeklyNoise``); the mean is the paths'.
         let noise = run.weeklyNoise.multipliers(paths: paths, week: w, seed: settings.seed)
+        let withU = values.map { $0 + uWeek }
         return Week(
-          actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +), forecast: Statistics.mean(values) ?? 0,
-          band: WeeklyNoise.widened(values, multipliers: noise))
+          actual: a[(w * 7)..<(w * 7 + 7)].reduce(0, +), forecast: Statistics.mean(withU) ?? 0,
+          band: WeeklyNoise.widened(
+            withU, wide: zip(values, noise).map { $0 * $1 + uWeek }))
       }
       let aOpen = actualOpen[0..<h].reduce(0, +)
       var model = evaluation(

@@ -101,15 +101,21 @@ public struct BillingResumption: Sendable, Equatable {
     return (gaps, age, .regular)
   }
 
-  /// The renewal slots a customer gets for `horizon` days at a mean gap of `gap` days: 3 × the
-  /// invoices that gap issues + 3, at most 64 + 2 × the horizon's days (a path that would
-  /// issue more is cut there; the cap only binds for gaps shorter than a day, same-day
-  /// invoices). A fixed 64 used to cut customers billing more often than every 4 days within
-  /// a 13-week forecast and weekly ones within two years: their billing stopped mid-horizon.
-  /// The one rule of ``Portfolio``'s slots and of ``expectedInvoices(gaps:age:horizon:slots:)``.
-  static func slots(horizon: Int, gap: Int32) -> Int {
-    let expected = Double(horizon) / Double(max(1, gap))
-    return min(64 + 2 * max(0, horizon), Int((3 * expected).rounded(.up)) + 3)
+  /// The renewal slots a customer gets for `horizon` days when its next gaps are drawn from
+  /// `gaps`: 3 × the invoices their mean gap (a fraction of a day when the customer bills
+  /// several times a day) issues + 3 (a path that would issue more is cut there). Gaps all 0
+  /// (every invoice on one day): 64 + 2 × the horizon, all on one day. A fixed cap of 64, and
+  /// then one from the mean gap rounded to whole days, used to stop the billing of customers
+  /// billing more than once a day, or more often than the cap allowed over a long horizon,
+  /// part-way through the forecast. Cost: the slots grow with the horizon × the billing rate
+  /// (each slot takes a draw on every path). The one rule of ``Portfolio``'s slots and of
+  /// ``expectedInvoices(gaps:age:horizon:slots:)``.
+  static func slots(horizon: Int, gaps: [Int32]) -> Int {
+    guard horizon > 0, !gaps.isEmpty else { return 3 }
+    let total = gaps.reduce(0) { $0 + Int($1) }
+    guard total > 0 else { return 64 + 2 * horizon }
+    let expected = Double(horizon) * Double(gaps.count) / Double(total)
+    return Int((3 * expected).rounded(.up)) + 3
   }
 
   /// The expected number of invoices in `horizon` days of the renewal the simulator draws
@@ -191,7 +197,7 @@ public struct BillingResumption: Sendable, Equatable {
         let amounts = billing.amounts[
           Int(billing.amountStart[k])..<Int(billing.amountStart[k + 1])]
         let mean = Double(amounts.reduce(0, +)) / Double(amounts.count)
-        let cap = slots(horizon: horizon, gap: billing.renewalGap(k))
+        let cap = slots(horizon: horizon, gaps: r.gaps)
         let expected =
           expectedInvoices(gaps: r.gaps, age: r.age, horizon: horizon, slots: cap) * mean
         if r.standing == .silent {

@@ -32,6 +32,7 @@ extension Forecast {
   /// The one wording of the table's header lines and the served forecast page.
   public var modelLines: [String] {
     [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? []) + [resumption.line]
+      + (unapplied.line(weekly: unappliedWeekly).map { [$0] } ?? [])
   }
 
   /// The weekly forecast as a table: one row per group and week, then each group's horizon.
@@ -127,6 +128,13 @@ extension Forecast {
       ),
       ("weekly_noise", WeeklyNoise.json(weeklyNoise)),
       ("billing_resumption", resumption.json),
+      (
+        "unapplied_cash",
+        .object([
+          ("per_week", .money(unappliedWeekly)), ("window_days", .int(unapplied.days)),
+          ("window_cash", .money(unapplied.total)),
+        ])
+      ),
       ("open_invoices", .int(openInvoices)), ("open_balance", .money(openBalance)),
       (
         "actual_weeks",

@@ -199,8 +199,14 @@ public struct Forecast: Sendable {
     /// path held to its `ceilings` (``WeeklyNoise/widened(_:multipliers:ceilings:)``): the
     /// median stays the paths'.
     init(_ values: [Double], multipliers: [Double], ceilings: [Double]? = nil) {
+      self.init(values, wide: zip(values, multipliers).map { $0 * $1 }, ceilings: ceilings)
+    }
+
+    /// The median of `values` with the band widened to each path's `wide` value
+    /// (``WeeklyNoise/widened(_:wide:ceilings:)``).
+    init(_ values: [Double], wide: [Double], ceilings: [Double]? = nil) {
       self.init(values)
-      if let b = WeeklyNoise.widened(values, multipliers: multipliers, ceilings: ceilings) {
+      if let b = WeeklyNoise.widened(values, wide: wide, ceilings: ceilings) {
         p5 = b.lowerBound
         p95 = b.upperBound
       }
@@ -279,6 +285,10 @@ public struct Forecast: Sendable {
   /// A note for stderr when the start is long after the book's last invoice
   /// (``startNote(ledger:start:)``).
   public var startNote: String?
+  /// The unapplied cash the open book's weeks include (``UnappliedCash``), and its weekly
+  /// cents for the whole book.
+  public var unapplied = UnappliedCash.none
+  public var unappliedWeekly: Int64 = 0
 
   /// Days after the last invoice past which a start is worth a note.
   public static let staleDays = 90
@@ -338,9 +348,15 @@ public struct Forecast: Sendable {
       groupOpen[0] += Double(book.invoiceBalance[i])
       if g > 0 { groupOpen[g] += Double(book.invoiceBalance[i]) }
     }
+    let unapplied = UnappliedCash.measure(ledger: l, start: start)
+    let unappliedWeekly = names.indices.map { g in
+      g == 0
+        ? unapplied.cents(over: 7)
+        : unapplied.cents(over: 7) { c in c < customerGroup.count && Int(customerGroup[c]) == g }
+    }
     let cash = weeklySeries(
       result, groups: names, start: start, weeks: settings.weeks, noise: run.weeklyNoise,
-      seed: settings.seed, openBalance: groupOpen)
+      seed: settings.seed, openBalance: groupOpen, unappliedWeekly: unappliedWeekly)
     let before = Actuals.dailyCash(l, from: start - 56, days: 56)
     let actualWeeks = (0..<8).map { w in
       (start: start - 56 + 7 * w, cash: before[(w * 7)..<(w * 7 + 7)].reduce(0, +))
@@ -359,6 +375,8 @@ public struct Forecast: Sendable {
     forecast.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
     forecast.resumption = run.portfolio.resumption
     forecast.startNote = startNote(ledger: l, start: start)
+    forecast.unapplied = unapplied
+    forecast.unappliedWeekly = unappliedWeekly[0]
     return forecast
   }
 
@@ -367,37 +385,63 @@ public struct Forecast: Sendable {
   static func groups(ledger l: Ledger, by: Grouping?) -> (
     names: [String], customerGroup: [Int32]
   ) {
-    var names: [String] = ["all"]
     var customerGroup = [Int32](repeating: 0, count: l.customerIds.count)
-    if let by {
-      // Reps are grouped by id and shown by name; two reps of one name are told apart by
-      // their ids, and a group literally called "all" is renamed so it never reads as the
-      // whole book's line.
-      var repsOfName: [String: Int] = [:]
-      for name in l.repNames { repsOfName[name, default: 0] += 1 }
-      let label: [String] = l.customerIds.indices.map { c in
-        let text: String
-        switch by {
-        case .segment: text = l.customerSegments[c] ?? "unassigned"
-        case .rep, .team:
-          let r = Int(l.customerRep[c])
-          guard r >= 0, r < l.repIds.count else { return "unassigned" }
-          if by == .rep {
-            let name = l.repNames[r]
-            text = (repsOfName[name] ?? 0) > 1 ? "\(name) (\(l.repIds[r]))" : name
-          } else {
-            text = l.repTeams[r] ?? "unassigned"
-          }
-        }
-        return text == "all" ? "all (\(by.rawValue))" : text
-      }
-      let sorted = Array(Set(label)).sorted()
-      var index: [String: Int32] = [:]
-      for (k, n) in sorted.enumerated() { index[n] = Int32(k) + 1 }
-      names += sorted
-      customerGroup = label.map { index[$0] ?? 0 }
+    guard let by else { return (["all"], customerGroup) }
+    // Customers are grouped by what they belong to — a segment's or team's text, a rep's
+    // index, or nothing ("unassigned") — and each group then gets a label no other group and
+    // not the whole book's "all" has: a rep sharing its name is shown with its id, a segment
+    // or team that reads "all" or "unassigned" with the grouping's name, and any label still
+    // taken twice with " #2", " #3" in the groups' order.
+    enum Key: Hashable, Comparable {
+      case unassigned
+      case text(String)
+      case rep(Int)
     }
-    return (names, customerGroup)
+    let keys: [Key] = l.customerIds.indices.map { c in
+      switch by {
+      case .segment: return l.customerSegments[c].map(Key.text) ?? .unassigned
+      case .rep, .team:
+        let r = Int(l.customerRep[c])
+        guard r >= 0, r < l.repIds.count else { return .unassigned }
+        if by == .rep { return .rep(r) }
+        return l.repTeams[r].map(Key.text) ?? .unassigned
+      }
+    }
+    let distinct = Array(Set(keys)).sorted()
+    func base(_ k: Key) -> String {
+      switch k {
+      case .unassigned: return "unassigned"
+      case .text(let t): return t
+      case .rep(let r): return l.repNames[r]
+      }
+    }
+    var uses: [String: Int] = ["all": 1]
+    for k in distinct { uses[base(k), default: 0] += 1 }
+    var labels: [Key: String] = [:]
+    var taken: Set<String> = ["all"]
+    for k in distinct {
+      var label = base(k)
+      if (uses[label] ?? 0) > 1 {
+        switch k {
+        case .unassigned: break
+        case .text(let t): label = "\(t) (\(by.rawValue))"
+        case .rep(let r): label = "\(l.repNames[r]) (\(l.repIds[r]))"
+        }
+      }
+      var unique = label
+      var n = 2
+      while taken.contains(unique) {
+        unique = "\(label) #\(n)"
+        n += 1
+      }
+      taken.insert(unique)
+      labels[k] = unique
+    }
+    let sorted = distinct.sorted { (labels[$0] ?? "", $0) < (labels[$1] ?? "", $1) }
+    var index: [Key: Int32] = [:]
+    for (i, k) in sorted.enumerated() { index[k] = Int32(i) + 1 }
+    customerGroup = keys.map { index[$0] ?? 0 }
+    return (["all"] + sorted.map { labels[$0] ?? "" }, customerGroup)
   }
 
   /// Per group, the weekly cash of the open book, future billing and both, and the
@@ -410,7 +454,8 @@ public struct Forecast: Sendable {
   /// book and future billing still add up to its total); the horizon's do not.
   static func weeklySeries(
     _ result: SimulationResult, groups names: [String], start: Day, weeks: Int,
-    noise: WeeklyNoise = .none, seed: UInt64 = 0, openBalance: [Double]? = nil
+    noise: WeeklyNoise = .none, seed: UInt64 = 0, openBalance: [Double]? = nil,
+    unappliedWeekly: [Int64]? = nil
   ) -> (series: [Series], pathOpen: [Int64], pathFuture: [Int64]) {
     let paths = result.settings.paths
     let keyed = result.keyedWeekly[0]
@@ -429,6 +474,8 @@ public struct Forecast: Sendable {
       var out: [Week] = []
       var hOpen = [Double](repeating: 0, count: paths)
       var hFuture = [Double](repeating: 0, count: paths)
+      // Unapplied cash: the same cents every week and path, in the open book, never widened.
+      let u = unappliedWeekly.map { g < $0.count ? $0[g] : 0 } ?? 0
       for w in 0..<weeks {
         var o = [Double](repeating: 0, count: paths)
         var f = [Double](repeating: 0, count: paths)
@@ -444,7 +491,7 @@ public struct Forecast: Sendable {
           hOpen[p] += Double(a)
           hFuture[p] += Double(b)
           if g == 0 {
-            pathOpen[p] += a
+            pathOpen[p] += a &+ u
             pathFuture[p] += b
           }
         }
@@ -452,22 +499,29 @@ public struct Forecast: Sendable {
         // What the open book still owes on each path at the week's start: its widened week
         // can collect no more (and a path's total no more than that plus its widened
         // future billing).
+        let du = Double(u)
         var openCap: [Double]? = nil
         var totalCap: [Double]? = nil
         if let balance = openBalance, g < balance.count {
           let owed = (0..<paths).map { p in max(0, balance[g] - (hOpen[p] - o[p])) }
-          openCap = owed
-          totalCap = (0..<paths).map { p in owed[p] + f[p] * k[p] }
+          openCap = owed.map { $0 + du }
+          totalCap = (0..<paths).map { p in owed[p] + f[p] * k[p] + du }
         }
+        let openValues = o.map { $0 + du }
         out.append(
           Week(
-            start: start + 7 * w, openBook: Band(o, multipliers: k, ceilings: openCap),
+            start: start + 7 * w,
+            openBook: Band(
+              openValues, wide: (0..<paths).map { o[$0] * k[$0] + du }, ceilings: openCap),
             futureBilling: Band(f, multipliers: k),
-            total: Band(zip(o, f).map { $0 + $1 }, multipliers: k, ceilings: totalCap)))
+            total: Band(
+              zip(openValues, f).map { $0 + $1 },
+              wide: (0..<paths).map { (o[$0] + f[$0]) * k[$0] + du }, ceilings: totalCap)))
       }
+      let weeksOfU = Double(u) * Double(weeks)
       let horizon = Week(
-        start: start, openBook: Band(hOpen), futureBilling: Band(hFuture),
-        total: Band(zip(hOpen, hFuture).map { $0 + $1 }))
+        start: start, openBook: Band(hOpen.map { $0 + weeksOfU }), futureBilling: Band(hFuture),
+        total: Band(zip(hOpen, hFuture).map { $0 + $1 + weeksOfU }))
       series.append(Series(group: names[g], weeks: out, horizon: horizon))
     }
     return (series, pathOpen, pathFuture)

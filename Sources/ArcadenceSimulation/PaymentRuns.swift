@@ -25,8 +25,10 @@ import Foundation
 /// first run's cash over the days before it (market world 1 at 2026-04-01: the three weeks
 /// before the month-end run 6–37 % over, the run's week 29 % under). Measured on 12
 /// month-start cutoffs (Benchmarks/accuracy.md, "payments wait for the next run"): 30-day
-/// |error| on the market worlds 5.4–7.9 → 3.1–5.7 %, weekly MAPE 2–3.5 points lower, ±7-day
-/// hits 3.5 points higher, 90 days unchanged; books without runs unchanged. Elsewhere every
+/// |error| on the five market worlds 5.35–7.70 → 3.13–5.65 %, weekly MAPE 3–6 points lower at
+/// 30 days and 2–3.6 at 90, ±7-day hits 3.3–4.0 points higher, 90 days within 0.1 point;
+/// books without runs unchanged. Auto-pay and promised payments of a run customer go through
+/// the same placement (its habit was read from all its payment days). Elsewhere every
 /// placement keeps `E[day] = d` exactly (``Calendar/outcomes(customer:paidOn:issued:)``).
 /// When `r₁` falls after the horizon's last day its cash leaves the horizon, as a run
 /// customer's would.

@@ -288,9 +288,9 @@ public struct Portfolio: Sendable {
   }
 
   /// The slots of renewal billing (see ``init(ledger:links:segments:start:horizon:newInvoices:renewal:)``):
-  /// per billed customer, 3 × the invoices its mean gap issues over the horizon + 3, at most
-  /// 64 + 2 × the horizon (``BillingResumption/slots(horizon:gap:)``; a path that would issue
-  /// more is cut there). O(invoices · log invoices).
+  /// per billed customer, 3 × the invoices the mean of its drawn gaps issues over the horizon
+  /// + 3 (``BillingResumption/slots(horizon:gaps:)``; a path that would issue more is cut
+  /// there). O(invoices · log invoices).
   mutating func addRenewalSlots(
     ledger l: Ledger, billing: BillingCadence, start s: Int32, horizon: Int
   ) {
@@ -319,7 +319,7 @@ public struct Portfolio: Sendable {
       if chance > 0 {
         renewalGaps.append(contentsOf: r.gaps)
         renewalAge.append(r.age)
-        k = BillingResumption.slots(horizon: horizon, gap: billing.renewalGap(c))
+        k = BillingResumption.slots(horizon: horizon, gaps: r.gaps)
       } else {
         renewalAge.append(0)
       }

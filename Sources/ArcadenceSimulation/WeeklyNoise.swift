@@ -121,8 +121,16 @@ public struct WeeklyNoise: Sendable, Equatable {
   public static func widened(
     _ values: [Double], multipliers k: [Double], ceilings: [Double]? = nil
   ) -> ClosedRange<Double>? {
+    widened(values, wide: zip(values, k).map { $0 * $1 }, ceilings: ceilings)
+  }
+
+  /// The band of `values` widened to each path's `wide` value (a part of the week that is
+  /// not noise, such as ``UnappliedCash``, added unwidened), held to `ceilings` as above.
+  public static func widened(
+    _ values: [Double], wide: [Double], ceilings: [Double]? = nil
+  ) -> ClosedRange<Double>? {
     let raw = values.sorted()
-    var products = zip(values, k).map { $0 * $1 }
+    var products = wide
     if let ceilings {
       for p in products.indices where p < ceilings.count {
         products[p] = min(products[p], max(values[p], ceilings[p]))

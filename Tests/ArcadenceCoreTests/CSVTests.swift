@@ -139,6 +139,8 @@ func readAll(_ text: String) throws -> [CSVRecord] { try readAll(Array(text.utf8
     let range = "must be a whole number of days from 0 to 3652058"
     #expect(parse(.customers, c, ["C1", "Acme", "R1", "3652058", "2026-01-01"]) == [])
     #expect(parse(.customers, c, ["C1", "Acme", "R1", "0", "2026-01-01"]) == [])
+    #expect(parse(.customers, c, ["C1", "Acme", "R1", "0003652058", "2026-01-01"]) == [])
+    #expect(parse(.customers, c, ["C1", "Acme", "R1", "00000030", "2026-01-01"]) == [])
     for bad in ["3652059", "100000000", "1000000000", "99999999999999999999999"] {
       #expect(
         parse(.customers, c, ["C1", "Acme", "R1", bad, "2026-01-01"]) == [

@@ -66,13 +66,17 @@ import Testing
     #expect(capped([1], 1, 100, 10) == 10)
     #expect(capped([0], 3, 10, 7) == 7)
     #expect(abs(capped([10], 3, 30, 64) - 3) < 1e-12)
-    #expect(BillingResumption.slots(horizon: 90, gap: 30) == 12)
+    #expect(BillingResumption.slots(horizon: 90, gaps: [30]) == 12)
+    #expect(BillingResumption.slots(horizon: 90, gaps: [20, 40]) == 12)
     // A weekly biller over two years: 3 · 104 + 3 = 315 slots (a fixed 64 stopped its billing
-    // after 64 weeks); a daily one over 13 weeks: 3 · 91 + 3 = 276, held to 64 + 2 · 91 = 246;
-    // same-day invoices (gap 0) count as daily.
-    #expect(BillingResumption.slots(horizon: 728, gap: 7) == 315)
-    #expect(BillingResumption.slots(horizon: 91, gap: 1) == 246)
-    #expect(BillingResumption.slots(horizon: 91, gap: 0) == 246)
+    // after 64 weeks); a daily one over 13 weeks: 3 · 91 + 3 = 276; three invoices a day
+    // (gaps 0, 0, 1: mean ⅓ day) over 30 weeks: 3 · 630 + 3 = 1,893 (the mean gap rounded to
+    // 1 day and capped gave 484: billing stopped after about 23 weeks); every invoice on one day:
+    // 64 + 2 · 91 = 246.
+    #expect(BillingResumption.slots(horizon: 728, gaps: [7]) == 315)
+    #expect(BillingResumption.slots(horizon: 91, gaps: [1]) == 276)
+    #expect(BillingResumption.slots(horizon: 210, gaps: [0, 0, 1]) == 1_893)
+    #expect(BillingResumption.slots(horizon: 91, gaps: [0, 0]) == 246)
   }
 
   @Test func measuredOnTheBooksOwnEarlierWindow() throws {

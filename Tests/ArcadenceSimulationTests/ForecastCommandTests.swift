@@ -80,6 +80,24 @@ import Testing
     let segments = Forecast.groups(ledger: l, by: .segment)
     #expect(segments.names == ["all", "a", "all (segment)"])
     #expect(segments.customerGroup == [2, 1])
+    // A third rep literally named "Ann (R1)" (C3's), and a segment "all (segment)" (C3's)
+    // beside "all" (C1's): every group keeps its own line. The unassigned group keeps its
+    // word; a segment literally "unassigned" (C4's) is shown with the grouping's name.
+    files["reps.csv"]! += "R3,Ann (R1),C,true\n"
+    files["customers.csv"]! +=
+      "C3,Three,all (segment),R3,30,2025-12-01\nC4,Four,unassigned,R3,30,2025-12-01\n"
+      + "C5,Five,,R3,30,2025-12-01\n"
+    let more = try PaperLedger.store(files).loadLedger()
+    #expect(
+      Forecast.groups(ledger: more, by: .rep).names == [
+        "all", "Ann (R1)", "Ann (R1) #2", "Ann (R2)",
+      ])
+    let s = Forecast.groups(ledger: more, by: .segment)
+    #expect(
+      s.names == [
+        "all", "a", "all (segment)", "all (segment) #2", "unassigned", "unassigned (segment)",
+      ])
+    #expect(Set(s.customerGroup).count == 5)
   }
 
   /// Path by path, open book + future billing = the simulator's own total cash; and the
