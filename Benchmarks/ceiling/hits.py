@@ -30,8 +30,11 @@ import bisect
 import collections
 import datetime
 import json
-import sqlite3
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "delaycurves"))
+import store  # noqa: E402  (the one ledger loader of the Python prototypes)
 
 EPOCH = datetime.date(1970, 1, 1)
 
@@ -42,22 +45,17 @@ def day(iso):
 
 def ledger(path):
     """invoices {id: (customer, issued, amount)}, and per invoice the day it closed and
-    whether a payment closed it."""
-    con = sqlite3.connect(path)
-    inv = {i: (c, d, a) for i, c, d, a in con.execute(
-        "SELECT invoice_id, customer_id, issued_on, amount FROM invoices")}
-    events = collections.defaultdict(list)
-    for i, d, a in con.execute(
-            "SELECT invoice_id, received_on, amount FROM payments WHERE invoice_id IS NOT NULL"):
-        events[i].append((d, 0, a))
-    for i, d, a in con.execute("SELECT invoice_id, posted_on, amount FROM adjustments"):
-        events[i].append((d, 1, a))
+    whether a payment closed it. The events come from the delay-curve prototypes' loader
+    (`Benchmarks/delaycurves/store.py`: payments and adjustments per invoice, sorted by day,
+    payments first on a tie), so both read the ledger one way."""
+    _, _, _, _, rows, events, _ = store.load(path)
+    inv = {i: (c, d, a) for i, c, d, a in rows}
     closed = {}
     for i, evs in events.items():
         if i not in inv:
             continue
         balance = inv[i][2]
-        for d, kind, a in sorted(evs):
+        for d, kind, a in evs:
             balance -= a
             if balance <= 0:
                 closed[i] = (d, kind == 0)
