@@ -142,6 +142,9 @@ public struct Accuracy: Sendable {
     /// How often silent and lapsed customers billed in the model's future billing
     /// (``BillingResumption``; nil for the baselines).
     public var resumption: BillingResumption?
+    /// Whether the model's new invoices followed a drift in amounts (``AmountDrift``; nil for
+    /// the baselines).
+    public var amountDrift: AmountDrift?
 
     /// The open book's share of the total error: (forecast − actual cash from invoices open at
     /// the cutoff) ÷ the actual total. Added to ``futureBillingError`` it gives ``error``.
@@ -432,6 +435,7 @@ public struct Accuracy: Sendable {
       model.timingSelection = run.timingSelection
       model.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
       model.resumption = run.portfolio.resumption
+      model.amountDrift = run.portfolio.amountDrift
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
       var last = evaluation(
@@ -647,6 +651,8 @@ public struct Accuracy: Sendable {
   /// An evaluation's billing resumption, or null (kept apart: inline, the JSON literal grows
   /// past what the type checker takes in reasonable time).
   static func resumptionJSON(_ r: BillingResumption?) -> JSONValue { r?.json ?? .null }
+  /// An evaluation's amount drift, or null (kept apart for the same reason).
+  static func driftJSON(_ d: AmountDrift?) -> JSONValue { d?.json ?? .null }
 
   /// The evaluation as JSON: settings, the measures, and every evaluation.
   public var json: JSONValue {
@@ -709,6 +715,7 @@ public struct Accuracy: Sendable {
               ("selection", Self.selectionJSON(e.timingSelection)),
               ("weekly_noise", WeeklyNoise.json(e.weeklyNoise)),
               ("billing_resumption", Self.resumptionJSON(e.resumption)),
+              ("amount_drift", Self.driftJSON(e.amountDrift)),
             ])
           })
       ),

@@ -28,10 +28,11 @@ extension Forecast {
       + "week-to-week noise the paths missed on \(n.weeks) earlier weeks."
   }
 
-  /// What the model did, a sentence each: the clock, the weekly band, silent customers' billing.
+  /// What the model did, a sentence each: the clock, the weekly band, silent customers' billing,
+  /// the amounts' drift, unapplied cash.
   /// The one wording of the table's header lines and the served forecast page.
   public var modelLines: [String] {
-    [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? []) + [resumption.line]
+    [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? []) + [resumption.line, amountDrift.line]
       + (unapplied.line(weekly: unappliedWeekly).map { [$0] } ?? [])
   }
 
@@ -127,7 +128,7 @@ extension Forecast {
         } ?? .null
       ),
       ("weekly_noise", WeeklyNoise.json(weeklyNoise)),
-      ("billing_resumption", resumption.json),
+      ("billing_resumption", resumption.json), ("amount_drift", amountDrift.json),
       (
         "unapplied_cash",
         .object([

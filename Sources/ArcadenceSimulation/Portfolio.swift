@@ -11,13 +11,16 @@ public struct BillingCadence: Sendable {
   public var lastIssued: [Int32]
   /// Start of each customer's amounts in `amounts` (`amountStart[c + 1]` is the end).
   public var amountStart: [Int32]
-  /// Recent invoice amounts (cents), the last twelve per customer.
+  /// Recent invoice amounts (cents), the last twelve per customer, at the level of `until`
+  /// when the amounts drift (``AmountDrift``).
   public var amounts: [Int64]
   /// Days between invoices per customer whether or not it is still billed: its mean gap, the
   /// typical gap for a customer with one invoice, 0 for none (``BillingResumption`` bills a
   /// customer the cadence calls gone at this rhythm when the book shows such customers
   /// coming back).
   public var rhythm: [Int32] = []
+  /// Whether the amounts drift, and whether `amounts` were moved to the level of `until` for it.
+  public var amountDrift = AmountDrift.off
 
   /// The gap customer `c`'s renewal bills at: its gap while billed, else its rhythm (its gap
   /// when no rhythm was fitted). The one choice of ``Portfolio``'s slots and
@@ -60,6 +63,9 @@ public struct BillingCadence: Sendable {
     }
     let typical = Int32(
       (Statistics.median(own.filter { $0 > 0 }.map(Double.init)) ?? 0).rounded())
+    let drift = AmountDrift.measure(
+      (0..<n).map { c in sorted[c].map { (days[c][$0], amts[c][$0]) } }, until: u)
+    out.amountDrift = drift
     for c in 0..<n {
       let order = sorted[c]
       let d = order.map { days[c][$0] }
@@ -73,7 +79,10 @@ public struct BillingCadence: Sendable {
       out.gap.append(gap)
       out.rhythm.append(g)
       out.lastIssued.append(d.last ?? Int32.min)
-      out.amounts.append(contentsOf: order.suffix(12).map { amts[c][$0] })
+      out.amounts.append(
+        contentsOf: order.suffix(AmountDrift.pool).map {
+          AmountDrift.scaled(amts[c][$0], by: drift.factor(days: Double(u - days[c][$0])))
+        })
       out.amountStart.append(Int32(out.amounts.count))
     }
     return out
@@ -96,8 +105,10 @@ public struct Portfolio: Sendable {
   public var customerAutopay: [Bool]
   /// Start of each customer's amounts in `amounts` (for new invoices).
   public var amountStart: [Int32]
-  /// Amounts (cents) new invoices are resampled from.
+  /// Amounts (cents) new invoices are resampled from, at the level of the day before the start.
   public var amounts: [Int64]
+  /// The drift a new invoice's resampled amount follows after that day (``AmountDrift``).
+  public var amountDrift = AmountDrift.off
 
   /// Invoices open at the start (the first ones).
   public var openCount: Int
@@ -200,6 +211,7 @@ public struct Portfolio: Sendable {
     let billing = BillingCadence.fit(ledger: l, until: Day(rawValue: prev))
     amountStart = billing.amountStart
     amounts = billing.amounts
+    amountDrift = billing.amountDrift
 
     // Open disputes and promises per invoice, as of the end of `start − 1`.
     var disputes: [Int32: Int32] = [:]
@@ -399,7 +411,10 @@ public struct Portfolio: Sendable {
   /// (offsets from ``start``), `dispute_opened` and `promise_day` (offsets, empty when
   /// none), `contacts` (recent outbound contacts still lifting the hazard, `day:1` reached or
   /// `day:0` not, separated by `;`) and `amounts` (for new invoices, the customer's amounts
-  /// in cents that each path resamples from, separated by `;`). O(invoices + contacts).
+  /// in cents that each path resamples from, separated by `;`; when the book's amounts drift,
+  /// ``AmountDrift``, at the level of the invoice's issue day, and for renewal slots, whose
+  /// issue day each path draws, at the level of the day before the start). O(invoices +
+  /// contacts).
   /// A data file, not a report: fields are quoted as RFC 4180 requires (a segment name with a
   /// comma stays one field) but not neutralised for spreadsheets (`-2:1` stays as it is).
   public func csv(segments: [String]) -> String {
@@ -415,7 +430,13 @@ public struct Portfolio: Sendable {
       }
       var pool: [String] = []
       if i >= openCount {
-        pool = (Int(amountStart[c])..<Int(amountStart[c + 1])).map { String(amounts[$0]) }
+        // On the fixed schedule the issue day is known: the amounts are at its level.
+        let f =
+          i < slotStart && amountDrift.perDay != 0
+          ? amountDrift.factor(days: Double(invoiceIssue[i]) + 1) : 1
+        pool = (Int(amountStart[c])..<Int(amountStart[c + 1])).map {
+          String(AmountDrift.scaled(amounts[$0], by: f))
+        }
       }
       let fields: [String] = [
         i < openCount ? "open" : "new", String(invoiceLedger[i]), String(c),
