@@ -327,6 +327,29 @@ public struct Calibration: Sendable {
     return out
   }
 
+  /// `lines` (``warnings`` and others) for a terminal: at most `limit` of the hazard cells'
+  /// lines, then one line counting the rest; other lines all kept. A book of 300 segments can
+  /// have 2,100 thin cells, and a screen of them hides every other message.
+  public static func shortened(_ lines: [String], limit: Int = 12) -> [String] {
+    let cells = lines.filter { $0.hasPrefix("hazard ") }
+    guard cells.count > limit else { return lines }
+    var kept = 0
+    var out: [String] = []
+    for line in lines {
+      if line.hasPrefix("hazard ") {
+        kept += 1
+        guard kept <= limit else { continue }
+      }
+      out.append(line)
+      if kept == limit, line.hasPrefix("hazard ") {
+        out.append(
+          "… and \(cells.count - limit) more thin or zero hazard cells (`arcadence calibrate` "
+            + "writes every cell's counts)")
+      }
+    }
+    return out
+  }
+
   /// The prior each bucket's thin hazard cells are shrunk towards: the bucket's rate pooled
   /// over segments when it rests on `threshold` payments or more, otherwise the pooled rate of
   /// the nearest bucket that does (the younger one on a tie), otherwise the bucket's own

@@ -321,6 +321,18 @@ public struct Forecast: Sendable {
     }
     let start = settings.start ?? last + 1
     try Span.day(start, after: last, option: "--from")
+    // The run simulates up to the horizon plus the payment runs' lookahead: say which day
+    // would end it past the calendar, and why the start is there when it was not given.
+    guard start.offset(by: settings.weeks * 7 + PaymentRuns.lookahead - 1) != nil else {
+      throw ArcadenceError(
+        .usage,
+        settings.start == nil
+          ? "the store's last day is \(last) (its latest invoice, payment, adjustment or "
+            + "activity), so a forecast from the day after would end after \(Day.maximum): "
+            + "name a start with --from"
+          : "--from: \(start) with --weeks \(settings.weeks) ends after \(Day.maximum) (with "
+            + "the \(PaymentRuns.lookahead) days the model simulates past the horizon)")
+    }
     if let first = l.invoiceIssued.min(), start.rawValue <= first {
       throw ArcadenceError(
         .usage,

@@ -387,7 +387,7 @@ struct BacktestCommand: ParsableCommand {
 
 /// Prints calibration warnings (hazards that are 0 or rest on too few payments) on stderr.
 func warnCalibration(_ lines: [String]) {
-  for line in lines { Terminal.note("warning: calibration: " + line) }
+  for line in Calibration.shortened(lines) { Terminal.note("warning: calibration: " + line) }
 }
 
 /// Writes the charts as a chart data file (`arcadence charts --from-data` draws it).

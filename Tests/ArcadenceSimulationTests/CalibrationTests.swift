@@ -120,4 +120,22 @@ import Yams
       ])
     #expect(c.repeatEveryDays == truth.repeatEveryDays)
   }
+
+  /// A terminal gets at most 12 hazard-cell lines and a count of the rest; other warnings
+  /// (the lift's) all stay, wherever they are. 20 cells and one lift line: the first 12
+  /// cells, "… and 8 more", the lift line; 12 cells or fewer: unchanged.
+  @Test func manyThinCellsAreCountedNotListed() {
+    let cells = (1...20).map { "hazard s\($0) not_due rests on 0 payments" }
+    let lines = cells + ["lift: estimated on 3 tasks"]
+    let short = Calibration.shortened(lines)
+    #expect(short.count == 14)
+    #expect(Array(short.prefix(12)) == Array(cells.prefix(12)))
+    #expect(
+      short[12]
+        == "… and 8 more thin or zero hazard cells (`arcadence calibrate` writes every "
+        + "cell's counts)")
+    #expect(short[13] == "lift: estimated on 3 tasks")
+    #expect(Calibration.shortened(Array(cells.prefix(12))) == Array(cells.prefix(12)))
+    #expect(Calibration.shortened(["lift: x"] + cells.prefix(13)).first == "lift: x")
+  }
 }

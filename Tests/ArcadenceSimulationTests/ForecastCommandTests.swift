@@ -66,6 +66,39 @@ import Testing
           + "(2026-03-02)"))
   }
 
+  /// A stray payment dated 9999-12-31 makes that the store's last day: the default start
+  /// (the day after) cannot hold a forecast, and the error says why and what to pass; a start
+  /// inside the data still runs. A start whose 13 weeks and the runs' lookahead pass the
+  /// calendar's end is refused naming the option.
+  @Test func aStartPastTheCalendarSaysWhy() throws {
+    var files = PaperLedger.files
+    files["payments.csv"]! += "P10,C1,,9999-12-31,5,ach\n"
+    let store = try PaperLedger.store(files)
+    let l = try store.loadLedger()
+    let links = try store.loadInvoiceLinks(for: l)
+    func run(_ start: Day?) throws -> Forecast {
+      try Forecast.run(
+        ledger: l, links: links,
+        settings: Forecast.Settings(start: start, weeks: 13, paths: 2, seed: 1, threads: 1))
+    }
+    #expect {
+      try run(nil)
+    } throws: {
+      "\($0)".contains(
+        "the store's last day is 9999-12-31 (its latest invoice, payment, adjustment or "
+          + "activity), so a forecast from the day after would end after 9999-12-31: name a "
+          + "start with --from")
+    }
+    #expect {
+      try run(Day(iso: "9999-10-01")!)
+    } throws: {
+      "\($0)".contains(
+        "--from: 9999-10-01 with --weeks 13 ends after 9999-12-31 (with the "
+          + "\(PaymentRuns.lookahead) days the model simulates past the horizon)")
+    }
+    #expect(try run(Day(iso: "2026-03-01")!).series[0].weeks.count == 13)
+  }
+
   /// Groups are told apart: two reps both named Ann (R1 for C1, R2 for C2) get their ids, a
   /// segment literally named "all" (C1's) is renamed so it never reads as the whole book.
   @Test func groupsWithTheSameNameStayApart() throws {
