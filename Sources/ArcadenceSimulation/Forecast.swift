@@ -308,11 +308,9 @@ public struct Forecast: Sendable {
       + "billed or paid since; give --from to start nearer the data"
   }
 
-  /// Runs the forecast on the store.
-  public static func run(
-    ledger l: Ledger, links: InvoiceLinks, settings: Settings,
-    progress: (@Sendable (Int, Int) -> Void)? = nil
-  ) throws -> Forecast {
+  /// The forecast's first day (the one asked for, or the day after the store's last) and the
+  /// store's last day, or a usage error saying what is wrong with them.
+  static func checkedStart(ledger l: Ledger, settings: Settings) throws -> (Day, Day) {
     guard let last = l.lastEventDay else {
       throw ArcadenceError(.usage, "the store is empty: import data first")
     }
@@ -339,6 +337,15 @@ public struct Forecast: Sendable {
         "--from: \(start) is not after the first invoice (\(Day(rawValue: first))): the "
           + "forecast is calibrated on the data before it")
     }
+    return (start, last)
+  }
+
+  /// Runs the forecast on the store.
+  public static func run(
+    ledger l: Ledger, links: InvoiceLinks, settings: Settings,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws -> Forecast {
+    let (start, last) = try checkedStart(ledger: l, settings: settings)
     let run = try SimulationRun.forecast(
       name: "forecast", ledger: l, links: links, start: start, horizon: settings.weeks * 7,
       paths: settings.paths, seed: settings.seed, threads: settings.threads,
@@ -363,10 +370,8 @@ public struct Forecast: Sendable {
       if g > 0 { groupOpen[g] += Double(book.invoiceBalance[i]) }
     }
     let unapplied = UnappliedCash.measure(ledger: l, start: start)
-    let unappliedWeekly = names.indices.map { g in
-      g == 0
-        ? unapplied.cents(over: 7)
-        : unapplied.cents(over: 7) { c in c < customerGroup.count && Int(customerGroup[c]) == g }
+    let unappliedWeekly = unapplied.cents(over: 7, groups: names.count) { c in
+      c < customerGroup.count ? Int(customerGroup[c]) : nil
     }
     let cash = weeklySeries(
       result, groups: names, start: start, weeks: settings.weeks, noise: run.weeklyNoise,

@@ -46,6 +46,19 @@ public struct UnappliedCash: Sendable, Equatable {
     return Int64((Double(cash) * Double(span) / Double(days)).rounded())
   }
 
+  /// ``cents(over:members:)`` for `groups` groups in one pass: entry 0 is the whole book, entry
+  /// g > 0 the customers `groupOf` puts in group g (nil or 0: in no group but the whole book).
+  /// O(customers).
+  public func cents(over span: Int, groups: Int, groupOf: (Int) -> Int?) -> [Int64] {
+    var cash = [Int64](repeating: 0, count: max(1, groups))
+    for (c, v) in perCustomer.enumerated() {
+      cash[0] &+= v
+      if let g = groupOf(c), g > 0, g < cash.count { cash[g] &+= v }
+    }
+    guard days > 0, span > 0 else { return cash.map { _ in 0 } }
+    return cash.map { Int64((Double($0) * Double(span) / Double(days)).rounded()) }
+  }
+
   /// The unapplied cash per customer received in the ``windowDays`` days before the day
   /// after the last payment received before `start` (the start itself when a payment came the
   /// day before; earlier when the payments stopped or paused, so quiet days at the end of the
