@@ -22,7 +22,10 @@ import Foundation
 /// with a pool is set against their pools' mean × the count they billed, without and with the
 /// slope measured then. It is used only when it was measured at all three and brought the
 /// billed level closer at each; then every pool amount moves to the level of the day before the
-/// start and each new invoice's amount × e^(slope · days after that day), at most × 4 or ÷ 4.
+/// start and each new invoice's amount × e^(slope · days after that day), at most × 4 or ÷ 4
+/// (each: an amount a year old moves at most × 4 to the start's level, and on at most × 4 from
+/// there). A slope steeper than × 4 a quarter (a customer billing a cent, then billions) is held
+/// to that, so what is printed stays a number.
 ///
 /// Measured before it was built (`Benchmarks/drift/level.py`, 12 month-start cutoffs, mean
 /// |log error| of the next 90 days' billed level): growing world 21.0 → 9.1 %, a world shrinking
@@ -55,6 +58,9 @@ public struct AmountDrift: Sendable, Equatable {
   static let maxFactor = 4.0
   /// Amounts a customer's pool keeps (``BillingCadence``'s pool).
   static let pool = 12
+  /// The steepest slope measured, per day: a factor of 4 a quarter either way. Steeper
+  /// slopes (a few invoices of a cent then of billions) are held to it.
+  static let steepest = log(maxFactor) / Double(quarterDays)
 
   public init(perDay: Double, measured: Double, standardError: Double) {
     self.perDay = perDay
@@ -69,7 +75,8 @@ public struct AmountDrift: Sendable, Equatable {
   }
 
   /// `amount` × `factor` in whole cents, at least 1, and never above the larger of the amount
-  /// and 2^52 cents (so sums of scaled amounts stay where the unscaled ones are).
+  /// and 2^52 cents. (Sums are guarded elsewhere: a run refuses a book whose new invoices, at
+  /// their largest, could pass what it sums, ``Portfolio/mostBilled``.)
   static func scaled(_ amount: Int64, by factor: Double) -> Int64 {
     guard factor != 1, amount > 0 else { return amount }
     let v = min(9.0e18, (Double(amount) * factor).rounded())
@@ -139,7 +146,8 @@ public struct AmountDrift: Sendable, Equatable {
     let se = (residual / Double(n - groups - 1) / sxx).squareRoot()
     guard b != 0, se.isFinite else { return (0, 0) }
     let ratio = z * se / b
-    return (b * max(0, 1 - ratio * ratio), se)
+    let shrunk = b * max(0, 1 - ratio * ratio)
+    return (min(steepest, max(-steepest, shrunk)), se)
   }
 
   /// log(predicted ÷ actual) of the amounts billed in the ``quarterDays`` after `p` by customers
@@ -193,6 +201,11 @@ public struct AmountDrift: Sendable, Equatable {
     }
     guard measured != 0 else {
       return "Invoice amounts: resampled as billed (no drift clear of noise in the last year)."
+    }
+    if with.count < Self.quarters {
+      return "Invoice amounts: resampled as billed (a drift of \(pct(measured)) a year, but "
+        + "only \(with.count) of the \(Self.quarters) earlier quarters had the data to check it "
+        + "on)."
     }
     return "Invoice amounts: resampled as billed (a drift of \(pct(measured)) a year did not "
       + "bring the billed level closer on each of the \(Self.quarters) earlier quarters)."

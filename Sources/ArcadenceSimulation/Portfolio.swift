@@ -184,6 +184,30 @@ public struct Portfolio: Sendable {
   /// Number of invoices, open and to be issued.
   public var invoiceCount: Int { invoiceBalance.count }
 
+  /// The most one path can sum in cents: the simulation keeps its totals (cash, credit
+  /// sales, ending balance) in 64-bit cents, with room for two of them added.
+  public static let summable = Int64.max / 4
+
+  /// An upper bound of what one path could owe and bill, in cents (a Double: it may exceed
+  /// 64 bits): the open balance plus, for every invoice to be issued, its customer's largest
+  /// pooled amount, × the drift's largest factor when new invoices follow one. Nil when it
+  /// is within ``summable``. O(invoices + amounts).
+  public var mostBilled: Double? {
+    var largest = [Double](repeating: 0, count: max(0, amountStart.count - 1))
+    for c in largest.indices {
+      for k in Int(amountStart[c])..<Int(amountStart[c + 1]) {
+        largest[c] = max(largest[c], Double(amounts[k]))
+      }
+    }
+    let factor = amountDrift.perDay == 0 ? 1 : AmountDrift.maxFactor
+    var total = invoiceBalance[..<openCount].reduce(0) { $0 + Double($1) }
+    for i in openCount..<invoiceCount {
+      let c = Int(invoiceCustomer[i])
+      if c < largest.count { total += largest[c] * factor }
+    }
+    return total > Double(Self.summable) ? total : nil
+  }
+
   /// The portfolio at the end of `start − 1` in the store, with the new invoices billed over
   /// `horizon` days when `newInvoices`. Only data up to `start − 1` is read, so a backtest
   /// can start inside the data. O(invoices + rows).

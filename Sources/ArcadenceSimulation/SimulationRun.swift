@@ -33,14 +33,11 @@ public struct SimulationRun: Sendable {
   /// (``WeeklyNoise``; ``WeeklyNoise/none`` otherwise).
   public var weeklyNoise = WeeklyNoise.none
 
-  /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
-  /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
-  /// calibration is then fitted with it, so the hazards stay lift-adjusted; it wins over a
-  /// scenario's `reached_lift` override).
-  public init(
-    scenario: Scenario, ledger: Ledger, links: InvoiceLinks, paths: Int? = nil,
-    seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1, reachedLift: Double? = nil
-  ) throws {
+  /// The run's first day (the file's, or the day after the store's last), the store's last
+  /// day and the horizon in days, or a usage error saying what is wrong with them.
+  static func checkedStart(_ scenario: Scenario, ledger: Ledger, horizon: Int?) throws -> (
+    Day, Day, Int
+  ) {
     guard let last = ledger.lastEventDay else {
       throw ArcadenceError(.usage, "the store is empty: import data first")
     }
@@ -51,10 +48,30 @@ public struct SimulationRun: Sendable {
     }
     let startKey = "\(scenario.file.isEmpty ? "scenario" : scenario.file): start"
     try Span.day(start, after: last, option: startKey)
+    guard scenario.start != nil || start.offset(by: h - 1) != nil else {
+      throw ArcadenceError(
+        .usage,
+        "\(startKey): the store's last day is \(last) (its latest invoice, payment, "
+          + "adjustment or activity), so a simulation from the day after would end after "
+          + "\(Day.maximum): set start: to a day in the data")
+    }
     guard start.offset(by: h - 1) != nil else {
       throw ArcadenceError(
         .usage, "\(startKey): \(start) with a horizon of \(h) days ends after \(Day.maximum)")
     }
+    return (start, last, h)
+  }
+
+  /// Prepares `scenario` against the store's ledger; `paths`, `seed` and `horizon` override
+  /// the file's values when given. `reachedLift` sets the reached-contact lift (a `from_store`
+  /// calibration is then fitted with it, so the hazards stay lift-adjusted; it wins over a
+  /// scenario's `reached_lift` override).
+  public init(
+    scenario: Scenario, ledger: Ledger, links: InvoiceLinks, paths: Int? = nil,
+    seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1, reachedLift: Double? = nil
+  ) throws {
+    let (start, last, h) = try Self.checkedStart(scenario, ledger: ledger, horizon: horizon)
+    let startKey = "\(scenario.file.isEmpty ? "scenario" : scenario.file): start"
     switch scenario.calibration {
     case .fromStore:
       // No data after the last day: fitting past it would only add censored exposure.
@@ -103,6 +120,14 @@ public struct SimulationRun: Sendable {
             + "invoices open at \(start)")
       }
       book = book.sample(openInvoices: n, seed: scenario.seed)
+    }
+    if let most = book.mostBilled {
+      throw ArcadenceError(
+        .usage,
+        "\(startKey): over \(h) days this book could reach \(Cents.display(Int64(min(most, 9.2e18)))) "
+          + "(open balance plus the largest amount each customer could be billed on each of its "
+          + "new invoices), beyond what the simulation can sum in whole cents "
+          + "(\(Cents.display(Portfolio.summable))): shorten the horizon")
     }
     portfolio = book
     let delayCurvesUntil = Span.clip(start - 1, toLast: last, option: "start").day

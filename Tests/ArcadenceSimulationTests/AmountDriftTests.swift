@@ -10,26 +10,43 @@ import Testing
 @Suite struct AmountDriftTests {
   typealias Rows = [[(day: Int32, amount: Int64)]]
 
-  /// C1 bills 1000, 4000, 4000 on days 0, 10, 20 and C2 500, 1000 on days 0, 10 (log amounts,
-  /// less each customer's mean: C1 −⁴⁄₃, ⅔, ⅔ × ln 2; C2 −½, ½ × ln 2; days less the mean: −10,
-  /// 0, 10 and −5, 5). Σ t·y = 20 ln 2 + 5 ln 2, Σ t² = 200 + 50: slope ln 2 ÷ 10 a day. The
-  /// residuals are C1's −⅓, ⅔, −⅓ × ln 2 (C2 fits exactly): ⅔ (ln 2)² over 5 − 2 − 1 = 2 degrees
-  /// of freedom, s.e. = √(⅓ (ln 2)² ÷ 250) = ln 2 ÷ √750. Two s.e. are 20 ÷ √750 of the slope,
-  /// whose square is 400 ÷ 750 = ⁸⁄₁₅: the shrunk slope is ⁷⁄₁₅ × ln 2 ÷ 10 = 7 ln 2 ÷ 150.
+  /// C1 bills 1000, 4000, 4000 on days 0, 100, 200 and C2 500, 1000 on days 0, 100 (log amounts,
+  /// less each customer's mean: C1 −⁴⁄₃, ⅔, ⅔ × ln 2; C2 −½, ½ × ln 2; days less the mean: −100,
+  /// 0, 100 and −50, 50). Σ t·y = 200 ln 2 + 50 ln 2, Σ t² = 20,000 + 5,000: slope ln 2 ÷ 100 a
+  /// day. The residuals are C1's −⅓, ⅔, −⅓ × ln 2 (C2 fits exactly): ⅔ (ln 2)² over 5 − 2 − 1 =
+  /// 2 degrees of freedom, s.e. = √(⅓ (ln 2)² ÷ 25,000) = ln 2 ÷ (10 √750). Two s.e. are 20 ÷ √750
+  /// of the slope, whose square is 400 ÷ 750 = ⁸⁄₁₅: the shrunk slope is ⁷⁄₁₅ × ln 2 ÷ 100.
   @Test func theSlopeIsWithinCustomersAndShrunk() {
-    let rows: Rows = [[(0, 1000), (10, 4000), (20, 4000)], [(0, 500), (10, 1000)]]
-    let (slope, se) = AmountDrift.slope(rows, until: 25)
-    #expect(abs(slope - 7 * log(2.0) / 150) < 1e-12)
-    #expect(abs(se - log(2.0) / 750.0.squareRoot()) < 1e-12)
+    let rows: Rows = [[(0, 1000), (100, 4000), (200, 4000)], [(0, 500), (100, 1000)]]
+    let (slope, se) = AmountDrift.slope(rows, until: 205)
+    #expect(abs(slope - 7 * log(2.0) / 1500) < 1e-14)
+    #expect(abs(se - log(2.0) / (10 * 750.0.squareRoot())) < 1e-14)
     // Without C1's noise (1000, 2000, 4000) the fit is exact: s.e. 0, the slope whole.
-    let exact: Rows = [[(0, 1000), (10, 2000), (20, 4000)], [(0, 500), (10, 1000)]]
-    #expect(abs(AmountDrift.slope(exact, until: 25).slope - log(2.0) / 10) < 1e-12)
-    // Only the 365 days up to `until` count: at day 375 only C1's invoice of day 20 is
+    let exact: Rows = [[(0, 1000), (100, 2000), (200, 4000)], [(0, 500), (100, 1000)]]
+    #expect(abs(AmountDrift.slope(exact, until: 205).slope - log(2.0) / 100) < 1e-14)
+    // Only the 365 days up to `until` count: at day 465 only C1's invoice of day 200 is
     // inside, and one invoice has no slope.
-    #expect(AmountDrift.slope(rows, until: 375).slope == 0)
+    #expect(AmountDrift.slope(rows, until: 465).slope == 0)
     // Amounts equal, or one invoice each: no slope, no error.
     #expect(AmountDrift.slope([[(0, 700), (9, 700), (30, 700)]], until: 40) == (0, 0))
     #expect(AmountDrift.slope([[(0, 700)], [(3, 900)]], until: 40) == (0, 0))
+  }
+
+  /// A slope steeper than × 4 a quarter is held to it: 1, 10, 100 on days 0, 1, 2 fit exactly
+  /// at ln 10 a day, held to ln 4 ÷ 90 (either way). A drift measured where fewer than three
+  /// earlier quarters have data says so instead of blaming the check.
+  @Test func steepSlopesAreHeldAndShortDataIsNamed() {
+    let up: Rows = [[(0, 1), (1, 10), (2, 100)]]
+    #expect(abs(AmountDrift.slope(up, until: 2).slope - log(4.0) / 90) < 1e-15)
+    let down: Rows = [[(0, 100), (1, 10), (2, 1)]]
+    #expect(abs(AmountDrift.slope(down, until: 2).slope + log(4.0) / 90) < 1e-15)
+    let d = AmountDrift.measure(up, until: 2)
+    #expect(d.perDay == 0 && d.with.isEmpty)
+    #expect(
+      d.line
+        == "Invoice amounts: resampled as billed (a drift of +27550% a year, but only 0 of the "
+        + "3 earlier quarters had the data to check it on).")
+    #expect(AmountDrift.growth(d.measured).isFinite)
   }
 
   /// C1's pool at day 10 is 1000 (day 0) and 2000 (day 10); it bills 3000 on day 40. As
@@ -163,5 +180,28 @@ import Testing
     #expect(d.measured != 0)
     #expect(d.perDay == 0)
     #expect(d.line.contains("did not bring the billed level closer"))
+  }
+
+  /// What one path could sum: the open balance plus each new invoice at its customer's largest
+  /// pooled amount (× 4 when a drift is used). One open invoice of Int64.max ÷ 8 and a pool of
+  /// Int64.max ÷ 8: one new invoice makes Int64.max ÷ 4, which the run can sum (nil); two make
+  /// ⅜ of Int64.max, or one with a drift ⅝: refused.
+  @Test func booksTooLargeToSumAreFound() {
+    let eighth = Int64.max / 8
+    func book(newInvoices: Int, drift: Bool) -> Portfolio {
+      var p = Portfolio(
+        start: Day(iso: "2026-03-01")!, customerSegment: [0],
+        invoiceCustomer: [Int32](repeating: 0, count: 1 + newInvoices),
+        invoiceBalance: [eighth] + [Int64](repeating: 0, count: newInvoices),
+        invoiceDue: [Int32](repeating: 30, count: 1 + newInvoices))
+      p.openCount = 1
+      p.amountStart = [0, 1]
+      p.amounts = [eighth]
+      if drift { p.amountDrift = AmountDrift(perDay: 0.001, measured: 0.001, standardError: 0) }
+      return p
+    }
+    #expect(book(newInvoices: 1, drift: false).mostBilled == nil)
+    #expect(book(newInvoices: 2, drift: false).mostBilled == Double(eighth) * 3)
+    #expect(book(newInvoices: 1, drift: true).mostBilled == Double(eighth) * 5)
   }
 }

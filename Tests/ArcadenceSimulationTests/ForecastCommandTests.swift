@@ -97,6 +97,16 @@ import Testing
           + "\(PaymentRuns.lookahead) days the model simulates past the horizon)")
     }
     #expect(try run(Day(iso: "2026-03-01")!).series[0].weeks.count == 13)
+    // `simulate` with no start in the file says the same of its default start.
+    let scenario = try Scenario.parse("policies: [{name: a}]\n", file: "s.yaml")
+    #expect {
+      try SimulationRun(scenario: scenario, ledger: l, links: links, paths: 1)
+    } throws: {
+      "\($0)".contains(
+        "s.yaml: start: the store's last day is 9999-12-31 (its latest invoice, payment, "
+          + "adjustment or activity), so a simulation from the day after would end after "
+          + "9999-12-31: set start: to a day in the data")
+    }
   }
 
   /// Groups are told apart: two reps both named Ann (R1 for C1, R2 for C2) get their ids, a
