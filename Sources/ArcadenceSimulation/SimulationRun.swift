@@ -122,11 +122,13 @@ public struct SimulationRun: Sendable {
       book = book.sample(openInvoices: n, seed: scenario.seed)
     }
     if let most = book.mostBilled {
+      let reach =
+        most < 9.2e18 ? Cents.display(Int64(most)) : "more than \(Cents.display(Int64.max))"
       throw ArcadenceError(
         .usage,
-        "\(startKey): over \(h) days this book could reach \(Cents.display(Int64(min(most, 9.2e18)))) "
-          + "(open balance plus the largest amount each customer could be billed on each of its "
-          + "new invoices), beyond what the simulation can sum in whole cents "
+        "\(scenario.file.isEmpty ? "" : "\(scenario.file): ")over \(h) days this book could "
+          + "reach \(reach) (the open balance plus each new invoice at its customer's largest "
+          + "amount), beyond what the simulation can sum in whole cents "
           + "(\(Cents.display(Portfolio.summable))): shorten the horizon")
     }
     portfolio = book
