@@ -128,17 +128,7 @@ import Testing
   /// and 400.00 (× 2^(20/20), × 2^(40/20) = 4, the bound): 600.00 of credit sales on every
   /// path, 200.00 without the drift; the portfolio file's pools say the same.
   @Test func newInvoicesFollowTheDrift() throws {
-    let store = try PaperLedger.store([
-      "reps.csv": ForecastModelTests.reps, "customers.csv": ForecastModelTests.customers,
-      "invoices.csv": """
-      invoice_id,customer_id,issued_on,due_on,amount
-      I1,C1,2026-01-01,2026-01-31,100
-      I2,C1,2026-01-11,2026-02-10,100
-      I3,C1,2026-01-21,2026-02-20,100
-      I4,C1,2026-03-02,2026-04-01,100
-
-      """,
-    ])
+    let store = try ForecastModelTests.meanGapStore()
     let l = try store.loadLedger()
     var book = Portfolio(
       ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"],

@@ -43,14 +43,10 @@ import Testing
     ])
   }
 
-  /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
-  /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
-  /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
-  /// the last invoice is at −1) over 40 days it is billed at −1 + 20 = 19 and 39, not at 9,
-  /// 19, 29 and 39.
-  @Test func billingFollowsTheMeanGap() throws {
-    let store = try PaperLedger.store([
-      "reps.csv": Self.reps, "customers.csv": Self.customers,
+  /// C1 billed 100.00 on 01-01, 01-11, 01-21 and 03-02 (gaps 10, 10, 40; mean 20).
+  static func meanGapStore() throws -> Store {
+    try PaperLedger.store([
+      "reps.csv": reps, "customers.csv": customers,
       "invoices.csv": """
       invoice_id,customer_id,issued_on,due_on,amount
       I1,C1,2026-01-01,2026-01-31,100
@@ -60,6 +56,15 @@ import Testing
 
       """,
     ])
+  }
+
+  /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
+  /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
+  /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
+  /// the last invoice is at −1) over 40 days it is billed at −1 + 20 = 19 and 39, not at 9,
+  /// 19, 29 and 39.
+  @Test func billingFollowsTheMeanGap() throws {
+    let store = try Self.meanGapStore()
     let l = try store.loadLedger()
     let start = Day(iso: "2026-03-03")!
     #expect(BillingCadence.fit(ledger: l, until: start - 1).gap == [20])
