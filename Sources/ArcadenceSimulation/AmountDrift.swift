@@ -115,8 +115,8 @@ public struct AmountDrift: Sendable, Equatable {
     var sxx = 0.0
     var n = 0
     var groups = 0
-    var used: [(customer: Int, mt: Double, my: Double)] = []
-    for (c, r) in rows.enumerated() {
+    var used: [(part: [(day: Int32, amount: Int64)], mt: Double, my: Double)] = []
+    for r in rows {
       let lo = r.firstIndex { u - $0.day < window } ?? r.count
       let hi = r.firstIndex { $0.day > u } ?? r.count
       let part = r[lo..<max(lo, hi)].filter { $0.amount > 0 }
@@ -131,14 +131,13 @@ public struct AmountDrift: Sendable, Equatable {
       }
       n += part.count
       groups += 1
-      used.append((c, mt, my))
+      used.append((part, mt, my))
     }
     guard sxx > 0, n > groups + 1 else { return (0, 0) }
     let b = sxy / sxx
     var residual = 0.0
     for g in used {
-      let r = rows[g.customer]
-      for x in r where u - x.day < window && x.day <= u && x.amount > 0 {
+      for x in g.part {
         let e = (log(Double(x.amount)) - g.my) - b * (Double(x.day) - g.mt)
         residual += e * e
       }

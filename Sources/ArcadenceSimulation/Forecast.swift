@@ -325,9 +325,7 @@ public struct Forecast: Sendable {
       throw ArcadenceError(
         .usage,
         settings.start == nil
-          ? "the store's last day is \(last) (its latest invoice, payment, adjustment or "
-            + "activity), so a forecast from the day after would end after \(Day.maximum): "
-            + "name a start with --from"
+          ? SimulationRun.noRoomAfter(last, run: "a forecast", fix: "name a start with --from")
           : "--from: \(start) with --weeks \(settings.weeks) ends after \(Day.maximum) (with "
             + "the \(PaymentRuns.lookahead) days the model simulates past the horizon)")
     }

@@ -33,6 +33,14 @@ public struct SimulationRun: Sendable {
   /// (``WeeklyNoise``; ``WeeklyNoise/none`` otherwise).
   public var weeklyNoise = WeeklyNoise.none
 
+  /// Why a run from the day after the store's last day cannot be: it would end past the
+  /// calendar. `run` names the run ("a forecast"), `fix` says what to give instead. The one
+  /// wording of `forecast`'s and `simulate`'s error.
+  static func noRoomAfter(_ last: Day, run: String, fix: String) -> String {
+    "the store's last day is \(last) (its latest invoice, payment, adjustment or activity), so "
+      + "\(run) from the day after would end after \(Day.maximum): \(fix)"
+  }
+
   /// The run's first day (the file's, or the day after the store's last), the store's last
   /// day and the horizon in days, or a usage error saying what is wrong with them.
   static func checkedStart(_ scenario: Scenario, ledger: Ledger, horizon: Int?) throws -> (
@@ -51,9 +59,8 @@ public struct SimulationRun: Sendable {
     guard scenario.start != nil || start.offset(by: h - 1) != nil else {
       throw ArcadenceError(
         .usage,
-        "\(startKey): the store's last day is \(last) (its latest invoice, payment, "
-          + "adjustment or activity), so a simulation from the day after would end after "
-          + "\(Day.maximum): set start: to a day in the data")
+        "\(startKey): "
+          + noRoomAfter(last, run: "a simulation", fix: "set start: to a day in the data"))
     }
     guard start.offset(by: h - 1) != nil else {
       throw ArcadenceError(

@@ -37,18 +37,13 @@ public struct UnappliedCash: Sendable, Equatable {
   /// All customers' unapplied cash in the window (cents).
   public var total: Int64 { perCustomer.reduce(0, &+) }
 
-  /// Cents over `span` days at the window's rate for the customers `members` picks (all when
-  /// nil): `cash × span ÷ days`, rounded to the cent. O(customers).
-  public func cents(over span: Int, members: ((Int) -> Bool)? = nil) -> Int64 {
-    guard days > 0, span > 0 else { return 0 }
-    var cash: Int64 = 0
-    for (c, v) in perCustomer.enumerated() where members?(c) ?? true { cash &+= v }
-    return Int64((Double(cash) * Double(span) / Double(days)).rounded())
-  }
+  /// Cents over `span` days at the window's rate, all customers: `cash × span ÷ days`,
+  /// rounded to the cent. O(customers).
+  public func cents(over span: Int) -> Int64 { cents(over: span, groups: 1) { _ in nil }[0] }
 
-  /// ``cents(over:members:)`` for `groups` groups in one pass: entry 0 is the whole book, entry
-  /// g > 0 the customers `groupOf` puts in group g (nil or 0: in no group but the whole book).
-  /// O(customers).
+  /// Cents over `span` days at the window's rate by group, in one pass: entry 0 is the whole
+  /// book, entry g > 0 the customers `groupOf` puts in group g (nil or 0: in no group but the
+  /// whole book); each `cash × span ÷ days`, rounded to the cent. O(customers).
   public func cents(over span: Int, groups: Int, groupOf: (Int) -> Int?) -> [Int64] {
     var cash = [Int64](repeating: 0, count: max(1, groups))
     for (c, v) in perCustomer.enumerated() {
