@@ -109,6 +109,44 @@ import Testing
     }
   }
 
+  /// A book too large to sum is refused before it runs, not trapped in the simulator's 64-bit
+  /// sums (it exited 132): 1,300 customers each billed the largest amount an import takes,
+  /// 100,000,000,000.00, on two days running. Over 104 weeks each customer gets 3 × 728 + 3 =
+  /// 2,187 renewal slots: (2,600 + 1,300 × 2,187) × 10^13 cents is past 2^63, so the error says
+  /// "more than"; over one week (3 × 7 + 3 = 24 slots: 2,600 + 31,200 invoices, 3.38 × 10^17
+  /// cents) it runs.
+  @Test func aBookTooLargeToSumIsRefused() throws {
+    var customers =
+      "customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,"
+      + "autopay_cancelled_on\n"
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    for c in 0..<1_300 {
+      customers += "C\(c),N\(c),a,R1,30,2025-12-01,,\n"
+      invoices += "I\(c)a,C\(c),2026-01-01,2026-01-31,100000000000.00\n"
+      invoices += "I\(c)b,C\(c),2026-01-02,2026-02-01,100000000000.00\n"
+    }
+    let store = try PaperLedger.store([
+      "reps.csv": PaperLedger.files["reps.csv"]!, "customers.csv": customers,
+      "invoices.csv": invoices,
+    ])
+    let l = try store.loadLedger()
+    let links = try store.loadInvoiceLinks(for: l)
+    func run(weeks: Int) throws -> Forecast {
+      var settings = Forecast.Settings(weeks: weeks, paths: 2, seed: 1, threads: 1)
+      settings.weeklyNoise = false
+      return try Forecast.run(ledger: l, links: links, settings: settings)
+    }
+    #expect {
+      try run(weeks: 104)
+    } throws: {
+      "\($0)".hasPrefix(
+        "over 728 days this book could reach more than $92,233,720,368,547,758.07 (the open "
+          + "balance plus each new invoice at its customer's largest amount), beyond what the "
+          + "simulation can sum in whole cents ($23,058,430,092,136,939.51): shorten the horizon")
+    }
+    #expect(try run(weeks: 1).series[0].weeks.count == 1)
+  }
+
   /// Groups are told apart: two reps both named Ann (R1 for C1, R2 for C2) get their ids, a
   /// segment literally named "all" (C1's) is renamed so it never reads as the whole book.
   @Test func groupsWithTheSameNameStayApart() throws {
