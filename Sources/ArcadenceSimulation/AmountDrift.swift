@@ -83,6 +83,15 @@ public struct AmountDrift: Sendable, Equatable {
     return max(1, min(Int64(v), max(amount, 1 << 52)))
   }
 
+  /// A new invoice's amount from its `pooled` amount (at the level of the day before the
+  /// start): × e^(perDay · (issueDay + 1)) when the drift is used and the day is known
+  /// (`Int32.max`: not issued, or drawn per path), else as pooled. The one rule of the
+  /// simulator's new invoices and the portfolio file.
+  func amount(_ pooled: Int64, issueDay: Int32) -> Int64 {
+    perDay == 0 || issueDay == Int32.max
+      ? pooled : Self.scaled(pooled, by: factor(days: Double(issueDay) + 1))
+  }
+
   /// Measures and checks the drift at `until` from each customer's invoices as (issue day,
   /// amount), sorted by day, all issued on or before `until`. O(invoices).
   public static func measure(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32)

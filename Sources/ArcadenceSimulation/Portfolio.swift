@@ -455,11 +455,9 @@ public struct Portfolio: Sendable {
       var pool: [String] = []
       if i >= openCount {
         // On the fixed schedule the issue day is known: the amounts are at its level.
-        let f =
-          i < slotStart && amountDrift.perDay != 0
-          ? amountDrift.factor(days: Double(invoiceIssue[i]) + 1) : 1
+        let day = i < slotStart ? invoiceIssue[i] : Int32.max
         pool = (Int(amountStart[c])..<Int(amountStart[c + 1])).map {
-          String(AmountDrift.scaled(amounts[$0], by: f))
+          String(amountDrift.amount(amounts[$0], issueDay: day))
         }
       }
       let fields: [String] = [

@@ -78,7 +78,6 @@ public struct SimulationRun: Sendable {
     seed: UInt64? = nil, horizon: Int? = nil, threads: Int = 1, reachedLift: Double? = nil
   ) throws {
     let (start, last, h) = try Self.checkedStart(scenario, ledger: ledger, horizon: horizon)
-    let startKey = "\(scenario.file.isEmpty ? "scenario" : scenario.file): start"
     switch scenario.calibration {
     case .fromStore:
       // No data after the last day: fitting past it would only add censored exposure.

@@ -611,11 +611,7 @@ struct Worker {
         path: path, invoice: i, day: portfolio.invoiceIssue[i], decision: .amount)
       let pooled = portfolio.amounts[
         lo + min(hi - lo - 1, Int(Philox4x32.unit(w.0) * Double(hi - lo)))]
-      // A drifting book's amounts move on from the pool's level (the day before the start).
-      let drift = portfolio.amountDrift
-      inv[i].balance =
-        drift.perDay == 0 || issueDay[i] == Int32.max
-        ? pooled : AmountDrift.scaled(pooled, by: drift.factor(days: Double(issueDay[i]) + 1))
+      inv[i].balance = portfolio.amountDrift.amount(pooled, issueDay: issueDay[i])
       newAmount[i - portfolio.openCount] = inv[i].balance
     }
     for k in core.policies.indices {
