@@ -73,7 +73,8 @@ def chosen(by, u):
     return g
 
 
-def main(db, acc):
+def load(db, acc):
+    """Each customer's (issue day, amount), by day, and the accuracy run's cutoffs (days)."""
     con = sqlite3.connect(db)
     by = collections.defaultdict(list)
     for c, t, a in con.execute(
@@ -82,17 +83,27 @@ def main(db, acc):
     x = json.load(open(acc))
     cuts = sorted({datetime.date.fromisoformat(e["cutoff"]).toordinal()
                    - datetime.date(1970, 1, 1).toordinal() for e in x["evaluations"]})
-    tot = [0.0, 0.0, 0.0]
+    return by, cuts
+
+
+def mean_abs(by, cuts, errors):
+    """errors(by, u) gives log errors at the day u before a cutoff; their mean |·| (%)."""
+    tot = None
     for c in cuts:
-        u = c - 1
-        g = slope(by, u)
-        e = [level_error(by, u, 0.0), level_error(by, u, g), level_error(by, u, chosen(by, u))]
-        for j in range(3):
-            tot[j] += abs(e[j] or 0.0)
-    n = len(cuts)
-    print(f"{db}: mean |log error| of the billed level over {n} cutoffs: "
-          f"pools {100 * tot[0] / n:.1f} %, always the slope {100 * tot[1] / n:.1f} %, "
-          f"chosen {100 * tot[2] / n:.1f} %")
+        e = errors(by, c - 1)
+        tot = tot or [0.0] * len(e)
+        for j, v in enumerate(e):
+            tot[j] += abs(v or 0.0)
+    return [100 * t / len(cuts) for t in tot]
+
+
+def main(db, acc):
+    by, cuts = load(db, acc)
+    m = mean_abs(by, cuts, lambda by, u: [
+        level_error(by, u, 0.0), level_error(by, u, slope(by, u)),
+        level_error(by, u, chosen(by, u))])
+    print(f"{db}: mean |log error| of the billed level over {len(cuts)} cutoffs: "
+          f"pools {m[0]:.1f} %, always the slope {m[1]:.1f} %, chosen {m[2]:.1f} %")
 
 
 if __name__ == "__main__":

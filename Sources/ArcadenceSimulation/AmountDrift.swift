@@ -33,6 +33,29 @@ import Foundation
 /// the sample and IBM's ledger unchanged (never used there). Then by `accuracy` (90-day |total
 /// error|, B the better naive baseline): growing 5.38 → 2.75 % (B 3.09 %), shrinking 6.47 → 3.92
 /// % (B 9.76 %), the nine other datasets identical (Benchmarks/accuracy.md, "Amounts that drift").
+///
+/// **Seasons.** A book billed more in some months than others (utilities in winter, retail
+/// before the holidays) has a season the pools and the renewal's year-round rate do not
+/// carry. Two are measured (``YearlySeason``: one yearly sine and cosine with a trend, shrunk
+/// by their Wald statistic, from at least a year of data in the last two):
+/// - the **amount season**, of log amount within customers: a weekly biller's pool (its last
+///   twelve amounts) sits at the current season's level, so the pools are moved to the level
+///   of the day before the start by it; checked like the slope (each quarter's billing
+///   against its customers' pools);
+/// - the **billing season**, of the book's billed value a day by calendar month (amounts ×
+///   how many invoices): new invoices are billed at it, from pools at the amount season's
+///   level (``newFactor(from:to:)``), so a season in how often customers are billed (the
+///   renewal bills each at its year-round rate) reaches the forecast too; checked on what the
+///   renewal would have billed in each earlier quarter, without it (new invoices following the
+///   amount season) and with it.
+/// Each is used only when every earlier quarter with a year of data before it (at least one)
+/// came closer with it; without a year of data before the quarter 90 days back, neither is.
+/// Measured by `accuracy` (Benchmarks/accuracy.md, "Seasons"; 90-day |total error|): market
+/// worlds 1, 2, 6, 7, whose one-off billing peaks in November and dips in May, 3.85 → 3.17,
+/// 4.29 → 3.65, 2.08 → 1.96, 3.76 → 3.70 %; market world 3 3.30 → 3.79 % (future billing
+/// closer, no longer cancelling an open book 2–3 % low); ±35 % seasonal amounts 11.39 → 7.84
+/// %; standard world 31 2.46 → 2.50 %; the sample, standard world 37 and IBM's ledger
+/// identical. Future billing's own mean |error| fell wherever a season was used.
 public struct AmountDrift: Sendable, Equatable {
   /// Log change of amounts per day that new invoices are billed at (0: not used).
   public var perDay: Double
@@ -43,6 +66,15 @@ public struct AmountDrift: Sendable, Equatable {
   /// (fewer than ``quarters`` when the data runs out before one could be checked).
   public var without: [Double] = []
   public var with: [Double] = []
+  /// The yearly season of invoice amounts within customers: pools are moved by it to the
+  /// start's level, checked like the slope (the quarter's billing against its pools).
+  public var amountSeason = YearlySeason.none
+  /// The yearly season of the book's billed value a day (amounts × invoices), by calendar
+  /// month: new invoices follow it, checked on the share of a year's billing each earlier
+  /// quarter got.
+  public var billingSeason = YearlySeason.none
+  /// The day pools are moved to: the day before the start.
+  public var origin: Int32 = 0
 
   /// Not measured: amounts as resampled.
   public static let off = AmountDrift(perDay: 0, measured: 0, standardError: 0)
@@ -68,10 +100,28 @@ public struct AmountDrift: Sendable, Equatable {
     self.standardError = standardError
   }
 
-  /// The factor an amount of `days` ago (or `-days` ahead) is scaled by to the present level:
-  /// e^(perDay · days), held to [1/4, 4].
-  public func factor(days: Double) -> Double {
-    min(Self.maxFactor, max(1 / Self.maxFactor, exp(perDay * days)))
+  /// Whether new invoices follow a drift or a season (their amounts can then move up to
+  /// ``maxFactor`` from their pools').
+  public var isUsed: Bool { perDay != 0 || amountSeason.isUsed || billingSeason.isUsed }
+
+  /// The factor a pooled amount billed on day `from` is scaled by to the level of day `to`:
+  /// e^(perDay · (to − from) + A(to) − A(from)), A the amount season, held to [1/4, 4].
+  public func factor(from: Double, to: Double) -> Double {
+    Self.held(perDay * (to - from) + amountSeason.level(to) - amountSeason.level(from))
+  }
+
+  /// The factor a new invoice issued on day `to` is billed at from its pool (at the level of
+  /// day `from`, the day before the start): e^(perDay · (to − from) + B(to) − A(from)), B the
+  /// billing season when used (the pools leave A's level at `from`, and the invoice takes the
+  /// book's billed value of its day: what counts of invoices do as well as amounts, since
+  /// the renewal bills each customer at its year-round rate), else A; held to [1/4, 4].
+  public func newFactor(from: Double, to: Double) -> Double {
+    let b = billingSeason.isUsed ? billingSeason.level(to) : amountSeason.level(to)
+    return Self.held(perDay * (to - from) + b - amountSeason.level(from))
+  }
+
+  static func held(_ logFactor: Double) -> Double {
+    min(maxFactor, max(1 / maxFactor, exp(logFactor)))
   }
 
   /// `amount` × `factor` in whole cents, at least 1, and never above the larger of the amount
@@ -88,8 +138,9 @@ public struct AmountDrift: Sendable, Equatable {
   /// (`Int32.max`: not issued, or drawn per path), else as pooled. The one rule of the
   /// simulator's new invoices and the portfolio file.
   func amount(_ pooled: Int64, issueDay: Int32) -> Int64 {
-    perDay == 0 || issueDay == Int32.max
-      ? pooled : Self.scaled(pooled, by: factor(days: Double(issueDay) + 1))
+    guard isUsed, issueDay != Int32.max else { return pooled }
+    let from = Double(origin)
+    return Self.scaled(pooled, by: newFactor(from: from, to: from + Double(issueDay) + 1))
   }
 
   /// Measures and checks the drift at `until` from each customer's invoices as (issue day,
@@ -99,20 +150,73 @@ public struct AmountDrift: Sendable, Equatable {
   {
     let (slope, se) = Self.slope(rows, until: u)
     var out = AmountDrift(perDay: 0, measured: slope, standardError: se)
-    guard slope != 0 else { return out }
-    for k in 1...quarters {
-      let p = u - Int32(k) * quarterDays
-      let g = Self.slope(rows, until: p).slope
-      guard let e0 = levelError(rows, at: p, perDay: 0),
-        let e1 = levelError(rows, at: p, perDay: g)
-      else { break }
-      out.without.append(abs(e0))
-      out.with.append(abs(e1))
+    out.origin = u
+    if slope != 0 {
+      for k in 1...quarters {
+        let p = u - Int32(k) * quarterDays
+        let g = Self.slope(rows, until: p).slope
+        guard let e0 = levelError(rows, at: p, perDay: 0),
+          let e1 = levelError(rows, at: p, perDay: g)
+        else { break }
+        out.without.append(abs(e0))
+        out.with.append(abs(e1))
+      }
+      if out.with.count == quarters, zip(out.with, out.without).allSatisfy({ $0 < $1 }) {
+        out.perDay = slope
+      }
     }
-    if out.with.count == quarters, zip(out.with, out.without).allSatisfy({ $0 < $1 }) {
-      out.perDay = slope
-    }
+    out.amountSeason = amountSeason(rows, until: u, drift: out.perDay != 0)
+    out.billingSeason = billingSeason(
+      rows, until: u, drift: out.perDay != 0, amounts: out.amountSeason.isUsed)
     return out
+  }
+
+  /// The amount season at `u` (each customer's log amounts over the ``YearlySeason/window``
+  /// days up to `u`), checked at the earlier quarters with a year of invoices before them by
+  /// ``levelError(_:at:perDay:season:)`` (with the slope measured there when the drift is used).
+  static func amountSeason(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: Bool)
+    -> YearlySeason
+  {
+    YearlySeason.measured(until: u, fit: { amountFit(rows, until: $0) }) { p, sp in
+      let g = drift ? slope(rows, until: p).slope : 0
+      guard let e0 = levelError(rows, at: p, perDay: g),
+        let e1 = levelError(rows, at: p, perDay: g, season: sp)
+      else { return nil }
+      return (e0, e1)
+    }
+  }
+
+  /// The amount season's fit at `u` (``YearlySeason/fit(_:)`` of each customer's log amounts
+  /// over the ``YearlySeason/window`` days up to `u`).
+  static func amountFit(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32) -> (
+    Double, Double
+  )? {
+    YearlySeason.fit(
+      rows.map { r in
+        r.filter { u - $0.day < YearlySeason.window && $0.day <= u && $0.amount > 0 }
+          .map { (day: $0.day, y: log(Double($0.amount))) }
+      })
+  }
+
+  /// The billing season at `u`: the book's billed value a day in each full calendar month of
+  /// the ``YearlySeason/window`` days up to `u` (from the month of its first invoice on), as
+  /// one group of log values; checked at the earlier quarters with a year of months before
+  /// them by ``billingError(_:at:perDay:amounts:season:)`` against the model without it (new
+  /// invoices following the amount season, measured there when it is used at `u`; the slope
+  /// likewise). None when a month billed nothing.
+  static func billingSeason(
+    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: Bool, amounts: Bool
+  ) -> YearlySeason {
+    let daily = DailyBilling(rows)
+    let fit = { (u: Int32) in daily.monthly(until: u).flatMap { YearlySeason.fit([$0]) } }
+    return YearlySeason.measured(until: u, fit: fit) { p, sp in
+      let g = drift ? slope(rows, until: p).slope : 0
+      let a = amounts ? amountFit(rows, until: p) ?? (0, 0) : (0, 0)
+      guard let e0 = billingError(rows, at: p, perDay: g, amounts: a, season: a),
+        let e1 = billingError(rows, at: p, perDay: g, amounts: a, season: sp)
+      else { return nil }
+      return (e0, e1)
+    }
   }
 
   /// The shrunk within-customer slope of log amount on issue day over the invoices issued in
@@ -158,14 +262,55 @@ public struct AmountDrift: Sendable, Equatable {
     return (min(steepest, max(-steepest, shrunk)), se)
   }
 
+  /// log(predicted ÷ actual) of the value billed in the ``quarterDays`` after `p`, predicted
+  /// as the renewal bills it: every customer still billed at `p` (``BillingCadence/gaps``)
+  /// issues ``quarterDays`` ÷ its gap invoices at its pool's mean (the last ``pool`` amounts
+  /// issued by `p`, moved to `p`'s level by the slope and the `amounts` season A), × the mean
+  /// over the quarter's days of e^(perDay · (d − p) + S(d) − A(p)), S the `season` new
+  /// invoices follow (``newFactor(from:to:)``; A itself without a billing season). Actual:
+  /// all invoices issued in the quarter, new customers' too. Nil when nothing was billed or
+  /// predicted.
+  static func billingError(
+    _ rows: [[(day: Int32, amount: Int64)]], at p: Int32, perDay: Double,
+    amounts: (Double, Double), season: (Double, Double)
+  ) -> Double? {
+    let before = rows.map { r in r[..<(r.firstIndex { $0.day > p } ?? r.count)] }
+    let gap = BillingCadence.gaps(before.map(Array.init), until: p).gap
+    var d = AmountDrift(perDay: perDay, measured: perDay, standardError: 0)
+    (d.amountSeason.sin, d.amountSeason.cos) = amounts
+    (d.billingSeason.sin, d.billingSeason.cos) = season
+    let at = Double(p)
+    let weight =
+      (1...quarterDays).reduce(0.0) { $0 + d.newFactor(from: at, to: at + Double($1)) }
+      / Double(quarterDays)
+    var predicted = 0.0
+    var actual = 0.0
+    for (c, r) in rows.enumerated() {
+      for x in r[before[c].endIndex...] where x.day - p <= quarterDays {
+        actual += Double(x.amount)
+      }
+      let recent = before[c].suffix(pool)
+      guard gap[c] > 0, !recent.isEmpty else { continue }
+      let mean =
+        recent.reduce(0) { $0 + Double($1.amount) * d.factor(from: Double($1.day), to: at) }
+        / Double(recent.count)
+      predicted += mean * Double(quarterDays) / Double(gap[c])
+    }
+    guard actual > 0, predicted > 0 else { return nil }
+    return log(predicted * weight / actual)
+  }
+
   /// log(predicted ÷ actual) of the amounts billed in the ``quarterDays`` after `p` by customers
   /// with a pool at `p`: each invoice predicted as its customer's pool mean (the last ``pool``
   /// amounts issued by `p`, each moved to `p`'s level) × e^(perDay · days after `p`). Nil when
   /// nothing was billed.
-  static func levelError(_ rows: [[(day: Int32, amount: Int64)]], at p: Int32, perDay: Double)
-    -> Double?
-  {
-    let d = AmountDrift(perDay: perDay, measured: perDay, standardError: 0)
+  static func levelError(
+    _ rows: [[(day: Int32, amount: Int64)]], at p: Int32, perDay: Double,
+    season: (Double, Double) = (0, 0)
+  ) -> Double? {
+    var d = AmountDrift(perDay: perDay, measured: perDay, standardError: 0)
+    (d.amountSeason.sin, d.amountSeason.cos) = season
+    let at = Double(p)
     var predicted = 0.0
     var actual = 0.0
     for r in rows {
@@ -173,10 +318,10 @@ public struct AmountDrift: Sendable, Equatable {
       guard end > 0 else { continue }
       let poolMean =
         r[max(0, end - pool)..<end].reduce(0) {
-          $0 + Double($1.amount) * d.factor(days: Double(p - $1.day))
+          $0 + Double($1.amount) * d.factor(from: Double($1.day), to: at)
         } / Double(end - max(0, end - pool))
       for x in r[end...] where x.day - p <= quarterDays {
-        predicted += poolMean * d.factor(days: Double(x.day - p))
+        predicted += poolMean * d.factor(from: at, to: Double(x.day))
         actual += Double(x.amount)
       }
     }
@@ -194,11 +339,21 @@ public struct AmountDrift: Sendable, Equatable {
       ("log_slope_standard_error_per_year", .number(standardError * 365)),
       ("quarters_error_without", .array(without.map { .number($0) })),
       ("quarters_error_with", .array(with.map { .number($0) })),
+      ("amount_season", amountSeason.json(after: origin)),
+      ("billing_season", billingSeason.json(after: origin)),
     ])
   }
 
   /// The growth a year of a log slope per day: e^(365 · slope) − 1.
   static func growth(_ perDay: Double) -> Double { perDay == 0 ? 0 : expm1(perDay * 365) }
+
+  /// What the two seasons do, a sentence each.
+  public var seasonLines: [String] {
+    [
+      amountSeason.line("Invoice amounts", after: origin),
+      billingSeason.line("Billed value", after: origin),
+    ]
+  }
 
   /// What the drift does to future billing, in a sentence.
   public var line: String {

@@ -32,7 +32,8 @@ extension Forecast {
   /// the amounts' drift, unapplied cash.
   /// The one wording of the table's header lines and the served forecast page.
   public var modelLines: [String] {
-    [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? []) + [resumption.line, amountDrift.line]
+    [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? [])
+      + [resumption.line, amountDrift.line] + amountDrift.seasonLines
       + (unapplied.line(weekly: unappliedWeekly).map { [$0] } ?? [])
   }
 

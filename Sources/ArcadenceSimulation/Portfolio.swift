@@ -46,46 +46,58 @@ public struct BillingCadence: Sendable {
       amts[c].append(l.invoiceAmount[i])
     }
     var out = BillingCadence(gap: [], lastIssued: [], amountStart: [0], amounts: [])
-    var own = [Int32](repeating: 0, count: n)
-    var longest = [Int64](repeating: 0, count: n)
-    var sorted = [[Int]](repeating: [], count: n)
-    for c in 0..<n {
-      sorted[c] = days[c].indices.sorted { (days[c][$0], $0) < (days[c][$1], $1) }
-      let d = sorted[c].map { days[c][$0] }
-      // The mean gap, (last − first) ÷ (invoices − 1), counting invoices issued on the same
-      // day: a renewal process is billed once per mean gap in the long run, and real gaps
-      // are irregular (mean ≈ 1.4 × median on IBM's ledger), so the median over-bills.
-      if d.count >= 2, let first = d.first, let last = d.last, last > first {
-        let mean = (Double(last) - Double(first)) / Double(d.count - 1)
-        own[c] = Int32(max(1, mean.rounded()))
-        longest[c] = zip(d.dropFirst(), d).map { Int64($0) - Int64($1) }.max() ?? 0
-      }
+    let sorted = (0..<n).map { c in
+      days[c].indices.sorted { (days[c][$0], $0) < (days[c][$1], $1) }
     }
-    let typical = Int32(
-      (Statistics.median(own.filter { $0 > 0 }.map(Double.init)) ?? 0).rounded())
-    let drift = AmountDrift.measure(
-      (0..<n).map { c in sorted[c].map { (days[c][$0], amts[c][$0]) } }, until: u)
+    let rows = (0..<n).map { c in sorted[c].map { (day: days[c][$0], amount: amts[c][$0]) } }
+    (out.gap, out.rhythm) = gaps(rows, until: u)
+    let drift = AmountDrift.measure(rows, until: u)
     out.amountDrift = drift
     for c in 0..<n {
-      let order = sorted[c]
-      let d = order.map { days[c][$0] }
-      var gap: Int32 = 0
-      let g = d.count >= 2 ? own[c] : (d.count == 1 ? typical : 0)
-      // Still billing unless silent for longer than max(2 gaps, 45 days) and longer than its
-      // longest gap so far: with irregular gaps a silence of twice the mean is common.
-      if g > 0, let last = d.last, Int64(u) - Int64(last) <= max(2 * Int64(g), 45, longest[c]) {
-        gap = g
-      }
-      out.gap.append(gap)
-      out.rhythm.append(g)
-      out.lastIssued.append(d.last ?? Int32.min)
+      out.lastIssued.append(rows[c].last?.day ?? Int32.min)
       out.amounts.append(
-        contentsOf: order.suffix(AmountDrift.pool).map {
-          AmountDrift.scaled(amts[c][$0], by: drift.factor(days: Double(u - days[c][$0])))
+        contentsOf: rows[c].suffix(AmountDrift.pool).map {
+          AmountDrift.scaled($0.amount, by: drift.factor(from: Double($0.day), to: Double(u)))
         })
       out.amountStart.append(Int32(out.amounts.count))
     }
     return out
+  }
+
+  /// Each customer's gap while billed at `u` (0: not billed) and its rhythm, from its invoices
+  /// (days ascending) issued up to `u`: the rules of ``fit(ledger:until:)``, in one place
+  /// for it and ``AmountDrift``'s billing-season check. O(invoices).
+  static func gaps(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32) -> (
+    gap: [Int32], rhythm: [Int32]
+  ) {
+    var own = [Int32](repeating: 0, count: rows.count)
+    var longest = [Int64](repeating: 0, count: rows.count)
+    for (c, r) in rows.enumerated() {
+      // The mean gap, (last − first) ÷ (invoices − 1), counting invoices issued on the same
+      // day: a renewal process is billed once per mean gap in the long run, and real gaps
+      // are irregular (mean ≈ 1.4 × median on IBM's ledger), so the median over-bills.
+      if r.count >= 2, let first = r.first?.day, let last = r.last?.day, last > first {
+        let mean = (Double(last) - Double(first)) / Double(r.count - 1)
+        own[c] = Int32(max(1, mean.rounded()))
+        longest[c] = zip(r.dropFirst(), r).map { Int64($0.day) - Int64($1.day) }.max() ?? 0
+      }
+    }
+    let typical = Int32(
+      (Statistics.median(own.filter { $0 > 0 }.map(Double.init)) ?? 0).rounded())
+    var gap: [Int32] = []
+    var rhythm: [Int32] = []
+    for (c, r) in rows.enumerated() {
+      let g = r.count >= 2 ? own[c] : (r.count == 1 ? typical : 0)
+      // Still billing unless silent for longer than max(2 gaps, 45 days) and longer than its
+      // longest gap so far: with irregular gaps a silence of twice the mean is common.
+      let billed =
+        g > 0
+        && r.last.map { Int64(u) - Int64($0.day) <= max(2 * Int64(g), 45, longest[c]) }
+          == true
+      gap.append(billed ? g : 0)
+      rhythm.append(g)
+    }
+    return (gap, rhythm)
   }
 }
 
@@ -199,7 +211,7 @@ public struct Portfolio: Sendable {
         largest[c] = max(largest[c], Double(amounts[k]))
       }
     }
-    let factor = amountDrift.perDay == 0 ? 1 : AmountDrift.maxFactor
+    let factor = amountDrift.isUsed ? AmountDrift.maxFactor : 1
     var total = invoiceBalance[..<openCount].reduce(0) { $0 + Double($1) }
     for i in openCount..<invoiceCount {
       let c = Int(invoiceCustomer[i])

@@ -1,0 +1,271 @@
+import ArcadenceCore
+import Foundation
+
+/// A yearly season of a log level — `a · sin ωt + b · cos ωt` on the absolute day `t`, ω = 2π ÷
+/// 365.25 — as measured at the start and as used, with the earlier quarters it was checked on.
+/// ``AmountDrift`` keeps two: the season of invoice *amounts* within customers, and the season
+/// of the book's *billed value* (amounts × how many invoices), see there for why both.
+public struct YearlySeason: Sendable, Equatable {
+  /// The coefficients used (both 0: not used).
+  public var sin = 0.0
+  public var cos = 0.0
+  /// The coefficients measured at the start (after the shrinkage; both 0: none measured).
+  public var measuredSin = 0.0
+  public var measuredCos = 0.0
+  /// The earlier quarters' |log error| without and with the season measured before each
+  /// (only quarters with a year of data before them).
+  public var without: [Double] = []
+  public var with: [Double] = []
+
+  /// No season.
+  public static let none = YearlySeason()
+
+  /// Days of data a season is measured on, and the shortest span the data must cover.
+  static let window: Int32 = 730
+  static let span: Int32 = 365
+  /// Radians a day.
+  static let omega = 2 * Double.pi / 365.25
+  /// Shrinkage: a season within this many standard errors of none counts as none.
+  static let z = 2.0
+
+  public var isUsed: Bool { sin != 0 || cos != 0 }
+  var isMeasured: Bool { measuredSin != 0 || measuredCos != 0 }
+
+  /// The used season's log level on day `t` (0 when not used).
+  func level(_ t: Double) -> Double { Self.level((sin, cos), t) }
+
+  static func level(_ c: (Double, Double), _ t: Double) -> Double {
+    c == (0, 0) ? 0 : c.0 * Foundation.sin(omega * t) + c.1 * Foundation.cos(omega * t)
+  }
+
+  /// The season `fit` measures at `u`, checked at the earlier quarter starts p = u − 90 k (k =
+  /// 1 … ``AmountDrift/quarters``) while `fit` measures one there: `errors(p, season at p)`
+  /// gives the quarter's log errors without and with it (nil ends the checks). Used when
+  /// every quarter checked, at least one, came closer with it.
+  static func measured(
+    until u: Int32, fit: (Int32) -> (Double, Double)?,
+    errors: (Int32, (Double, Double)) -> (without: Double, with: Double)?
+  ) -> YearlySeason {
+    var out = YearlySeason.none
+    guard let s = fit(u), s != (0, 0) else { return out }
+    (out.measuredSin, out.measuredCos) = s
+    for k in 1...AmountDrift.quarters {
+      let p = u - Int32(k) * AmountDrift.quarterDays
+      guard let sp = fit(p), let e = errors(p, sp) else { break }
+      out.without.append(abs(e.without))
+      out.with.append(abs(e.with))
+    }
+    if !out.with.isEmpty, zip(out.with, out.without).allSatisfy({ $0 < $1 }) {
+      (out.sin, out.cos) = s
+    }
+    return out
+  }
+
+  /// The season of `groups` of (day, log value): one least-squares fit of each group's values,
+  /// its own mean removed, on a trend and `sin ωt`, `cos ωt` (the trend keeps growth out of
+  /// the season and is dropped), the two season coefficients shrunk by (1 − z² ÷ W)₊ with W
+  /// their Wald statistic (within `z` standard errors of none counts as none, as the drift's
+  /// slope). Nil when the days span less than ``span`` or the fit is singular. O(values).
+  static func fit(_ groups: [[(day: Int32, y: Double)]]) -> (Double, Double)? {
+    var xx = [[Double]](repeating: [0, 0, 0], count: 3)
+    var xy = [0.0, 0.0, 0.0]
+    var yy = 0.0
+    var n = 0
+    var used = 0
+    var first = Int32.max
+    var last = Int32.min
+    // Regressors: years (absolute day ÷ 365.25), sin ωt, cos ωt, each centred per group.
+    func regressors(_ t: Int32) -> [Double] {
+      let x = Double(t)
+      return [x / 365.25, Foundation.sin(omega * x), Foundation.cos(omega * x)]
+    }
+    for g in groups where g.count >= 2 {
+      let m = Double(g.count)
+      var mx = [0.0, 0.0, 0.0]
+      var my = 0.0
+      for p in g {
+        let v = regressors(p.day)
+        for j in 0..<3 { mx[j] += v[j] / m }
+        my += p.y / m
+      }
+      for p in g {
+        let v = regressors(p.day)
+        let c = (0..<3).map { v[$0] - mx[$0] }
+        let y = p.y - my
+        for i in 0..<3 {
+          xy[i] += c[i] * y
+          for j in 0..<3 { xx[i][j] += c[i] * c[j] }
+        }
+        yy += y * y
+        first = min(first, p.day)
+        last = max(last, p.day)
+      }
+      n += g.count
+      used += 1
+    }
+    guard n > used + 3, Int64(last) - Int64(first) >= Int64(span), let inverse = inverse3(xx)
+    else { return nil }
+    let beta = (0..<3).map { i in (0..<3).reduce(0.0) { $0 + inverse[i][$1] * xy[$1] } }
+    // Residual sum of squares of the least-squares fit: yᵀy − βᵀXᵀy.
+    let rss = max(0, yy - (0..<3).reduce(0.0) { $0 + beta[$1] * xy[$1] })
+    let s2 = rss / Double(n - used - 3)
+    let (a, b) = (beta[1], beta[2])
+    // W = θᵀ (s² V)⁻¹ θ, V the season's 2 × 2 block of (XᵀX)⁻¹.
+    let (v11, v12, v22) = (inverse[1][1], inverse[1][2], inverse[2][2])
+    let det = v11 * v22 - v12 * v12
+    guard det > 0, a.isFinite, b.isFinite else { return nil }
+    guard a != 0 || b != 0 else { return (0, 0) }
+    // An exact fit (s² = 0) is as clear as a season can be: W = ∞, nothing shrunk.
+    let wald = s2 > 0 ? (a * a * v22 - 2 * a * b * v12 + b * b * v11) / det / s2 : .infinity
+    guard wald > 0 else { return nil }
+    let shrink = max(0, 1 - z * z / wald)
+    return (a * shrink, b * shrink)
+  }
+
+  /// The inverse of a symmetric 3 × 3 matrix, nil when it is (nearly) singular.
+  static func inverse3(_ m: [[Double]]) -> [[Double]]? {
+    let c00 = m[1][1] * m[2][2] - m[1][2] * m[2][1]
+    let c01 = m[1][2] * m[2][0] - m[1][0] * m[2][2]
+    let c02 = m[1][0] * m[2][1] - m[1][1] * m[2][0]
+    let det = m[0][0] * c00 + m[0][1] * c01 + m[0][2] * c02
+    let scale = m[0][0] * m[1][1] * m[2][2]
+    guard det.isFinite, det > 1e-12 * max(scale, .leastNormalMagnitude) else { return nil }
+    let c11 = m[0][0] * m[2][2] - m[0][2] * m[2][0]
+    let c12 = m[0][2] * m[1][0] - m[0][0] * m[1][2]
+    let c22 = m[0][0] * m[1][1] - m[0][1] * m[1][0]
+    return [
+      [c00 / det, c01 / det, c02 / det],
+      [c01 / det, c11 / det, c12 / det],
+      [c02 / det, c12 / det, c22 / det],
+    ]
+  }
+
+  /// How far the measured season lifts its level at the peak above the mean: e^(√(a² + b²)) − 1.
+  var swing: Double { Self.swing(measuredSin, measuredCos) }
+
+  static func swing(_ a: Double, _ b: Double) -> Double {
+    a == 0 && b == 0 ? 0 : expm1((a * a + b * b).squareRoot())
+  }
+
+  /// The first day after `origin` on which the measured season peaks (`a sin + b cos = A
+  /// sin(ωt + φ)`, φ = atan2(b, a), highest where ωt + φ = π/2 + 2πk).
+  func nextPeak(after origin: Int32) -> Day? {
+    Self.nextPeak(measuredSin, measuredCos, after: origin)
+  }
+
+  static func nextPeak(_ a: Double, _ b: Double, after origin: Int32) -> Day? {
+    guard a != 0 || b != 0 else { return nil }
+    let year = 365.25
+    let t0 = (Double.pi / 2 - atan2(b, a)) / omega
+    let k = ((Double(origin) - t0) / year).rounded(.down) + 1
+    let t = (t0 + k * year).rounded()
+    guard let d = Int32(exactly: t) else { return nil }
+    let day = Day(rawValue: d)
+    return day.isInCalendar ? day : nil
+  }
+
+  /// The season as JSON: its swing as used and as measured, the next peak after `origin`, and
+  /// the earlier quarters' checks.
+  func json(after origin: Int32) -> JSONValue {
+    .object([
+      ("swing", .number(Self.swing(sin, cos))),
+      ("measured_swing", .number(swing)),
+      ("next_peak", nextPeak(after: origin).map { .string($0.description) } ?? .null),
+      ("quarters_error_without", .array(without.map { .number($0) })),
+      ("quarters_error_with", .array(with.map { .number($0) })),
+    ])
+  }
+
+  /// What the season does, in a sentence: `what` names the level ("Invoice amounts", "Billed
+  /// value").
+  func line(_ what: String, after origin: Int32) -> String {
+    let pct = String(format: "±%.0f%%", swing * 100)
+    let peak = nextPeak(after: origin).map { " (next peak around \($0))" } ?? ""
+    if isUsed {
+      return "\(what): a yearly season of \(pct)\(peak), which came closer on the "
+        + "\(with.count) earlier quarters with a year of data before them; new invoices follow it."
+    }
+    guard isMeasured else {
+      return "\(what): no yearly season (none clear of noise, or less than a year of data in "
+        + "the last two years)."
+    }
+    if with.isEmpty {
+      return "\(what): no yearly season used (one of \(pct)\(peak), but no earlier quarter had "
+        + "a year of data before it to check it on)."
+    }
+    return "\(what): no yearly season used (one of \(pct)\(peak) did not come closer on each "
+      + "of the \(with.count) earlier quarters checked)."
+  }
+}
+
+/// The book's billed value by day (every customer's invoices summed), for
+/// ``AmountDrift/billingSeason(_:until:drift:)``.
+struct DailyBilling {
+  /// Distinct issue days, ascending, and the value billed up to and including each.
+  let days: [Int32]
+  let cumulative: [Double]
+
+  init(_ rows: [[(day: Int32, amount: Int64)]]) {
+    var all = rows.flatMap { $0 }
+    all.sort { $0.day < $1.day }
+    var days: [Int32] = []
+    var cumulative: [Double] = []
+    var total = 0.0
+    for x in all {
+      total += Double(max(0, x.amount))
+      if days.last == x.day {
+        cumulative[cumulative.count - 1] = total
+      } else {
+        days.append(x.day)
+        cumulative.append(total)
+      }
+    }
+    self.days = days
+    self.cumulative = cumulative
+  }
+
+  /// The value billed on days `a...b`.
+  func sum(_ a: Int32, _ b: Int32) -> Double {
+    guard a <= b else { return 0 }
+    return upTo(b) - upTo(a - 1)
+  }
+
+  /// The value billed up to and including day `d`.
+  private func upTo(_ d: Int32) -> Double {
+    var lo = 0
+    var hi = days.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if days[mid] <= d { lo = mid + 1 } else { hi = mid }
+    }
+    return lo == 0 ? 0 : cumulative[lo - 1]
+  }
+
+  /// Each full calendar month within the ``YearlySeason/window`` days up to `u`, from the
+  /// month of the first invoice on: (its middle day, log of its value a day). Nil when a
+  /// month billed nothing (no log) or the calendar ends.
+  func monthly(until u: Int32) -> [(day: Int32, y: Double)]? {
+    guard let first = days.first else { return [] }
+    let lo = max(Int64(u) - Int64(YearlySeason.window) + 1, Int64(first))
+    guard lo <= Int64(u), let from = Int32(exactly: lo) else { return [] }
+    func nextMonth(_ d: Day) -> Day? {
+      let (y, m, _) = d.civil
+      return m == 12 ? Day(year: y + 1, month: 1, day: 1) : Day(year: y, month: m + 1, day: 1)
+    }
+    var start = Day(rawValue: from)
+    if start.civil.day != 1 {
+      guard let next = nextMonth(start) else { return [] }
+      start = next
+    }
+    var out: [(day: Int32, y: Double)] = []
+    while let next = nextMonth(start), next.rawValue - 1 <= u {
+      let end = next.rawValue - 1
+      let value = sum(start.rawValue, end)
+      guard value > 0 else { return nil }
+      let length = Double(end - start.rawValue + 1)
+      out.append((day: start.rawValue + (end - start.rawValue) / 2, y: log(value / length)))
+      start = next
+    }
+    return out
+  }
+}
