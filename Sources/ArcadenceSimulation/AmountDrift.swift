@@ -134,29 +134,31 @@ public struct AmountDrift: Sendable, Equatable {
   }
 
   /// A new invoice's amount from its `pooled` amount (at the level of the day before the
-  /// start): × e^(perDay · (issueDay + 1)) when the drift is used and the day is known
-  /// (`Int32.max`: not issued, or drawn per path), else as pooled. The one rule of the
-  /// simulator's new invoices and the portfolio file.
+  /// start): × ``newFactor(from:to:)`` of its issue day when a drift or a season is used and
+  /// the day is known (`Int32.max`: not issued, or drawn per path), else as pooled. The one
+  /// rule of the simulator's new invoices and the portfolio file.
   func amount(_ pooled: Int64, issueDay: Int32) -> Int64 {
     guard isUsed, issueDay != Int32.max else { return pooled }
     let from = Double(origin)
     return Self.scaled(pooled, by: newFactor(from: from, to: from + Double(issueDay) + 1))
   }
 
-  /// Measures and checks the drift at `until` from each customer's invoices as (issue day,
-  /// amount), sorted by day, all issued on or before `until`. O(invoices).
+  /// Measures and checks the drift and the seasons at `until` from each customer's invoices as
+  /// (issue day, amount), sorted by day, all issued on or before `until`. O(invoices).
   public static func measure(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32)
     -> AmountDrift
   {
     let (slope, se) = Self.slope(rows, until: u)
     var out = AmountDrift(perDay: 0, measured: slope, standardError: se)
     out.origin = u
+    // The slope measured at each earlier quarter start, in order (all of them when used).
+    var slopes: [Double] = []
     if slope != 0 {
       for k in 1...quarters {
         let p = u - Int32(k) * quarterDays
-        let g = Self.slope(rows, until: p).slope
+        slopes.append(Self.slope(rows, until: p).slope)
         guard let e0 = levelError(rows, at: p, perDay: 0),
-          let e1 = levelError(rows, at: p, perDay: g)
+          let e1 = levelError(rows, at: p, perDay: slopes[k - 1])
         else { break }
         out.without.append(abs(e0))
         out.with.append(abs(e1))
@@ -165,20 +167,33 @@ public struct AmountDrift: Sendable, Equatable {
         out.perDay = slope
       }
     }
-    out.amountSeason = amountSeason(rows, until: u, drift: out.perDay != 0)
+    // The seasons' checks use the slope where the drift is used, and the amount season's fit
+    // at each quarter start is measured once for both.
+    let used = out.perDay != 0
+    let drift = { [slopes] (p: Int32) in used ? slopes[Int((u - p) / quarterDays) - 1] : 0 }
+    var fits: [Int32: (Double, Double)?] = [:]
+    func fit(_ p: Int32) -> (Double, Double)? {
+      if let f = fits[p] { return f }
+      let f = amountFit(rows, until: p)
+      fits[p] = f
+      return f
+    }
+    out.amountSeason = amountSeason(rows, until: u, drift: drift, fit: fit)
     out.billingSeason = billingSeason(
-      rows, until: u, drift: out.perDay != 0, amounts: out.amountSeason.isUsed)
+      rows, until: u, drift: drift, amounts: out.amountSeason.isUsed ? fit : nil)
     return out
   }
 
   /// The amount season at `u` (each customer's log amounts over the ``YearlySeason/window``
   /// days up to `u`), checked at the earlier quarters with a year of invoices before them by
-  /// ``levelError(_:at:perDay:season:)`` (with the slope measured there when the drift is used).
-  static func amountSeason(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: Bool)
-    -> YearlySeason
-  {
-    YearlySeason.measured(until: u, fit: { amountFit(rows, until: $0) }) { p, sp in
-      let g = drift ? slope(rows, until: p).slope : 0
+  /// ``levelError(_:at:perDay:season:)``; `drift` gives the slope there (0 when the drift is
+  /// not used) and `fit` the season (``amountFit(_:until:)``).
+  static func amountSeason(
+    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: (Int32) -> Double,
+    fit: (Int32) -> (Double, Double)?
+  ) -> YearlySeason {
+    YearlySeason.measured(until: u, fit: fit) { p, sp in
+      let g = drift(p)
       guard let e0 = levelError(rows, at: p, perDay: g),
         let e1 = levelError(rows, at: p, perDay: g, season: sp)
       else { return nil }
@@ -199,19 +214,20 @@ public struct AmountDrift: Sendable, Equatable {
   }
 
   /// The billing season at `u`: the book's billed value a day in each full calendar month of
-  /// the ``YearlySeason/window`` days up to `u` (from the month of its first invoice on), as
+  /// the ``YearlySeason/window`` days up to `u` (those starting on or after its first invoice), as
   /// one group of log values; checked at the earlier quarters with a year of months before
   /// them by ``billingError(_:at:perDay:amounts:season:)`` against the model without it (new
-  /// invoices following the amount season, measured there when it is used at `u`; the slope
-  /// likewise). None when a month billed nothing.
+  /// invoices following the amount season, its fit `amounts` there when it is used at `u`;
+  /// `drift` gives the slope). None when a month billed nothing.
   static func billingSeason(
-    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: Bool, amounts: Bool
+    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: (Int32) -> Double,
+    amounts: ((Int32) -> (Double, Double)?)?
   ) -> YearlySeason {
     let daily = DailyBilling(rows)
     let fit = { (u: Int32) in daily.monthly(until: u).flatMap { YearlySeason.fit([$0]) } }
     return YearlySeason.measured(until: u, fit: fit) { p, sp in
-      let g = drift ? slope(rows, until: p).slope : 0
-      let a = amounts ? amountFit(rows, until: p) ?? (0, 0) : (0, 0)
+      let g = drift(p)
+      let a = amounts?(p) ?? (0, 0)
       guard let e0 = billingError(rows, at: p, perDay: g, amounts: a, season: a),
         let e1 = billingError(rows, at: p, perDay: g, amounts: a, season: sp)
       else { return nil }

@@ -203,7 +203,7 @@ public struct YearlySeason: Sendable, Equatable {
 }
 
 /// The book's billed value by day (every customer's invoices summed), for
-/// ``AmountDrift/billingSeason(_:until:drift:)``.
+/// ``AmountDrift/billingSeason(_:until:drift:amounts:)``.
 struct DailyBilling {
   /// Distinct issue days, ascending, and the value billed up to and including each.
   let days: [Int32]
@@ -245,30 +245,23 @@ struct DailyBilling {
     return lo == 0 ? 0 : cumulative[lo - 1]
   }
 
-  /// Each full calendar month within the ``YearlySeason/window`` days up to `u`, from the
-  /// month of the first invoice on: (its middle day, log of its value a day). Nil when a
-  /// month billed nothing (no log) or the calendar ends.
+  /// Each full calendar month within the ``YearlySeason/window`` days up to `u` that starts on
+  /// or after the first invoice: (its middle day, log of its value a day). Nil when such a
+  /// month billed nothing (no log).
   func monthly(until u: Int32) -> [(day: Int32, y: Double)]? {
     guard let first = days.first else { return [] }
     let lo = max(Int64(u) - Int64(YearlySeason.window) + 1, Int64(first))
     guard lo <= Int64(u), let from = Int32(exactly: lo) else { return [] }
-    func nextMonth(_ d: Day) -> Day? {
-      let (y, m, _) = d.civil
-      return m == 12 ? Day(year: y + 1, month: 1, day: 1) : Day(year: y, month: m + 1, day: 1)
-    }
-    var start = Day(rawValue: from)
-    if start.civil.day != 1 {
-      guard let next = nextMonth(start) else { return [] }
-      start = next
-    }
+    func next(_ y: Int, _ m: Int) -> (Int, Int) { m == 12 ? (y + 1, 1) : (y, m + 1) }
+    let (y0, m0, d0) = Day(rawValue: from).civil
+    var (y, m) = d0 == 1 ? (y0, m0) : next(y0, m0)
     var out: [(day: Int32, y: Double)] = []
-    while let next = nextMonth(start), next.rawValue - 1 <= u {
-      let end = next.rawValue - 1
-      let value = sum(start.rawValue, end)
+    while let month = Period.month(y, m), month.to.rawValue <= u {
+      let (a, b) = (month.from.rawValue, month.to.rawValue)
+      let value = sum(a, b)
       guard value > 0 else { return nil }
-      let length = Double(end - start.rawValue + 1)
-      out.append((day: start.rawValue + (end - start.rawValue) / 2, y: log(value / length)))
-      start = next
+      out.append((day: a + (b - a) / 2, y: log(value / Double(b - a + 1))))
+      (y, m) = next(y, m)
     }
     return out
   }
