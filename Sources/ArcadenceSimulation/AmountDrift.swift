@@ -144,10 +144,12 @@ public struct AmountDrift: Sendable, Equatable {
   }
 
   /// Measures and checks the drift and the seasons at `until` from each customer's invoices as
-  /// (issue day, amount), sorted by day, all issued on or before `until`. O(invoices).
-  public static func measure(_ rows: [[(day: Int32, amount: Int64)]], until u: Int32)
-    -> AmountDrift
-  {
+  /// (issue day, amount), sorted by day, all issued on or before `until`, and the day each
+  /// customer's billing is counted from (``BillingCadence/windowStarts(_:created:)``).
+  /// O(invoices).
+  public static func measure(
+    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, starts: [Int32]
+  ) -> AmountDrift {
     let (slope, se) = Self.slope(rows, until: u)
     var out = AmountDrift(perDay: 0, measured: slope, standardError: se)
     out.origin = u
@@ -180,7 +182,7 @@ public struct AmountDrift: Sendable, Equatable {
     }
     out.amountSeason = amountSeason(rows, until: u, drift: drift, fit: fit)
     out.billingSeason = billingSeason(
-      rows, until: u, drift: drift, amounts: out.amountSeason.isUsed ? fit : nil)
+      rows, until: u, starts: starts, drift: drift, amounts: out.amountSeason.isUsed ? fit : nil)
     return out
   }
 
@@ -216,11 +218,12 @@ public struct AmountDrift: Sendable, Equatable {
   /// The billing season at `u`: the book's billed value a day in each full calendar month of
   /// the ``YearlySeason/window`` days up to `u` (those starting on or after its first invoice), as
   /// one group of log values; checked at the earlier quarters with a year of months before
-  /// them by ``billingError(_:at:perDay:amounts:season:)`` against the model without it (new
+  /// them by ``billingError(_:at:starts:perDay:amounts:season:)`` against the model without it (new
   /// invoices following the amount season, its fit `amounts` there when it is used at `u`;
   /// `drift` gives the slope). None when a month billed nothing.
   static func billingSeason(
-    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, drift: (Int32) -> Double,
+    _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, starts: [Int32],
+    drift: (Int32) -> Double,
     amounts: ((Int32) -> (Double, Double)?)?
   ) -> YearlySeason {
     let daily = DailyBilling(rows)
@@ -228,8 +231,9 @@ public struct AmountDrift: Sendable, Equatable {
     return YearlySeason.measured(until: u, fit: fit) { p, sp in
       let g = drift(p)
       let a = amounts?(p) ?? (0, 0)
-      guard let e0 = billingError(rows, at: p, perDay: g, amounts: a, season: a),
-        let e1 = billingError(rows, at: p, perDay: g, amounts: a, season: sp)
+      guard
+        let e0 = billingError(rows, at: p, starts: starts, perDay: g, amounts: a, season: a),
+        let e1 = billingError(rows, at: p, starts: starts, perDay: g, amounts: a, season: sp)
       else { return nil }
       return (e0, e1)
     }
@@ -280,18 +284,18 @@ public struct AmountDrift: Sendable, Equatable {
 
   /// log(predicted ÷ actual) of the value billed in the ``quarterDays`` after `p`, predicted
   /// as the renewal bills it: every customer still billed at `p` (``BillingCadence/gaps``)
-  /// issues ``quarterDays`` ÷ its gap invoices at its pool's mean (the last ``pool`` amounts
+  /// issues ``quarterDays`` ÷ its exposure gap invoices at its pool's mean (the last ``pool`` amounts
   /// issued by `p`, moved to `p`'s level by the slope and the `amounts` season A), × the mean
   /// over the quarter's days of e^(perDay · (d − p) + S(d) − A(p)), S the `season` new
   /// invoices follow (``newFactor(from:to:)``; A itself without a billing season). Actual:
   /// all invoices issued in the quarter, new customers' too. Nil when nothing was billed or
   /// predicted.
   static func billingError(
-    _ rows: [[(day: Int32, amount: Int64)]], at p: Int32, perDay: Double,
+    _ rows: [[(day: Int32, amount: Int64)]], at p: Int32, starts: [Int32], perDay: Double,
     amounts: (Double, Double), season: (Double, Double)
   ) -> Double? {
     let before = rows.map { r in r[..<(r.firstIndex { $0.day > p } ?? r.count)] }
-    let gap = BillingCadence.gaps(before.map(Array.init), until: p).gap
+    let cadence = BillingCadence.gaps(before.map(Array.init), until: p, starts: starts)
     var d = AmountDrift(perDay: perDay, measured: perDay, standardError: 0)
     (d.amountSeason.sin, d.amountSeason.cos) = amounts
     (d.billingSeason.sin, d.billingSeason.cos) = season
@@ -306,11 +310,11 @@ public struct AmountDrift: Sendable, Equatable {
         actual += Double(x.amount)
       }
       let recent = before[c].suffix(pool)
-      guard gap[c] > 0, !recent.isEmpty else { continue }
+      guard cadence.gap[c] > 0, !recent.isEmpty else { continue }
       let mean =
         recent.reduce(0) { $0 + Double($1.amount) * d.factor(from: Double($1.day), to: at) }
         / Double(recent.count)
-      predicted += mean * Double(quarterDays) / Double(gap[c])
+      predicted += mean * Double(quarterDays) / Double(cadence.exposureGap[c])
     }
     guard actual > 0, predicted > 0 else { return nil }
     return log(predicted * weight / actual)

@@ -86,8 +86,9 @@ public struct BillingResumption: Sendable, Equatable {
   }
 
   /// Customer `c`'s renewal at start `s` from its issue days before `s` (sorted): its gaps
-  /// (the last 24, or its rhythm with one invoice), the days since its last invoice and its
-  /// standing. O(invoices of the customer).
+  /// (the last 24, or its rhythm with one invoice) scaled to its exposure's rate
+  /// (``scaled(_:toMean:)``), the days since its last invoice and its standing, judged on the
+  /// gaps as they were. O(invoices of the customer).
   static func renewal(
     days d: [Int32], billing: BillingCadence, customer c: Int, start s: Int32
   ) -> (gaps: [Int32], age: Int32, standing: Standing) {
@@ -96,9 +97,23 @@ public struct BillingResumption: Sendable, Equatable {
     else { return ([], 0, .none) }
     let gaps = d.count >= 2 ? Array(zip(d.dropFirst(), d).map { $0 - $1 }.suffix(24)) : [gap]
     let age = s - last
-    if billing.gap[c] == 0 { return (gaps, age, .lapsed) }
-    if d.count >= 2, !gaps.contains(where: { $0 >= age }) { return (gaps, age, .silent) }
-    return (gaps, age, .regular)
+    let standing: Standing =
+      billing.gap[c] == 0
+      ? .lapsed : d.count >= 2 && !gaps.contains(where: { $0 >= age }) ? .silent : .regular
+    let rate = c < billing.exposureGap.count ? billing.exposureGap[c] : gap
+    return (scaled(gaps, toMean: rate), age, standing)
+  }
+
+  /// `gaps` × one factor that makes their mean `mean` days (rounded to whole days), their
+  /// shape kept: the renewal's gaps at the customer's exposure rate
+  /// (``BillingCadence/gaps(_:until:starts:)``), since the gaps between its invoices leave
+  /// out the long ones cut by the window's ends. Unchanged when all are 0 or `mean` is not
+  /// positive.
+  static func scaled(_ gaps: [Int32], toMean mean: Int32) -> [Int32] {
+    let total = gaps.reduce(0) { $0 + Int64($1) }
+    guard total > 0, mean > 0 else { return gaps }
+    let f = Double(mean) * Double(gaps.count) / Double(total)
+    return gaps.map { Int32(min(Double(Int32.max / 4), (Double($0) * f).rounded())) }
   }
 
   /// The renewal slots a customer gets for `horizon` days when its next gaps are drawn from

@@ -5,19 +5,22 @@ import Testing
 
 @testable import ArcadenceSimulation
 
-/// Billing resumption on a ledger worked out on paper. F = 2026-01-01.
+/// Billing resumption on a ledger worked out on paper. F = 2026-01-01, the ledger's first
+/// invoice; both customers were created before it, so their billing is counted from F.
 ///
-/// D1 (100.00 each) is billed on F+40, F+45, F+50 (gaps 5 and 5) and F+67. D2 (50.00 each) on
-/// F and F+10 (gap 10), then 25.00 on F+70. Measured for a start on F+75 (03-17) over 10 days:
-/// one window, [F+65, F+75) = 03-07 … 03-16 (a second, ending 30 days earlier, would start on
-/// F+35, less than 60 days after the first invoice).
+/// D1 (100.00 each) is billed on F+40, F+45, F+50 (gaps 5 and 5) and 50.00 on F+67. D2 (66.00
+/// each) on F and F+10 (gap 10), then 10.00 on F+70. Measured for a start on F+75 (03-17) over
+/// 10 days: one window, [F+65, F+75) = 03-07 … 03-16 (a second, ending 30 days earlier, would
+/// start on F+35, less than 60 days after the first invoice).
 ///
 /// At F+65, from the invoices before it: D1's last invoice is 15 days old, its silence (14 days
 /// on F+64) within max(2 · 5, 45, 5), so it is billed, but no gap of its is 15 long: **silent**.
-/// Its renewal: a uniform day of a 5-day gap (days 0–4), then 5 days on: 2 invoices within 10
-/// days on every draw, 2 × 100.00 expected; it billed 100.00 (F+67): ratio ½. D2 is silent 54
-/// days on F+64, more than max(2 · 10, 45, 10): **lapsed**, at its rhythm of 10 days: a uniform
-/// day of 0–9, then 10 on: 1 invoice, 50.00 expected; it billed 25.00 (F+70): ratio ½.
+/// Its renewal bills at its exposure's rate, 65 days (F … F+64) ÷ 3 invoices = 21.7, 22: its
+/// gaps scaled to 22 and 22, the first a 22-day gap less the 15 days gone, day 7, the next on
+/// day 29: 1 invoice within 10 days, 100.00 expected; it billed 50.00 (F+67): ratio ½. D2 is
+/// silent 54 days on F+64, more than max(2 · 10, 45, 10): **lapsed**; at 65 ÷ 2 = 32.5, 33 days
+/// and none that long, a uniform day of a 33-day gap: within 10 days with chance 10 ÷ 33, 66.00
+/// × 10 ÷ 33 = 20.00 expected; it billed 10.00 (F+70): ratio ½.
 @Suite struct BillingResumptionTests {
   static let customers = """
     customer_id,name,segment,rep_id,payment_terms_days,created_on,autopay_enrolled_on,autopay_cancelled_on
@@ -30,10 +33,10 @@ import Testing
     I1,D1,2026-02-10,2026-03-12,100
     I2,D1,2026-02-15,2026-03-17,100
     I3,D1,2026-02-20,2026-03-22,100
-    I4,D1,2026-03-09,2026-04-08,100
-    I5,D2,2026-01-01,2026-01-31,50
-    I6,D2,2026-01-11,2026-02-10,50
-    I7,D2,2026-03-12,2026-04-11,25
+    I4,D1,2026-03-09,2026-04-08,50
+    I5,D2,2026-01-01,2026-01-31,66
+    I6,D2,2026-01-11,2026-02-10,66
+    I7,D2,2026-03-12,2026-04-11,10
 
     """
 
@@ -83,8 +86,8 @@ import Testing
     let l = try Self.store().loadLedger()
     let r = BillingResumption.measure(ledger: l, start: Day(iso: "2026-03-17")!, horizon: 10)
     #expect(r.windows == 1)
-    #expect(r.silentBilled == 10_000 && abs(r.silentExpected - 20_000) < 1e-9)
-    #expect(r.lapsedBilled == 2_500 && abs(r.lapsedExpected - 5_000) < 1e-9)
+    #expect(r.silentBilled == 5_000 && abs(r.silentExpected - 10_000) < 1e-9)
+    #expect(r.lapsedBilled == 1_000 && abs(r.lapsedExpected - 2_000) < 1e-9)
     #expect(abs(r.silent - 0.5) < 1e-12 && abs(r.lapsed - 0.5) < 1e-12)
     // A start past the data measures on the windows before the invoices stop: the last is
     // F+70, its longest silence 30 days, so windows end by F+101 (04-12), as for that start.
@@ -97,9 +100,9 @@ import Testing
   }
 
   /// At F+65 (03-07) D1 is silent and D2 lapsed (above); with nothing measured D1 bills on its
-  /// renewal on every path (2 invoices, 200.00 of credit sales) and D2 has no slots. With D1's
-  /// chance set to 0 nothing is billed; at ½ about half the paths bill 200.00 (mean 100.00
-  /// within 4 standard errors: 4 · 100.00 ÷ √4000 ≈ 6.32).
+  /// renewal on every path (1 invoice, 100.00 of credit sales) and D2 has no slots. With D1's
+  /// chance set to 0 nothing is billed; at ½ about half the paths bill 100.00 (mean 50.00
+  /// within 4 standard errors: 4 · 50.00 ÷ √4000 ≈ 3.16).
   @Test func aSilentCustomerBillsOnAPathWithItsChance() throws {
     let store = try Self.store()
     let l = try store.loadLedger()
@@ -120,12 +123,12 @@ import Testing
       ).run().outcomes[0].creditSales
     }
     let always = sales(1)
-    #expect(always.p5 == 20_000 && always.p95 == 20_000)
+    #expect(always.p5 == 10_000 && always.p95 == 10_000)
     let never = sales(0)
     #expect(never.p95 == 0)
     let half = sales(0.5)
-    #expect(half.p5 == 0 && half.p95 == 20_000)
-    #expect(abs(half.mean - 10_000) < 632)
+    #expect(half.p5 == 0 && half.p95 == 10_000)
+    #expect(abs(half.mean - 5_000) < 316)
   }
 
   /// Measured at the start on F+75 (the window above), the portfolio carries the chances; at

@@ -58,45 +58,95 @@ import Testing
     ])
   }
 
-  /// Billing is a renewal process: over a long horizon a customer is billed once per *mean*
-  /// gap (the renewal theorem), not once per median gap. C1 was billed on 01-01, 01-11,
-  /// 01-21 and 03-02 (gaps 10, 10, 40: median 10, mean 60 ÷ 3 = 20). From 03-03 (offset 0;
-  /// the last invoice is at −1) over 40 days it is billed at −1 + 20 = 19 and 39, not at 9,
-  /// 19, 29 and 39.
-  @Test func billingFollowsTheMeanGap() throws {
+  /// Billing is a renewal process billed at its exposure's rate: invoices ÷ days counted, not
+  /// the mean of the gaps between the first and last invoice (which leaves out the two ends;
+  /// it still judges whether the customer is billed). C1 (created 2025-12-01, before the
+  /// ledger's first invoice) was billed on 01-01, 01-11, 01-21 and 03-02 (gaps 10, 10, 40:
+  /// mean 20, median 10). Counted from 01-01 to 03-02 its exposure is 31 + 28 + 2 = 61 days
+  /// for 4 invoices: a gap of 15.25, 15 whole days. From
+  /// 03-03 (offset 0; the last invoice is at −1) over 40 days the fixed schedule bills at −1 +
+  /// 15 = 14 and 29; renewal billing keeps the gaps' shape at that rate: 10, 10, 40 × 15 · 3 ÷
+  /// 60 = 7.5, 7.5, 30, in whole days 8, 8, 30.
+  @Test func billingFollowsTheExposure() throws {
     let store = try Self.meanGapStore()
     let l = try store.loadLedger()
     let start = Day(iso: "2026-03-03")!
-    #expect(BillingCadence.fit(ledger: l, until: start - 1).gap == [20])
+    let cadence = BillingCadence.fit(ledger: l, until: start - 1)
+    #expect(cadence.gap == [20] && cadence.exposureGap == [15])
+    let days = l.invoiceIssued.sorted()
+    #expect(
+      BillingResumption.renewal(days: days, billing: cadence, customer: 0, start: start.rawValue)
+        .gaps == [8, 8, 30])
     let book = Portfolio(
       ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
       horizon: 40, newInvoices: true)
-    #expect(Array(book.invoiceIssue[book.openCount...]) == [19, 39])
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [14, 29])
+  }
+
+  /// Where a customer's billing is counted from: the ledger's first invoice (day 0) or its
+  /// creation, whichever is later, but never after its own first invoice. C0 (created before
+  /// day 0) billed on 0, 10, 20, 60; C1 created on 35, billed on 40 and 50; C2 "created" on 45
+  /// but billed on 42 and 52 (its creation is not believed). At day 60: starts 0, 35, 42;
+  /// exposure gaps 61 ÷ 4 = 15.25 → 15, (60 − 35 + 1) ÷ 2 = 13, (60 − 42 + 1) ÷ 2 = 9.5 → 10;
+  /// mean gaps 20, 10 and 10, all still billed.
+  @Test func billingIsCountedFromTheCustomersStart() {
+    let rows: [[(day: Int32, amount: Int64)]] = [
+      [(0, 100), (10, 100), (20, 100), (60, 100)], [(40, 100), (50, 100)],
+      [(42, 100), (52, 100)],
+    ]
+    let starts = BillingCadence.windowStarts(rows, created: [-30, 35, 45])
+    #expect(starts == [0, 35, 42])
+    let cadence = BillingCadence.gaps(rows, until: 60, starts: starts)
+    #expect(cadence.exposureGap == [15, 13, 10] && cadence.gap == [20, 10, 10])
   }
 
   /// A customer silent for no longer than its longest gap so far is still billed: gaps are
-  /// irregular, so a silence of twice the mean gap is common and is not churn. C1 was billed
-  /// on 01-01, 01-06, 01-11 and 03-02 (gaps 5, 5, 50: mean 20, longest 50). On 04-19 (offset
-  /// 0) its last invoice is 48 days old, more than max(2 × 20, 45) but not more than 50: it is
-  /// billed at −48 + 3 × 20 = 12 and 32 within 40 days.
+  /// irregular, so a long silence is common and is not churn. C1 was billed daily from 01-01
+  /// to 01-10 and then on 03-11 (longest gap 60). On 05-06 (offset 0) its last invoice is 56
+  /// days old (55 at the end of 05-05, the data's last day): more than max(2 × its mean gap
+  /// of 69 ÷ 10 = 6.9 → 7, 45) but not more than 60, so it is billed, at its exposure's rate
+  /// — 125 days (01-01 … 05-05) ÷ 11 invoices = 11.4, 11 — at −56 + 6 × 11 = 10, then 21
+  /// and 32 within 40 days.
   @Test func aSilenceNoLongerThanTheLongestGapIsNotChurn() throws {
+    var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
+    for k in 1...10 {
+      invoices += "I\(k),C1,2026-01-\(k < 10 ? "0" : "")\(k),2026-02-28,100\n"
+    }
+    invoices += "I11,C1,2026-03-11,2026-04-10,100\n"
     let store = try PaperLedger.store([
-      "reps.csv": Self.reps, "customers.csv": Self.customers,
-      "invoices.csv": """
-      invoice_id,customer_id,issued_on,due_on,amount
-      I1,C1,2026-01-01,2026-01-31,100
-      I2,C1,2026-01-06,2026-02-05,100
-      I3,C1,2026-01-11,2026-02-10,100
-      I4,C1,2026-03-02,2026-04-01,100
-
-      """,
+      "reps.csv": Self.reps, "customers.csv": Self.customers, "invoices.csv": invoices,
     ])
     let l = try store.loadLedger()
-    let start = Day(iso: "2026-04-19")!
+    let start = Day(iso: "2026-05-06")!
+    let cadence = BillingCadence.fit(ledger: l, until: start - 1)
+    #expect(cadence.gap == [7] && cadence.exposureGap == [11])
     let book = Portfolio(
       ledger: l, links: try store.loadInvoiceLinks(for: l), segments: ["a"], start: start,
       horizon: 40, newInvoices: true)
-    #expect(Array(book.invoiceIssue[book.openCount...]) == [12, 32])
+    #expect(Array(book.invoiceIssue[book.openCount...]) == [10, 21, 32])
+  }
+
+  /// The portfolio shock's σ compares each week with the latest earlier week of the same
+  /// kind, with or without a month's last weekday: a calendar is not a shock. 52 weeks to
+  /// Sunday 2026-11-29, each with ten payments of 100.00 on its Tuesday, 200.00 in the weeks
+  /// holding a month's last weekday: every same-kind ratio is 1, so σ = 0 (next to the week
+  /// before, each month-end week read as a jump of ln 2 and back).
+  @Test func aMonthEndRunIsNotAShock() {
+    var l = Ledger()
+    let u = Day(iso: "2026-11-29")!.rawValue
+    for w in 0..<52 {
+      let monday = u - 363 + Int32(7 * w)
+      let monthEnd = (0..<7).contains { k in
+        let d = Day(rawValue: monday + Int32(k))
+        return d == d.lastWeekdayOfMonth
+      }
+      for _ in 0..<10 {
+        l.paymentReceived.append(monday + 1)
+        l.paymentAmount.append(monthEnd ? 20_000 : 10_000)
+      }
+    }
+    let sigma = Calibration.shockSigma(ledger: l, until: u)
+    #expect(sigma.value == 0 && sigma.events == 50)
   }
 
   /// A hazard cell with fewer than 30 payments whose pooled rate is as thin (one segment:
@@ -235,7 +285,8 @@ import Testing
   /// horizon), and after a second on day 20 a third on day 30 (¼ in all). Invoices per path:
   /// 1 (½), 2 (¼) or 3 (¼), mean 1.75, variance 3.75 − 1.75² = 0.6875. With no payment hazard,
   /// credit sales are $100 per invoice: P5 $100, P95 $300, mean $175 within 4 standard
-  /// errors (4 · √0.6875 ÷ √4000 · $100 ≈ $5.25). The fixed schedule bills at the mean gap,
+  /// errors (4 · √0.6875 ÷ √4000 · $100 ≈ $5.25). The fixed schedule bills at the exposure's rate
+  /// (01-01 … 03-01, 60 days ÷ 3 invoices = 20, here the mean gap too),
   /// 20 days after the last invoice: on days 0 and 20, the same two invoices on every path.
   @Test func renewalBillingDrawsGapsPerPath() throws {
     let store = try PaperLedger.store([
