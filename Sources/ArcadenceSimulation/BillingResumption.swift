@@ -108,7 +108,9 @@ public struct BillingResumption: Sendable, Equatable {
   /// shape kept: the renewal's gaps at the customer's exposure rate
   /// (``BillingCadence/gaps(_:until:starts:)``), since the gaps between its invoices leave
   /// out the long ones cut by the window's ends. Unchanged when all are 0 or `mean` is not
-  /// positive.
+  /// positive. A limit, stated: the rate is read from the customer's whole history and the
+  /// shape from its last 24 gaps, so a customer that bills more often lately than it used to
+  /// is billed at its long-run rate.
   static func scaled(_ gaps: [Int32], toMean mean: Int32) -> [Int32] {
     let total = gaps.reduce(0) { $0 + Int64($1) }
     guard total > 0, mean > 0 else { return gaps }
