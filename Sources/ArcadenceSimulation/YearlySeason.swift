@@ -203,7 +203,7 @@ public struct YearlySeason: Sendable, Equatable {
 }
 
 /// The book's billed value by day (every customer's invoices summed), for
-/// ``AmountDrift/billingSeason(_:until:drift:amounts:)``.
+/// ``AmountDrift/billingSeason(_:until:starts:drift:amounts:)``.
 struct DailyBilling {
   /// Distinct issue days, ascending, and the value billed up to and including each.
   let days: [Int32]
