@@ -142,6 +142,9 @@ public struct Accuracy: Sendable {
     /// How often silent and lapsed customers billed in the model's future billing
     /// (``BillingResumption``; nil for the baselines).
     public var resumption: BillingResumption?
+    /// The rate at which billed customers stopped in the model's future billing (``Churn``;
+    /// nil for the baselines).
+    public var churn: Churn?
     /// Whether the model's new invoices followed a drift in amounts (``AmountDrift``; nil for
     /// the baselines).
     public var amountDrift: AmountDrift?
@@ -435,6 +438,7 @@ public struct Accuracy: Sendable {
       model.timingSelection = run.timingSelection
       model.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
       model.resumption = run.portfolio.resumption
+      model.churn = run.portfolio.churn
       model.amountDrift = run.portfolio.amountDrift
       out.append(model)
       let lastPeriod = Baselines.lastPeriod(l, cutoff: cutoff, horizon: h)
@@ -651,16 +655,52 @@ public struct Accuracy: Sendable {
   /// An evaluation's billing resumption, or null (kept apart: inline, the JSON literal grows
   /// past what the type checker takes in reasonable time).
   static func resumptionJSON(_ r: BillingResumption?) -> JSONValue { r?.json ?? .null }
+  /// An evaluation's churn, or null (kept apart for the same reason).
+  static func churnJSON(_ c: Churn?) -> JSONValue { c?.json ?? .null }
   /// An evaluation's amount drift, or null (kept apart for the same reason).
   static func driftJSON(_ d: AmountDrift?) -> JSONValue { d?.json ?? .null }
 
+  /// A ratio rounded to four decimals, or null when absent or not finite.
+  static func ratioJSON(_ v: Double?) -> JSONValue {
+    guard let v, v.isFinite else { return .null }
+    return .number((v * 1e4).rounded() / 1e4)
+  }
+
+  /// One evaluation as JSON: its measures, then what the model measured on the store (kept
+  /// apart, and in two lists: as one literal it grows past what the type checker takes in
+  /// reasonable time).
+  static func evaluationJSON(_ e: Evaluation) -> JSONValue {
+    let ratio = ratioJSON
+    func money(_ v: Double) -> JSONValue { .money(computed: v) }
+    let measures: [(String, JSONValue)] = [
+      ("cutoff", .string(e.cutoff.description)), ("horizon_days", .int(e.horizon)),
+      ("method", .string(e.method.rawValue)), ("actual", .money(e.actual)),
+      ("forecast", money(e.forecast)),
+      ("p5", e.band.map { money($0.lowerBound) } ?? .null),
+      ("p95", e.band.map { money($0.upperBound) } ?? .null),
+      ("error", ratio(e.error)), ("weekly_mape", ratio(e.weeklyMAPE)),
+      ("weeks_covered", .int(e.band == nil ? nil : e.weeks.filter { $0.covered == true }.count)),
+      ("weeks", .int(e.weeks.count)), ("invoices_paid", .int(e.invoicesPaid)),
+      ("within_3_days", .int(e.invoicesPaid == nil ? nil : e.within3)),
+      ("within_7_days", .int(e.invoicesPaid == nil ? nil : e.within7)),
+      ("actual_open_book", .money(e.actualOpenBook)),
+      ("forecast_open_book", e.forecastOpenBook.map { money($0) } ?? .null),
+      ("open_book_error", ratio(e.openBookError)),
+      ("future_billing_error", ratio(e.futureBillingError)),
+    ]
+    let model: [(String, JSONValue)] = [
+      ("clock", e.clock.map { .string($0) } ?? .null),
+      ("selection", selectionJSON(e.timingSelection)),
+      ("weekly_noise", WeeklyNoise.json(e.weeklyNoise)),
+      ("billing_resumption", resumptionJSON(e.resumption)), ("churn", churnJSON(e.churn)),
+      ("amount_drift", driftJSON(e.amountDrift)),
+    ]
+    return .object(measures + model)
+  }
+
   /// The evaluation as JSON: settings, the measures, and every evaluation.
   public var json: JSONValue {
-    func ratio(_ v: Double?) -> JSONValue {
-      guard let v, v.isFinite else { return .null }
-      return .number((v * 1e4).rounded() / 1e4)
-    }
-    func money(_ v: Double) -> JSONValue { .money(computed: v) }
+    let ratio = Self.ratioJSON
     return .object([
       ("cutoffs", .array(cutoffs.map { .string($0.description) })),
       ("every", .string(settings.every.rawValue)),
@@ -689,36 +729,7 @@ public struct Accuracy: Sendable {
             ])
           })
       ),
-      (
-        "evaluations",
-        .array(
-          evaluations.map { e in
-            .object([
-              ("cutoff", .string(e.cutoff.description)), ("horizon_days", .int(e.horizon)),
-              ("method", .string(e.method.rawValue)), ("actual", .money(e.actual)),
-              ("forecast", money(e.forecast)),
-              ("p5", e.band.map { money($0.lowerBound) } ?? .null),
-              ("p95", e.band.map { money($0.upperBound) } ?? .null),
-              ("error", ratio(e.error)), ("weekly_mape", ratio(e.weeklyMAPE)),
-              (
-                "weeks_covered",
-                .int(e.band == nil ? nil : e.weeks.filter { $0.covered == true }.count)
-              ),
-              ("weeks", .int(e.weeks.count)), ("invoices_paid", .int(e.invoicesPaid)),
-              ("within_3_days", .int(e.invoicesPaid == nil ? nil : e.within3)),
-              ("within_7_days", .int(e.invoicesPaid == nil ? nil : e.within7)),
-              ("actual_open_book", .money(e.actualOpenBook)),
-              ("forecast_open_book", e.forecastOpenBook.map { money($0) } ?? .null),
-              ("open_book_error", ratio(e.openBookError)),
-              ("future_billing_error", ratio(e.futureBillingError)),
-              ("clock", e.clock.map { .string($0) } ?? .null),
-              ("selection", Self.selectionJSON(e.timingSelection)),
-              ("weekly_noise", WeeklyNoise.json(e.weeklyNoise)),
-              ("billing_resumption", Self.resumptionJSON(e.resumption)),
-              ("amount_drift", Self.driftJSON(e.amountDrift)),
-            ])
-          })
-      ),
+      ("evaluations", .array(evaluations.map(Self.evaluationJSON))),
     ])
   }
 }

@@ -29,11 +29,11 @@ extension Forecast {
   }
 
   /// What the model did, a sentence each: the clock, the weekly band, silent customers' billing,
-  /// the amounts' drift, unapplied cash.
+  /// customers leaving, the amounts' drift, unapplied cash.
   /// The one wording of the table's header lines and the served forecast page.
   public var modelLines: [String] {
     [clockLine] + (weeklyNoise.map { [noiseLine($0)] } ?? [])
-      + [resumption.line, amountDrift.line] + amountDrift.seasonLines
+      + [resumption.line, churn.line, amountDrift.line] + amountDrift.seasonLines
       + (unapplied.line(weekly: unappliedWeekly).map { [$0] } ?? [])
   }
 
@@ -129,7 +129,8 @@ extension Forecast {
         } ?? .null
       ),
       ("weekly_noise", WeeklyNoise.json(weeklyNoise)),
-      ("billing_resumption", resumption.json), ("amount_drift", amountDrift.json),
+      ("billing_resumption", resumption.json), ("churn", churn.json),
+      ("amount_drift", amountDrift.json),
       (
         "unapplied_cash",
         .object([

@@ -282,6 +282,8 @@ public struct Forecast: Sendable {
   public var weeklyNoise: WeeklyNoise?
   /// How often silent and lapsed customers bill (``BillingResumption``).
   public var resumption = BillingResumption.off
+  /// The rate at which billed customers stop billing (``Churn``).
+  public var churn = Churn.off
   /// Whether new invoices' amounts follow a drift (``AmountDrift``).
   public var amountDrift = AmountDrift.off
   /// A note for stderr when the start is long after the book's last invoice
@@ -391,6 +393,7 @@ public struct Forecast: Sendable {
     forecast.timingSelection = run.timingSelection
     forecast.weeklyNoise = settings.weeklyNoise ? run.weeklyNoise : nil
     forecast.resumption = run.portfolio.resumption
+    forecast.churn = run.portfolio.churn
     forecast.amountDrift = run.portfolio.amountDrift
     forecast.startNote = startNote(ledger: l, start: start)
     forecast.unapplied = unapplied

@@ -9,6 +9,11 @@ public struct BillingCadence: Sendable {
   public var gap: [Int32]
   /// Last issue day per customer.
   public var lastIssued: [Int32]
+  /// First issue day per customer (`Int32.max` for none).
+  public var firstIssued: [Int32] = []
+  /// The longest silence after which a customer still counts as billed, days (0 for a
+  /// customer with nothing to bill at): ``silenceLimit(gap:longest:)``.
+  public var silenceLimit: [Int32] = []
   /// Start of each customer's amounts in `amounts` (`amountStart[c + 1]` is the end).
   public var amountStart: [Int32]
   /// Recent invoice amounts (cents), the last twelve per customer, at the level of `until`
@@ -54,7 +59,10 @@ public struct BillingCadence: Sendable {
     }
     let rows = (0..<n).map { c in sorted[c].map { (day: days[c][$0], amount: amts[c][$0]) } }
     let starts = windowStarts(rows, created: l.customerCreated)
-    (out.gap, out.rhythm, out.exposureGap) = gaps(rows, until: u, starts: starts)
+    let fitted = gaps(rows, until: u, starts: starts)
+    (out.gap, out.rhythm, out.exposureGap) = (fitted.gap, fitted.rhythm, fitted.exposureGap)
+    out.silenceLimit = fitted.limit
+    out.firstIssued = rows.map { $0.first?.day ?? Int32.max }
     let drift = AmountDrift.measure(rows, until: u, starts: starts)
     out.amountDrift = drift
     for c in 0..<n {
@@ -81,10 +89,11 @@ public struct BillingCadence: Sendable {
     }
   }
 
-  /// Each customer's gap while billed at `u` (0: not billed), its rhythm and its exposure gap,
-  /// from its invoices (days ascending) issued up to `u` and the day its billing is counted
-  /// from (`starts`, ``windowStarts(_:created:)``): the rules of ``fit(ledger:until:)``, in
-  /// one place for it and ``AmountDrift``'s billing-season check. O(invoices).
+  /// Each customer's gap while billed at `u` (0: not billed), its rhythm, its exposure gap and
+  /// its silence limit (``silenceLimit(gap:longest:)``, 0 with nothing to bill at), from its
+  /// invoices (days ascending) issued up to `u` and the day its billing is counted from
+  /// (`starts`, ``windowStarts(_:created:)``): the rules of ``fit(ledger:until:)``, in one
+  /// place for it, ``Churn`` and ``AmountDrift``'s billing-season check. O(invoices).
   ///
   /// Whether a customer is still billed is judged on the mean of its gaps (from its first to
   /// its last invoice), as it always was. The *rate* it is billed at is its exposure ÷ its
@@ -102,7 +111,7 @@ public struct BillingCadence: Sendable {
   /// +4.4 → +13 % of the 90 days' cash).
   static func gaps(
     _ rows: [[(day: Int32, amount: Int64)]], until u: Int32, starts: [Int32]
-  ) -> (gap: [Int32], rhythm: [Int32], exposureGap: [Int32]) {
+  ) -> (gap: [Int32], rhythm: [Int32], exposureGap: [Int32], limit: [Int32]) {
     var own = [Int32](repeating: 0, count: rows.count)
     var exposed = [Int32](repeating: 0, count: rows.count)
     var longest = [Int64](repeating: 0, count: rows.count)
@@ -120,19 +129,25 @@ public struct BillingCadence: Sendable {
     var gap: [Int32] = []
     var rhythm: [Int32] = []
     var exposureGap: [Int32] = []
+    var limit: [Int32] = []
     for (c, r) in rows.enumerated() {
       let g = r.count >= 2 ? own[c] : (r.count == 1 ? typical : 0)
-      // Still billing unless silent for longer than max(2 gaps, 45 days) and longer than its
-      // longest gap so far: with irregular gaps a silence of twice the mean is common.
-      let billed =
-        g > 0
-        && r.last.map { Int64(u) - Int64($0.day) <= max(2 * Int64(g), 45, longest[c]) }
-          == true
+      let l = g > 0 ? silenceLimit(gap: g, longest: longest[c]) : 0
+      let billed = g > 0 && r.last.map { Int64(u) - Int64($0.day) <= Int64(l) } == true
       gap.append(billed ? g : 0)
       rhythm.append(g)
       exposureGap.append(r.count >= 2 ? exposed[c] : g)
+      limit.append(l)
     }
-    return (gap, rhythm, exposureGap)
+    return (gap, rhythm, exposureGap, limit)
+  }
+
+  /// The longest silence after which a customer with mean gap `gap` and longest gap so far
+  /// `longest` still counts as billed: two gaps, 45 days or its longest gap, whichever is
+  /// longest (with irregular gaps a silence of twice the mean is common). The one rule of the
+  /// cadence's status and of ``Churn``'s ends.
+  static func silenceLimit(gap: Int32, longest: Int64) -> Int32 {
+    Int32(clamping: max(2 * Int64(gap), 45, longest))
   }
 }
 
@@ -201,6 +216,9 @@ public struct Portfolio: Sendable {
   public var renewalChance: [Double] = []
   /// What the chances were measured as (``BillingResumption/off`` without renewal billing).
   public var resumption = BillingResumption.off
+  /// The chance per day that a billed customer stops billing for good (``Churn``; off without
+  /// renewal billing).
+  public var churn = Churn.off
 
   /// A portfolio of open invoices stated by hand (no customers billed, no disputes, no
   /// promises, no contacts), for tests and what-ifs.
@@ -344,6 +362,7 @@ public struct Portfolio: Sendable {
     guard newInvoices else { return }
     if renewal {
       resumption = BillingResumption.measure(ledger: l, start: start, horizon: horizon)
+      churn = Churn.measure(billing: billing, until: prev, resumption: resumption)
       addRenewalSlots(ledger: l, billing: billing, start: s, horizon: horizon)
       return
     }

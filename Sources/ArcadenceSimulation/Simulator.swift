@@ -623,7 +623,10 @@ struct Worker {
   /// 1 (``Portfolio/renewalChance``) bills on the path with that chance; each billed customer's
   /// first issue day is a gap of its own at least as long as the time since its last invoice (the
   /// residual of the current gap), uniformly among those, or when none is that long a uniform
-  /// point of a drawn gap; each later gap is drawn uniformly from its gaps. O(slots).
+  /// point of a drawn gap; each later gap is drawn uniformly from its gaps. With a churn rate
+  /// (``Portfolio/churn``) each billed customer also draws the day it stops, exponential from
+  /// the start, and issues only before it (both draws are one Philox block, so a book with no
+  /// churn and no silent customer draws as before). O(slots).
   mutating func drawRenewals() {
     let p = portfolio
     guard p.slotStart < n, p.renewalSlots.count == customers + 1 else { return }
@@ -638,12 +641,18 @@ struct Worker {
         for i in lo..<hi { issueDay[i] = Int32.max }
         continue
       }
-      // A customer that looks silent bills on this path with its chance (BillingResumption).
-      if c < p.renewalChance.count, p.renewalChance[c] < 1 {
+      // A customer that looks silent bills on this path with its chance (BillingResumption),
+      // and a billed customer stops at an exponential day when customers leave (Churn).
+      var stop = h
+      if c < p.renewalChance.count, p.renewalChance[c] < 1 || p.churn.rate > 0 {
         let z = philox.draw(path: path, invoice: lo, day: 0, decision: .resumption)
         if Philox4x32.unit(z.0, z.1) >= p.renewalChance[c] {
           for i in lo..<hi { issueDay[i] = Int32.max }
           continue
+        }
+        if p.churn.rate > 0 {
+          let t = -log(1 - Philox4x32.unit(z.2, z.3)) / p.churn.rate
+          stop = Int32(min(Double(h), t.rounded(.up)))
         }
       }
       let age = p.renewalAge[c]
@@ -661,7 +670,7 @@ struct Worker {
       }
       var i = lo
       while i < hi {
-        guard day < h else { break }
+        guard day < stop else { break }
         issueDay[i] = day
         inv[i].due = day + p.invoiceDue[i]
         slotIssued[Int(day)].append(Int32(i))

@@ -114,6 +114,9 @@ import Testing
     #expect(book.resumption == .off)
     #expect(book.renewalChance == [1, 0])
     #expect(book.renewalSlots[2] - book.renewalSlots[1] == 0)
+    // D2's lapse is also an end (``Churn``); set aside here, to see the chance alone.
+    #expect(book.churn.ends == 1 && book.churn.rate > 0)
+    book.churn = .off
     let params = ModelParameters(segments: ["a"], hazard: [[Double](repeating: 0, count: 7)])
     func sales(_ chance: Double) -> Summary {
       book.renewalChance[0] = chance
