@@ -362,7 +362,7 @@ public struct Portfolio: Sendable {
     guard newInvoices else { return }
     if renewal {
       resumption = BillingResumption.measure(ledger: l, start: start, horizon: horizon)
-      churn = Churn.measure(billing: billing, until: prev, resumption: resumption)
+      churn = Churn.measure(ledger: l, billing: billing, start: start, resumption: resumption)
       addRenewalSlots(ledger: l, billing: billing, start: s, horizon: horizon)
       return
     }

@@ -624,9 +624,9 @@ struct Worker {
   /// first issue day is a gap of its own at least as long as the time since its last invoice (the
   /// residual of the current gap), uniformly among those, or when none is that long a uniform
   /// point of a drawn gap; each later gap is drawn uniformly from its gaps. With a churn rate
-  /// (``Portfolio/churn``) each billed customer also draws the day it stops, exponential from
-  /// the start, and issues only before it (both draws are one Philox block, so a book with no
-  /// churn and no silent customer draws as before). O(slots).
+  /// (``Portfolio/churn``) each customer with chance 1 also draws the day it stops, exponential
+  /// from its last invoice, and issues only before it (both draws are one Philox block, so a
+  /// book with no churn and every chance 1 draws as before). O(slots).
   mutating func drawRenewals() {
     let p = portfolio
     guard p.slotStart < n, p.renewalSlots.count == customers + 1 else { return }
@@ -641,21 +641,24 @@ struct Worker {
         for i in lo..<hi { issueDay[i] = Int32.max }
         continue
       }
-      // A customer that looks silent bills on this path with its chance (BillingResumption),
-      // and a billed customer stops at an exponential day when customers leave (Churn).
+      // A customer that looks silent bills on this path with its chance (BillingResumption);
+      // one billed on its gaps stops at an exponential day from its last invoice when
+      // customers leave (Churn).
+      let age = p.renewalAge[c]
       var stop = h
-      if c < p.renewalChance.count, p.renewalChance[c] < 1 || p.churn.rate > 0 {
+      let chance = c < p.renewalChance.count ? p.renewalChance[c] : 1
+      if chance < 1 || p.churn.rate > 0 {
         let z = philox.draw(path: path, invoice: lo, day: 0, decision: .resumption)
-        if Philox4x32.unit(z.0, z.1) >= p.renewalChance[c] {
-          for i in lo..<hi { issueDay[i] = Int32.max }
-          continue
-        }
-        if p.churn.rate > 0 {
-          let t = -log(1 - Philox4x32.unit(z.2, z.3)) / p.churn.rate
-          stop = Int32(min(Double(h), t.rounded(.up)))
+        if chance < 1 {
+          if Philox4x32.unit(z.0, z.1) >= chance {
+            for i in lo..<hi { issueDay[i] = Int32.max }
+            continue
+          }
+        } else {
+          let t = -log(1 - Philox4x32.unit(z.2, z.3)) / p.churn.rate - Double(age)
+          stop = Int32(max(0, min(Double(h), t.rounded(.up))))
         }
       }
-      let age = p.renewalAge[c]
       var w = philox.draw(path: path, invoice: lo, day: 0, decision: .billing)
       let eligible = gaps.filter { $0 >= age }
       var day: Int32

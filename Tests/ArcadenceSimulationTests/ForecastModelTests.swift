@@ -107,31 +107,41 @@ import Testing
   /// 0, billed, limit 45) is at risk from 36 to 400 − 45 = 355: 319 days. B (first 100, last
   /// 200, gone) ends at 200 after 100 days at risk. C ended at 20, before the window: not at
   /// risk. D's limit (400) leaves nothing visible; E has no invoice. 1 end in 419 days; with
-  /// lapsed customers billing ¼ of their renewal, ¾ of ends are real: 0.75 ÷ 419 a day.
+  /// lapsed customers billing ¼ of their renewal (100.00 of 400.00), ¾ of ends are real: 0.75 ÷
+  /// 419 a day. All of it when they billed nothing; none when they billed all of it, or when
+  /// nothing was measured (no window).
   @Test func churnIsEndsOverDaysAtRiskTakenAsReal() {
     var b = BillingCadence(
       gap: [10, 0, 0, 30, 0], lastIssued: [390, 200, 20, 380, Int32.min],
       amountStart: [0, 0, 0, 0, 0, 0], amounts: [])
     b.firstIssued = [0, 100, 0, 300, Int32.max]
     b.silenceLimit = [45, 45, 45, 400, 0]
-    var lapsed = BillingResumption(silent: 1, lapsed: 0.25)
-    lapsed.windows = 3
-    let churn = Churn.measure(billing: b, until: 400, resumption: lapsed)
+    func measured(billed: Int64) -> BillingResumption {
+      var r = BillingResumption(silent: 1, lapsed: Double(billed) / 40_000)
+      r.windows = 3
+      r.lapsedBilled = billed
+      r.lapsedExpected = 40_000
+      return r
+    }
+    let churn = Churn.measure(billing: b, until: 400, resumption: measured(billed: 10_000))
     #expect(churn.ends == 1 && churn.daysAtRisk == 419 && churn.realShare == 0.75)
     #expect(abs(churn.rate - 0.75 / 419) < 1e-15)
-    // Customers that all came back: no end is real.
     #expect(
-      Churn.measure(billing: b, until: 400, resumption: .init(silent: 1, lapsed: 1)).rate == 0)
+      Churn.measure(billing: b, until: 400, resumption: measured(billed: 0)).rate == 1.0 / 419)
+    #expect(Churn.measure(billing: b, until: 400, resumption: measured(billed: 40_000)).rate == 0)
+    let unmeasured = Churn.measure(billing: b, until: 400, resumption: .off)
+    #expect(unmeasured.ends == 1 && unmeasured.rate == 0)
   }
 
-  /// A billed customer stops on an exponential day. C1 billed every 10 days from 01-01 to 02-10
-  /// (5 invoices, exposure 01-01 … 02-19 = 50 days: gap 10); from 02-20 (its last invoice 10
-  /// days old) the renewal bills on days 0, 10, 20 and 30 of 40. With churn at ln 2 ÷ 10 a day
-  /// (half gone every 10 days) the invoice of day d is issued when the stop day is later:
-  /// 1, ½, ¼, ⅛. Invoices per path: 1 (½), 2 (¼), 3 (⅛), 4 (⅛): mean 1.875, variance 4.625 −
-  /// 1.875² = 1.109. With no payment hazard credit sales are $100 an invoice: P5 $100, P95
-  /// $400, mean $187.50 within 4 standard errors (4 · √1.109 ÷ √4000 · $100 ≈ $6.66). Without
-  /// churn (this book's own: nobody ended) every path bills $400.
+  /// A billed customer stops on an exponential day from its last invoice. C1 billed every 10
+  /// days from 01-01 to 02-10 (5 invoices, exposure 01-01 … 02-19 = 50 days: gap 10); from
+  /// 02-20 (its last invoice 10 days old) the renewal bills on days 0, 10, 20 and 30 of 40.
+  /// With churn at ln 2 ÷ 10 a day (half gone every 10 days) the invoice of day d is issued when
+  /// the stop, counted from the last invoice, is later than 10 + d: ½, ¼, ⅛, 1/16. Invoices per
+  /// path: 0 (½), 1 (¼), 2 (⅛), 3 (1/16), 4 (1/16): mean 0.9375, variance 2.3125 − 0.9375² =
+  /// 1.434. With no payment hazard credit sales are $100 an invoice: P5 $0, P95 $400, mean
+  /// $93.75 within 4 standard errors (4 · √1.434 ÷ √4000 · $100 ≈ $7.57). Without churn (this
+  /// book's own: nobody ended) every path bills $400.
   @Test func aCustomerWhoLeavesStopsBilling() throws {
     var invoices = "invoice_id,customer_id,issued_on,due_on,amount\n"
     for (k, day) in ["01-01", "01-11", "01-21", "01-31", "02-10"].enumerated() {
@@ -156,8 +166,8 @@ import Testing
     #expect(staying.p5 == 40_000 && staying.p95 == 40_000)
     book.churn = Churn(rate: log(2) / 10)
     let leaving = sales()
-    #expect(leaving.p5 == 10_000 && leaving.p95 == 40_000)
-    #expect(abs(leaving.mean - 18_750) < 666)
+    #expect(leaving.p5 == 0 && leaving.p95 == 40_000)
+    #expect(abs(leaving.mean - 9_375) < 757)
   }
 
   /// A customer silent for no longer than its longest gap so far is still billed: gaps are
