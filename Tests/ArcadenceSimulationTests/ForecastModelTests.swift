@@ -106,16 +106,17 @@ import Testing
   /// days at risk, censored `limit` days before the end, × the share taken as real. A (first
   /// 0, billed, limit 45) is at risk from 36 to 400 − 45 = 355: 319 days. B (first 100, last
   /// 200, gone) ends at 200 after 100 days at risk. C ended at 20, before the window: not at
-  /// risk. D's limit (400) leaves nothing visible; E has no invoice. 1 end in 419 days; with
+  /// risk. D's limit (400) leaves nothing visible; E has no invoice; F billed once (day 300),
+  /// a one-off buyer with no lifetime to measure, is left out. 1 end in 419 days; with
   /// lapsed customers billing ¼ of their renewal (100.00 of 400.00), ¾ of ends are real: 0.75 ÷
   /// 419 a day. All of it when they billed nothing; none when they billed all of it, or when
   /// nothing was measured (no window).
   @Test func churnIsEndsOverDaysAtRiskTakenAsReal() {
     var b = BillingCadence(
-      gap: [10, 0, 0, 30, 0], lastIssued: [390, 200, 20, 380, Int32.min],
-      amountStart: [0, 0, 0, 0, 0, 0], amounts: [])
-    b.firstIssued = [0, 100, 0, 300, Int32.max]
-    b.silenceLimit = [45, 45, 45, 400, 0]
+      gap: [10, 0, 0, 30, 0, 0], lastIssued: [390, 200, 20, 380, Int32.min, 300],
+      amountStart: [0, 0, 0, 0, 0, 0, 0], amounts: [])
+    b.firstIssued = [0, 100, 0, 300, Int32.max, 300]
+    b.silenceLimit = [45, 45, 45, 400, 0, 45]
     func measured(billed: Int64) -> BillingResumption {
       var r = BillingResumption(silent: 1, lapsed: Double(billed) / 40_000)
       r.windows = 3
