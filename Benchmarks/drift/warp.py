@@ -3,9 +3,11 @@ invoice issued t years after the first invoice is multiplied by a factor of t, a
 adjustments with it (an invoice settled exactly stays settled exactly: the rounding goes to its
 last settlement). Unapplied payments move with their own day. Other files are copied.
 
-    python3 Benchmarks/drift/warp.py SRC DST growth|decline|season
+    python3 Benchmarks/drift/warp.py SRC DST growth|decline|season|season2
 
-growth: × 1.6^t (60 % a year); decline: × 0.7^t; season: × (1 + 0.35 sin 2πt).
+growth: × 1.6^t (60 % a year); decline: × 0.7^t; season: × (1 + 0.35 sin 2πt); season2: × (1 +
+0.2 cos(2πt + 1)), a smaller season in another phase (the worlds seasons were checked on after
+they were used before they could be checked, Benchmarks/accuracy.md).
 The worlds AmountDrift (Sources/ArcadenceSimulation/AmountDrift.swift) was measured on; the
 generator knows nothing of it, so the drift is the only thing changed.
 """
@@ -21,6 +23,7 @@ FACTORS = {
     "growth": lambda t: 1.6 ** t,
     "decline": lambda t: 0.7 ** t,
     "season": lambda t: 1 + 0.35 * math.sin(2 * math.pi * t),
+    "season2": lambda t: 1 + 0.2 * math.cos(2 * math.pi * t + 1.0),
 }
 
 

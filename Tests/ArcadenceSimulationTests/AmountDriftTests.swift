@@ -216,8 +216,9 @@ import Testing
   /// A season is used when the earlier quarters checked came closer with it on average: errors
   /// 0.10, 0.01, 0.10 without and 0.02, 0.03, 0.02 with (means 0.07 and 0.023) use it though
   /// the middle quarter got worse; 0.02, 0.02 against 0.03, 0.01 (equal sums) do not. Checks
-  /// stop at the first quarter the fit cannot measure (here 180 days back): one check, and
-  /// none at all leaves the season measured but unused.
+  /// stop at the first quarter the fit cannot measure (here 180 days back): one check; with
+  /// none at all the season is used as measured (nothing speaks against it yet), and a fit of
+  /// none is none.
   @Test func aSeasonIsUsedWhenTheQuartersCameCloserOnAverage() {
     let fit = { (_: Int32) -> (Double, Double)? in (0.1, 0) }
     func season(_ without: [Double], _ with: [Double], fit: (Int32) -> (Double, Double)? = fit)
@@ -234,8 +235,10 @@ import Testing
     let short = { (u: Int32) -> (Double, Double)? in u >= 910 ? (0.1, 0) : nil }
     let one = season([0.10, 0.01, 0.10], [0.02, 0.03, 0.02], fit: short)
     #expect(one.isUsed && one.with == [0.02])
-    let none = season([], [])
-    #expect(!none.isUsed && none.isMeasured && none.with.isEmpty)
+    let unchecked = season([], [])
+    #expect(unchecked.isUsed && unchecked.sin == 0.1 && unchecked.with.isEmpty)
+    let flat = season([0.10], [0.02], fit: { _ in (0, 0) })
+    #expect(!flat.isUsed && !flat.isMeasured && flat.with.isEmpty)
   }
 
   /// The book's billed value by month and the share check, on paper. Invoices of 100 on
