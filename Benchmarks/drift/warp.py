@@ -3,11 +3,13 @@ invoice issued t years after the first invoice is multiplied by a factor of t, a
 adjustments with it (an invoice settled exactly stays settled exactly: the rounding goes to its
 last settlement). Unapplied payments move with their own day. Other files are copied.
 
-    python3 Benchmarks/drift/warp.py SRC DST growth|decline|season|season2
+    python3 Benchmarks/drift/warp.py SRC DST MODE
 
 growth: × 1.6^t (60 % a year); decline: × 0.7^t; season: × (1 + 0.35 sin 2πt); season2: × (1 +
-0.2 cos(2πt + 1)), a smaller season in another phase (the worlds seasons were checked on after
-they were used before they could be checked, Benchmarks/accuracy.md).
+0.2 cos(2πt + 1)), a smaller season in another phase. Changes of level that one year of data
+cannot tell from a season (what YearlySeason must refuse before a quarter can check it): ramp:
+× 0.1 in the first two months; concave: × (1 + 2(1 − e^(−6t))), growth × 3 that slows; step:
+× 1.35 from month 6; loss: × 0.65 from month 9.
 The worlds AmountDrift (Sources/ArcadenceSimulation/AmountDrift.swift) was measured on; the
 generator knows nothing of it, so the drift is the only thing changed.
 """
@@ -24,6 +26,10 @@ FACTORS = {
     "decline": lambda t: 0.7 ** t,
     "season": lambda t: 1 + 0.35 * math.sin(2 * math.pi * t),
     "season2": lambda t: 1 + 0.2 * math.cos(2 * math.pi * t + 1.0),
+    "ramp": lambda t: 0.1 if t < 2 / 12 else 1.0,
+    "concave": lambda t: 1 + 2 * (1 - math.exp(-6 * t)),
+    "step": lambda t: 1.35 if t >= 0.5 else 1.0,
+    "loss": lambda t: 0.65 if t >= 0.75 else 1.0,
 }
 
 

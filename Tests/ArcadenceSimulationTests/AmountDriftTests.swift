@@ -216,27 +216,46 @@ import Testing
   /// A season is used when the earlier quarters checked came closer with it on average: errors
   /// 0.10, 0.01, 0.10 without and 0.02, 0.03, 0.02 with (means 0.07 and 0.023) use it though
   /// the middle quarter got worse; 0.02, 0.02 against 0.03, 0.01 (equal sums) do not. Checks
-  /// stop at the first quarter the fit cannot measure (here 180 days back): one check; with
-  /// none at all the season is used as measured (nothing speaks against it yet), and a fit of
-  /// none is none.
+  /// stop at the first quarter the fit cannot measure (here 180 days back): one check. With
+  /// none (the fit measures only at the start) the last quarter checks the start's season,
+  /// given the data it was measured on fits it better than any shift in level: months on an
+  /// exact sine do (its residual is 0), and the quarter decides (0.10 → 0.02 uses it, 0.02 →
+  /// 0.10 does not); months on an exact step do not (the step's residual is 0), whatever the
+  /// quarter says. A fit of none is none.
   @Test func aSeasonIsUsedWhenTheQuartersCameCloserOnAverage() {
     let fit = { (_: Int32) -> (Double, Double)? in (0.1, 0) }
-    func season(_ without: [Double], _ with: [Double], fit: (Int32) -> (Double, Double)? = fit)
-      -> YearlySeason
-    {
-      YearlySeason.measured(until: 1_000, fit: fit) { p, _ in
-        let k = Int((1_000 - p) / AmountDrift.quarterDays) - 1
-        return k < without.count ? (without[k], with[k]) : nil
-      }
+    let sine = (0..<14).map { k in
+      let t = Int32(15 + 30 * k)
+      return (day: t, y: 0.1 * Foundation.sin(YearlySeason.omega * Double(t)))
+    }
+    let step = (0..<14).map { k in (day: Int32(15 + 30 * k), y: k >= 6 ? 0.3 : 0) }
+    func season(
+      _ without: [Double], _ with: [Double], fit: (Int32) -> (Double, Double)? = fit,
+      data: [(day: Int32, y: Double)] = []
+    ) -> YearlySeason {
+      YearlySeason.measured(
+        until: 1_000, fit: fit,
+        errors: { p, _ in
+          let k = Int((1_000 - p) / AmountDrift.quarterDays) - 1
+          return k < without.count ? (without[k], with[k]) : nil
+        },
+        data: { [data] })
     }
     let used = season([0.10, 0.01, 0.10], [0.02, 0.03, 0.02])
-    #expect(used.isUsed && used.sin == 0.1 && used.with == [0.02, 0.03, 0.02])
+    #expect(used.isUsed && used.sin == 0.1 && used.with == [0.02, 0.03, 0.02] && !used.inSample)
     #expect(!season([0.02, 0.02], [0.03, 0.01]).isUsed)
     let short = { (u: Int32) -> (Double, Double)? in u >= 910 ? (0.1, 0) : nil }
     let one = season([0.10, 0.01, 0.10], [0.02, 0.03, 0.02], fit: short)
     #expect(one.isUsed && one.with == [0.02])
-    let unchecked = season([], [])
-    #expect(unchecked.isUsed && unchecked.sin == 0.1 && unchecked.with.isEmpty)
+    let atStart = { (u: Int32) -> (Double, Double)? in u >= 1_000 ? (0.1, 0) : nil }
+    let inSample = season([0.10], [0.02], fit: atStart, data: sine)
+    #expect(inSample.isUsed && inSample.inSample && !inSample.levelShift)
+    #expect(inSample.with == [0.02] && inSample.without == [0.10])
+    let worse = season([0.02], [0.10], fit: atStart, data: sine)
+    #expect(!worse.isUsed && worse.inSample && worse.isMeasured)
+    let shifted = season([0.10], [0.02], fit: atStart, data: step)
+    #expect(!shifted.isUsed && shifted.levelShift && shifted.with.isEmpty)
+    #expect(YearlySeason.beatsLevelShifts([sine]) && !YearlySeason.beatsLevelShifts([step]))
     let flat = season([0.10], [0.02], fit: { _ in (0, 0) })
     #expect(!flat.isUsed && !flat.isMeasured && flat.with.isEmpty)
   }
