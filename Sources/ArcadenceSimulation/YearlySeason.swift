@@ -57,15 +57,15 @@ public struct YearlySeason: Sendable, Equatable {
   /// While no earlier quarter can check it (mostly a year to about fifteen months of data: no
   /// season can be measured 90 days back), one year cannot tell a season from a change of
   /// level: a ramp-up at the ledger's start, a large customer won or lost, growth that slows
-  /// all read as a season of ±10–100 % with a trend beside it. Such a season is used only when (1) it fits `data` (what
-  /// it was measured on) better than a trend with one shift in level at the start of any month
-  /// (``beatsLevelShifts(_:)``), and (2) it brings the last quarter before `u` closer
-  /// (``inSample``: the quarter is inside the season's fit, the model it corrects — the
-  /// renewal or the pools at the quarter's start — is not). Used unchecked, with neither,
-  /// seasons took the 90-day mean |error| over fifteen datasets 2.86 → 2.34 % but a book
-  /// whose first two months billed a tenth 2.6 → 9.2 % and one that grew 35 % in a month 3.0 →
-  /// 4.9 %; with both, 2.86 → 2.57 %, those two unchanged (Benchmarks/accuracy.md, "Seasons
-  /// before they can be checked").
+  /// all read as a season of ±10–100 % with a trend beside it. Such a season is used only
+  /// when (1) it fits `data` (what it was measured on) better than a trend with one shift in
+  /// level at the start of any month (``beatsLevelShifts(_:)``), and (2) it brings the last
+  /// quarter before `u` closer (``inSample``: the quarter is inside the season's fit, the
+  /// model it corrects — the renewal or the pools at the quarter's start — is not). Used
+  /// unchecked, with neither, seasons took the 90-day mean |error| over fifteen datasets 2.86
+  /// → 2.34 % but a book whose first two months billed a tenth 2.6 → 9.2 % and one that grew
+  /// 35 % in a month 3.0 → 4.9 %; with both, 2.86 → 2.57 %, those two unchanged
+  /// (Benchmarks/accuracy.md, "Seasons before they can be checked").
   static func measured(
     until u: Int32, fit: (Int32) -> (Double, Double)?,
     errors: (Int32, (Double, Double)) -> (without: Double, with: Double)?,
