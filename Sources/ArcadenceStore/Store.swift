@@ -13,12 +13,14 @@ public final class Store: Sendable {
 
   /// The path of the SQLite file.
   public let path: String
-  /// The GRDB connection pool (one writer, concurrent readers).
+  /// The GRDB connection pool (one writer, concurrent readers); a single connection
+  /// (`DatabaseQueue`) while a new store is being built by its first import
+  /// (``withStore(creatingAt:_:)``).
   ///
   /// `package`, not `public`: GRDB stays out of the library's API. Other targets read the
   /// store through `Store`'s own methods (``loadLedger(_:useCache:)``, ``loadInvoiceLinks(for:)``,
   /// ``lastEventDay()``, the importer and exporter); the package's tests may query it with SQL.
-  package let pool: DatabasePool
+  package let pool: any DatabaseWriter
 
   /// Whether this store was opened read-only (its file or folder cannot be written): every
   /// read works, nothing is written (no ledger cache), and no file is left beside it.
@@ -96,6 +98,45 @@ public final class Store: Sendable {
             + "folder, or copy the store and its -wal file to a folder you can write")
       }
       throw Store.failure(error, path: path, doing: "cannot open the store \(path)")
+    }
+  }
+
+  /// A new store being built at `file` by its first import, named `path` in every message
+  /// (``withStore(creatingAt:_:)``): one connection whose rollback journal is kept in memory
+  /// (a new file's pages are never journaled, so it stays small; a failed build is thrown
+  /// away whole) and which does not sync (``NewStore/publish()`` syncs the finished file
+  /// once); the schema applied. Nothing but the import may use it: it has no concurrent
+  /// readers.
+  private init(building file: String, named path: String) throws {
+    self.path = path
+    isReadOnly = false
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    config.label = "arcadence"
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+      try db.execute(sql: "PRAGMA synchronous = OFF")
+      try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
+    }
+    do {
+      let queue = try DatabaseQueue(path: file, configuration: config)
+      try Store.migrator.migrate(queue)
+      pool = queue
+    } catch let error as DatabaseError {
+      throw Store.failure(error, path: path, doing: "cannot create the store \(path)")
+    }
+  }
+
+  /// Ends the build of a new store: switches it to WAL mode (as every store is) and closes
+  /// its connection.
+  private func finishBuilding() throws {
+    do {
+      try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
+      try pool.close()
+    } catch let error as DatabaseError {
+      throw Store.failure(error, path: path, doing: "cannot write the store \(path)")
     }
   }
 
@@ -197,13 +238,53 @@ public final class Store: Sendable {
     }
   }
 
-  /// Runs `body` on the store at `path`, creating the store if it is missing; when it was
-  /// missing and the creation or `body` fails, removes what this created (the store file,
-  /// its `-wal` and `-shm`, and its folder if that is new and left empty), so a failed first
-  /// import leaves nothing behind. A store that existed before is never removed.
+  /// Runs `body` on the store at `path`, creating the store if it is missing; a failed
+  /// first import leaves nothing behind. A store that existed before is never removed.
+  ///
+  /// A missing store is built beside its path, in `PATH.importing-PID` (``NewStore``), and
+  /// moved into place only once `body` has succeeded: so its first import writes every page
+  /// once (a rollback journal, which a new file's pages never enter, instead of the
+  /// write-ahead log, which copies each page a second time when it is checkpointed; issue 20),
+  /// and no process ever sees a half-built store, even after a kill. When another process
+  /// created the store meanwhile, `body` runs again on that store (as if it had existed).
+  /// A path that is a symbolic link is used through the link (``withStoreInPlace(at:_:)``).
   public static func withStore<T>(creatingAt path: String, _ body: (Store) throws -> T) throws
     -> T
   {
+    var link = stat()
+    guard lstat(path, &link) != 0, errno == ENOENT else {
+      return try withStoreInPlace(at: path, body)
+    }
+    let fm = FileManager.default
+    let dir = (path as NSString).deletingLastPathComponent
+    let dirExisted = dir.isEmpty || fm.fileExists(atPath: dir)
+    if !dirExisted { try OutputFile.createDirectory(dir) }
+    let new = NewStore(path: path)
+    new.removeAbandoned()
+    do {
+      try new.create()
+      let store = try Store(building: new.file, named: path)
+      let result = try body(store)
+      try store.finishBuilding()
+      guard try new.publish() else {
+        new.remove()
+        return try withStoreInPlace(at: path, body)
+      }
+      return result
+    } catch {
+      new.remove()
+      if !dirExisted, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
+        try? fm.removeItem(atPath: dir)
+      }
+      throw error
+    }
+  }
+
+  /// Runs `body` on the store at `path` itself, creating it if it is missing; when it was
+  /// missing and the creation or `body` fails, removes what this created (the store file,
+  /// its `-wal` and `-shm`, and its folder if that is new and left empty). A store that
+  /// existed before is never removed.
+  static func withStoreInPlace<T>(at path: String, _ body: (Store) throws -> T) throws -> T {
     let fm = FileManager.default
     let dir = (path as NSString).deletingLastPathComponent
     let existed = fm.fileExists(atPath: path)

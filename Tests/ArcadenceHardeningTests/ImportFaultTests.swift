@@ -188,6 +188,100 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
   }
 
+  // MARK: - A new store is built beside its path and moved into place (issue 20)
+
+  /// The first import builds the store in a side file and moves it into place: afterwards
+  /// the folder holds the store alone, in WAL mode like every store, with its ledger cache.
+  @Test func newStoreIsBuiltAsideAndMovedIntoPlace() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let path = dir + "/new.sqlite"
+    let r = try Hostile.run(["import", "--db", path, try Hostile.dataset(HandFixture.files)])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["new.sqlite"])
+    let store = try Store(path: path, create: false)
+    #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+    #expect(try store.ledgerCacheStatus().current)
+    #expect(try store.counts()[.invoices] == 7)
+  }
+
+  /// A build left by a killed import (its lock free) is removed by the next import of the
+  /// same store; a build another process is still making (locked), and another store's,
+  /// are left alone.
+  @Test func abandonedBuildsAreRemovedLiveOnesKept() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let fm = FileManager.default
+    for name in [
+      "s.sqlite.importing-1-a", "s.sqlite.importing-1-a-journal", "s.sqlite.importing-2-b",
+      "t.sqlite.importing-3-c",
+    ] {
+      #expect(fm.createFile(atPath: dir + "/" + name, contents: Data("x".utf8)))
+    }
+    let live = open(dir + "/s.sqlite.importing-2-b", O_RDONLY)
+    defer { close(live) }
+    #expect(flock(live, LOCK_EX) == 0)
+    let r = try Hostile.run([
+      "import", "--db", dir + "/s.sqlite", try Hostile.dataset(HandFixture.files),
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(
+      try fm.contentsOfDirectory(atPath: dir).sorted()
+        == ["s.sqlite", "s.sqlite.importing-2-b", "t.sqlite.importing-3-c"])
+  }
+
+  /// `kill -9` while a first import builds the store: nothing is at the store's path (no
+  /// half-built store to read), and the next import removes the leftover and succeeds.
+  @Test func killedFirstImportLeavesNoStore() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let path = dir + "/killed.sqlite"
+    let data = try Hostile.dataset(Self.generated(customers: 5_000))
+    let p = Process()
+    p.executableURL = Hostile.executable
+    p.arguments = ["import", "--db", path, data]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let fm = FileManager.default
+    let deadline = Date().addingTimeInterval(60)
+    func building() -> Bool {
+      ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.contains(".importing-") }
+    }
+    while !building(), p.isRunning, Date() < deadline { usleep(2_000) }
+    usleep(50_000)  // into the import's transaction
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    #expect(p.terminationReason == .uncaughtSignal, "the import ended before it was killed")
+    #expect(!fm.fileExists(atPath: path))
+    #expect(building())
+    let r = try Hostile.run(["import", "--db", path, data])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(try fm.contentsOfDirectory(atPath: dir) == ["killed.sqlite"])
+    #expect(try Store(path: path, create: false).counts()[.customers] == 5_000)
+  }
+
+  /// Another process creates the store while this import builds it: this import's build is
+  /// dropped and it runs again on that store, as if the store had existed (rows upserted).
+  @Test func aStoreMadeMeanwhileGetsTheImportToo() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let path = dir + "/shared.sqlite"
+    let data = try Hostile.dataset(HandFixture.files)
+    var runs = 0
+    let rows = try Store.withStore(creatingAt: path) { store -> Int in
+      runs += 1
+      if runs == 1 {
+        let other = try Hostile.run(["import", "--db", path, data])
+        #expect(other.status == 0, "\(other.err)")
+      }
+      _ = try Importer().run(directory: data, into: store)
+      return try store.counts()[.invoices] ?? -1
+    }
+    #expect(runs == 2)
+    #expect(rows == 7)
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+        !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm")
+      } == ["shared.sqlite"])
+  }
+
   @Test func failedImportKeepsAnExistingStore() throws {
     let dir = try Hostile.temporaryDirectory("store")
     let store = dir + "/kept.sqlite"

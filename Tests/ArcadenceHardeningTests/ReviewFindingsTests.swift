@@ -30,30 +30,27 @@ import Testing
     #expect((counts[.customers] ?? 0) > 0)
   }
 
-  /// Another process has the new store open (an import waiting for the write lock, here the
-  /// sqlite3 shell) when this import fails: removing the file would let that process write
-  /// into a removed file and report success, so the store stays.
-  @Test func failedFirstImportKeepsAStoreAnotherProcessHasOpen() throws {
+  /// Another process makes a file at the new store's path while this import builds it (here
+  /// the sqlite3 shell, creating a table); this import then fails. What is at the path is not
+  /// this import's and stays as it is.
+  @Test func failedFirstImportKeepsWhatAnotherProcessMadeAtThePath() throws {
     let path = try Hostile.temporaryDirectory("store") + "/open.sqlite"
-    let shell = Process()
-    let input = Pipe()
-    let output = Pipe()
     #expect(throws: Refused.self) {
       try Store.withStore(creatingAt: path) { _ -> Int in
+        let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = [path]
-        shell.standardInput = input
-        shell.standardOutput = output
+        shell.arguments = [path, "CREATE TABLE other (x); INSERT INTO other VALUES (42);"]
         try shell.run()
-        input.fileHandleForWriting.write(Data("SELECT count(*) FROM reps;\n".utf8))
-        // The shell has read the store (so it holds it open) once it answers.
-        _ = output.fileHandleForReading.availableData
+        shell.waitUntilExit()
         throw Refused()
       }
     }
-    #expect(FileManager.default.fileExists(atPath: path))
-    try input.fileHandleForWriting.close()
-    shell.waitUntilExit()
+    let queue = try DatabaseQueue(path: path)
+    #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT x FROM other") } == 42)
+    #expect(
+      try FileManager.default.contentsOfDirectory(
+        atPath: (path as NSString).deletingLastPathComponent)
+        == ["open.sqlite"])
   }
 
   /// A store path that is a symlink to a file not made yet: a failed import removes the
