@@ -5,45 +5,88 @@ import Foundation
 /// (``Store/withStore(creatingAt:_:)``): `PATH.importing-PID-RANDOM` in the store's folder.
 ///
 /// The builder holds an advisory lock (`flock`, which does not touch SQLite's own `fcntl`
-/// locks) on the file from the moment it creates it until it is published or removed, so an
-/// abandoned build (the process killed) is told from a live one by trying that lock, not by a
-/// process id, which another process or another namespace may hold. Abandoned builds of the
-/// same store are removed by the next import of it.
+/// locks) on the file from before it has that name until it is published or removed (it is
+/// created and locked under a name ending in `.new`, which nobody else touches, then renamed),
+/// so an abandoned build (the process killed) is told from a live one by trying that lock, not
+/// by a process id, which another process or another namespace may hold. Abandoned builds of
+/// the same store are removed by the next import of it. Not covered: a folder on a network
+/// file system where `flock` is emulated with `fcntl` locks (SQLite's unlocking would free a
+/// live build's lock); and a file system without hard links, where the finished store is
+/// renamed into place after a check that nothing is there, not linked (a store another
+/// process makes between the two would be replaced).
 final class NewStore {
   /// The store's path.
   let path: String
   /// The file being built.
   let file: String
-  /// The locked descriptor of `file` (-1 before ``create()`` and after ``remove()``).
+  /// The locked descriptor of `file` (-1 before ``create()`` and after ``publish()`` or
+  /// ``remove()``).
   private var lock: Int32 = -1
 
-  /// The separator between a store's name and a build's suffix.
+  /// What follows a store's name in the name of a build of it.
   static let marker = ".importing-"
+  /// The longest file name (bytes) most file systems take.
+  static let nameMax = 255
 
   init(path: String) {
     self.path = path
     file =
-      path + NewStore.marker + "\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+      path + NewStore.marker
+      + "\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
   }
 
   deinit { if lock >= 0 { close(lock) } }
 
-  /// Creates the (empty) file and locks it. An empty file is a valid empty SQLite database.
+  /// Whether the store can be built aside: nothing is at its path (not even a dangling
+  /// symbolic link), no `-wal`, `-shm` or `-journal` file of an earlier store is beside it
+  /// (SQLite would replay a leftover log onto the finished store once it is there), and the
+  /// build's file name (with `.new` and SQLite's suffixes) is not too long.
+  var canBuild: Bool {
+    var st = stat()
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+      if lstat(path + suffix, &st) == 0 || errno != ENOENT { return false }
+    }
+    return (file as NSString).lastPathComponent.utf8.count + "-journal".utf8.count
+      <= NewStore.nameMax
+  }
+
+  /// Creates the (empty) file under a name ending in `.new`, locks it, and renames it to
+  /// `file`: nobody can see `file` unlocked. An empty file is a valid empty SQLite database.
   func create() throws {
-    let fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let creating = file + ".new"
+    let fd = open(creating, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw failure("cannot create the store \(path)") }
     lock = fd
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-      throw failure("cannot create the store \(path)")
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0, rename(creating, file) == 0 else {
+      let error = failure("cannot create the store \(path)")
+      unlink(creating)
+      throw error
     }
   }
 
-  /// Moves the finished file to the store's path: syncs it, links it there (which fails when
-  /// anything is at the path, so another process's store is never replaced), removes the
-  /// build's own name and syncs the folder. False, with nothing moved, when something is at
-  /// the path by now.
+  /// Whether `file` is still the file this build locked (another import cannot have
+  /// removed it, but a person can).
+  private var isOurs: Bool {
+    var mine = stat()
+    var named = stat()
+    return fstat(lock, &mine) == 0 && lstat(file, &named) == 0 && mine.st_dev == named.st_dev
+      && mine.st_ino == named.st_ino
+  }
+
+  /// Moves the finished file to the store's path: checks that nothing of an earlier store
+  /// appeared beside the path meanwhile, syncs the file, links it at the path (which fails
+  /// when anything is there, so another process's store is never replaced), removes the
+  /// build's own name and syncs the folder. False, with nothing moved, when the path or a log
+  /// beside it is taken by now.
   func publish() throws -> Bool {
-    guard lock >= 0, fsync(lock) == 0 else { throw failure("cannot write the store \(path)") }
+    guard lock >= 0, isOurs else {
+      throw ArcadenceError(
+        .io,
+        "cannot create the store \(path): the file it was being built in was removed; nothing "
+          + "was imported")
+    }
+    guard canBuild else { return false }
+    guard fsync(lock) == 0 else { throw failure("cannot write the store \(path)") }
     if link(file, path) != 0 {
       if errno == EEXIST { return false }
       // A file system without hard links: a rename, after checking that nothing is there.
@@ -70,26 +113,35 @@ final class NewStore {
   /// Removes the build (its file and any file SQLite made beside it) and releases its lock.
   func remove() {
     guard lock >= 0 else { return }
-    for suffix in ["-journal", "-wal", "-shm", ""] { unlink(file + suffix) }
+    if isOurs {
+      for suffix in ["-journal", "-wal", "-shm", ""] { unlink(file + suffix) }
+    }
     close(lock)
     lock = -1
   }
 
   /// Removes the builds of this store that no process is making any more (their lock is
-  /// free), with any file SQLite made beside them.
+  /// free), with any file SQLite made beside them; also a build's second name for a published
+  /// store (a kill between linking it and removing that name). O(files in the folder).
   func removeAbandoned() {
     let dir = (path as NSString).deletingLastPathComponent
     let prefix = (path as NSString).lastPathComponent + NewStore.marker
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)
+    guard
+      let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)
     else { return }
     for name in names
-    where name.hasPrefix(prefix) && !name.hasSuffix("-journal")
-      && !name.hasSuffix("-wal") && !name.hasSuffix("-shm")
+    where name.hasPrefix(prefix)
+      && !["-journal", "-wal", "-shm", ".new"].contains(where: { name.hasSuffix($0) })
     {
       let other = dir.isEmpty ? name : dir + "/" + name
       let fd = open(other, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
       guard fd >= 0 else { continue }
-      if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+      var locked = stat()
+      var named = stat()
+      // Locked by nobody, and still the file under that name once locked.
+      if flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &locked) == 0, lstat(other, &named) == 0,
+        locked.st_dev == named.st_dev, locked.st_ino == named.st_ino
+      {
         for suffix in ["-journal", "-wal", "-shm", ""] { unlink(other + suffix) }
       }
       close(fd)

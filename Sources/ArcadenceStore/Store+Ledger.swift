@@ -169,7 +169,9 @@ extension Store {
   /// ended, and if any other connection committed in between, the load is retried
   /// (after three tries, a single transaction reads everything).
   func loadTables(_ selection: LedgerSelection) throws -> (ledger: Ledger, stamp: [Int64]?) {
-    for _ in 0..<3 {
+    // A store being built (``withStore(creatingAt:_:)``) has one connection: the parallel
+    // load's second reader would wait for the first for ever.
+    for _ in 0..<3 where pool is DatabasePool {
       if let loaded = try loadInParallel(selection) { return loaded }
     }
     return try pool.read { db in (try Ledger.load(db, selection), try Store.ledgerStamp(db)) }

@@ -119,7 +119,8 @@ public final class Store: Sendable {
       try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB page cache
     }
     do {
-      let queue = try DatabaseQueue(path: file, configuration: config)
+      // `mode=rw`: the file ``NewStore/create()`` made and locked, never a new one.
+      let queue = try DatabaseQueue(path: Store.uri(file, "mode=rw"), configuration: config)
       try Store.migrator.migrate(queue)
       pool = queue
     } catch let error as DatabaseError {
@@ -200,13 +201,18 @@ public final class Store: Sendable {
   /// reads the log's committed pages (it needs the `-shm` file the writer keeps). The path is
   /// percent-encoded, so `?`, `#` and `%` in it stay part of the name.
   static func openingURI(path: String) -> String {
-    let pending = hasPendingLog(path)
+    uri(path, hasPendingLog(path) ? "mode=ro" : "immutable=1")
+  }
+
+  /// The SQLite URI of the file at `path` with `query`; the path is percent-encoded, so `?`,
+  /// `#` and `%` in it stay part of the name.
+  static func uri(_ path: String, _ query: String) -> String {
     var allowed = CharacterSet.urlPathAllowed
     allowed.remove(charactersIn: "?#%")
     let absolute =
       path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
-    return "file:\(encoded)?" + (pending ? "mode=ro" : "immutable=1")
+    return "file:\(encoded)?" + query
   }
 
   /// The error a person sees when SQLite fails on this store: a damaged file is named as
@@ -241,26 +247,27 @@ public final class Store: Sendable {
   /// Runs `body` on the store at `path`, creating the store if it is missing; a failed
   /// first import leaves nothing behind. A store that existed before is never removed.
   ///
-  /// A missing store is built beside its path, in `PATH.importing-PID` (``NewStore``), and
-  /// moved into place only once `body` has succeeded: so its first import writes every page
-  /// once (a rollback journal, which a new file's pages never enter, instead of the
+  /// A missing store is built beside its path, in `PATH.importing-PID-RANDOM` (``NewStore``),
+  /// and moved into place only once `body` has succeeded: so its first import writes every
+  /// page once (a rollback journal, which a new file's pages never enter, instead of the
   /// write-ahead log, which copies each page a second time when it is checkpointed; issue 20),
   /// and no process ever sees a half-built store, even after a kill. When another process
   /// created the store meanwhile, `body` runs again on that store (as if it had existed).
-  /// A path that is a symbolic link is used through the link (``withStoreInPlace(at:_:)``).
+  /// The store is made in place as before (``withStoreInPlace(at:_:)``) when something is at
+  /// `path` (a symbolic link, say), when a `-wal`, `-shm` or `-journal` file of an earlier
+  /// store is still beside it (SQLite would replay that log onto a finished store moved
+  /// there; onto the empty file made in place it discards it), or when the side file's name
+  /// would be too long. Builds of this store a killed import left behind are removed first.
   public static func withStore<T>(creatingAt path: String, _ body: (Store) throws -> T) throws
     -> T
   {
-    var link = stat()
-    guard lstat(path, &link) != 0, errno == ENOENT else {
-      return try withStoreInPlace(at: path, body)
-    }
+    let new = NewStore(path: path)
+    new.removeAbandoned()
+    guard new.canBuild else { return try withStoreInPlace(at: path, body) }
     let fm = FileManager.default
     let dir = (path as NSString).deletingLastPathComponent
     let dirExisted = dir.isEmpty || fm.fileExists(atPath: dir)
     if !dirExisted { try OutputFile.createDirectory(dir) }
-    let new = NewStore(path: path)
-    new.removeAbandoned()
     do {
       try new.create()
       let store = try Store(building: new.file, named: path)

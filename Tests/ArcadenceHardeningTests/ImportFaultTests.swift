@@ -212,7 +212,7 @@ import Testing
     let fm = FileManager.default
     for name in [
       "s.sqlite.importing-1-a", "s.sqlite.importing-1-a-journal", "s.sqlite.importing-2-b",
-      "t.sqlite.importing-3-c",
+      "s.sqlite.importing-4-d.new", "t.sqlite.importing-3-c",
     ] {
       #expect(fm.createFile(atPath: dir + "/" + name, contents: Data("x".utf8)))
     }
@@ -225,7 +225,67 @@ import Testing
     #expect(r.status == 0, "\(r.err)")
     #expect(
       try fm.contentsOfDirectory(atPath: dir).sorted()
-        == ["s.sqlite", "s.sqlite.importing-2-b", "t.sqlite.importing-3-c"])
+        == [
+          "s.sqlite", "s.sqlite.importing-2-b", "s.sqlite.importing-4-d.new",
+          "t.sqlite.importing-3-c",
+        ])
+  }
+
+  /// A store killed while open leaves its write-ahead log; the store file is then removed by
+  /// hand. A first import at that path must not move a finished store beside that log
+  /// (SQLite would replay the old store's pages onto it): it is made in place, where SQLite
+  /// discards the log, and holds exactly the new rows.
+  @Test func aLogLeftBesideAMissingStoreIsNotReplayed() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let path = dir + "/s.sqlite"
+    let fm = FileManager.default
+    let first = try Hostile.run([
+      "import", "--db", path, try Hostile.dataset(Self.generated(customers: 300)),
+    ])
+    #expect(first.status == 0, "\(first.err)")
+    do {
+      let queue = try DatabaseQueue(path: path)
+      try queue.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+        try db.execute(sql: "UPDATE reps SET name = 'from the old store'")
+      }
+      try fm.copyItem(atPath: path + "-wal", toPath: dir + "/saved-wal")
+    }
+    for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+    try fm.moveItem(atPath: dir + "/saved-wal", toPath: path + "-wal")
+    let r = try Hostile.run(["import", "--db", path, try Hostile.dataset(HandFixture.files)])
+    #expect(r.status == 0, "\(r.err)")
+    let store = try Store(path: path, create: false)
+    #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    #expect(try store.counts()[.invoices] == 7)
+    #expect(
+      try store.pool.read {
+        try Int.fetchOne($0, sql: "SELECT count(*) FROM reps WHERE name = 'from the old store'")
+      } == 0)
+  }
+
+  /// A store whose name leaves no room for the build's suffix is made in place, as before.
+  @Test func aLongStoreNameIsMadeInPlace() throws {
+    let dir = try Hostile.temporaryDirectory("store")
+    let name = String(repeating: "n", count: 240) + ".sqlite"
+    let r = try Hostile.run([
+      "import", "--db", dir + "/" + name, try Hostile.dataset(HandFixture.files),
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [name])
+  }
+
+  /// The store being built has one connection: reading the ledger from it (no cache yet)
+  /// takes the one-transaction path, not the parallel load, whose second reader would wait
+  /// for the first for ever.
+  @Test func aStoreBeingBuiltReadsItsLedger() throws {
+    let path = try Self.newStorePath()
+    let invoices = try Store.withStore(creatingAt: path) { store -> Int in
+      _ = try Importer().run(directory: try Hostile.dataset(HandFixture.files), into: store)
+      try Self.dropCache(store)
+      return try store.loadLedger().invoiceAmount.count
+    }
+    #expect(invoices == 7)
   }
 
   /// `kill -9` while a first import builds the store: nothing is at the store's path (no
