@@ -122,30 +122,48 @@ final class NewStore {
 
   /// Removes the builds of this store that no process is making any more (their lock is
   /// free), with any file SQLite made beside them; also a build's second name for a published
-  /// store (a kill between linking it and removing that name). O(files in the folder).
+  /// store (a kill between linking it and removing that name), and a `.new` file left by a kill
+  /// before it was renamed (free and older than a minute: it is locked microseconds after it
+  /// is made). Only regular files whose names are exactly a build's (``isBuildName(_:)``): a
+  /// store someone named `NAME.importing-archive` is not touched. O(files in the folder).
   func removeAbandoned() {
     let dir = (path as NSString).deletingLastPathComponent
     let prefix = (path as NSString).lastPathComponent + NewStore.marker
     guard
       let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)
     else { return }
-    for name in names
-    where name.hasPrefix(prefix)
-      && !["-journal", "-wal", "-shm", ".new"].contains(where: { name.hasSuffix($0) })
-    {
+    for name in names where name.hasPrefix(prefix) {
+      var suffix = Substring(name.dropFirst(prefix.count))
+      let creating = suffix.hasSuffix(".new")
+      if creating { suffix = suffix.dropLast(4) }
+      guard NewStore.isBuildName(suffix) else { continue }
       let other = dir.isEmpty ? name : dir + "/" + name
-      let fd = open(other, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+      // Non-blocking: a FIFO by that name would block the open (it is skipped below).
+      let fd = open(other, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
       guard fd >= 0 else { continue }
+      defer { close(fd) }
       var locked = stat()
       var named = stat()
-      // Locked by nobody, and still the file under that name once locked.
-      if flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &locked) == 0, lstat(other, &named) == 0,
+      // A regular file locked by nobody, still the file under that name once locked.
+      guard flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &locked) == 0,
+        (locked.st_mode & S_IFMT) == S_IFREG, lstat(other, &named) == 0,
         locked.st_dev == named.st_dev, locked.st_ino == named.st_ino
-      {
+      else { continue }
+      if creating {
+        if time(nil) - locked.st_mtim.tv_sec > 60 { unlink(other) }
+      } else {
         for suffix in ["-journal", "-wal", "-shm", ""] { unlink(other + suffix) }
       }
-      close(fd)
     }
+  }
+
+  /// Whether `suffix` (what follows the marker) is one ``init(path:)`` makes: a process id and
+  /// a hexadecimal number, `1234-9f3a`.
+  static func isBuildName(_ suffix: Substring) -> Bool {
+    let parts = suffix.split(separator: "-", omittingEmptySubsequences: false)
+    return parts.count == 2 && !parts[0].isEmpty && parts[0].allSatisfy(\.isASCII)
+      && parts[0].allSatisfy(\.isNumber) && !parts[1].isEmpty && parts[1].count <= 8
+      && parts[1].allSatisfy { $0.isASCII && $0.isHexDigit && !$0.isUppercase }
   }
 
   /// `doing: the system's reason` for the last failed call.

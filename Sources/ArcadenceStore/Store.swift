@@ -209,10 +209,12 @@ public final class Store: Sendable {
   static func uri(_ path: String, _ query: String) -> String {
     var allowed = CharacterSet.urlPathAllowed
     allowed.remove(charactersIn: "?#%")
-    let absolute =
-      path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let cwd = FileManager.default.currentDirectoryPath
+    let absolute = path.hasPrefix("/") ? path : cwd + (cwd.hasSuffix("/") ? "" : "/") + path
     let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
-    return "file:\(encoded)?" + query
+    // `file://` and an empty authority: after `file:` alone, a path starting `//` (a relative
+    // path from `/`, or `//tmp/x`) would be read as a host name.
+    return "file://\(encoded)?" + query
   }
 
   /// The error a person sees when SQLite fails on this store: a damaged file is named as

@@ -212,10 +212,17 @@ import Testing
     let fm = FileManager.default
     for name in [
       "s.sqlite.importing-1-a", "s.sqlite.importing-1-a-journal", "s.sqlite.importing-2-b",
-      "s.sqlite.importing-4-d.new", "t.sqlite.importing-3-c",
+      "s.sqlite.importing-4-d.new", "s.sqlite.importing-6-f.new", "s.sqlite.importing-archive",
+      "t.sqlite.importing-3-c",
     ] {
       #expect(fm.createFile(atPath: dir + "/" + name, contents: Data("x".utf8)))
     }
+    // A `.new` file a kill left before its rename, two minutes old; a FIFO by a build's name
+    // (opening it must not block).
+    try fm.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(-120)],
+      ofItemAtPath: dir + "/s.sqlite.importing-6-f.new")
+    #expect(mkfifo(dir + "/s.sqlite.importing-5-e", 0o644) == 0)
     let live = open(dir + "/s.sqlite.importing-2-b", O_RDONLY)
     defer { close(live) }
     #expect(flock(live, LOCK_EX) == 0)
@@ -227,7 +234,7 @@ import Testing
       try fm.contentsOfDirectory(atPath: dir).sorted()
         == [
           "s.sqlite", "s.sqlite.importing-2-b", "s.sqlite.importing-4-d.new",
-          "t.sqlite.importing-3-c",
+          "s.sqlite.importing-5-e", "s.sqlite.importing-archive", "t.sqlite.importing-3-c",
         ])
   }
 
@@ -262,6 +269,24 @@ import Testing
       try store.pool.read {
         try Int.fetchOne($0, sql: "SELECT count(*) FROM reps WHERE name = 'from the old store'")
       } == 0)
+  }
+
+  /// A relative store path given from the root folder (`/`, common in containers): the
+  /// store's SQLite URI must not read its first folder as a host name.
+  @Test func aRelativeStorePathFromTheRootFolder() throws {
+    let path = try Self.newStorePath()
+    let p = Process()
+    p.executableURL = Hostile.executable
+    p.currentDirectoryURL = URL(fileURLWithPath: "/")
+    p.arguments = [
+      "import", "--db", String(path.drop { $0 == "/" }), try Hostile.dataset(HandFixture.files),
+    ]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(try Store(path: path, create: false).counts()[.invoices] == 7)
   }
 
   /// A store whose name leaves no room for the build's suffix is made in place, as before.
