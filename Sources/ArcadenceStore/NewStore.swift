@@ -43,7 +43,7 @@ final class NewStore {
   /// build's file name (with `.new` and SQLite's suffixes) is not too long.
   var canBuild: Bool {
     var st = stat()
-    for suffix in ["", "-wal", "-shm", "-journal"] {
+    for suffix in [""] + Store.companionSuffixes {
       if lstat(path + suffix, &st) == 0 || errno != ENOENT { return false }
     }
     return (file as NSString).lastPathComponent.utf8.count + "-journal".utf8.count
@@ -114,7 +114,7 @@ final class NewStore {
   func remove() {
     guard lock >= 0 else { return }
     if isOurs {
-      for suffix in ["-journal", "-wal", "-shm", ""] { unlink(file + suffix) }
+      Store.removeWithCompanions(file)
     }
     close(lock)
     lock = -1
@@ -152,7 +152,7 @@ final class NewStore {
       if creating {
         if time(nil) - locked.st_mtim.tv_sec > 60 { unlink(other) }
       } else {
-        for suffix in ["-journal", "-wal", "-shm", ""] { unlink(other + suffix) }
+        Store.removeWithCompanions(other)
       }
     }
   }

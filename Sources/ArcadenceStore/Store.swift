@@ -282,9 +282,7 @@ public final class Store: Sendable {
       return result
     } catch {
       new.remove()
-      if !dirExisted, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
-        try? fm.removeItem(atPath: dir)
-      }
+      removeFolder(dir, ifMadeHere: !dirExisted)
       throw error
     }
   }
@@ -304,11 +302,26 @@ public final class Store: Sendable {
     } catch {
       if !existed {
         removeIfEmpty(path)
-        if !dirExisted, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
-          try? fm.removeItem(atPath: dir)
-        }
+        removeFolder(dir, ifMadeHere: !dirExisted)
       }
       throw error
+    }
+  }
+
+  /// The files SQLite keeps beside a store, by what follows the store's path.
+  static let companionSuffixes = ["-wal", "-shm", "-journal"]
+
+  /// Unlinks `file` and the files SQLite keeps beside it (``companionSuffixes``).
+  static func removeWithCompanions(_ file: String) {
+    for suffix in companionSuffixes + [""] { unlink(file + suffix) }
+  }
+
+  /// Removes the folder `dir` when this process made it (`madeHere`) and it is empty: what a
+  /// failed first import leaves of the folder it created.
+  static func removeFolder(_ dir: String, ifMadeHere madeHere: Bool) {
+    let fm = FileManager.default
+    if madeHere, (try? fm.contentsOfDirectory(atPath: dir))?.isEmpty == true {
+      try? fm.removeItem(atPath: dir)
     }
   }
 
@@ -341,7 +354,7 @@ public final class Store: Sendable {
       }
       shm = open(file + "-shm", O_RDWR)
       guard shm >= 0, !Store.isOpenElsewhere(shm: shm) else { return }
-      for suffix in ["-wal", "-shm", "-journal", ""] { unlink(file + suffix) }
+      removeWithCompanions(file)
     }
   }
 
