@@ -66,11 +66,15 @@ final class NewStore {
 
   /// Whether `file` is still the file this build locked (another import cannot have
   /// removed it, but a person can).
-  private var isOurs: Bool {
-    var mine = stat()
+  private var isOurs: Bool { NewStore.isFile(lock, named: file) }
+
+  /// Whether the open descriptor `fd` is the file `name` names now (same device and inode;
+  /// a symbolic link there is not followed).
+  static func isFile(_ fd: Int32, named name: String) -> Bool {
+    var open = stat()
     var named = stat()
-    return fstat(lock, &mine) == 0 && lstat(file, &named) == 0 && mine.st_dev == named.st_dev
-      && mine.st_ino == named.st_ino
+    return fstat(fd, &open) == 0 && lstat(name, &named) == 0 && open.st_dev == named.st_dev
+      && open.st_ino == named.st_ino
   }
 
   /// Moves the finished file to the store's path: checks that nothing of an earlier store
@@ -143,11 +147,9 @@ final class NewStore {
       guard fd >= 0 else { continue }
       defer { close(fd) }
       var locked = stat()
-      var named = stat()
       // A regular file locked by nobody, still the file under that name once locked.
       guard flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &locked) == 0,
-        (locked.st_mode & S_IFMT) == S_IFREG, lstat(other, &named) == 0,
-        locked.st_dev == named.st_dev, locked.st_ino == named.st_ino
+        (locked.st_mode & S_IFMT) == S_IFREG, NewStore.isFile(fd, named: other)
       else { continue }
       if creating {
         if time(nil) - locked.st_mtim.tv_sec > 60 { unlink(other) }
