@@ -35,8 +35,11 @@ public struct CSVRecord: Sendable {
 public final class CSVReader {
   /// The file name used in error messages.
   public let fileName: String
-  /// Bytes consumed so far (for progress bars).
-  public private(set) var bytesRead: Int64 = 0
+  /// Bytes consumed so far (for progress bars, and the importer's estimate of a file's rows
+  /// from its first ones): those read from the file less those still waiting in the buffer.
+  public var bytesRead: Int64 { fileBytesRead - Int64(count - pos) }
+  /// Bytes read from the file (a chunk ahead of ``bytesRead``).
+  private(set) var fileBytesRead: Int64 = 0
   /// Total size of the file in bytes, if known.
   public let totalBytes: Int64
 
@@ -103,7 +106,7 @@ public final class CSVReader {
   private func refill() {
     guard !eof else { return }
     count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-    bytesRead += Int64(count)
+    fileBytesRead += Int64(count)
     pos = 0
     if count == 0 { eof = true }
   }

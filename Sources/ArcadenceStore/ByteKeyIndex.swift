@@ -20,7 +20,9 @@ struct ByteKeyIndex: Sendable {
 
   private var slots: [Slot]
   private let shift: UInt64
-  private var long: [String: Int32] = [:]
+  /// Ids longer than 16 bytes, by their bytes (a `String` key would hold canonically
+  /// equivalent ids equal).
+  private var long: [[UInt8]: Int32] = [:]
 
   /// Indexes `ids`: id `ids[i]` maps to `i`.
   init(_ ids: [String]) {
@@ -30,13 +32,13 @@ struct ByteKeyIndex: Sendable {
     shift = 64 - bits
     for (i, id) in ids.enumerated() {
       var utf8 = id
-      utf8.withUTF8 { add($0, index: Int32(i), id) }
+      utf8.withUTF8 { add($0, index: Int32(i)) }
     }
   }
 
-  private mutating func add(_ key: UnsafeBufferPointer<UInt8>, index: Int32, _ id: String) {
+  private mutating func add(_ key: UnsafeBufferPointer<UInt8>, index: Int32) {
     guard key.count <= 16 else {
-      if long[id] == nil { long[id] = index }
+      if long[Array(key)] == nil { long[Array(key)] = index }
       return
     }
     let (low, high) = Self.pack(key)
@@ -73,7 +75,7 @@ struct ByteKeyIndex: Sendable {
   @inline(__always)
   func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
     guard key.count <= 16 else {
-      return long[String(decoding: key, as: UTF8.self)] ?? -1
+      return long[Array(key)] ?? -1
     }
     guard key.count > 0 else { return find0() }
     let (low, high) = Self.pack(key)

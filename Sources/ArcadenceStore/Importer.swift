@@ -10,6 +10,9 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
   public var seconds: Double
   /// CSV files in the folder that are not part of the data contract (not read).
   public var skippedFiles: [String]
+  /// Whether the import built the ledger cache from the rows it wrote (an import into an
+  /// empty store, ``LedgerCollector``) rather than by reading its tables back afterwards.
+  var cacheFromRows = false
 
   /// `imported 12 reps, 1,500 customers, … in 1.42 s`.
   public var description: String {
@@ -108,6 +111,7 @@ public struct Importer: Sendable {
     let ignoreExtra = ignoreExtraColumns
     let totalLimit = tableTotalLimit
     let rows: [(Entity, Int)]
+    var cached = false
     do {
       // Every reference is checked row by row below (with a message a person can act on),
       // and an import never deletes, so SQLite's own foreign-key enforcement would only
@@ -127,11 +131,12 @@ public struct Importer: Sendable {
       throw Importer.failure(error, store: store)
     }
     // Otherwise the first report after the import would read every table to build the
-    // ledger cache (issue 20); best effort: a report builds it when this could not.
-    _ = try? store.refreshLedgerCache()
+    // ledger cache (issue 20); best effort: a report builds it when this could not. An import
+    // into an empty store has built it already (``LedgerCollector``).
+    if !cached { _ = try? store.refreshLedgerCache() }
     return ImportSummary(
       rows: rows.map { (entity: $0.0, count: $0.1) },
-      seconds: Date().timeIntervalSince(started), skippedFiles: [])
+      seconds: Date().timeIntervalSince(started), skippedFiles: [], cacheFromRows: cached)
 
     func importAll(_ db: Database) throws -> [(Entity, Int)] {
       var run = ImportRun(db: db, limit: limit, ignoreExtra: ignoreExtra, progress: progress)
@@ -142,15 +147,17 @@ public struct Importer: Sendable {
           """)
       defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
       try Store.suspendLedgerTriggers(db)
+      let collector = try LedgerCollector.start(db, sources: sources)
       var counts: [(Entity, Int)] = []
       for source in sources where !run.full {
-        counts.append((source.entity, try run.importSource(source)))
+        counts.append((source.entity, try run.importSource(source, collector: collector)))
       }
       try Store.resumeLedgerTriggers(db)
       if !run.issues.isEmpty {
         throw run.failure()
       }
       try run.checkTotals(limit: totalLimit)
+      cached = try collector?.complete(db) ?? false
       return counts
     }
   }
@@ -244,10 +251,10 @@ struct ImportRun {
   /// Ids known to exist, per referenced entity (reps and customers): those written by this
   /// import and those found in the store, so that most reference checks never reach SQLite
   /// (a look-up there costs about as much as writing the row).
-  var known: [Entity: Set<String>] = [:]
+  var known: [Entity: Set<ExactText>] = [:]
   /// The customer of each invoice written by this import: the known invoices, and what the
   /// check that a payment's invoice belongs to the payment's customer needs.
-  var owners: [String: String] = [:]
+  var owners: [ExactText: String] = [:]
   /// Each cache stops growing at this many ids (later ones are looked up in SQLite), which
   /// bounds its memory whatever the size of the import: about 64 MB for `owners` (2^21
   /// buckets of two strings) and 32 MB for a set.
@@ -255,12 +262,13 @@ struct ImportRun {
 
   mutating func remember(_ entity: Entity, _ id: String) {
     if known[entity, default: []].count < ImportRun.knownLimit {
-      known[entity, default: []].insert(id)
+      known[entity, default: []].insert(ExactText(id))
     }
   }
 
   mutating func exists(_ entity: Entity, _ id: String) throws -> Bool {
-    if entity == .invoices ? owners[id] != nil : known[entity]?.contains(id) == true {
+    let key = ExactText(id)
+    if entity == .invoices ? owners[key] != nil : known[entity]?.contains(key) == true {
       return true
     }
     let stmt: FastStatement
@@ -305,7 +313,8 @@ struct ImportRun {
     }
   }
 
-  /// Imports one source; returns the number of records read.
+  /// Imports one source; returns the number of records read. With a `collector`, the rows
+  /// are also collected for the ledger cache (``LedgerCollector``).
   ///
   /// The source is read and parsed on a second thread while this one checks references
   /// and writes, so the two cores share the work. At most a few batches wait between
@@ -314,7 +323,9 @@ struct ImportRun {
   /// A table that is empty when its first source starts (a new store, the common case) is
   /// written by a ``FreshTableWriter``, any other by an ``UpsertWriter``; references are
   /// checked by a ``ReferenceChecker`` either way.
-  mutating func importSource(_ source: any RecordSource) throws -> Int {
+  mutating func importSource(_ source: any RecordSource, collector: LedgerCollector?) throws
+    -> Int
+  {
     let entity = source.entity
     let file = source.fileName
     guard !source.header.isEmpty else {
@@ -341,7 +352,14 @@ struct ImportRun {
     var count = 0
     if fresh {
       var writer = try FreshTableWriter(db: db, target: target)
-      count = try importRows(source, parser: parser, target: target, writer: &writer)
+      let part = issues.isEmpty ? collector?.part(for: entity) : nil
+      count = try importRows(
+        source, parser: parser, target: target, writer: &writer, collecting: part)
+      if let part, issues.isEmpty {
+        try collector?.finish(part)
+      } else {
+        collector?.abandon()
+      }
     } else {
       var writer = try UpsertWriter(db: db, target: target, keepExisting: source.keepsExisting)
       count = try importRows(source, parser: parser, target: target, writer: &writer)
@@ -350,17 +368,17 @@ struct ImportRun {
     return count
   }
 
-  /// Reads `source`'s rows (parsed on a second thread), checks each, and hands the valid
-  /// ones to `writer`; returns the number of records read.
+  /// Reads `source`'s rows (parsed on a second thread, which also hands each to `part`),
+  /// checks each, and hands the valid ones to `writer`; returns the number of records read.
   mutating func importRows<Writer: TableWriter>(
     _ source: any RecordSource, parser: RecordParser, target: ImportTarget,
-    writer: inout Writer
+    writer: inout Writer, collecting part: TablePart? = nil
   ) throws -> Int {
     let entity = target.entity
     let checker = try ReferenceChecker(db: db, target: target)
     let reader = ParsingReader(
       source: source, parser: parser, described: target.described,
-      known: KnownReferences(checker: checker, known: known, owners: owners))
+      known: KnownReferences(checker: checker, known: known, owners: owners), collecting: part)
     defer { reader.stop() }
     var count = 0
     while !full, let batch = try reader.next() {
@@ -413,7 +431,7 @@ struct ImportRun {
       if let ci = target.customerIndex, let customer = values[ci].text,
         owners.count < ImportRun.knownLimit
       {
-        owners[id] = customer
+        owners[ExactText(id)] = customer
       }
     } else if target.referenced {
       remember(target.entity, id)
@@ -700,18 +718,20 @@ struct ReferenceChecker {
       guard let id = values[i].text else { continue }
       if target.entity == .payments, entity == .invoices, let ci = customerIndex {
         // A payment's invoice must exist and belong to the payment's customer.
-        var owner = run.owners[id]
+        var owner = run.owners[ExactText(id)]
         if owner == nil {
           try invoiceOwner.bind([.text(id)])
           owner = try invoiceOwner.step() ? invoiceOwner.text(0) : nil
           invoiceOwner.reset()
         }
         if let owner {
-          if let customer = values[ci].text, owner != customer {
+          if let customer = values[ci].text, ExactText(owner) != ExactText(customer) {
+            // Equal to Swift, not to the store: the same letters in another Unicode form.
+            let form = owner == customer ? " (the same letters, in another Unicode form)" : ""
             issues.append(
               target.issue(
                 line: line, column: "invoice_id",
-                message: "belongs to customer \(owner), not \(customer)", value: id))
+                message: "belongs to customer \(owner), not \(customer)\(form)", value: id))
           }
           continue
         }
@@ -737,15 +757,17 @@ struct ReferenceChecker {
 /// problem and nothing to cache. Any other row is checked there, as before.
 struct KnownReferences: Sendable {
   /// Per referring column (position, entity): the ids known, or nil for invoices.
-  let columns: [(index: Int, ids: Set<String>?)]
+  let columns: [(index: Int, ids: Set<ExactText>?)]
   /// The customer of each invoice known.
-  let owners: [String: String]
+  let owners: [ExactText: String]
   /// The position of `customer_id` when an invoice must belong to the row's customer.
   let ownerCheck: Int?
   /// Whether any column refers to the target's own entity (then nothing is resolved here).
   let selfReferring: Bool
 
-  init(checker: ReferenceChecker, known: [Entity: Set<String>], owners: [String: String]) {
+  init(
+    checker: ReferenceChecker, known: [Entity: Set<ExactText>], owners: [ExactText: String]
+  ) {
     columns = checker.references.map { ($0.0, $0.1 == .invoices ? nil : known[$0.1] ?? []) }
     self.owners = owners
     ownerCheck = checker.target.entity == .payments ? checker.customerIndex : nil
@@ -759,10 +781,14 @@ struct KnownReferences: Sendable {
     for (i, ids) in columns {
       guard let id = values[i].text else { continue }
       if let ids {
-        guard ids.contains(id) else { return false }
+        guard ids.contains(ExactText(id)) else { return false }
       } else {
-        guard let owner = owners[id] else { return false }
-        if let ci = ownerCheck, let customer = values[ci].text, owner != customer { return false }
+        guard let owner = owners[ExactText(id)] else { return false }
+        if let ci = ownerCheck, let customer = values[ci].text,
+          ExactText(owner) != ExactText(customer)
+        {
+          return false
+        }
       }
     }
     return true
@@ -807,7 +833,7 @@ private final class ParsingReader {
 
   init(
     source: any RecordSource, parser: RecordParser, described: [String: String],
-    known: KnownReferences
+    known: KnownReferences, collecting part: TablePart?
   ) {
     let box = Transfer(source)
     let channel = channel
@@ -821,6 +847,7 @@ private final class ParsingReader {
       let source = box.value
       var rows: [ParsedRow] = []
       rows.reserveCapacity(ParsingReader.batchSize)
+      var reserved = false
       func send() -> Bool {
         let (read, total) = source.progress
         defer { rows.removeAll(keepingCapacity: true) }
@@ -836,14 +863,31 @@ private final class ParsingReader {
             + issues.filter { conversionIssues.isEmpty || $0.message != "is required" }
             .map { ImportRun.locate($0, file: file, described) }
           let unreadable = values.isEmpty || !conversionIssues.isEmpty
+          part?.add(unreadable || !issues.isEmpty ? nil : values, line: record.line)
           rows.append(
             ParsedRow(
               line: record.line, values: unreadable ? nil : values, issues: issues,
               id: unreadable ? parser.id(of: record) : nil,
               referencesKnown: !unreadable && known.resolve(values)))
-          if rows.count == ParsingReader.batchSize, !send() { return }
+          if rows.count == ParsingReader.batchSize {
+            if let part, !reserved {
+              // Rows in the whole source, by the bytes the first batch took, 5 % spare; no
+              // more than the source could hold (a row takes a byte per column at least).
+              let (read, total) = source.progress
+              if read > 0 {
+                let estimate = Double(rows.count) * Double(total) / Double(read) * 1.05
+                let most = Double(total) / Double(max(1, source.header.count))
+                part.reserve(Int(min(estimate, most)))
+              }
+              reserved = true
+            }
+            if !send() { return }
+          }
         }
-        if !rows.isEmpty { _ = send() }
+        if !rows.isEmpty, !send() { return }
+        // The writing thread can finish the table meanwhile.
+        channel.close()
+        part?.close()
       } catch {
         _ = channel.put(.failure(error))
       }

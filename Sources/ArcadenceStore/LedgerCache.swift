@@ -7,8 +7,9 @@ import GRDBSQLite
 //
 // Reading the ledger from its tables means stepping SQLite through millions of rows and
 // resolving their text ids (about 2 s for 5 million rows); reading the same numbers back as
-// one blob per column is a copy. So the importer, after its commit, and otherwise the first
-// command that reads the ledger after a change, writes every column into `ledger_cache` (one
+// one blob per column is a copy. So the importer (into an empty store from the rows it
+// writes, ``LedgerCollector``; otherwise after its commit), and otherwise the first command
+// that reads the ledger after a change, writes every column into `ledger_cache` (one
 // row per column: integers in the machine's byte order, ids and names as UTF-8 with end
 // offsets, vocabulary words as a dictionary and a code per row), tagged with the store's
 // generation and the fingerprint of this code's derivations, and later commands read those
@@ -152,12 +153,14 @@ extension Ledger {
       + moves(optionalTextColumns)
   }
 
-  /// One column's table and its whole-column moves (see ``columnMoves``).
+  /// One column's table and its whole-column moves (see ``columnMoves``), and the capacity
+  /// reserved for a number of rows.
   struct ColumnMove {
     let name: String
     let table: LedgerTable
     let take: (inout Ledger, Ledger) -> Void
     let keep: (inout Ledger, [Int]) -> Void
+    let reserve: (inout Ledger, Int) -> Void
   }
 
   fileprivate static func moves<T>(_ columns: [Column<T>]) -> [ColumnMove] {
@@ -167,8 +170,18 @@ extension Ledger {
         keep: { l, rows in
           let values = l[keyPath: c.path]
           l[keyPath: c.path] = rows.map { values[$0] }
-        })
+        },
+        reserve: { $0[keyPath: c.path].reserveCapacity($1) })
     }
+  }
+
+  /// The tables with a column referring to `target`'s rows (from ``references``).
+  static func tables(referringTo target: LedgerTable) -> Set<LedgerTable> {
+    var tables: Set<LedgerTable> = []
+    for (path, t, _) in references where t == target {
+      if let column = int32Columns.first(where: { $0.path == path }) { tables.insert(column.table) }
+    }
+    return tables
   }
 
   fileprivate static var boolColumns: [Column<Bool>] {
@@ -230,7 +243,7 @@ extension Ledger {
   }
 
   /// Rows per table, in ``LedgerTable`` order.
-  fileprivate var rowCounts: [Int] {
+  var rowCounts: [Int] {
     [
       repIds.count, customerIds.count, invoiceIds.count, paymentAmount.count,
       adjustmentAmount.count, activityDay.count, promiseAmount.count, caseIds.count,
@@ -247,12 +260,12 @@ extension Ledger {
   }
 
   /// Writes the cache's header: the format, the store's stamp, the row counts.
-  fileprivate static func writeHeader(to w: CacheWriter, stamp: [Int64], rowCounts: [Int]) throws {
+  static func writeHeader(to w: CacheWriter, stamp: [Int64], rowCounts: [Int]) throws {
     try w.put("header", [Ledger.cacheFingerprint] + stamp + rowCounts.map(Int64.init))
   }
 
   /// Writes the columns of `tables` (not the derived indices), one cache row each.
-  fileprivate func writeColumns(to w: CacheWriter, of tables: Set<LedgerTable>) throws {
+  func writeColumns(to w: CacheWriter, of tables: Set<LedgerTable>) throws {
     for c in Ledger.int32Columns where tables.contains(c.table) {
       try w.put(c.name, self[keyPath: c.path])
     }
@@ -407,7 +420,7 @@ extension Ledger {
 }
 
 /// Writes cache rows: one `INSERT` per column, the array's bytes bound without a copy.
-private struct CacheWriter {
+struct CacheWriter {
   let insert: FastStatement
 
   init(_ db: Database) throws {
@@ -460,22 +473,6 @@ private struct CacheWriter {
     }
     try putStrings(name, words)
     try put(name, codes)
-  }
-}
-
-/// A string compared and hashed by its UTF-8 bytes: `String`'s own `==` holds canonically
-/// equivalent strings equal ("é" and "e\u{301}"), which would merge two spellings that the
-/// store keeps apart.
-private struct ExactText: Hashable {
-  let text: String
-
-  init(_ text: String) { self.text = text }
-
-  static func == (a: Self, b: Self) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-
-  func hash(into hasher: inout Hasher) {
-    var t = text
-    t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }
 
@@ -686,6 +683,11 @@ extension Store {
     return stamp
   }
 
+  /// The row count of `table` in `stamp` (from ``ledgerStamp(_:)``).
+  static func rowCount(of table: LedgerTable, in stamp: [Int64]) -> Int64 {
+    stamp[2 + 4 * table.rawValue + 2]
+  }
+
   /// The cached ledger with the rows `selection` names, if the cache is current and
   /// consistent; nil otherwise.
   func cachedLedger(_ selection: LedgerSelection = .everything) throws -> Ledger? {
@@ -800,6 +802,17 @@ extension Store {
     }
     try Ledger.writeHeader(to: w, stamp: stamp, rowCounts: counts)
     return true
+  }
+
+  /// Every row of the ledger cache (the header included) by name: what tests compare.
+  func ledgerCacheRows() throws -> [String: Data] {
+    try pool.read { db in
+      var rows: [String: Data] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT name, data FROM ledger_cache") {
+        rows[row[0]] = row[1]
+      }
+      return rows
+    }
   }
 
   /// What the ledger cache holds: whether it is current (by its header: built by these

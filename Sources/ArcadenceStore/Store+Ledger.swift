@@ -254,38 +254,6 @@ private final class Handoff<T: Sendable>: @unchecked Sendable {
   }
 }
 
-/// Words of a closed vocabulary, read without making a `String` per row: every row of a
-/// column shares the vocabulary's own strings.
-private struct Interned {
-  let index: ByteKeyIndex
-  let words: [String]
-
-  init(_ words: [String]) {
-    self.words = words
-    index = ByteKeyIndex(words)
-  }
-
-  /// Column `i` of the current row: the vocabulary's word, or the text itself when the store
-  /// holds a word outside it or NULL (written by another tool; `bad` is set), "" for NULL.
-  @inline(__always)
-  func word(_ r: FastStatement, _ i: Int32, _ bad: inout Bool) -> String {
-    let k = r.key(i, in: index)
-    if k >= 0 { return words[Int(k)] }
-    bad = true
-    return r[i]
-  }
-
-  /// Column `i` of the current row as ``word(_:_:_:)``, nil for NULL (which is allowed).
-  @inline(__always)
-  func optionalWord(_ r: FastStatement, _ i: Int32, _ bad: inout Bool) -> String? {
-    let k = r.key(i, in: index)
-    if k >= 0 { return words[Int(k)] }
-    let text: String? = r[i]
-    if text != nil { bad = true }
-    return text
-  }
-}
-
 /// An upper bound of a table's row count, for reserving array capacity: its largest rowid
 /// (rows are never deleted by arcadence), at most 100 million.
 private func rowidBound(_ db: Database, _ table: String) throws -> Int {
@@ -307,10 +275,6 @@ extension DayWindow {
   }
 }
 
-@inline(__always) private func utcDay(_ seconds: Int64) -> Int32 {
-  Timestamp(seconds: seconds).day.rawValue
-}
-
 // Every table is read with a plain scan (no joins): ids are resolved to dense indices with
 // hash maps built from the parent tables, which costs far less than SQLite's text-key B-tree
 // look-ups per row.
@@ -330,35 +294,15 @@ extension Ledger {
   static func loadParties(_ db: Database, into l: inout Ledger) throws -> (
     reps: ByteKeyIndex, customers: ByteKeyIndex
   ) {
-    try FastStatement(db, sql: "SELECT rep_id, name, team FROM reps ORDER BY rep_id")
-      .forEachRow { r in
-        l.repIds.append(r[0])
-        l.repNames.append(r[1])
-        l.repTeams.append(r[2])
-      }
-    let reps = ByteKeyIndex(l.repIds)
-
+    var rows = LedgerRows()
     var bad = false
     defer { if bad { l.breaksRules = true } }
-    try FastStatement(
-      db,
-      sql: """
-        SELECT customer_id, name, segment, rep_id, payment_terms_days, created_on,
-          autopay_enrolled_on, autopay_cancelled_on
-        FROM customers ORDER BY customer_id
-        """
-    ).forEachRow { r in
-      l.customerIds.append(r[0])
-      l.customerNames.append(r[1])
-      l.customerSegments.append(r[2])
-      l.customerRep.append(r.reference(3, in: reps, &bad))
-      l.customerTerms.append(r.terms(4, &bad))
-      l.customerCreated.append(r.day(5, &bad))
-      l.customerAutopayOn.append(r.optionalDay(6, &bad) ?? Int32.max)
-      l.customerAutopayOff.append(r.optionalDay(7, &bad) ?? Int32.max)
+    try FastStatement(db, sql: LedgerRows.query(.reps)).forEachRow { rows.rep($0, to: &l) }
+    rows.reps = ByteKeyIndex(l.repIds)
+    try FastStatement(db, sql: LedgerRows.query(.customers)).forEachRow {
+      rows.customer($0, to: &l, &bad)
     }
-    let customers = ByteKeyIndex(l.customerIds)
-    return (reps, customers)
+    return (rows.reps, ByteKeyIndex(l.customerIds))
   }
 
   /// Invoices, payments (unless `payments` is false), adjustments and cases; `publish`
@@ -375,29 +319,23 @@ extension Ledger {
     l.invoiceDue.reserveCapacity(invoiceCount)
     l.invoiceAmount.reserveCapacity(invoiceCount)
     l.invoiceIds.reserveCapacity(invoiceCount)
+    var rows = LedgerRows(reps: reps, customers: customers)
     var bad = false
     defer { if bad { l.breaksRules = true } }
-    try FastStatement(
-      db,
-      sql: """
-        SELECT customer_id, issued_on, due_on, amount, invoice_id
-        FROM invoices ORDER BY rowid
-        """
-    ).forEachRow { r in
-      l.invoiceCustomer.append(r.reference(0, in: customers, &bad))
-      let issued = r.day(1, &bad)
-      let due = r.day(2, &bad)
-      if due < issued { bad = true }
-      l.invoiceIssued.append(issued)
-      l.invoiceDue.append(due)
-      l.invoiceAmount.append(r.amount(3, &bad))
-      l.invoiceIds.append(r[4])
+    try FastStatement(db, sql: LedgerRows.query(.invoices)).forEachRow {
+      rows.invoice($0, to: &l, &bad)
     }
-    let invoices = ByteKeyIndex(l.invoiceIds)
-    publish(invoices)
-    if payments { try loadPayments(db, into: &l, customers: customers, invoices: invoices) }
-    try loadAdjustmentsAndCases(
-      db, into: &l, reps: reps, customers: customers, invoices: invoices)
+    rows.invoices = ByteKeyIndex(l.invoiceIds)
+    publish(rows.invoices)
+    if payments {
+      try loadPayments(db, into: &l, customers: customers, invoices: rows.invoices)
+    }
+    try FastStatement(db, sql: LedgerRows.query(.adjustments)).forEachRow {
+      rows.adjustment($0, to: &l, &bad)
+    }
+    try FastStatement(db, sql: LedgerRows.query(.cases)).forEachRow {
+      rows.case($0, to: &l, &bad)
+    }
   }
 
   /// Payments.
@@ -409,63 +347,11 @@ extension Ledger {
     l.paymentInvoice.reserveCapacity(paymentCount)
     l.paymentReceived.reserveCapacity(paymentCount)
     l.paymentAmount.reserveCapacity(paymentCount)
+    let rows = LedgerRows(customers: customers, invoices: invoices)
     var bad = false
     defer { if bad { l.breaksRules = true } }
-    try FastStatement(
-      db, sql: "SELECT customer_id, invoice_id, received_on, amount FROM payments"
-    ).forEachRow { r in
-      l.paymentCustomer.append(r.reference(0, in: customers, &bad))
-      l.paymentInvoice.append(r.optionalReference(1, in: invoices, &bad))
-      l.paymentReceived.append(r.day(2, &bad))
-      l.paymentAmount.append(r.amount(3, &bad))
-    }
-  }
-
-  /// Adjustments and cases (the end of ``loadMoneyAndCases``).
-  private static func loadAdjustmentsAndCases(
-    _ db: Database, into l: inout Ledger, reps: ByteKeyIndex, customers: ByteKeyIndex,
-    invoices: ByteKeyIndex
-  ) throws {
-    // `Vocabulary.adjustmentKinds` is credit_memo, write_off: code 0 is a credit memo.
-    let adjustmentKinds = ByteKeyIndex(Vocabulary.adjustmentKinds)
-    // A case's origin is checked (the store's rules) but not kept: no report reads it.
-    let origins = ByteKeyIndex(Vocabulary.caseOrigins)
-    let reasons = Interned(Vocabulary.escalationReasons)
-    var bad = false
-    defer { if bad { l.breaksRules = true } }
-    try FastStatement(
-      db, sql: "SELECT invoice_id, posted_on, amount, kind FROM adjustments"
-    ).forEachRow { r in
-      l.adjustmentInvoice.append(r.reference(0, in: invoices, &bad))
-      l.adjustmentPosted.append(r.day(1, &bad))
-      l.adjustmentAmount.append(r.amount(2, &bad))
-      let kind = r.key(3, in: adjustmentKinds)
-      if kind < 0 { bad = true }
-      l.adjustmentIsCreditMemo.append(kind == 0)
-    }
-
-    try FastStatement(
-      db,
-      sql: """
-        SELECT case_id, customer_id, invoice_id, rep_id, opened_at, closed_at, root_cause,
-          escalated_at, escalation_reason, summary, investigation, resolution,
-          customer_confirmed, origin
-        FROM cases ORDER BY case_id
-        """
-    ).forEachRow { r in
-      l.caseIds.append(r[0])
-      l.caseCustomer.append(r.reference(1, in: customers, &bad))
-      l.caseInvoice.append(r.optionalReference(2, in: invoices, &bad))
-      l.caseRep.append(r.reference(3, in: reps, &bad))
-      l.caseOpenedAt.append(r.instant(4, &bad))
-      l.caseClosedAt.append(r.optionalInstant(5, &bad))
-      l.caseRootCause.append(r[6])
-      l.caseEscalatedAt.append(r.optionalInstant(7, &bad))
-      l.caseEscalationReason.append(reasons.optionalWord(r, 8, &bad))
-      let notes: [String?] = [r[9], r[10], r[11]]
-      let filled = notes.allSatisfy { !($0 ?? "").isBlank }
-      l.caseDocumented.append(filled && (r[12] as Int64?) == 1)
-      if r.key(13, in: origins) < 0 { bad = true }
+    try FastStatement(db, sql: LedgerRows.query(.payments)).forEachRow {
+      rows.payment($0, to: &l, &bad)
     }
   }
 
@@ -475,72 +361,16 @@ extension Ledger {
     _ db: Database, _ selection: LedgerSelection, reps: ByteKeyIndex, customers: ByteKeyIndex
   ) throws -> Ledger {
     var l = Ledger()
-    // `Channel`'s raw values follow `Vocabulary.channels`.
-    let channels = ByteKeyIndex(Vocabulary.channels)
-    let outbound = ByteKeyIndex(["outbound"])
-    let outcomes = Interned(Vocabulary.outcomes)
-    let reached = Vocabulary.outcomes.map { Vocabulary.reachedOutcomes.contains($0) }
-    let taskKinds = Interned(Vocabulary.taskKinds)
-    let directions = ByteKeyIndex(Vocabulary.directions)
+    let rows = LedgerRows(reps: reps, customers: customers)
     var bad = false
     try FastStatement(
       db,
-      sql: """
-        SELECT customer_id, rep_id, occurred_at, channel, direction, outcome FROM activities NOT INDEXED
-        \(selection.activities.where("occurred_at", seconds: true))
-        """
-    ).forEachRow { r in
-      l.activityCustomer.append(r.reference(0, in: customers, &bad))
-      l.activityRep.append(r.reference(1, in: reps, &bad))
-      l.activityDay.append(utcDay(r.instant(2, &bad)))
-      let channel = r.key(3, in: channels)
-      if channel < 0 { bad = true }
-      l.activityChannel.append(
-        channel >= 0 ? Channel(rawValue: UInt8(channel)) ?? .letter : .letter)
-      if r.key(4, in: directions) < 0 { bad = true }
-      l.activityOutbound.append(r.key(4, in: outbound) == 0)
-      let outcome = r.key(5, in: outcomes.index)
-      if outcome >= 0 {
-        l.activityOutcome.append(outcomes.words[Int(outcome)])
-        l.activityReached.append(reached[Int(outcome)])
-      } else {
-        bad = true
-        let text: String = r[5]
-        l.activityOutcome.append(text)
-        l.activityReached.append(Vocabulary.reachedOutcomes.contains(text))
-      }
-    }
-
-    try FastStatement(
-      db,
-      sql: """
-        SELECT customer_id, rep_id, made_on, promised_on, amount FROM promises NOT INDEXED
-        \(selection.promises.where("made_on"))
-        """
-    ).forEachRow { r in
-      l.promiseCustomer.append(r.reference(0, in: customers, &bad))
-      l.promiseRep.append(r.reference(1, in: reps, &bad))
-      let made = r.day(2, &bad)
-      let promised = r.day(3, &bad)
-      if promised < made { bad = true }
-      l.promiseMade.append(made)
-      l.promisePromised.append(promised)
-      l.promiseAmount.append(r.amount(4, &bad))
-    }
-
-    try FastStatement(
-      db,
-      sql: """
-        SELECT rep_id, customer_id, kind, due_on, completed_on FROM tasks NOT INDEXED
-        \(selection.tasks.where("due_on"))
-        """
-    ).forEachRow { r in
-      l.taskRep.append(r.reference(0, in: reps, &bad))
-      l.taskCustomer.append(r.reference(1, in: customers, &bad))
-      l.taskKind.append(taskKinds.word(r, 2, &bad))
-      l.taskDue.append(r.day(3, &bad))
-      l.taskCompleted.append(r.optionalDay(4, &bad) ?? Int32.max)
-    }
+      sql: LedgerRows.query(.activities, selection.activities.where("occurred_at", seconds: true))
+    ).forEachRow { rows.activity($0, to: &l, &bad) }
+    try FastStatement(db, sql: LedgerRows.query(.promises, selection.promises.where("made_on")))
+      .forEachRow { rows.promise($0, to: &l, &bad) }
+    try FastStatement(db, sql: LedgerRows.query(.tasks, selection.tasks.where("due_on")))
+      .forEachRow { rows.task($0, to: &l, &bad) }
     if bad { l.breaksRules = true }
     return l
   }

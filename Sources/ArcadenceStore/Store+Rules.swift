@@ -20,14 +20,41 @@ enum StoreBounds {
   static let terms: ClosedRange<Int64> = Day.supportedSpan
 }
 
-extension FastStatement {
-  @inline(__always) private func isInteger(_ i: Int32) -> Bool {
+/// A row of a ledger table as the load reads it: by column position, in the order the
+/// load's query names them (``LedgerRows``). Two kinds: a row SQLite returns
+/// (``FastStatement``) and a row the importer writes into a new store (``FieldRow``). The
+/// rules below read both the same way, so the columns a new store's import collects are
+/// the columns a load of its tables would build.
+protocol LedgerRow {
+  /// Text of column `i`, nil for NULL (an integer reads as its decimal digits, as SQLite
+  /// gives it).
+  func text(_ i: Int32) -> String?
+  /// Integer of column `i` (0 for NULL).
+  func integer(_ i: Int32) -> Int64
+  /// Whether column `i` holds an integer.
+  func isInteger(_ i: Int32) -> Bool
+  /// Whether column `i` is NULL.
+  func isNull(_ i: Int32) -> Bool
+  /// The index in `index` of the text in column `i`; −1 for NULL or an id it does not hold.
+  func key(_ i: Int32, in index: ByteKeyIndex) -> Int32
+}
+
+extension FastStatement: LedgerRow {
+  @inline(__always) func isInteger(_ i: Int32) -> Bool {
     sqlite3_column_type(raw, i) == SQLITE_INTEGER
   }
 
-  @inline(__always) private func isNull(_ i: Int32) -> Bool {
+  @inline(__always) func isNull(_ i: Int32) -> Bool {
     sqlite3_column_type(raw, i) == SQLITE_NULL
   }
+}
+
+extension LedgerRow {
+  /// Column `i`, typed by context ("" for NULL).
+  @inline(__always) subscript(_ i: Int32) -> String { text(i) ?? "" }
+  /// Column `i`, nil for NULL.
+  @inline(__always) subscript(_ i: Int32) -> String? { text(i) }
+  @inline(__always) subscript(_ i: Int32) -> Int64? { isNull(i) ? nil : integer(i) }
 
   /// Column `i` as an integer in `range`; sets `bad` (and reads 0) unless it is one. The one
   /// check behind ``day(_:_:)``, ``instant(_:_:)``, ``amount(_:_:)`` and ``terms(_:_:)``.

@@ -17,6 +17,24 @@ func readAll(_ bytes: [UInt8]) throws -> [CSVRecord] {
 func readAll(_ text: String) throws -> [CSVRecord] { try readAll(Array(text.utf8)) }
 
 @Suite struct CSVReaderTests {
+  /// `bytesRead` counts the bytes of the records read, not of the chunk read ahead (the
+  /// importer estimates a file's rows from its first ones with it).
+  @Test func bytesReadCountsTheRecordsReadNotTheChunkAhead() throws {
+    let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
+    let text = "\u{FEFF}id,name\n1,\"a\nb\"\n22,c\n"
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let reader = try CSVReader(path: path, fileName: "t.csv")
+    #expect(reader.totalBytes == 24)
+    #expect(reader.bytesRead == 3)  // the byte-order mark
+    _ = try reader.next()
+    #expect(reader.bytesRead == 11)  // + "id,name\n"
+    _ = try reader.next()
+    #expect(reader.bytesRead == 19)  // + "1,\"a\nb\"\n"
+    while try reader.next() != nil {}
+    #expect(reader.bytesRead == 24)
+  }
+
   @Test func rfc4180QuotingAndLineNumbers() throws {
     let records = try readAll(
       "id,name,note\r\n1,\"Smith, Jones\",\"say \"\"hi\"\"\"\r\n2,\"two\nlines\",x\n3,,\n")

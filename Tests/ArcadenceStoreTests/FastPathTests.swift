@@ -95,6 +95,11 @@ import Testing
     let big = ByteKeyIndex(many)
     #expect(many.indices.allSatisfy { big.find(many[$0]) == Int32($0) })
     #expect(ByteKeyIndex([]).find("x") == -1)
+    // Canonically equivalent ids are different ids (SQLite compares bytes), long ones too.
+    let tail = "-Holdings-International-Ltd"
+    let spellings = ["Caf\u{E9}" + tail, "Cafe\u{301}" + tail, "\u{C9}1", "E\u{301}1"]
+    let exact = ByteKeyIndex(spellings)
+    #expect(spellings.map { exact.find($0) } == [0, 1, 2, 3])
   }
 
   @Test func aWindowedLedgerHoldsExactlyTheRowsOfItsWindow() throws {

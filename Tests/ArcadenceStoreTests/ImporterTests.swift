@@ -170,6 +170,49 @@ import Testing
       ])
   }
 
+  /// A reference is an id's exact bytes, as the store compares them: "E\u{301}1" is not the
+  /// rep "\u{C9}1" (Swift's `==` holds the two equal), in the same import or in the store,
+  /// and a payment's customer must be its invoice's, byte for byte.
+  @Test func aCanonicallyEquivalentIdIsAnotherId() throws {
+    var files = basicFiles
+    files["reps.csv"]! += "\u{C9}1,Eve,,\n"
+    files["customers.csv"]! += "C3,Three,,E\u{301}1,30,2026-01-01,,\n"
+    #expect(
+      try importError(files) == [
+        "customers.csv:4: column rep_id: no rep with this id in the import or the store "
+          + "(value \"E\u{301}1\")"
+      ])
+
+    let store = try fx.store()
+    var first = basicFiles
+    first["reps.csv"]! += "\u{C9}1,Eve,,\n"
+    first["customers.csv"]! += "\u{C9}C,Acc,,R1,30,2026-01-01,,\n"
+    _ = try Importer().run(directory: fx.folder("first", first), into: store)
+    let later = fx.folder(
+      "later",
+      [
+        "customers.csv":
+          "customer_id,name,segment,rep_id,payment_terms_days,created_on\n"
+          + "C4,Four,,E\u{301}1,30,2026-01-01\n",
+        "invoices.csv":
+          "invoice_id,customer_id,issued_on,due_on,amount\nI9,\u{C9}C,2026-03-01,2026-03-31,10\n",
+        "payments.csv":
+          "payment_id,customer_id,invoice_id,received_on,amount\nP9,E\u{301}C,I9,2026-03-05,5\n",
+      ])
+    let error = try #require(
+      throws: ArcadenceError.self, performing: { try Importer().run(directory: later, into: store) }
+    )
+    #expect(
+      error.details == [
+        "customers.csv:2: column rep_id: no rep with this id in the import or the store "
+          + "(value \"E\u{301}1\")",
+        "payments.csv:2: column customer_id: no customer with this id in the import or the store "
+          + "(value \"E\u{301}C\")",
+        "payments.csv:2: column invoice_id: belongs to customer \u{C9}C, not E\u{301}C (the same "
+          + "letters, in another Unicode form) (value \"I9\")",
+      ])
+  }
+
   @Test func referencesMayPointIntoTheStore() throws {
     let store = try fx.store()
     _ = try Importer().run(directory: fx.folder("ok", basicFiles), into: store)

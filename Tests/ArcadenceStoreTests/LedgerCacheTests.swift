@@ -221,6 +221,98 @@ import Testing
     #expect(try triggers(store) == names)
   }
 
+  /// An import into an empty store builds the cache from the rows it writes
+  /// (``LedgerCollector``): byte for byte the cache a refresh builds by reading the tables
+  /// back, with reps, customers and cases out of id order in their files (the load reads
+  /// them by id: R1 < R10 < R2 bytewise, "E\u{301}1" < "É1").
+  @Test func aFirstImportBuildsTheCacheARefreshWouldBuild() throws {
+    var f = files
+    f["reps.csv"] = "rep_id,name,team,active\nR2,Bo,West,\nR1,Ann Lee,,true\nR10,Cy,East,\n"
+    f["cases.csv"] =
+      f["cases.csv"]!.replacingOccurrences(
+        of: "customer_confirmed\n",
+        with: "customer_confirmed\nK2,C1,,R10,2026-02-02T10:00:00Z,2026-02-04T12:00:00Z,"
+          + "inbound_email,billing,,,found,checked,credited,true\n")
+    let store = try fx.store()
+    let summary = try Importer().run(directory: fx.folder("unordered", f), into: store)
+    #expect(summary.cacheFromRows)
+    #expect(try store.ledgerCacheStatus().current)
+    let collected = try store.ledgerCacheRows()
+    let cached = try #require(try store.cachedLedger())
+    #expect(cached.repIds == ["R1", "R10", "R2"] && cached.repTeams == [nil, "East", "West"])
+    #expect(cached.customerRep == [0, 2, 0, 0])  // C1, C2, E\u{301}1, É1
+    #expect(cached.customerIds.map { Array($0.utf8) }.last == Array("\u{C9}1".utf8))
+    #expect(cached.caseIds == ["K1", "K2"] && cached.caseDocumented == [false, true])
+    #expect(cached.caseRep == [2, 1] && cached.caseInvoice == [1, -1])
+
+    try damage(store, "DELETE FROM ledger_cache")
+    #expect(try store.refreshLedgerCache())
+    #expect(try store.ledgerCacheRows() == collected)
+    #expect(try store.cachedLedger() == (try store.loadLedger(useCache: false)))
+  }
+
+  /// A second source of a table (here the same customers file twice, the second upserting
+  /// the first's rows) or a store that has rows: the cache is built by reading the tables
+  /// back after the commit, as before.
+  @Test func anImportTheRowsDoNotDescribeIsCachedByARefresh() throws {
+    let folder = fx.folder("twice", files)
+    let customers = (folder as NSString).appendingPathComponent("customers.csv")
+    let reps = (folder as NSString).appendingPathComponent("reps.csv")
+    let store = try fx.store()
+    let summary = try Importer().run(
+      sources: [
+        try ContractFile(entity: .reps, path: reps, maxFieldBytes: 1 << 20),
+        try ContractFile(entity: .customers, path: customers, maxFieldBytes: 1 << 20),
+        try ContractFile(entity: .customers, path: customers, maxFieldBytes: 1 << 20),
+      ], into: store)
+    #expect(!summary.cacheFromRows)
+    #expect(try store.ledgerCacheStatus().current)
+    #expect(try store.cachedLedger()?.customerIds.count == 4)
+
+    let again = try Importer().run(directory: folder, into: store)
+    #expect(!again.cacheFromRows)
+    #expect(try store.ledgerCacheStatus().current)
+    #expect(try store.cachedLedger() == (try store.loadLedger(useCache: false)))
+  }
+
+  /// An empty store whose tables another tool has changed (a collation that orders ids
+  /// another way, a trigger that rewrites rows): the rows imported do not describe the
+  /// tables, so the cache is built from the tables after the commit.
+  @Test func anEmptyStoreWithOtherTablesIsCachedFromItsTables() throws {
+    var f = files
+    f["reps.csv"] = "rep_id,name,team,active\nR1,Ann Lee,,true\nR2,Bo,,\nr0,Cy,,\n"
+    for (name, change) in [
+      (
+        "collation",
+        """
+        DROP TABLE reps;
+        CREATE TABLE reps (rep_id TEXT PRIMARY KEY COLLATE NOCASE NOT NULL, name TEXT NOT NULL,
+          team TEXT, active INTEGER NOT NULL DEFAULT 1)
+        """
+      ),
+      (
+        "trigger",
+        """
+        CREATE TRIGGER shout AFTER INSERT ON reps
+        BEGIN UPDATE reps SET name = upper(name) WHERE rowid = new.rowid; END
+        """
+      ),
+    ] {
+      let store = try fx.store(name + ".sqlite")
+      try damage(store, change)
+      let summary = try Importer().run(directory: fx.folder(name, f), into: store)
+      #expect(!summary.cacheFromRows, "\(name)")
+      #expect(try store.ledgerCacheStatus().current)
+      let cached = try #require(try store.cachedLedger())
+      #expect(cached == (try store.loadLedger(useCache: false)))
+      if name == "collation" {
+        #expect(cached.repIds == ["r0", "R1", "R2"])
+      } else {
+        #expect(cached.repNames == ["ANN LEE", "BO", "CY"])
+      }
+    }
+  }
+
   @Test func aRefreshDoesNotWaitForAnotherWriter() throws {
     let store = try loaded()
     var holding = Configuration()
