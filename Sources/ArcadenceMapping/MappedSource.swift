@@ -122,8 +122,10 @@ public final class MappedSource: RecordSource {
   /// All rows, one per distinct `unique_by` value (the first), with aggregated dates.
   func readGroups() throws -> [(record: CSVRecord, issues: [InputIssue])] {
     guard let key = target.uniqueBy, let keyIndex = header.firstIndex(of: key) else { return [] }
-    var order: [String] = []
-    var groups: [String: (record: CSVRecord, issues: [InputIssue])] = [:]
+    // Keyed by the id's bytes: two ids in different Unicode forms are two rows, as the store
+    // keeps them.
+    var order: [ExactText] = []
+    var groups: [ExactText: (record: CSVRecord, issues: [InputIssue])] = [:]
     var problems: [(record: CSVRecord, issues: [InputIssue])] = []
     while let raw = try reader.next() {
       guard let (record, issues) = convert(raw) else { continue }
@@ -131,7 +133,7 @@ public final class MappedSource: RecordSource {
         problems.append((record, issues))
         continue
       }
-      let id = record.fields[keyIndex]
+      let id = ExactText(record.fields[keyIndex])
       guard var existing = groups[id] else {
         order.append(id)
         groups[id] = (record, issues)

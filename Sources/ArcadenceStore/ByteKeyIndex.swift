@@ -22,7 +22,15 @@ struct ByteKeyIndex: Sendable {
   private let shift: UInt64
   /// Ids longer than 16 bytes, by their bytes (a `String` key would hold canonically
   /// equivalent ids equal).
-  private var long: [[UInt8]: Int32] = [:]
+  private var long: [LongKey: Int32] = [:]
+
+  /// An id's bytes, hashed in one pass.
+  private struct LongKey: Hashable {
+    let bytes: [UInt8]
+    func hash(into hasher: inout Hasher) {
+      bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+  }
 
   /// Indexes `ids`: id `ids[i]` maps to `i`.
   init(_ ids: [String]) {
@@ -38,7 +46,8 @@ struct ByteKeyIndex: Sendable {
 
   private mutating func add(_ key: UnsafeBufferPointer<UInt8>, index: Int32) {
     guard key.count <= 16 else {
-      if long[Array(key)] == nil { long[Array(key)] = index }
+      let id = LongKey(bytes: Array(key))
+      if long[id] == nil { long[id] = index }
       return
     }
     let (low, high) = Self.pack(key)
@@ -75,7 +84,7 @@ struct ByteKeyIndex: Sendable {
   @inline(__always)
   func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
     guard key.count <= 16 else {
-      return long[Array(key)] ?? -1
+      return long[LongKey(bytes: Array(key))] ?? -1
     }
     guard key.count > 0 else { return find0() }
     let (low, high) = Self.pack(key)

@@ -208,7 +208,7 @@ struct ImportRun {
   var issues: [InputIssue] = []
   var existsStatements: [Entity: FastStatement] = [:]
   /// Ids of rows rejected in this import (at most `limit`), to explain follow-on errors.
-  var rejected: Set<String> = []
+  var rejected: Set<ExactText> = []
 
   init(
     db: Database, limit: Int, ignoreExtra: Bool,
@@ -388,7 +388,7 @@ struct ImportRun {
         guard let values = row.values else {
           // Wrong number of fields, or values the mapping could not convert.
           add(row.issues)
-          if let id = row.id { rejected.insert(entity.rawValue + "\u{1F}" + id) }
+          if let id = row.id { rejected.insert(ExactText(entity.rawValue + "\u{1F}" + id)) }
           continue
         }
         var rowIssues = row.issues
@@ -407,7 +407,7 @@ struct ImportRun {
         }
         if !rowIssues.isEmpty {
           add(rowIssues)
-          rejected.insert(entity.rawValue + "\u{1F}" + id)
+          rejected.insert(ExactText(entity.rawValue + "\u{1F}" + id))
           continue
         }
         // Rows keep being written after a problem elsewhere so that later files see their
@@ -739,7 +739,7 @@ struct ReferenceChecker {
         continue
       }
       let message =
-        run.rejected.contains(entity.rawValue + "\u{1F}" + id)
+        run.rejected.contains(ExactText(entity.rawValue + "\u{1F}" + id))
         ? "refers to \(entity.noun) \(id), whose own row has errors"
         : "no \(entity.noun) with this id in the import or the store"
       issues.append(target.issue(line: line, column: names[i], message: message, value: id))
@@ -876,7 +876,8 @@ private final class ParsingReader {
               let (read, total) = source.progress
               if read > 0 {
                 let estimate = Double(rows.count) * Double(total) / Double(read) * 1.05
-                let most = Double(total) / Double(max(1, source.header.count))
+                // and never more than a few million up front (a file can claim any size).
+                let most = min(Double(total) / Double(max(1, source.header.count)), 4e6)
                 part.reserve(Int(min(estimate, most)))
               }
               reserved = true

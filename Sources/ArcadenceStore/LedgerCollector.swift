@@ -55,18 +55,23 @@ final class LedgerCollector {
     // just dropped its own).
     let fresh = try DatabaseQueue()  // in memory: a store as the migrations make it
     try Store.migrator.migrate(fresh)
-    guard try ledgerSchema(db) == fresh.read(ledgerSchema) else { return nil }
+    guard try ledgerSchema(db) == fresh.read(ledgerSchema),
+      try String.fetchOne(db, sql: "PRAGMA encoding") == "UTF-8"  // ids ordered as UTF-8
+    else { return nil }
     return try LedgerCollector(db)
   }
 
-  /// The ledger tables' definitions, their indices' and their triggers', sorted.
+  /// The definitions of the ledger tables, the cache's and the generation's, and of their
+  /// indices and triggers (a trigger's table is named as its author wrote it: compared
+  /// without case), sorted.
   private static func ledgerSchema(_ db: Database) throws -> [String] {
-    let names = LedgerTable.allCases.map { "'\($0)'" }.joined(separator: ", ")
+    let names = (LedgerTable.allCases.map { "'\($0)'" } + ["'ledger_cache'", "'store_generation'"])
+      .joined(separator: ", ")
     return try String.fetchAll(
       db,
       sql: """
         SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master
-        WHERE tbl_name IN (\(names)) AND (type <> 'trigger' OR name NOT IN (\(
+        WHERE tbl_name COLLATE NOCASE IN (\(names)) AND (type <> 'trigger' OR name NOT IN (\(
           Store.ledgerTriggers.map { "'\($0.name)'" }.joined(separator: ", "))))
         ORDER BY 1
         """)

@@ -276,8 +276,9 @@ import Testing
   }
 
   /// An empty store whose tables another tool has changed (a collation that orders ids
-  /// another way, a trigger that rewrites rows): the rows imported do not describe the
-  /// tables, so the cache is built from the tables after the commit.
+  /// another way, a trigger that rewrites rows, its table named in capitals as SQLite keeps
+  /// it): the rows imported do not describe the tables, so the cache is built from the tables
+  /// after the commit.
   @Test func anEmptyStoreWithOtherTablesIsCachedFromItsTables() throws {
     var f = files
     f["reps.csv"] = "rep_id,name,team,active\nR1,Ann Lee,,true\nR2,Bo,,\nr0,Cy,,\n"
@@ -293,7 +294,7 @@ import Testing
       (
         "trigger",
         """
-        CREATE TRIGGER shout AFTER INSERT ON reps
+        CREATE TRIGGER shout AFTER INSERT ON REPS
         BEGIN UPDATE reps SET name = upper(name) WHERE rowid = new.rowid; END
         """
       ),
