@@ -88,10 +88,9 @@ final class LedgerCollector {
     // An id index no table from this one on refers to is dropped (the invoices' is
     // 48 MB at a million invoices, and the largest tables come last).
     let later = LedgerTable.allCases.filter { $0.rawValue >= table.rawValue }
-    for (parent, index) in [
-      (LedgerTable.reps, \LedgerRows.reps), (.customers, \.customers), (.invoices, \.invoices),
-    ] where Ledger.tables(referringTo: parent).isDisjoint(with: later) {
-      rows[keyPath: index] = ByteKeyIndex([])
+    for parent in LedgerTable.allCases
+    where Ledger.tables(referringTo: parent).isDisjoint(with: later) {
+      if let index = LedgerRows.parent(parent)?.index { rows[keyPath: index] = ByteKeyIndex([]) }
     }
     return TablePart(table: table, rows: rows, row: row)
   }
@@ -206,13 +205,7 @@ final class TablePart: @unchecked Sendable {
         for move in Ledger.columnMoves where move.table == table { move.keep(&l, order) }
       }
     }
-    let parent: (WritableKeyPath<LedgerRows, ByteKeyIndex>, ByteKeyIndex)? =
-      switch table {
-      case .reps: (\.reps, ByteKeyIndex(l.repIds))
-      case .customers: (\.customers, ByteKeyIndex(l.customerIds))
-      case .invoices: (\.invoices, ByteKeyIndex(l.invoiceIds))
-      default: nil
-      }
+    let parent = LedgerRows.parent(table).map { ($0.index, ByteKeyIndex(l[keyPath: $0.ids])) }
     let money: WritableKeyPath<Ledger, [Int64]>? =
       switch table {
       case .invoices: \.invoiceAmount
@@ -222,7 +215,7 @@ final class TablePart: @unchecked Sendable {
       default: nil
       }
     done = (
-      l, l.rowCounts[table.rawValue], parent.map { ($0.0, $0.1) },
+      l, l.rowCounts[table.rawValue], parent,
       money.map { ($0, l[keyPath: $0]) }
     )
   }

@@ -74,6 +74,19 @@ struct LedgerRows {
     }
   }
 
+  /// When other tables refer to `table`'s rows: the property holding its id index and the
+  /// ledger's column of its ids.
+  static func parent(_ table: LedgerTable) -> (
+    index: WritableKeyPath<LedgerRows, ByteKeyIndex>, ids: KeyPath<Ledger, [String]>
+  )? {
+    switch table {
+    case .reps: (\.reps, \.repIds)
+    case .customers: (\.customers, \.customerIds)
+    case .invoices: (\.invoices, \.invoiceIds)
+    default: nil
+    }
+  }
+
   /// The query reading `table`'s rows in their order, restricted by `filter` (a `WHERE`
   /// clause of our own, or empty). The dated tables are scanned `NOT INDEXED` (see
   /// `DayWindow.where`). Rows not in id order are read by rowid, always (a table scan gives
